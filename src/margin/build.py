@@ -1,0 +1,68 @@
+"""The build, on one screen: load -> index -> render -> write, each stage timed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from margin import diagnostics as diag
+from margin.index import index_notes
+from margin.load import load
+from margin.model import BuildReport, SiteConfig
+from margin.render import Rendered, render, render_bodies
+from margin.write import check_output_dir, write_site
+from margin.write.output import OutputError
+
+
+@dataclass
+class Timer:
+    timings: dict[str, float]
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings[name] = time.perf_counter() - start
+
+
+def build_in_memory(config: SiteConfig, report: BuildReport) -> Rendered:
+    """Everything but the writing: the pages and assets of the site, and every problem found."""
+    timer = Timer(report.timings)
+    with timer.stage("load"):
+        notes, problems = load(config)
+    report.diagnostics += problems
+    report.notes = len(notes)
+    with timer.stage("index"):
+        index, problems = index_notes(notes)
+    report.diagnostics += problems
+    with timer.stage("markdown"):
+        bodies = render_bodies(index)
+    with timer.stage("templates"):
+        rendered = render(index, config, bodies)
+    report.diagnostics += rendered.diagnostics
+    return rendered
+
+
+def build(config: SiteConfig, check_output: Callable[[SiteConfig], None] = check_output_dir
+          ) -> BuildReport:
+    """Build the site; with any error (or warning, when strict) the old output stays as it was."""
+    report = BuildReport()
+    start = time.perf_counter()
+    try:
+        check_output(config)
+    except OutputError as exc:
+        report.diagnostics.append(diag.error("", None, str(exc)))
+        report.failed = True
+        return report
+    rendered = build_in_memory(config, report)
+    # Everything is gathered; only now, and only if it all worked, does the disk change.
+    if diag.has_errors(report.diagnostics, strict=config.strict):
+        report.failed = True
+    else:
+        with Timer(report.timings).stage("write"):
+            write_site(config, rendered.pages, rendered.assets)
+        report.written, report.copied = len(rendered.pages), len(rendered.assets)
+    report.timings["total"] = time.perf_counter() - start
+    return report

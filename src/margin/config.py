@@ -1,0 +1,127 @@
+"""site.toml -> a frozen SiteConfig. Every key is optional; mistakes become Diagnostics with a line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from margin import theme
+from margin.diagnostics import Diagnostic, error, warning
+from margin.model import SiteConfig
+
+CONFIG_NAME = "site.toml"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One site.toml key: its type and what it is for (this table is the README's reference)."""
+
+    name: str
+    kind: type
+    doc: str
+
+
+KEYS: tuple[Key, ...] = (
+    Key("title", str, "The site's name, shown in the header and the page titles."),
+    Key("description", str, "One sentence about the site, for the home page and metadata."),
+    Key("author", str, "Your name, shown in the footer and the metadata."),
+    Key("base_url", str, "Where the site is published, e.g. https://you.github.io/notes/. "
+        "Its path prefix is put before every generated link."),
+    Key("language", str, "The pages' language code (lang attribute)."),
+    Key("output", str, "The output folder, relative to the site folder."),
+    Key("paginate", int, "Notes per list page (tag, section pages)."),
+    Key("permalinks", dict, "URL patterns: `dated` and `undated` are the defaults; any other key "
+        "names a section. Tokens :year :month :day :slug :title :section :path."),
+)
+_BY_NAME = {key.name: key for key in KEYS}
+DEFAULT_PERMALINKS = {"dated": "/:year/:month/:day/:slug/", "undated": "/:path/"}
+_ERROR_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def load_config(
+    site_dir: Path, overrides: dict[str, Any] | None = None
+) -> tuple[SiteConfig, list[Diagnostic]]:
+    """Read SITE_DIR/site.toml (absent is fine), apply command-line overrides, check everything."""
+    site_dir = site_dir.resolve()
+    path = site_dir / CONFIG_NAME
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    diagnostics: list[Diagnostic] = []
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _ERROR_LINE.search(str(exc))
+        line = int(match.group(1)) if match else None
+        reason = _ERROR_LINE.sub("", str(exc)).strip()
+        return _defaults(site_dir), [error(CONFIG_NAME, line, f"invalid TOML: {reason}")]
+
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        key = _BY_NAME.get(name)
+        line = key_line(text, name)
+        if key is None:
+            diagnostics.append(warning(CONFIG_NAME, line, f"unknown key '{name}'"))
+        elif not isinstance(value, key.kind) or isinstance(value, bool) != (key.kind is bool):
+            diagnostics.append(error(
+                CONFIG_NAME, line,
+                f"'{name}' must be {_kind_name(key.kind)}, not {_kind_name(type(value))}",
+            ))
+        else:
+            values[name] = value
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+
+    permalinks = dict(DEFAULT_PERMALINKS)
+    for section, pattern in values.pop("permalinks", {}).items():
+        if isinstance(pattern, str):
+            permalinks[section] = pattern
+        else:
+            line = key_line(text, section, table="permalinks")
+            diagnostics.append(error(CONFIG_NAME, line, f"'permalinks.{section}' must be text"))
+    if values.get("paginate", 1) < 1:
+        diagnostics.append(error(CONFIG_NAME, key_line(text, "paginate"),
+                                 "'paginate' must be at least 1"))
+        values.pop("paginate")
+
+    output = Path(values.pop("output", "_site"))
+    output_dir = output if output.is_absolute() else site_dir / output
+    config = SiteConfig(
+        site_dir=site_dir,
+        output_dir=output_dir.resolve(),
+        permalinks=MappingProxyType(permalinks),
+        theme_dir=theme.builtin_dir(),
+        **values,
+    )
+    return config, diagnostics
+
+
+def _defaults(site_dir: Path) -> SiteConfig:
+    return SiteConfig(
+        site_dir=site_dir,
+        output_dir=(site_dir / "_site").resolve(),
+        permalinks=MappingProxyType(dict(DEFAULT_PERMALINKS)),
+        theme_dir=theme.builtin_dir(),
+    )
+
+
+def key_line(text: str, key: str, table: str | None = None) -> int | None:
+    """The line on which KEY is set (inside [TABLE] when given): TOML parsers do not say."""
+    current: str | None = None
+    key_pattern = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*[=.]""")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
+        if header:
+            current = header.group(1)
+            if table is None and current == key:
+                return number
+            continue
+        if current == table and key_pattern.match(line):
+            return number
+    return None
+
+
+def _kind_name(kind: type) -> str:
+    return {str: "text", int: "a whole number", dict: "a table", bool: "true or false",
+            float: "a number", list: "a list"}.get(kind, kind.__name__)

@@ -1,0 +1,59 @@
+"""Problems found while building, collected rather than raised, so one run reports them all."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import TextIO
+
+
+class Level(str, Enum):
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem: where it is (a site-relative path and a 1-based line, when known) and what."""
+
+    path: str
+    line: int | None
+    message: str
+    level: Level = Level.ERROR
+
+    def location(self) -> str:
+        if not self.path:
+            return ""
+        return f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+
+    def __str__(self) -> str:
+        return f"{self.level.value}: {self.location()}{self.message}"
+
+
+def error(path: str, line: int | None, message: str) -> Diagnostic:
+    return Diagnostic(path, line, message, Level.ERROR)
+
+
+def warning(path: str, line: int | None, message: str) -> Diagnostic:
+    return Diagnostic(path, line, message, Level.WARNING)
+
+
+def count(diagnostics: Iterable[Diagnostic], level: Level) -> int:
+    return sum(1 for d in diagnostics if d.level is level)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    return any(d.level is Level.ERROR or strict for d in diagnostics)
+
+
+def print_all(diagnostics: Iterable[Diagnostic], stream: TextIO | None = None) -> None:
+    """Print each diagnostic once, on one line, in file order."""
+    stream = stream or sys.stderr
+    for diagnostic in sorted(set(diagnostics), key=_file_order):
+        print(diagnostic, file=stream)
+
+
+def _file_order(d: Diagnostic) -> tuple[str, int, str]:
+    return (d.path, d.line or 0, d.message)

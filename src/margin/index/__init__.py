@@ -1,0 +1,95 @@
+"""Stage 2: Note records -> SiteIndex (permalinks checked, tags, dates, sections)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from types import MappingProxyType
+
+from margin import urls
+from margin.diagnostics import Diagnostic, error
+from margin.model import Note, SiteIndex, TagEntry
+
+
+def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
+    """Order and group the notes; two notes (or a note and a generated page) on one URL is an error."""
+    diagnostics: list[Diagnostic] = []
+    by_key: dict[str, Note] = {}
+    by_url: dict[str, str] = {}
+    for note in sorted(notes, key=lambda n: n.key):
+        claimed = by_url.get(note.url)
+        if claimed is not None:
+            other = by_key[claimed].source
+            diagnostics.append(error(
+                note.source, None, f"duplicate permalink {note.url}: {other} has it too"
+            ))
+            continue
+        by_key[note.key] = note
+        by_url[note.url] = note.key
+
+    dated = [n for n in by_key.values() if n.date]
+    chronological = tuple(n.key for n in sorted(dated, key=lambda n: (n.date, n.key), reverse=True))
+    undated = tuple(
+        n.key for n in sorted(
+            (n for n in by_key.values() if not n.date), key=lambda n: (n.title.casefold(), n.key)
+        )
+    )
+    ordered = chronological + undated
+    sections = _sections(ordered, by_key)
+    diagnostics += _generated_page_collisions(by_key, by_url, sections)
+    index = SiteIndex(
+        notes=MappingProxyType(by_key),
+        by_url=MappingProxyType(by_url),
+        chronological=chronological,
+        undated=undated,
+        tags=_tags(ordered, by_key),
+        archive=_archive(chronological, by_key),
+        sections=MappingProxyType(sections),
+    )
+    return index, diagnostics
+
+
+def _tags(ordered: tuple[str, ...], notes: dict[str, Note]) -> tuple[TagEntry, ...]:
+    """Tag slug -> notes; a tag is shown as first spelled by the oldest note using it."""
+    keys: dict[str, list[str]] = defaultdict(list)
+    spelling = {}
+    for key in reversed(ordered):  # oldest first, so the first spelling wins
+        for tag in notes[key].tags:
+            spelling.setdefault(tag.slug, tag)
+            keys[tag.slug].append(key)
+    entries = [TagEntry(spelling[slug], tuple(reversed(found))) for slug, found in keys.items()]
+    return tuple(sorted(entries, key=lambda e: (e.tag.name.casefold(), e.tag.slug)))
+
+
+def _archive(chronological: tuple[str, ...], notes: dict[str, Note]):
+    years: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for key in chronological:
+        when = notes[key].date
+        years[when.year][when.month].append(key)
+    return tuple(
+        (year, tuple((month, tuple(keys)) for month, keys in months.items()))
+        for year, months in years.items()
+    )
+
+
+def _sections(ordered: tuple[str, ...], notes: dict[str, Note]) -> dict[str, tuple[str, ...]]:
+    sections: dict[str, list[str]] = defaultdict(list)
+    for key in ordered:
+        if notes[key].section:
+            sections[notes[key].section].append(key)
+    return {name: tuple(keys) for name, keys in sorted(sections.items())}
+
+
+def _generated_page_collisions(
+    notes: dict[str, Note], by_url: dict[str, str], sections: dict[str, tuple[str, ...]]
+) -> list[Diagnostic]:
+    generated = {urls.HOME: "the home page", urls.TAGS: "the tag list",
+                 urls.ARCHIVE: "the archive", urls.NOT_FOUND: "the 404 page"}
+    generated.update({urls.section(name): f"the '{name}' section list" for name in sections})
+    problems = []
+    for url, key in sorted(by_url.items()):
+        what = generated.get(url)
+        if what is None and url.startswith((urls.TAGS, urls.ASSETS)):
+            what = "a tag page" if url.startswith(urls.TAGS) else "the assets folder"
+        if what:
+            problems.append(error(notes[key].source, None, f"permalink {url} is taken by {what}"))
+    return problems

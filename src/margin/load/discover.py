@@ -1,0 +1,60 @@
+"""Find the note files under content/ and read them as text."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from margin.diagnostics import Diagnostic, error, warning
+from margin.model import SiteConfig, SourceFile
+
+NOTE_SUFFIXES = (".md", ".markdown")
+JEKYLL_FOLDERS = ("_posts", "_drafts")
+
+
+def is_hidden(name: str) -> bool:
+    """Names starting with '.' or '_' are not published, except Jekyll's post folders."""
+    return name.startswith(".") or (name.startswith("_") and name not in JEKYLL_FOLDERS)
+
+
+def note_paths(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
+    """Every note file under content/, in a stable order; symlinks out of the site are skipped."""
+    root, site = config.content_dir, config.site_dir.resolve()
+    paths: list[Path] = []
+    skipped: list[Diagnostic] = []
+    if not root.is_dir():
+        return paths, skipped
+
+    def leaves_site(path: Path) -> bool:
+        if path.resolve().is_relative_to(site):
+            return False
+        relative = path.relative_to(config.site_dir).as_posix()
+        skipped.append(warning(relative, None, "symlink leaves the site folder; skipped"))
+        return True
+
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not is_hidden(d) and not leaves_site(Path(folder, d)))
+        for name in sorted(files):
+            path = Path(folder, name)
+            if name.endswith(NOTE_SUFFIXES) and not is_hidden(name) and not leaves_site(path):
+                paths.append(path)
+    return paths, skipped
+
+
+def read_source(path: Path, config: SiteConfig) -> tuple[SourceFile | None, Diagnostic | None]:
+    """The file's text (BOM dropped, line endings made '\\n'), or an error naming it."""
+    relative = path.relative_to(config.site_dir).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, error(relative, None, f"cannot read: {exc.strerror}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start : exc.start + 1].hex()
+        return None, error(relative, line, f"not UTF-8 text (byte 0x{byte}); save it as UTF-8")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return SourceFile(path, relative, text, digest), None

@@ -1,0 +1,157 @@
+"""The values that flow between the build stages. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from margin.diagnostics import Diagnostic
+
+EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything site.toml (and the command line) can set; frozen once loaded."""
+
+    site_dir: Path
+    output_dir: Path
+    title: str = "My notes"
+    description: str = ""
+    author: str = ""
+    base_url: str = ""
+    language: str = "en"
+    permalinks: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
+    paginate: int = 20
+    drafts: bool = False
+    strict: bool = False
+    theme_dir: Path | None = None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.site_dir / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.site_dir / "templates"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.site_dir / "assets"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A note file as read from disk."""
+
+    path: Path
+    relative: str  # site-relative, with '/' separators: what diagnostics name
+    text: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag as first spelled, and its URL-safe slug (which is also its identity)."""
+
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """One Markdown note, front matter parsed and typed; the body not yet rendered."""
+
+    key: str  # path under content/, e.g. 'posts/2025-02-08-week.md'
+    source: str  # site-relative path, for diagnostics
+    title: str
+    body: str
+    body_line: int  # the file line on which the body starts (1-based)
+    section: str
+    slug: str
+    url: str  # root-relative, before the base_url prefix: '/2025/02/08/week/'
+    date: datetime | None = None
+    updated: datetime | None = None
+    tags: tuple[Tag, ...] = ()
+    draft: bool = False
+    summary: str = ""
+    layout: str | None = None
+    template: str | None = None
+    aliases: tuple[str, ...] = ()
+    extra: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
+    digest: str = ""
+
+    @property
+    def dated(self) -> bool:
+        return self.date is not None
+
+    @property
+    def day(self) -> date | None:
+        return self.date.date() if self.date else None
+
+
+@dataclass(frozen=True)
+class TagEntry:
+    tag: Tag
+    keys: tuple[str, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    """Notes by key and URL plus every ordering the list pages need; keys, not objects."""
+
+    notes: MappingProxyType[str, Note]
+    by_url: MappingProxyType[str, str]
+    chronological: tuple[str, ...]  # dated notes, newest first
+    undated: tuple[str, ...]  # by title
+    tags: tuple[TagEntry, ...]  # by name
+    archive: tuple[tuple[int, tuple[tuple[int, tuple[str, ...]], ...]], ...]  # year -> month -> keys
+    sections: MappingProxyType[str, tuple[str, ...]]
+
+    def ordered(self, keys: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """All (or the given) keys: dated newest first, then undated by title."""
+        everything = self.chronological + self.undated
+        if keys is None:
+            return everything
+        wanted = set(keys)
+        return tuple(k for k in everything if k in wanted)
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text)
+    summary: str = ""  # the first paragraph's text, shortened
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A file of the built site: its path under the output folder and its bytes."""
+
+    path: str  # e.g. 'tags/ai/index.html'
+    data: bytes
+    sources: tuple[str, ...] = ()  # note keys (or 'theme') it was made from
+
+
+@dataclass(frozen=True)
+class AssetFile:
+    """A file copied as it is: where it comes from and where it goes."""
+
+    source: Path
+    path: str
+
+
+@dataclass
+class BuildReport:
+    notes: int = 0
+    written: int = 0  # pages
+    copied: int = 0  # assets
+    unchanged: int = 0
+    removed: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    failed: bool = False

@@ -1,0 +1,43 @@
+"""Which static files are copied to /assets/: the theme's, then the site's (the site's win)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from margin.diagnostics import Diagnostic, warning
+from margin.model import AssetFile, SiteConfig
+
+
+def asset_files(config: SiteConfig) -> tuple[list[AssetFile], list[Diagnostic]]:
+    chosen: dict[str, AssetFile] = {}
+    problems: list[Diagnostic] = []
+    if config.theme_dir:
+        for source, relative in _walk(config.theme_dir / "assets", config.theme_dir, []):
+            chosen[relative] = AssetFile(source, f"assets/{relative}")
+    for source, relative in _walk(config.assets_dir, config.site_dir, problems, site=config):
+        chosen[relative] = AssetFile(source, f"assets/{relative}")
+    return sorted(chosen.values(), key=lambda a: a.path), problems
+
+
+def _walk(root: Path, boundary: Path, problems: list[Diagnostic], site: SiteConfig | None = None):
+    """(file, path under root) pairs, skipping hidden names and links out of BOUNDARY."""
+    if not root.is_dir():
+        return
+    boundary = boundary.resolve()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and _inside(Path(folder, d), boundary, problems, site))
+        for name in sorted(files):
+            path = Path(folder, name)
+            if not name.startswith(".") and _inside(path, boundary, problems, site):
+                yield path, path.relative_to(root).as_posix()
+
+
+def _inside(path: Path, boundary: Path, problems: list[Diagnostic], site: SiteConfig | None):
+    if path.resolve().is_relative_to(boundary):
+        return True
+    if site is not None:
+        relative = path.relative_to(site.site_dir).as_posix()
+        problems.append(warning(relative, None, "symlink leaves the site folder; skipped"))
+    return False

@@ -1,0 +1,91 @@
+"""The one place that knows how URLs are spelled and where each URL's file lives in the output."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import quote, urlsplit
+
+_TOKEN = re.compile(r":(year|month|day|slug|title|section|path)\b")
+
+
+def normalize(url: str) -> str:
+    """'posts//x' -> '/posts/x/': one leading slash, no doubled ones, a folder unless a file."""
+    url = "/" + url.strip().replace("\\", "/").lstrip("/")
+    url = re.sub(r"/{2,}", "/", url)
+    parts = [p for p in url.split("/") if p not in ("", ".")]
+    cleaned: list[str] = []
+    for part in parts:
+        if part == "..":
+            if cleaned:
+                cleaned.pop()
+        else:
+            cleaned.append(part)
+    url = "/" + "/".join(cleaned)
+    if cleaned and not url.endswith("/") and not _is_file(cleaned[-1]):
+        url += "/"
+    return url
+
+
+def expand(pattern: str, tokens: dict[str, str]) -> str:
+    """Fill a permalink pattern such as '/:year/:month/:slug/'."""
+    return normalize(_TOKEN.sub(lambda m: tokens.get(m.group(1), ""), pattern))
+
+
+def output_path(url: str) -> str:
+    """Where URL's file lives under the output folder: '/a/b/' -> 'a/b/index.html'."""
+    path = url.lstrip("/")
+    if not path or path.endswith("/"):
+        return path + "index.html"
+    return path
+
+
+def with_prefix(prefix: str, url: str) -> str:
+    """A root-relative site URL with the base_url's path prefix, percent-encoded for links."""
+    if not url.startswith("/"):
+        return url
+    return quote(prefix.rstrip("/") + url, safe="/#?&=%:@!$'()*+,;~")
+
+
+def prefix_of(base_url: str) -> str:
+    """'https://x.github.io/blog/' -> '/blog'; '' -> ''."""
+    return urlsplit(base_url).path.rstrip("/")
+
+
+def absolute(base_url: str, url: str) -> str:
+    """A full URL for feeds and canonical links; root-relative when no base_url is set."""
+    if not base_url:
+        return with_prefix("", url)
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}{with_prefix(prefix_of(base_url), url)}"
+
+
+def relative_to(page_url: str, target: str) -> str:
+    """Resolve TARGET as a browser would on PAGE_URL ('../x.png' from '/a/b/' -> '/a/x.png')."""
+    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
+    return normalize(posixpath.join(base, target)) if target else page_url
+
+
+def _is_file(last_segment: str) -> bool:
+    return bool(re.search(r"\.[A-Za-z0-9]{1,5}$", last_segment))
+
+
+# The generated pages' URLs. Notes may not claim these (the index reports a collision).
+HOME = "/"
+TAGS = "/tags/"
+ARCHIVE = "/archive/"
+NOT_FOUND = "/404.html"
+ASSETS = "/assets/"
+
+
+def paged(url: str, page: int) -> str:
+    """Page N of a list: '/tags/ai/' -> '/tags/ai/page/2/'; page 1 is the list's own URL."""
+    return url if page <= 1 else f"{url}page/{page}/"
+
+
+def tag(slug: str) -> str:
+    return f"{TAGS}{slug}/"
+
+
+def section(name: str) -> str:
+    return f"/{name}/"
