@@ -45,10 +45,10 @@ def build_in_memory(config: SiteConfig, report: BuildReport) -> Rendered:
     return rendered
 
 
-def build(config: SiteConfig, check_output: Callable[[SiteConfig], None] = check_output_dir
-          ) -> BuildReport:
+def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = None,
+          check_output: Callable[[SiteConfig], None] = check_output_dir) -> BuildReport:
     """Build the site; with any error (or warning, when strict) the old output stays as it was."""
-    report = BuildReport()
+    report = BuildReport(diagnostics=list(config_problems or []))
     start = time.perf_counter()
     try:
         check_output(config)

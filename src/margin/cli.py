@@ -1,4 +1,4 @@
-"""Command-line wiring only: parse arguments, call the stage functions, turn results into exit codes."""
+"""Command-line wiring only: parse arguments, call the stages, turn results into exit codes."""
 
 from __future__ import annotations
 
@@ -42,8 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"margin {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
-    build_cmd = commands.add_parser("build", help="build the site into _site/",
-                                    description="Build the site in SITE_DIR into its output folder.")
+    build_cmd = commands.add_parser(
+        "build", help="build the site into _site/",
+        description="Build the site in SITE_DIR into its output folder.",
+    )
     build_cmd.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
                            help="the site folder (default: the current folder)")
     build_cmd.add_argument("--output", "-o", metavar="DIR",
@@ -86,8 +88,7 @@ def _build(args: argparse.Namespace) -> int:
     if diag.has_errors(problems):
         diag.print_all(problems)
         return 1
-    report = build(config)
-    report.diagnostics[:0] = problems
+    report = build(config, problems)
     diag.print_all(report.diagnostics)
     if not args.quiet or report.failed:
         print(_summary(report, config.strict), file=sys.stderr if report.failed else sys.stdout)

@@ -1,4 +1,4 @@
-"""site.toml -> a frozen SiteConfig. Every key is optional; mistakes become Diagnostics with a line."""
+"""site.toml -> a frozen SiteConfig. Every key is optional; mistakes are Diagnostics with a line."""
 
 from __future__ import annotations
 
@@ -109,7 +109,8 @@ def _defaults(site_dir: Path) -> SiteConfig:
 def key_line(text: str, key: str, table: str | None = None) -> int | None:
     """The line on which KEY is set (inside [TABLE] when given): TOML parsers do not say."""
     current: str | None = None
-    key_pattern = re.compile(rf"""^\s*(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')\s*[=.]""")
+    name = re.escape(key)
+    key_pattern = re.compile(rf"""^\s*(?:{name}|"{name}"|'{name}')\s*[=.]""")
     for number, line in enumerate(text.splitlines(), start=1):
         header = re.match(r"^\s*\[+\s*([^\]]+?)\s*\]+", line)
         if header:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TextIO
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     WARNING = "warning"
     ERROR = "error"
 

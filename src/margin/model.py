@@ -108,7 +108,8 @@ class SiteIndex:
     chronological: tuple[str, ...]  # dated notes, newest first
     undated: tuple[str, ...]  # by title
     tags: tuple[TagEntry, ...]  # by name
-    archive: tuple[tuple[int, tuple[tuple[int, tuple[str, ...]], ...]], ...]  # year -> month -> keys
+    # year -> month -> keys, newest first
+    archive: tuple[tuple[int, tuple[tuple[int, tuple[str, ...]], ...]], ...]
     sections: MappingProxyType[str, tuple[str, ...]]
 
     def ordered(self, keys: tuple[str, ...] | None = None) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from margin.model import Note, SiteIndex, TagEntry
 
 
 def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
-    """Order and group the notes; two notes (or a note and a generated page) on one URL is an error."""
+    """Order and group the notes; two notes (or a note and a generated page) on one URL: error."""
     diagnostics: list[Diagnostic] = []
     by_key: dict[str, Note] = {}
     by_url: dict[str, str] = {}

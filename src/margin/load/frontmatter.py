@@ -54,10 +54,7 @@ def parse(part: Split) -> dict[str, Any]:
     """The front matter as a dict; keys with no value are dropped (they count as absent)."""
     if part.format is None or not part.front_matter.strip():
         return {}
-    if part.format == "toml":
-        data = _parse_toml(part)
-    else:
-        data = _parse_yaml(part)
+    data = _parse_toml(part) if part.format == "toml" else _parse_yaml(part)
     if not isinstance(data, dict):
         raise FrontMatterError(
             part.front_matter_line, f"expected 'key: value' lines, found {_describe(data)}"
@@ -78,7 +75,10 @@ def _parse_yaml(part: Split) -> Any:
     try:
         return yaml.load(part.front_matter, Loader=_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        mark = getattr(exc, "problem_mark", None)
+        context_mark = getattr(exc, "context_mark", None)
+        if mark is None or (context_mark and mark.column == 0 and context_mark.line < mark.line):
+            mark = context_mark  # the parser noticed on a later line; point at what it was reading
         line = part.front_matter_line + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         context = getattr(exc, "context", None)
@@ -91,8 +91,11 @@ def _parse_toml(part: Split) -> Any:
         return tomllib.loads(part.front_matter)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_LINE.search(str(exc))
-        offset = int(match.group(1)) - 1 if match else 0
-        reason = _TOML_LINE.sub("", str(exc)).strip()
+        if match:
+            offset = int(match.group(1)) - 1
+        else:  # "(at end of document)": the last line is where the text ran out
+            offset = max(0, len(part.front_matter.rstrip("\n").split("\n")) - 1)
+        reason = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", str(exc))
         raise FrontMatterError(part.front_matter_line + offset, reason) from None
 
 

@@ -54,8 +54,9 @@ def _note(
 ) -> Note:
     key_path = PurePosixPath(source.path.relative_to(config.content_dir).as_posix())
     folders = [f for f in key_path.parent.parts if f not in JEKYLL_FOLDERS]
-    in_jekyll_folder = any(f in JEKYLL_FOLDERS for f in key_path.parent.parts)
-    section = folders[0] if folders else ("posts" if in_jekyll_folder else "")
+    if not folders and key_path.parent.parts:
+        folders = ["posts"]  # content/_posts/ and content/_drafts/ hold the posts section
+    section = folders[0] if folders else ""
 
     def line_of(key: str) -> int:
         return frontmatter.key_line(part, key)

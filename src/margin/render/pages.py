@@ -76,7 +76,8 @@ class Planner:
         yield Page(urls.NOT_FOUND, "404.html", {}, ())
 
     def note_page(self, note: Note) -> Page:
-        return Page(note.url, self.template_for(note), {"note": self.view(note.key)},
+        view = self.view(note.key)  # as `note`, and as Jekyll's `page` for ported templates
+        return Page(note.url, self.template_for(note), {"note": view, "page": view},
                     (note.key,), note)
 
     def template_for(self, note: Note) -> str:
@@ -130,7 +131,7 @@ def draw(page: Page, env: jinja2.Environment, config: SiteConfig, site: SiteView
     except Exception as exc:  # any template error: report it, keep building the rest
         problem = templates.describe(config, exc)
         reason = problem.reason
-        if page.note and problem.path:
+        if page.note and problem.path and not isinstance(exc, jinja2.TemplateSyntaxError):
             reason += f" (rendering {page.note.source})"
         return None, error(problem.path, problem.line, reason)
     return OutputFile(urls.output_path(page.url), html.encode("utf-8"), page.sources), None

@@ -62,7 +62,8 @@ def describe(config: SiteConfig, exc: Exception) -> TemplateProblem:
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateProblem("", None, f"template not found: {exc.name}")
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return TemplateProblem(_display(config, exc.filename), exc.lineno, f"template: {exc.message}")
+        where = _display(config, exc.filename)
+        return TemplateProblem(where, exc.lineno, f"template: {exc.message}")
     frame = _innermost_template_frame(exc)
     if frame:
         return TemplateProblem(_display(config, frame[0]), frame[1], f"template: {exc}")

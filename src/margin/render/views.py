@@ -39,7 +39,7 @@ class NoteView:
     summary: str
     source: str  # the note's file, relative to the site folder
     extra: MappingProxyType[str, Any]
-    content: Markup = Markup("")
+    content: str = ""  # Markup: the rendered HTML
     toc: tuple[dict, ...] = ()
     words: int = 0
 
@@ -129,7 +129,7 @@ def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -
         summary=note.summary or (body.summary if body else ""),
         source=note.source,
         extra=note.extra,
-        content=Markup(body.html) if body else Markup(""),
+        content=Markup(body.html) if body else Markup(),
         toc=tuple({"level": lv, "id": i, "text": t} for lv, i, t in body.toc) if body else (),
         words=len(note.body.split()),
     )

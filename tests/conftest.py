@@ -1,0 +1,104 @@
+"""Fixtures that build real sites in temporary folders and read the output through an HTML parser.
+
+    def test_x(make_site, build_site):
+        site = make_site({"content/posts/2025-01-02-a.md": "---\\ntitle: A\\n---\\nHello"})
+        result = build_site(site)
+        assert result.exit_code == 0
+        assert result.html("2025/01/02/a/").h1.text == "A"
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import textwrap
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from margin.cli import main
+
+TESTS = Path(__file__).resolve().parent
+SITES = TESTS / "sites"
+SHARED = TESTS.parent.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+@dataclass
+class BuildResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+    output: Path
+
+    def path(self, url: str) -> Path:
+        """The output file for a site URL ('tags/ai/' -> tags/ai/index.html)."""
+        relative = url.strip("/")
+        target = self.output / relative
+        if url.endswith("/") or not relative or target.is_dir():
+            target = target / "index.html"
+        return target
+
+    def html(self, url: str) -> BeautifulSoup:
+        return BeautifulSoup(self.path(url).read_text(encoding="utf-8"), "html.parser")
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+def run_margin(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process, capturing what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse's --help / usage errors
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Write a site from {relative path: text or bytes}; text is dedented."""
+
+    def make(files: dict[str, str | bytes], name: str = "site") -> Path:
+        root = tmp_path / name
+        root.mkdir(parents=True, exist_ok=True)
+        for relative, content in files.items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def fixture_site(tmp_path):
+    """Copy tests/sites/<name> into a temporary folder and return its path."""
+
+    def copy(name: str) -> Path:
+        target = tmp_path / name
+        shutil.copytree(SITES / name, target, symlinks=True)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def build_site():
+    """Run `margin build SITE [args]` and return a BuildResult."""
+
+    def build(site: Path, *args: str, output: Path | None = None) -> BuildResult:
+        output = output or site / "_site"
+        code, out, err = run_margin("build", site, "--output", output, *args)
+        return BuildResult(code, out, err, output)
+
+    return build

@@ -1,0 +1,39 @@
+"""The command line: version, help on every command, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import run_margin
+from margin import __version__
+
+
+def test_version():
+    code, out, _ = run_margin("--version")
+    assert (code, out.strip()) == (0, f"margin {__version__}")
+
+
+@pytest.mark.parametrize("command", ["build", "new"])
+def test_every_command_has_help(command):
+    code, out, _ = run_margin(command, "--help")
+    assert code == 0
+    assert f"usage: margin {command}" in out
+
+
+def test_python_dash_m_runs_the_cli():
+    done = subprocess.run([sys.executable, "-m", "margin", "--version"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"margin {__version__}"
+
+
+def test_build_defaults_to_the_current_folder(make_site, monkeypatch):
+    site = make_site({"content/notes/a.md": "x"})
+    monkeypatch.chdir(site)
+    code, out, err = run_margin("build")
+    assert code == 0, err
+    assert (site / "_site/notes/a/index.html").is_file()
+    assert out.startswith("margin: 1 note, ")
