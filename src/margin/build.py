@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from margin import diagnostics as diag
+from margin import urls
 from margin.index import index_notes
+from margin.linkcheck import check_links
 from margin.load import load
 from margin.model import BuildReport, SiteConfig
 from margin.render import Rendered, render, render_bodies
@@ -42,6 +44,9 @@ def build_in_memory(config: SiteConfig, report: BuildReport) -> Rendered:
     with timer.stage("templates"):
         rendered = render(index, config, bodies)
     report.diagnostics += rendered.diagnostics
+    with timer.stage("links"):
+        prefix = urls.prefix_of(config.base_url)
+        report.diagnostics += check_links(rendered.pages, rendered.assets, index.notes, prefix)
     return rendered
 
 
@@ -64,5 +69,17 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         with Timer(report.timings).stage("write"):
             write_site(config, rendered.pages, rendered.assets)
         report.written, report.copied = len(rendered.pages), len(rendered.assets)
+    report.timings["total"] = time.perf_counter() - start
+    return report
+
+
+def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = None) -> BuildReport:
+    """The whole build in memory, links checked, nothing written: for `margin check`."""
+    report = BuildReport(diagnostics=list(config_problems or []))
+    start = time.perf_counter()
+    rendered = build_in_memory(config, report)
+    report.written = len(rendered.pages)
+    broken = any(d.message.startswith("broken link:") for d in report.diagnostics)
+    report.failed = broken or diag.has_errors(report.diagnostics, strict=config.strict)
     report.timings["total"] = time.perf_counter() - start
     return report

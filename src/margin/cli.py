@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import traceback
 from datetime import date
 from pathlib import Path
 
-from margin import __version__, scaffold
+from margin import __version__, deploy, init, scaffold
 from margin import diagnostics as diag
-from margin.build import build
+from margin.build import build, check
 from margin.config import load_config
+from margin.importers import papers as paper_stream
+from margin.importers import write_notes
 from margin.model import BuildReport
 
 
@@ -57,6 +60,18 @@ def _parser() -> argparse.ArgumentParser:
                            help="print only problems, no summary line")
     build_cmd.set_defaults(run=_build)
 
+    check_cmd = commands.add_parser(
+        "check", help="build in memory and check every link; writes nothing",
+        description="Build SITE_DIR in memory, check every internal link and #anchor, write "
+                    "nothing. Exit 1 on an error or a broken link (with --strict, any warning).",
+    )
+    check_cmd.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
+                           help="the site folder (default: the current folder)")
+    check_cmd.add_argument("--drafts", action="store_true", help="include notes marked draft")
+    check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check_cmd.add_argument("--base-url", metavar="URL", help="override site.toml's base_url")
+    check_cmd.set_defaults(run=_check)
+
     new_cmd = commands.add_parser("new", help="start a new note",
                                   description="Write a new dated note and print its path.")
     new_cmd.add_argument("title", help="the note's title")
@@ -66,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
                          help="the note's date (default: today)")
     new_cmd.add_argument("--site", default=".", metavar="DIR", help="the site folder")
     new_cmd.set_defaults(run=_new)
+    _add_init_command(commands)
+    _add_deploy_command(commands)
+    _add_import_command(commands)
     return parser
 
 
@@ -95,6 +113,30 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    if not site.is_dir():
+        print(f"margin: no such site folder: {args.site}", file=sys.stderr)
+        return 2
+    config, problems = load_config(site, {
+        "base_url": args.base_url, "drafts": args.drafts, "strict": args.strict,
+    })
+    if diag.has_errors(problems):
+        diag.print_all(problems)
+        return 1
+    report = check(config, problems)
+    diag.print_all(report.diagnostics)
+    broken = sum(1 for d in report.diagnostics if d.message.startswith("broken link:"))
+    warnings = diag.count(report.diagnostics, diag.Level.WARNING)
+    errors = diag.count(report.diagnostics, diag.Level.ERROR)
+    verdict = "failed" if report.failed else "passed"
+    print(f"margin check {verdict}: {_plural(report.notes, 'note')}, "
+          f"{_plural(report.written, 'page')}, {_plural(broken, 'broken link')}, "
+          f"{_plural(warnings, 'warning')}, {_plural(errors, 'error')}",
+          file=sys.stderr if report.failed else sys.stdout)
+    return 1 if report.failed else 0
+
+
 def _summary(report: BuildReport, strict: bool) -> str:
     warnings = diag.count(report.diagnostics, diag.Level.WARNING)
     errors = diag.count(report.diagnostics, diag.Level.ERROR)
@@ -120,4 +162,169 @@ def _new(args: argparse.Namespace) -> int:
         print(f"margin: {exc}", file=sys.stderr)
         return 1
     print(path)
+    return 0
+
+
+def _add_init_command(commands: argparse._SubParsersAction) -> None:
+    init_cmd = commands.add_parser(
+        "init", help="start a new site",
+        description="Write a starter site into DIR: site.toml, two example notes, archetypes, "
+                    ".gitignore and a GitHub Pages workflow. Existing files are never overwritten.",
+    )
+    init_cmd.add_argument("site", nargs="?", default=".", metavar="DIR",
+                          help="the new site's folder (default: the current folder)")
+    init_cmd.add_argument("--requirement", metavar="SPEC",
+                          help="what the GitHub workflow pip-installs margin from, e.g. "
+                               "'margin @ git+https://github.com/OWNER/margin' (default: the "
+                               "repository this margin was installed from, else 'margin')")
+    init_cmd.set_defaults(run=_init)
+
+
+def _init(args: argparse.Namespace) -> int:
+    requirement = args.requirement or init.installed_requirement()
+    try:
+        result = init.init_site(Path(args.site), today=date.today(), requirement=requirement)
+    except init.InitError as exc:
+        print(f"margin: {exc}", file=sys.stderr)
+        return 1
+    for name in result.written:
+        print(f"  wrote    {name}")
+    for skipped in result.skipped:
+        print(f"  skipped  {skipped.path} ({skipped.reason})")
+    if not result.written:
+        print("margin: nothing written; every starter file is already there")
+        return 0
+    steps = [] if Path(args.site) == Path(".") else [f"cd {args.site}"]
+    steps += [
+        "margin build              # the site appears in _site/",
+        'margin new "A title"      # a new post from archetypes/posts.md',
+        'git init && git add -A && git commit -m "Start my notes"',
+        "then push to GitHub and set Settings > Pages > Source to GitHub Actions (the workflow "
+        "publishes every push), or run `margin deploy` to publish a gh-pages branch yourself",
+    ]
+    print(f"margin: started a site in {Path(args.site).resolve()}. Next:")
+    print("\n".join(f"  {step}" for step in steps))
+    if requirement == init.DEFAULT_REQUIREMENT:
+        print("note: the workflow pip-installs 'margin'; if you install margin from elsewhere, "
+              "edit MARGIN_REQUIREMENT in .github/workflows/pages.yml")
+    return 0
+
+
+def _add_deploy_command(commands: argparse._SubParsersAction) -> None:
+    deploy_cmd = commands.add_parser(
+        "deploy", help="build and push the site to a gh-pages branch",
+        description="Build SITE_DIR, commit the result to BRANCH of its git repository (without "
+                    "touching the working tree, the index or the current branch) and push it. "
+                    "Nothing is committed when the build has errors.",
+    )
+    deploy_cmd.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
+                            help="the site folder (default: the current folder)")
+    deploy_cmd.add_argument("--branch", default="gh-pages",
+                            help="the branch to publish to (default: gh-pages)")
+    deploy_cmd.add_argument("--remote", default="origin",
+                            help="the remote to push to (default: origin)")
+    deploy_cmd.add_argument("--message", "-m", metavar="MSG", help="the commit message")
+    deploy_cmd.set_defaults(run=_deploy)
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    if not site.is_dir():
+        print(f"margin: no such site folder: {args.site}", file=sys.stderr)
+        return 2
+    try:
+        target = deploy.find_target(site, remote=args.remote, branch=args.branch)
+        # A fresh build outside the work tree: stale files cannot slip in, _site/ is left alone.
+        with tempfile.TemporaryDirectory(prefix="margin-deploy-") as scratch:
+            output = Path(scratch) / "site"
+            config, problems = load_config(site, {"output": str(output)})
+            report = build(config, problems) if not diag.has_errors(problems) else None
+            diag.print_all(report.diagnostics if report else problems)
+            if report is None or report.failed:
+                print("margin: deploy refused: the build has errors; nothing was committed",
+                      file=sys.stderr)
+                return 1
+            done = deploy.publish(target, output, args.message)
+    except deploy.DeployError as exc:
+        print(f"margin: {exc}", file=sys.stderr)
+        return 1
+    what = (f"committed {_plural(done.files, 'file')} to {args.branch} ({done.commit[:7]})"
+            if done.changed else f"{args.branch} ({done.commit[:7]}) already holds this build")
+    print(f"margin: {what}; pushed it to {args.remote}")
+    return 0
+
+
+def _add_import_command(commands: argparse._SubParsersAction) -> None:
+    import_cmd = commands.add_parser(
+        "import", help="turn notes kept elsewhere into margin notes",
+        description="Turn notes kept elsewhere into margin notes. SOURCE says what kind.",
+    )
+    import_cmd.set_defaults(run=lambda _args: _usage(import_cmd))
+    sources = import_cmd.add_subparsers(title="sources", metavar="SOURCE", dest="source")
+    papers_cmd = sources.add_parser(
+        "papers", help="a stream of paper reviews -> one dated note per review",
+        description="Split a stream of paper reviews (a channel export, a newsletter, a long "
+                    "document) into one dated note per review in SITE/content/SECTION/. Notes "
+                    "that already exist are skipped unless --force. Warnings name FILE:line.",
+    )
+    papers_cmd.add_argument("file", metavar="FILE", help="the stream, as UTF-8 text")
+    papers_cmd.add_argument("--site", default=".", metavar="DIR",
+                            help="the site folder (default: the current folder)")
+    papers_cmd.add_argument("--section", default="papers",
+                            help="the content folder to write into (default: papers)")
+    papers_cmd.add_argument("--tag", default="paper-review",
+                            help="the notes' tag, or comma-separated tags (default: paper-review)")
+    papers_cmd.add_argument("--dry-run", action="store_true",
+                            help="print what would be written; write nothing")
+    papers_cmd.add_argument("--force", action="store_true", help="rewrite notes that exist")
+    papers_cmd.set_defaults(run=_import_papers)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+_IMPORT_COUNTS = {
+    write_notes.Outcome.WRITTEN: "written",
+    write_notes.Outcome.REWRITTEN: "rewritten",
+    write_notes.Outcome.UNCHANGED: "unchanged",
+    write_notes.Outcome.SKIPPED: "skipped (already there)",
+    write_notes.Outcome.WOULD_WRITE: "would be written",
+    write_notes.Outcome.WOULD_SKIP: "would be skipped (already there)",
+}
+
+
+def _import_papers(args: argparse.Namespace) -> int:
+    stream = Path(args.file)
+    try:
+        text = stream.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"margin: cannot read {args.file}: {reason}", file=sys.stderr)
+        return 1
+    site = Path(args.site)
+    if not site.is_dir():
+        print(f"margin: no such site folder: {args.site}", file=sys.stderr)
+        return 2
+    tags = [tag.strip() for tag in args.tag.split(",") if tag.strip()]
+    reviews, problems = paper_stream.parse_stream(text, stream.name, default_date=date.today())
+    diag.print_all(problems)
+    counts = dict.fromkeys(_IMPORT_COUNTS, 0)
+    try:
+        plans = write_notes.plan_notes(reviews, section=args.section, tags=tags,
+                                       source=stream.name)
+        for plan, outcome in write_notes.write_notes(site, plans, force=args.force,
+                                                     dry_run=args.dry_run):
+            counts[outcome] += 1
+            skipped = outcome in (write_notes.Outcome.SKIPPED, write_notes.Outcome.WOULD_SKIP)
+            hint = " (already there; --force rewrites it)" if skipped else ""
+            print(f"{outcome} {site / plan.relative}{hint}")
+    except write_notes.ImportFailed as exc:
+        print(f"margin: {exc}", file=sys.stderr)
+        return 1
+    done = ", ".join(f"{n} {_IMPORT_COUNTS[o]}" for o, n in counts.items() if n) or "no notes"
+    dry = "; dry run, nothing written" if args.dry_run else ""
+    print(f"margin: {_plural(len(reviews), 'review')} in {stream.name}: {done}, "
+          f"{_plural(len(problems), 'warning')}{dry}")
     return 0

@@ -34,6 +34,7 @@ KEYS: tuple[Key, ...] = (
     Key("language", str, "The pages' language code (lang attribute)."),
     Key("output", str, "The output folder, relative to the site folder."),
     Key("paginate", int, "Notes per list page (tag, section pages)."),
+    Key("feed_entries", int, "Notes in each Atom feed (the newest)."),
     Key("permalinks", dict, "URL patterns: `dated` and `undated` are the defaults; any other key "
         "names a section. Tokens :year :month :day :slug :title :section :path."),
 )
@@ -80,10 +81,11 @@ def load_config(
         else:
             line = key_line(text, section, table="permalinks")
             diagnostics.append(error(CONFIG_NAME, line, f"'permalinks.{section}' must be text"))
-    if values.get("paginate", 1) < 1:
-        diagnostics.append(error(CONFIG_NAME, key_line(text, "paginate"),
-                                 "'paginate' must be at least 1"))
-        values.pop("paginate")
+    for name in ("paginate", "feed_entries"):
+        if values.get(name, 1) < 1:
+            diagnostics.append(error(CONFIG_NAME, key_line(text, name),
+                                     f"'{name}' must be at least 1"))
+            values.pop(name)
 
     output = Path(values.pop("output", "_site"))
     output_dir = output if output.is_absolute() else site_dir / output

@@ -26,6 +26,7 @@ class SiteConfig:
     language: str = "en"
     permalinks: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
     paginate: int = 20
+    feed_entries: int = 20
     drafts: bool = False
     strict: bool = False
     theme_dir: Path | None = None
@@ -80,7 +81,7 @@ class Note:
     summary: str = ""
     layout: str | None = None
     template: str | None = None
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # old names/URLs: wikilink targets and redirect pages
     extra: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
     digest: str = ""
 
@@ -100,6 +101,38 @@ class TagEntry:
 
 
 @dataclass(frozen=True)
+class Link:
+    """One link from a note to another note, with the sentence around it (for backlinks)."""
+
+    source: str  # key of the linking note
+    target: str  # key of the linked note
+    line: int  # file line in the source note
+    context: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One note's mention of a paper."""
+
+    paper: str  # 'arxiv:2501.09223' or 'doi:10.1145/...'
+    key: str
+    line: int  # file line
+    context: str  # the sentence around the mention
+    link_text: str = ""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper cited by notes: its page is /papers/<slug>/."""
+
+    id: str
+    slug: str
+    title: str
+    link: str  # where the paper itself lives
+    citations: tuple[Citation, ...]  # newest citing note first
+
+
+@dataclass(frozen=True)
 class SiteIndex:
     """Notes by key and URL plus every ordering the list pages need; keys, not objects."""
 
@@ -111,6 +144,13 @@ class SiteIndex:
     # year -> month -> keys, newest first
     archive: tuple[tuple[int, tuple[tuple[int, tuple[str, ...]], ...]], ...]
     sections: MappingProxyType[str, tuple[str, ...]]
+    links: MappingProxyType[str, tuple[Link, ...]] = field(default_factory=lambda: EMPTY)
+    backlinks: MappingProxyType[str, tuple[Link, ...]] = field(default_factory=lambda: EMPTY)
+    papers: tuple[Paper, ...] = ()  # most cited first
+    note_papers: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: EMPTY)
+    related: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: EMPTY)
+    series: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: EMPTY)
+    link_targets: Any = None  # index.links.LinkTargets: wikilink names -> keys, for the renderer
 
     def ordered(self, keys: tuple[str, ...] | None = None) -> tuple[str, ...]:
         """All (or the given) keys: dated newest first, then undated by title."""
@@ -136,6 +176,7 @@ class OutputFile:
     path: str  # e.g. 'tags/ai/index.html'
     data: bytes
     sources: tuple[str, ...] = ()  # note keys (or 'theme') it was made from
+    owner: str = ""  # the key of the note whose own page this is, if any
 
 
 @dataclass(frozen=True)

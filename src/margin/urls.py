@@ -89,3 +89,15 @@ def tag(slug: str) -> str:
 
 def section(name: str) -> str:
     return f"/{name}/"
+
+
+PAPERS = "/papers/"
+SERIES = "/series/"
+
+
+def paper(slug: str) -> str:
+    return f"{PAPERS}{slug}/"
+
+
+def series(slug: str) -> str:
+    return f"{SERIES}{slug}/"

@@ -7,7 +7,10 @@ from types import MappingProxyType
 
 from margin import urls
 from margin.diagnostics import Diagnostic, error
-from margin.model import Note, SiteIndex, TagEntry
+from margin.index.links import LinkTargets, backlinks, note_links
+from margin.index.papers import citations, declared_titles, paper_link, paper_slug, paper_title
+from margin.index.related import related_notes
+from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry
 
 
 def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
@@ -36,6 +39,17 @@ def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
     ordered = chronological + undated
     sections = _sections(ordered, by_key)
     diagnostics += _generated_page_collisions(by_key, by_url, sections)
+
+    # The knowledge graph: links between notes, papers cited, related notes, series.
+    targets = LinkTargets(list(by_key.values()))
+    outbound: dict[str, tuple[Link, ...]] = {}
+    for key in ordered:
+        found, problems = note_links(by_key[key], targets)
+        outbound[key] = tuple(found)
+        diagnostics += problems
+    cited = {key: citations(by_key[key]) for key in ordered}
+    papers = _papers(cited, by_key)
+    note_papers = {key: tuple(c.paper for c in found) for key, found in cited.items() if found}
     index = SiteIndex(
         notes=MappingProxyType(by_key),
         by_url=MappingProxyType(by_url),
@@ -44,6 +58,13 @@ def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
         tags=_tags(ordered, by_key),
         archive=_archive(chronological, by_key),
         sections=MappingProxyType(sections),
+        links=MappingProxyType(outbound),
+        backlinks=MappingProxyType(backlinks([l for found in outbound.values() for l in found])),
+        papers=papers,
+        note_papers=MappingProxyType(note_papers),
+        related=MappingProxyType(related_notes(by_key, note_papers)),
+        series=MappingProxyType(_series(ordered, by_key)),
+        link_targets=targets,
     )
     return index, diagnostics
 
@@ -93,3 +114,34 @@ def _generated_page_collisions(
         if what:
             problems.append(error(notes[key].source, None, f"permalink {url} is taken by {what}"))
     return problems
+
+
+def _papers(cited: dict[str, list[Citation]], notes: dict[str, Note]) -> tuple[Paper, ...]:
+    """Every cited paper, most cited first; each with its citing notes, newest first."""
+    by_paper: dict[str, list[Citation]] = defaultdict(list)
+    for found in cited.values():  # notes come newest first
+        for citation in found:
+            by_paper[citation.paper].append(citation)
+    declared = declared_titles(list(notes.values()))
+    papers = [
+        Paper(paper, paper_slug(paper), paper_title(paper, found, declared), paper_link(paper),
+              tuple(found))
+        for paper, found in by_paper.items()
+    ]
+    return tuple(sorted(papers, key=lambda p: (-len(p.citations), p.title.casefold(), p.id)))
+
+
+def _series(ordered: tuple[str, ...], notes: dict[str, Note]) -> dict[str, tuple[str, ...]]:
+    """Series name -> its notes in reading order: `series_part` when given, else oldest first."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for key in reversed(ordered):  # oldest first
+        name = notes[key].extra.get("series")
+        if isinstance(name, str) and name.strip():
+            members[name.strip()].append(key)
+
+    def part(key: str) -> float:
+        value = notes[key].extra.get("series_part")
+        return float(value) if isinstance(value, int | float) else float("inf")
+
+    return {name: tuple(sorted(keys, key=lambda k: (part(k), keys.index(k))))
+            for name, keys in sorted(members.items())}

@@ -108,7 +108,7 @@ def _note(
         summary=_text(meta.get("description")) or _text(meta.get("summary")),
         layout=_text(meta.get("layout")) or None,
         template=_text(meta.get("template")) or None,
-        aliases=tuple(urls.normalize(a) for a in _strings(meta.get("aliases"), "aliases", line_of)),
+        aliases=tuple(_aliases(meta.get("aliases"), line_of)),
         extra=MappingProxyType({k: v for k, v in meta.items() if k not in TYPED_KEYS}),
         digest=source.digest,
     )
@@ -149,6 +149,13 @@ def _strings(value: Any, key: str, line_of) -> list[str]:
     if isinstance(value, int | float):
         return [_text(value)]
     raise NoteError(line_of(key), f"front matter: '{key}' must be a list or a text")
+
+
+def _aliases(value: Any, line_of) -> list[str]:
+    """Old names of the note: each is a wikilink target and, as a URL, a redirect page."""
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    return _strings(value, "aliases", line_of)
 
 
 def _text(value: Any) -> str:

@@ -13,6 +13,7 @@ from margin import urls
 from margin.diagnostics import Diagnostic, error
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.render import templates
+from margin.render.graph import Graph
 from margin.render.views import (
     MonthView,
     NoteView,
@@ -50,6 +51,7 @@ class Planner:
         self.site, self.layouts = site, layouts
         self.tags = {t.slug: t for t in site.tags}
         self._views: dict[str, NoteView] = {}
+        self.graph = Graph(index, self.view)
 
     def view(self, key: str) -> NoteView:
         if key not in self._views:
@@ -70,15 +72,19 @@ class Planner:
             title = f"Tagged “{tag.name}”"
             yield from self.list_pages(urls.tag(tag.slug), title, entry.keys, kind="tag", tag=tag)
         for name, keys in self.index.sections.items():
+            if urls.section(name) == urls.PAPERS and self.index.papers:
+                continue  # the paper index speaks for a section called 'papers'
             yield from self.list_pages(urls.section(name), section_title(name), keys,
                                        kind="section", tag=None)
         yield self.archive_page()
+        for page in self.graph.pages():
+            yield Page(page.url, page.template, page.context, page.sources)
         yield Page(urls.NOT_FOUND, "404.html", {}, ())
 
     def note_page(self, note: Note) -> Page:
         view = self.view(note.key)  # as `note`, and as Jekyll's `page` for ported templates
-        return Page(note.url, self.template_for(note), {"note": view, "page": view},
-                    (note.key,), note)
+        context = {"note": view, "page": view, **self.graph.note_extras(note)}
+        return Page(note.url, self.template_for(note), context, (note.key,), note)
 
     def template_for(self, note: Note) -> str:
         if note.template:
@@ -134,4 +140,6 @@ def draw(page: Page, env: jinja2.Environment, config: SiteConfig, site: SiteView
         if page.note and problem.path and not isinstance(exc, jinja2.TemplateSyntaxError):
             reason += f" (rendering {page.note.source})"
         return None, error(problem.path, problem.line, reason)
-    return OutputFile(urls.output_path(page.url), html.encode("utf-8"), page.sources), None
+    owner = page.note.key if page.note else ""
+    path = urls.output_path(page.url)
+    return OutputFile(path, html.encode("utf-8"), page.sources, owner), None

@@ -1,0 +1,118 @@
+"""The knowledge-graph pages and note extras: backlinks, related notes, papers, series, aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from margin import urls
+from margin.model import Note, Paper, SiteIndex
+from margin.render.views import NoteView
+from margin.slugs import slugify
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A note and the sentence in which it links to (or cites) something."""
+
+    note: NoteView
+    context: str
+
+
+@dataclass(frozen=True)
+class PaperView:
+    id: str
+    title: str
+    url: str  # the paper's page on this site
+    link: str  # the paper itself (arxiv.org, doi.org)
+    citations: tuple[Mention, ...]  # newest first
+
+    @property
+    def count(self) -> int:
+        return len(self.citations)
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    name: str
+    url: str
+    notes: tuple[NoteView, ...]
+    position: int = 0  # 1-based place of the current note, on note pages
+
+
+@dataclass(frozen=True)
+class GraphPage:
+    url: str
+    template: str
+    context: dict[str, Any]
+    sources: tuple[str, ...]
+
+
+class Graph:
+    """Turns the index's links, citations and series into template values and pages."""
+
+    def __init__(self, index: SiteIndex, view: Callable[[str], NoteView]):
+        self.index, self.view = index, view
+        self.papers = {p.id: p for p in index.papers}
+        self.series_of = {key: name for name, keys in index.series.items() for key in keys}
+
+    def note_extras(self, note: Note) -> dict[str, Any]:
+        """What a note page shows beyond the note: backlinks, related, papers, neighbours, series."""
+        key = note.key
+        previous, following = self._neighbours(note)
+        return {
+            "backlinks": tuple(Mention(self.view(link.source), link.context)
+                               for link in self.index.backlinks.get(key, ())),
+            "related": tuple(self.view(k) for k in self.index.related.get(key, ())),
+            "papers": tuple(self.paper_view(self.papers[p], with_citations=False)
+                            for p in self.index.note_papers.get(key, ())),
+            "previous": self.view(previous) if previous else None,
+            "next": self.view(following) if following else None,
+            "series": self.series_view(self.series_of[key], key) if key in self.series_of else None,
+        }
+
+    def _neighbours(self, note: Note) -> tuple[str | None, str | None]:
+        """The older and newer dated notes of the same section."""
+        if not note.date or not note.section:
+            return None, None
+        dated = [k for k in self.index.sections.get(note.section, ())
+                 if self.index.notes[k].date]
+        place = dated.index(note.key)
+        older = dated[place + 1] if place + 1 < len(dated) else None
+        newer = dated[place - 1] if place > 0 else None
+        return older, newer
+
+    def paper_view(self, paper: Paper, with_citations: bool = True) -> PaperView:
+        mentions = tuple(Mention(self.view(c.key), c.context) for c in paper.citations) \
+            if with_citations else ()
+        return PaperView(paper.id, paper.title, urls.paper(paper.slug), paper.link, mentions)
+
+    def series_view(self, name: str, current: str | None = None) -> SeriesView:
+        keys = self.index.series[name]
+        position = keys.index(current) + 1 if current in keys else 0
+        return SeriesView(name, urls.series(slugify(name)), tuple(self.view(k) for k in keys),
+                          position)
+
+    def pages(self) -> Iterator[GraphPage]:
+        papers = [(p, self.paper_view(p)) for p in self.index.papers]
+        if papers:
+            views = tuple(view for _, view in papers)
+            # The paper index stands in for a section called 'papers': it lists its notes too.
+            reviews = tuple(self.view(k) for k in self.index.sections.get("papers", ()))
+            yield GraphPage(urls.PAPERS, "papers.html", {"papers": views, "notes": reviews},
+                            ("*",))
+        for paper, view in papers:
+            keys = tuple(c.key for c in paper.citations)
+            yield GraphPage(view.url, "paper.html", {"paper": view}, keys)
+        for name, keys in self.index.series.items():
+            yield GraphPage(urls.series(slugify(name)), "series.html",
+                            {"series": self.series_view(name)}, keys)
+        for note in self.index.notes.values():
+            for alias in note.aliases:
+                if "/" not in alias:
+                    continue  # a bare name is only a wikilink target, not an old URL
+                old = urls.normalize(alias)
+                if old != note.url and old not in self.index.by_url:
+                    yield GraphPage(old, "redirect.html", {"target": note.url, "note":
+                                    self.view(note.key)}, (note.key,))

@@ -1,0 +1,102 @@
+"""`[[Note title]]`, `[[file|label]]`, `[[note#Heading]]` and `![[image.png]]` for markdown-it.
+
+The index has already decided what each name means (index.links.LinkTargets) and warned about
+missing or ambiguous ones; this plugin only draws the answer. The resolver reaches the rule
+through markdown-it's `env`, so the parser itself stays one shared, context-free object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from margin.index.links import IMAGE_SUFFIXES, WIKILINK, LinkTargets
+from margin.slugs import slugify
+
+ENV_KEY = "wikilinks"
+
+
+@dataclass(frozen=True)
+class WikilinkResolver:
+    """Names -> note URLs, for one build."""
+
+    targets: LinkTargets
+    urls: Mapping[str, str]  # note key -> root-relative URL
+
+    def lookup(self, target: str) -> tuple[str | None, tuple[str, ...]]:
+        """The URL of the one note TARGET names, or None and the candidates (maybe none)."""
+        resolution = self.targets.resolve(target)
+        if resolution.key is None:
+            return None, resolution.keys
+        return self.urls[resolution.key], resolution.keys
+
+
+def heading_id(heading: str) -> str:
+    """The id the heading anchors give a heading's text (see render.markdown)."""
+    return slugify(heading, "section")
+
+
+def wikilinks_plugin(md: MarkdownIt) -> None:
+    md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+
+
+def _wikilink_rule(state: StateInline, silent: bool) -> bool:
+    start = state.pos
+    if not state.src.startswith(("[[", "![["), start):
+        return False
+    match = WIKILINK.match(state.src, start)
+    if match is None:
+        return False
+    if not silent:
+        embed, target, heading, label = (match.group(1), match.group(2).strip(),
+                                         (match.group(3) or "").strip(), match.group(4))
+        if embed and target.lower().endswith(IMAGE_SUFFIXES):
+            _image(state, target, label)
+        else:
+            _link(state, target, heading, label)
+    state.pos = match.end()
+    return True
+
+
+def _image(state: StateInline, target: str, label: str | None) -> None:
+    """An embedded image: a normal image token, so image resolution treats it like any other."""
+    alt = (label or "").strip()
+    size = re.fullmatch(r"(\d+)(?:x(\d+))?", alt)  # Obsidian's ![[x.png|300]] is a width
+    token = state.push("image", "img", 0)
+    token.attrs = {"src": target, "alt": "" if size else alt}
+    if size:
+        token.attrs["width"] = size.group(1)
+    token.content = "" if size else alt
+    child = state.md.inline.parse("" if size else alt, state.md, state.env, [])
+    token.children = child or []
+
+
+def _link(state: StateInline, target: str, heading: str, label: str | None) -> None:
+    text = (label or "").strip() or (f"{target} › {heading}" if target and heading
+                                    else target or heading)
+    anchor = f"#{heading_id(heading)}" if heading else ""
+    resolver: WikilinkResolver | None = state.env.get(ENV_KEY)
+    url, candidates = (None, ()) if resolver is None or not target else resolver.lookup(target)
+    if not target:
+        url = ""  # [[#Heading]]: a place in this very note
+    if url is None:
+        token = state.push("html_inline", "", 0)
+        why = "ambiguous: " + ", ".join(candidates) if candidates else "no note is called that"
+        token.content = (f'<span class="broken-link" title="{_escape(why)}">'
+                         f"{_escape(text)}</span>")
+        return
+    opening = state.push("link_open", "a", 1)
+    opening.attrs = {"href": url + anchor, "class": "wikilink"}
+    opening.meta = {"wikilink": True}
+    body = state.push("text", "", 0)
+    body.content = text
+    state.push("link_close", "a", -1)
+
+
+def _escape(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
