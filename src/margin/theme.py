@@ -7,6 +7,11 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 
+# The theme's own asset folders (the wheel ships exactly these; see pyproject.toml). In a
+# development checkout assets/ also holds the demo site's images, which are not theme files.
+ASSET_FOLDERS = ("css",)
+
+
 def builtin_dir() -> Path:
     """The folder holding the default theme's templates/ and assets/."""
     installed = _PACKAGE / "theme"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from margin import theme
 from margin.diagnostics import Diagnostic, warning
 from margin.model import AssetFile, SiteConfig
 
@@ -13,8 +14,10 @@ def asset_files(config: SiteConfig) -> tuple[list[AssetFile], list[Diagnostic]]:
     chosen: dict[str, AssetFile] = {}
     problems: list[Diagnostic] = []
     if config.theme_dir:
-        for source, relative in _walk(config.theme_dir / "assets", config.theme_dir, []):
-            chosen[relative] = AssetFile(source, f"assets/{relative}")
+        for folder in theme.ASSET_FOLDERS:
+            root = config.theme_dir / "assets" / folder
+            for source, relative in _walk(root, config.theme_dir, []):
+                chosen[f"{folder}/{relative}"] = AssetFile(source, f"assets/{folder}/{relative}")
     for source, relative in _walk(config.assets_dir, config.site_dir, problems, site=config):
         chosen[relative] = AssetFile(source, f"assets/{relative}")
     return sorted(chosen.values(), key=lambda a: a.path), problems
