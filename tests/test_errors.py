@@ -76,7 +76,9 @@ def test_a_note_may_not_take_a_generated_pages_url(make_site, build_site):
     site = make_site({"content/notes/a.md": "---\ntitle: A\npermalink: /tags/\n---\n"})
     result = build_site(site)
     assert result.exit_code == 1
-    assert result.lines[0] == "error: content/notes/a.md: permalink /tags/ is taken by the tag list"
+    assert result.lines[0] == (
+        "error: content/notes/a.md: permalink /tags/ is taken by the generated page tags.html"
+    )
 
 
 def test_missing_template_is_named(fixture_site, build_site):

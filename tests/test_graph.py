@@ -141,7 +141,7 @@ def test_related_notes_prefer_the_rare_shared_tag(make_site, build_site):
 
 def test_check_builds_in_memory_and_writes_nothing(make_site):
     site = make_site({"content/notes/a.md": "[broken](/nowhere/) and [fine](/notes/a/)"})
-    code, out, err = run_margin("check", site)
+    code, _, err = run_margin("check", site)
     assert code == 1
     assert "warning: content/notes/a.md:1: broken link: /nowhere/" in err
     assert err.strip().endswith("1 broken link, 1 warning, 0 errors")

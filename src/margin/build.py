@@ -40,10 +40,12 @@ def build_in_memory(config: SiteConfig, report: BuildReport) -> Rendered:
         index, problems = index_notes(notes)
     report.diagnostics += problems
     with timer.stage("markdown"):
-        bodies = render_bodies(index)
+        bodies = render_bodies(index, config)
     with timer.stage("templates"):
         rendered = render(index, config, bodies)
     report.diagnostics += rendered.diagnostics
+    if diag.has_errors(report.diagnostics):
+        return rendered  # pages that failed would show up again as broken links: say it once
     with timer.stage("links"):
         prefix = urls.prefix_of(config.base_url)
         report.diagnostics += check_links(rendered.pages, rendered.assets, index.notes, prefix)

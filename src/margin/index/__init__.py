@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from types import MappingProxyType
 
-from margin import urls
 from margin.diagnostics import Diagnostic, error
 from margin.index.links import LinkTargets, backlinks, note_links
 from margin.index.papers import citations, declared_titles, paper_link, paper_slug, paper_title
@@ -38,7 +37,6 @@ def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
     )
     ordered = chronological + undated
     sections = _sections(ordered, by_key)
-    diagnostics += _generated_page_collisions(by_key, by_url, sections)
 
     # The knowledge graph: links between notes, papers cited, related notes, series.
     targets = LinkTargets(list(by_key.values()))
@@ -59,7 +57,7 @@ def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
         archive=_archive(chronological, by_key),
         sections=MappingProxyType(sections),
         links=MappingProxyType(outbound),
-        backlinks=MappingProxyType(backlinks([l for found in outbound.values() for l in found])),
+        backlinks=MappingProxyType(backlinks([lk for found in outbound.values() for lk in found])),
         papers=papers,
         note_papers=MappingProxyType(note_papers),
         related=MappingProxyType(related_notes(by_key, note_papers)),
@@ -98,22 +96,6 @@ def _sections(ordered: tuple[str, ...], notes: dict[str, Note]) -> dict[str, tup
         if notes[key].section:
             sections[notes[key].section].append(key)
     return {name: tuple(keys) for name, keys in sorted(sections.items())}
-
-
-def _generated_page_collisions(
-    notes: dict[str, Note], by_url: dict[str, str], sections: dict[str, tuple[str, ...]]
-) -> list[Diagnostic]:
-    generated = {urls.HOME: "the home page", urls.TAGS: "the tag list",
-                 urls.ARCHIVE: "the archive", urls.NOT_FOUND: "the 404 page"}
-    generated.update({urls.section(name): f"the '{name}' section list" for name in sections})
-    problems = []
-    for url, key in sorted(by_url.items()):
-        what = generated.get(url)
-        if what is None and url.startswith((urls.TAGS, urls.ASSETS)):
-            what = "a tag page" if url.startswith(urls.TAGS) else "the assets folder"
-        if what:
-            problems.append(error(notes[key].source, None, f"permalink {url} is taken by {what}"))
-    return problems
 
 
 def _papers(cited: dict[str, list[Citation]], notes: dict[str, Note]) -> tuple[Paper, ...]:

@@ -34,7 +34,7 @@ def code_free_lines(body: str) -> list[str]:
         if match and (fence is None or match.group(1).startswith(fence)):
             fence = match.group(1)[0] * 3 if fence is None else None
             lines[number] = ""
-        elif fence is not None or line.startswith("    ") and _blank_before(lines, number):
+        elif fence is not None or (line.startswith("    ") and _blank_before(lines, number)):
             lines[number] = ""
         else:
             lines[number] = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)

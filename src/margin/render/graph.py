@@ -58,7 +58,7 @@ class Graph:
         self.series_of = {key: name for name, keys in index.series.items() for key in keys}
 
     def note_extras(self, note: Note) -> dict[str, Any]:
-        """What a note page shows beyond the note: backlinks, related, papers, neighbours, series."""
+        """What a note page shows beyond its body: backlinks, related, papers, neighbours, series."""
         key = note.key
         previous, following = self._neighbours(note)
         return {
