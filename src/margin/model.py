@@ -165,8 +165,12 @@ class SiteIndex:
 class RenderedBody:
     html: str
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text)
-    summary: str = ""  # the first paragraph's text, shortened
+    summary: str = ""  # the first paragraph's text, shortened (or all before <!--more-->)
     diagnostics: tuple[Diagnostic, ...] = ()
+    assets: tuple[AssetFile, ...] = ()  # files the body uses that the asset stage won't copy
+    links: tuple[str, ...] = ()  # keys of the notes the body links to
+    images: tuple[str, ...] = ()  # image files read for their size (cache invalidation)
+    math: int = 0  # math expressions typeset
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,46 @@
-"""Note bodies -> HTML with markdown-it-py: CommonMark, tables, heading anchors, a table of contents."""
+"""A note's body -> RenderedBody: HTML with math, figures, code and links done at build time.
+
+    text   = liquid.translate(body)       Jekyll/Hugo leftovers, line count kept
+    tokens = parser().parse(text)         CommonMark + GFM tables, footnotes, task lists, math...
+    passes over the tokens                attributes, callouts, headings, links, images, math
+    html   = render(tokens)
+
+A pure function of the note, the BodyContext and the files its images name, so bodies can be
+rendered in worker processes and cached by content hash. It never raises: a problem in the
+note is a warning at its file line, and a bug of ours costs only that note's formatting.
+"""
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
+from margin.diagnostics import warning
 from margin.model import Note, RenderedBody
-from margin.slugs import slugify
+from margin.render import liquid
+from margin.render.attributes import TOC_TOKEN, apply_attributes
+from margin.render.callouts import make_callouts
+from margin.render.context import BodyContext
+from margin.render.equations import render_math, typeset_math
+from margin.render.figures import make_figures, resolve_images
+from margin.render.headings import heading_text, number_headings, toc_html
+from margin.render.highlight import code_block, language_of
+from margin.render.htmlblocks import balanced_html_plugin
+from margin.render.links import fix_links
+from margin.render.mathrules import math_plugin
+from margin.render.state import ENV_KEY, BodyState, inline_children
+from margin.render.wikilinks import ENV_KEY as WIKILINKS_KEY
+from margin.render.wikilinks import WikilinkResolver, wikilinks_plugin
 
 SUMMARY_LENGTH = 220
+MORE_MARKER = "<!--more-->"
 
 
 @lru_cache(maxsize=1)
@@ -19,44 +48,129 @@ def parser() -> MarkdownIt:
     """One configured parser per process: building it costs more than rendering a short note."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
-    anchors_plugin(
-        md, min_level=1, max_level=6, slug_func=lambda text: slugify(text, "section"),
-        permalink=True, permalinkSymbol="#", permalinkSpace=True,
-    )
+    md.options["tasklists"] = True
+    md.use(gfm_autolink_plugin)
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(balanced_html_plugin)
+    md.use(math_plugin)
+    md.use(wikilinks_plugin)
+    md.core.ruler.before("text_join", "unbalanced_dollars", _unbalanced_dollars)
+    for kind in ("math_inline", "math_inline_double", "math_block", "amsmath"):
+        md.add_render_rule(kind, render_math)
+    md.add_render_rule("fence", _render_fence)
+    md.add_render_rule("code_block", _render_code_block)
+    md.add_render_rule(TOC_TOKEN, _render_toc)
     return md
 
 
-def render_body(note: Note) -> RenderedBody:
-    """The note's body as HTML, with its headings (for a table of contents) and a summary."""
+def render_body(note: Note, context: BodyContext) -> RenderedBody:
+    """The note's body as HTML, its headings, summary, and everything it needs copied."""
+    try:
+        return render_unguarded(note, context)
+    except Exception as exc:  # a bug of ours: show the text, say where, keep building
+        problem = warning(note.source, note.body_line,
+                          f"could not render this note ({type(exc).__name__}: {exc}); "
+                          "its text is shown unformatted")
+        return RenderedBody(html=f"<pre>{html.escape(note.body)}</pre>\n",
+                            diagnostics=(problem,))
+
+
+def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
+    state = BodyState(note, context)
     md = parser()
-    env: dict = {}
-    tokens = md.parse(note.body, env)
-    html = md.renderer.render(tokens, md.options, env)
-    return RenderedBody(html=html, toc=_headings(tokens), summary=_first_paragraph(tokens))
+    text = note.body
+    if liquid.has_templates(text):
+        text, problems = liquid.translate(text, note, context, _indented_code(text))
+        state.diagnostics.extend(problems)
+    env = {ENV_KEY: state}
+    if context.link_targets is not None:
+        env[WIKILINKS_KEY] = WikilinkResolver(context.link_targets, context.permalinks)
+    tokens = md.parse(text, env)
+    tokens = apply_attributes(tokens, state)
+    make_callouts(tokens)
+    number_headings(tokens, state)
+    fix_links(tokens, state)
+    resolve_images(tokens, state)
+    make_figures(tokens)
+    typeset_math(tokens, state)
+    body_html = md.renderer.render(tokens, md.options, env)
+    return RenderedBody(
+        html=body_html,
+        toc=() if state.toc_placed else tuple(state.toc),
+        summary=_summary(tokens),
+        diagnostics=tuple(state.diagnostics),
+        assets=tuple(state.assets.values()),
+        links=tuple(state.links),
+        images=tuple(dict.fromkeys(state.images)),
+        math=state.math,
+    )
 
 
-def _headings(tokens: list[Token]) -> tuple[tuple[int, str, str], ...]:
-    found = []
-    for opening, inline in zip(tokens, tokens[1:], strict=False):
-        if opening.type == "heading_open" and opening.attrGet("id"):
-            found.append((int(opening.tag[1]), str(opening.attrGet("id")), _plain_text(inline)))
-    return tuple(found)
+def _indented_code(text: str) -> list[tuple[int, int]]:
+    """Line ranges of indented code blocks: only the parser tells them from list items."""
+    return [tuple(t.map) for t in parser().parse(text, {}) if t.type == "code_block" and t.map]
 
 
-def _first_paragraph(tokens: list[Token]) -> str:
-    for opening, inline in zip(tokens, tokens[1:], strict=False):
-        if opening.type == "paragraph_open":
-            text = " ".join(_plain_text(inline).split())
+def _render_fence(self, tokens: list[Token], index: int, options, env) -> str:
+    token = tokens[index]
+    return code_block(token.content, language_of(token.info))
+
+
+def _render_code_block(self, tokens: list[Token], index: int, options, env) -> str:
+    return code_block(tokens[index].content, "")
+
+
+def _render_toc(self, tokens: list[Token], index: int, options, env) -> str:
+    state: BodyState | None = env.get(ENV_KEY)
+    return toc_html(state.toc) if state else ""
+
+
+def _unbalanced_dollars(core: StateCore) -> None:
+    """A `$$` left in the text (not `\\$$`): math that never closed. Say where."""
+    state: BodyState | None = core.env.get(ENV_KEY)
+    if state is None:
+        return
+    for _, _, child, line in inline_children(core.tokens):
+        if child.type == "text" and "$$" in child.content:
+            state.warn(line, "math: unbalanced $$ (no closing $$); shown as text")
+
+
+def _summary(tokens: list[Token]) -> str:
+    """The text before `<!--more-->` when the note has one, else its first paragraph, shortened."""
+    texts: list[str] = []
+    for index, token in enumerate(tokens):
+        if _is_more(token):
+            return " ".join(" ".join(texts).split())
+        if token.type == "inline" and index and tokens[index - 1].type in ("paragraph_open",
+                                                                          "heading_open"):
+            text = heading_text(token) if tokens[index - 1].type == "heading_open" else \
+                _plain_text(token)
+            texts.append(text)
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
+            text = " ".join(_plain_text(token).split())
             if text:
                 return shorten(text)
     return ""
 
 
+def _is_more(token: Token) -> bool:
+    if token.type == "html_block":
+        return token.content.strip() == MORE_MARKER
+    if token.type == "inline":
+        return any(c.type == "html_inline" and c.content.strip() == MORE_MARKER
+                   for c in token.children or [])
+    return False
+
+
 def _plain_text(inline: Token) -> str:
     return "".join(
-        child.content for child in inline.children or ()
-        if child.type in ("text", "code_inline", "softbreak") or child.type.startswith("math")
-    ).replace("\n", " ")
+        " " if child.type in ("softbreak", "hardbreak") else child.content
+        for child in inline.children or ()
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+        or child.type.startswith("math")
+    )
 
 
 def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:

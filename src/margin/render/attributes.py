@@ -1,0 +1,243 @@
+"""kramdown attribute lists and table-of-contents markers, applied to the tokens.
+
+- `{: .class #id key="value"}` on a line of its own applies to the block just before it (no
+  blank line between), else to the block after it; at the end of a paragraph, to the
+  paragraph; right after an emphasis, link, image or code span, to that element.
+- `## Heading {#id .class}` (kramdown, pandoc, Hugo) sets the heading's id and classes.
+- `{:toc}` (usually as `* TOC` + `{:toc}`) and a paragraph `[TOC]` place the table of
+  contents there; a heading with the class `no_toc` is left out of it.
+Attribute lines never show as text: what cannot be applied is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.token import Token
+
+from margin.render.state import BodyState
+
+_IAL_LINE = re.compile(r"^\{:(?!:)\s*([^{}]*?)\s*\}$")
+_ALD_LINE = re.compile(r"^\{:[\w-]+:[^{}]*\}$")  # an attribute list definition: nothing to show
+_SPAN_IAL = re.compile(r"^\{:(?!:)\s*([^{}\n]*?)\s*\}")
+_HEADING_ATTRS = re.compile(
+    r"\s*\{((?:\s*[#.][\w:-]+|\s*[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+))+)\s*\}\s*$")
+_PART = re.compile(r"""([#.])([\w:-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s}]+))|([\w-]+)""")
+_TOC_MARKER = re.compile(r"^\[toc\]$", re.IGNORECASE)
+TOC_TOKEN = "toc_placeholder"
+
+
+def parse(text: str) -> list[tuple[str, str]]:
+    """'.wide #fig-1 data-x="1" toc' -> [('class','wide'), ('id','fig-1'), ('data-x','1'),
+    ('toc', '')]; a bare word (kramdown's reference to a definition) keeps an empty value."""
+    found = []
+    for match in _PART.finditer(text):
+        if match.group(1):
+            found.append(("class" if match.group(1) == "." else "id", match.group(2)))
+        elif match.group(3):
+            value = next(v for v in match.group(4, 5, 6) if v is not None)
+            found.append((match.group(3).lower(), value))
+        else:
+            found.append((match.group(7), ""))
+    return found
+
+
+def apply(token: Token, attributes: list[tuple[str, str]]) -> None:
+    """Set ids and safe attributes on TOKEN; classes add up. Event handlers are refused."""
+    for name, value in attributes:
+        if name == "class":
+            token.attrJoin("class", value)
+        elif name == "id":
+            token.attrSet("id", value)
+        elif value and not name.startswith("on") and name != "toc":
+            token.attrSet(name, value)
+
+
+def apply_attributes(tokens: list[Token], state: BodyState) -> list[Token]:
+    """TOKENS with attribute lines applied and removed, and TOC markers in place."""
+    _heading_attributes(tokens)
+    _span_attributes(tokens)
+    lines_of_body = state.note.body.split("\n")  # translation keeps lines where they were
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "paragraph_open" and tokens[index + 1].type == "inline":
+            inline = tokens[index + 1]
+            if _TOC_MARKER.match(inline.content.strip()):
+                tokens[index:index + 3] = [_toc_token(token)]
+                state.toc_placed = True
+                continue
+            lines = _split_lines(inline)
+            kept = [line for line in lines if _ial_of(line) is None]
+            found = [a for line in lines if (ial := _ial_of(line)) is not None for a in ial]
+            if any(name == "toc" for name, _ in found):
+                index = _place_toc(tokens, index, state)
+                continue
+            if found or len(kept) < len(lines):
+                if kept:
+                    _join_lines(inline, kept)
+                    apply(token, found)
+                else:
+                    _apply_to_neighbour(tokens, index, found, lines_of_body)
+                    del tokens[index:index + 3]
+                    continue
+        index += 1
+    return tokens
+
+
+def _toc_token(like: Token) -> Token:
+    token = Token(TOC_TOKEN, "nav", 0)
+    token.block = True
+    token.map = like.map
+    return token
+
+
+def _place_toc(tokens: list[Token], index: int, state: BodyState) -> int:
+    """Replace the `{:toc}` paragraph — or the list holding it (`* TOC`) — by the TOC."""
+    start, end = index, index + 3
+    level = tokens[index].level
+    # climb out of the list item and list the marker sits in, if it does
+    before = index - 1
+    if before >= 0 and tokens[before].type == "list_item_open":
+        opening = before - 1
+        while opening >= 0 and not (tokens[opening].type in ("bullet_list_open",
+                                                              "ordered_list_open")
+                                    and tokens[opening].level == level - 2):
+            opening -= 1
+        if opening >= 0:
+            closing = _matching_close(tokens, opening)
+            start, end = opening, closing + 1
+    tokens[start:end] = [_toc_token(tokens[start])]
+    state.toc_placed = True
+    return start + 1
+
+
+def _matching_close(tokens: list[Token], opening: int) -> int:
+    depth = 0
+    for position in range(opening, len(tokens)):
+        depth += tokens[position].nesting
+        if depth == 0:
+            return position
+    return len(tokens) - 1
+
+
+def _split_lines(inline: Token) -> list[list[Token]]:
+    lines: list[list[Token]] = [[]]
+    for child in inline.children or []:
+        if child.type == "softbreak":
+            lines.append([])
+        else:
+            lines[-1].append(child)
+    return lines
+
+
+def _join_lines(inline: Token, lines: list[list[Token]]) -> None:
+    children: list[Token] = []
+    for number, line in enumerate(lines):
+        if number:
+            children.append(Token("softbreak", "br", 0))
+        children.extend(line)
+    inline.children = children
+    inline.content = "\n".join(
+        "".join(c.content for c in line) for line in lines)  # for summaries and tests
+
+
+def _ial_of(line: list[Token]) -> list[tuple[str, str]] | None:
+    if len(line) != 1 or line[0].type != "text":
+        return None
+    text = line[0].content.strip()
+    if _ALD_LINE.match(text):
+        return []
+    match = _IAL_LINE.match(text)
+    return parse(match.group(1)) if match else None
+
+
+def _apply_to_neighbour(tokens: list[Token], index: int, found: list[tuple[str, str]],
+                        lines: list[str]) -> None:
+    """A paragraph of attribute lines: the block just before it (touching), else the next."""
+    if not found:
+        return
+    level = tokens[index].level
+    start_line = tokens[index].map[0] if tokens[index].map else None
+    previous = _previous_block(tokens, index, level)
+    touching = start_line is not None and 0 < start_line <= len(lines) and bool(
+        lines[start_line - 1].strip())
+    if previous is not None and touching:
+        if previous.type != "html_block":
+            apply(previous, found)
+        return
+    following = index + 3
+    while following < len(tokens) and tokens[following].level >= level:
+        candidate = tokens[following]
+        if candidate.level == level and candidate.nesting >= 0:
+            if candidate.type != "html_block":
+                apply(candidate, found)
+            return
+        following += 1
+
+
+def _previous_block(tokens: list[Token], index: int, level: int) -> Token | None:
+    position = index - 1
+    while position >= 0 and tokens[position].level > level:
+        position -= 1
+    if position < 0 or tokens[position].level != level:
+        return None
+    token = tokens[position]
+    if token.nesting == -1:
+        depth = 0
+        while position >= 0:
+            depth += tokens[position].nesting
+            if depth == 0:
+                return tokens[position]
+            position -= 1
+        return None
+    return token if token.nesting == 0 else None
+
+
+def _heading_attributes(tokens: list[Token]) -> None:
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        last = inline.children[-1] if inline.children else None
+        if last is None or last.type != "text":
+            continue
+        match = _HEADING_ATTRS.search(last.content)
+        if match:
+            last.content = last.content[: match.start()]
+            inline.content = inline.content[: len(inline.content) - len(match.group(0))]
+            apply(token, parse(match.group(1)))
+
+
+_SPAN_TARGETS = {"em_close": "em_open", "strong_close": "strong_open", "link_close": "link_open",
+                 "s_close": "s_open"}
+
+
+def _span_attributes(tokens: list[Token]) -> None:
+    """`*word*{: .x}`, `[a](b){: .x}`, `![a](b){: .x}`, `` `c`{: .x} ``."""
+    for token in tokens:
+        children = token.children or []
+        for position, child in enumerate(children):
+            if child.type != "text" or not position or not child.content.startswith("{:"):
+                continue
+            match = _SPAN_IAL.match(child.content)
+            if not match:
+                continue
+            previous = children[position - 1]
+            target = None
+            if previous.type in ("image", "code_inline"):
+                target = previous
+            elif previous.type in _SPAN_TARGETS:
+                target = _opening(children, position - 1, _SPAN_TARGETS[previous.type])
+            if target is not None:
+                apply(target, parse(match.group(1)))
+                child.content = child.content[match.end():]
+
+
+def _opening(children: list[Token], closing: int, kind: str) -> Token | None:
+    depth = 0
+    for position in range(closing, -1, -1):
+        depth += children[position].nesting
+        if children[position].type == kind and depth == 0:
+            return children[position]
+    return None

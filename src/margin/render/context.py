@@ -1,0 +1,71 @@
+"""What rendering one note's body needs from the rest of the site, gathered once per build.
+
+A small frozen value rather than the whole SiteIndex, so that a body's HTML depends only on
+the note, this value and the files it points at: it can be pickled to worker processes and its
+fingerprint can key a cache of rendered bodies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from margin import urls
+from margin.model import SiteConfig, SiteIndex
+
+
+@dataclass(frozen=True)
+class BodyContext:
+    site_dir: Path
+    output_dir: Path
+    theme_dir: Path | None = None
+    base_url: str = ""
+    site_title: str = ""
+    permalinks: dict[str, str] = field(default_factory=dict)  # note key -> root-relative URL
+    link_targets: Any = None  # index.links.LinkTargets, for [[wikilinks]]; None when absent
+
+    @property
+    def content_dir(self) -> Path:
+        return self.site_dir / "content"
+
+    @property
+    def prefix(self) -> str:
+        """The base_url's path ('/blog'), put before every root-relative URL written."""
+        return urls.prefix_of(self.base_url)
+
+    @property
+    def origin(self) -> str:
+        """'https://x.github.io' for Jekyll's `site.url`; '' without a base_url."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+    def asset_roots(self) -> tuple[Path, ...]:
+        """Folders copied to /assets/ by the asset stage: the site's, then the theme's."""
+        roots = [self.site_dir / "assets"]
+        if self.theme_dir is not None:
+            roots.append(self.theme_dir / "assets")
+        return tuple(roots)
+
+    def fingerprint(self) -> str:
+        """Changes whenever anything here could change a rendered body."""
+        parts = [str(self.site_dir), str(self.output_dir), str(self.theme_dir), self.base_url,
+                 self.site_title, *sorted(f"{k}={v}" for k, v in self.permalinks.items())]
+        names = getattr(self.link_targets, "names", None)  # wikilink names -> keys
+        if isinstance(names, dict):
+            parts += sorted(f"{name}={','.join(keys)}" for name, keys in names.items())
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def body_context(config: SiteConfig, index: SiteIndex) -> BodyContext:
+    return BodyContext(
+        site_dir=config.site_dir,
+        output_dir=config.output_dir,
+        theme_dir=config.theme_dir,
+        base_url=config.base_url,
+        site_title=config.title,
+        permalinks={key: note.url for key, note in index.notes.items()},
+        link_targets=getattr(index, "link_targets", None),
+    )

@@ -1,0 +1,89 @@
+"""Heading ids (stable, de-duplicated), their `#` anchor links, and the table of contents.
+
+The id is the heading text's slug (`slugify(text, "section")`, the same one wikilinks use for
+`[[note#Heading]]`); a second heading with the same text gets `-1`, then `-2`. An id written
+by the author (`{#id}`) is kept and never given to another heading. A heading with the class
+`no_toc` (kramdown's) stays out of the table of contents.
+"""
+
+from __future__ import annotations
+
+import html
+
+from markdown_it.token import Token
+
+from margin.render.state import BodyState
+from margin.slugs import slugify
+
+
+def heading_text(inline: Token) -> str:
+    """The words of a heading: text, code and math, no markup, no anchors."""
+    parts = []
+    for child in inline.children or []:
+        if child.meta.get("anchor"):
+            break
+        if child.type in ("text", "code_inline") or child.type.startswith("math"):
+            parts.append(child.content)
+    return " ".join("".join(parts).split())
+
+
+def number_headings(tokens: list[Token], state: BodyState) -> None:
+    taken = {str(t.attrGet("id")) for t in tokens if t.type == "heading_open" and t.attrGet("id")}
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        text = heading_text(inline)
+        identifier = token.attrGet("id")
+        if not identifier:
+            identifier = _unique(slugify(text, "section"), taken)
+            token.attrSet("id", identifier)
+        identifier = str(identifier)
+        inline.children = [*(inline.children or []), *_anchor(identifier)]
+        if "no_toc" not in str(token.attrGet("class") or "").split():
+            state.toc.append((int(token.tag[1]), identifier, text))
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    candidate, number = slug, 0
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
+def _anchor(identifier: str) -> list[Token]:
+    space = Token("text", "", 0, content=" ", meta={"anchor": True})
+    opening = Token("link_open", "a", 1, meta={"anchor": True})
+    opening.attrSet("class", "header-anchor")
+    opening.attrSet("href", f"#{identifier}")
+    symbol = Token("html_inline", "", 0, content="#")
+    closing = Token("link_close", "a", -1)
+    return [space, opening, symbol, closing]
+
+
+def toc_html(entries: list[tuple[int, str, str]]) -> str:
+    """A nested list of links for the headings ENTRIES, as `{:toc}` or `[TOC]` places it."""
+    if not entries:
+        return ""
+    out = ['<nav class="toc toc-inline" aria-label="Contents">\n<ol>\n']
+    open_levels: list[int] = []  # the heading level at each depth of nesting
+    for level, identifier, text in entries:
+        if open_levels and level > open_levels[-1]:
+            out.append("\n<ol>\n")
+            open_levels.append(level)
+        else:
+            if open_levels:
+                out.append("</li>\n")
+            while len(open_levels) > 1 and open_levels[-2] >= level:
+                open_levels.pop()
+                out.append("</ol>\n</li>\n")
+            if open_levels:
+                open_levels[-1] = level
+            else:
+                open_levels.append(level)
+        out.append(f'<li><a href="#{html.escape(identifier)}">{html.escape(text)}</a>')
+    out.append("</li>\n" + "</ol>\n</li>\n" * (len(open_levels) - 1))
+    out.append("</ol>\n</nav>\n")
+    return "".join(out)

@@ -1,0 +1,119 @@
+"""Where a note's image really is, what URL to write for it, and its true size.
+
+A local `src` is looked for, in order: beside the note (such files are copied next to the
+note's page), at the URL a browser would request from the note's permalink (Jekyll notes
+write `../../../../assets/x.png` against the permalink), and under the site root. The `src`
+written is root-relative with the base_url prefix; remote images are left alone.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from margin import urls
+from margin.model import AssetFile, Note
+from margin.render.context import BodyContext
+from margin.render.imagesize import ImageError, image_size
+
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A local file found for a written src, and the site URL it is served at."""
+
+    path: Path
+    url: str  # root-relative, without the base_url prefix
+    copy: bool  # not under assets/ (which the asset stage copies): the renderer must copy it
+
+    def asset(self) -> AssetFile:
+        return AssetFile(self.path, urls.output_path(self.url))
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What the renderer writes for one image."""
+
+    src: str  # the src to write
+    located: Located | None  # None: remote, or not found
+    size: tuple[int, int] | None = None
+    problem: str = ""  # "image not found: x" or why the size is unknown
+
+
+def is_remote(src: str) -> bool:
+    return bool(_REMOTE.match(src.strip()))
+
+
+def image_info(src: str, note: Note, context: BodyContext) -> ImageInfo:
+    """Resolve SRC for NOTE: the URL to write, the file behind it and its size, or a problem."""
+    src = src.strip()
+    local = _own_site_path(src, context)
+    if local is None:
+        if is_remote(src) or not src:
+            return ImageInfo(src, None)
+        local = src
+    parts = urlsplit(local)
+    found = locate(unquote(parts.path), note, context)
+    if found is None:
+        return ImageInfo(src, None, problem=f"image not found: {src}")
+    written = urls.with_prefix(context.prefix, found.url)
+    written += (f"?{parts.query}" if parts.query else "") + (
+        f"#{parts.fragment}" if parts.fragment else "")
+    try:
+        size = image_size(found.path)
+    except ImageError as exc:
+        return ImageInfo(written, found, problem=f"image {src}: {exc}; no width/height written")
+    return ImageInfo(written, found, size)
+
+
+def _own_site_path(src: str, context: BodyContext) -> str | None:
+    """'https://me.io/blog/x.png' on a site published at https://me.io/blog/ -> '/blog/x.png'."""
+    if context.origin and src.startswith(context.origin + "/"):
+        return src[len(context.origin):]
+    return None
+
+
+def locate(path: str, note: Note, context: BodyContext) -> Located | None:
+    """The file behind PATH (decoded, no query) written in NOTE, by the order above."""
+    if not path:
+        return None
+    if path.startswith("/"):
+        prefix = context.prefix
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            path = path[len(prefix):] or "/"
+        return _at_site_url(urls.normalize(path), context)
+    note_folder = context.content_dir / posixpath.dirname(note.key)
+    beside = note_folder / path
+    if _inside(beside, context.content_dir) and beside.is_file():
+        # normalize() adds a slash to names without an extension; a file keeps its own name
+        return Located(beside, urls.relative_to(note.url, path).rstrip("/"), copy=True)
+    return (_at_site_url(urls.relative_to(note.url, path), context)
+            or _at_site_url(urls.normalize(path), context))
+
+
+def _at_site_url(url: str, context: BodyContext) -> Located | None:
+    relative = url.strip("/")
+    if not relative:
+        return None
+    if relative.startswith("assets/"):
+        for root in context.asset_roots():
+            candidate = root / relative.removeprefix("assets/")
+            if _inside(candidate, root) and candidate.is_file():
+                return Located(candidate, "/" + relative, copy=False)
+    candidate = context.site_dir / relative
+    if (_inside(candidate, context.site_dir) and not _inside(candidate, context.output_dir)
+            and not any(part.startswith(".") for part in Path(relative).parts)
+            and candidate.is_file()):
+        return Located(candidate, "/" + relative, copy=True)
+    return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False

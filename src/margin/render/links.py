@@ -1,0 +1,93 @@
+"""Links in note bodies: source-file links made permalinks, empty links made text.
+
+- `[x](../notes/attention.md#part)` -> the permalink of notes/attention.md, `#part` kept;
+- `[x]()` and `[x](#)` (written when no link exists yet) -> just the text;
+- root-relative URLs get the base_url prefix; external ones `rel="noopener"`;
+- a link to a local file beside the note (`[data](results.csv)`) copies that file along.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import unquote, urlsplit
+
+from markdown_it.token import Token
+
+from margin import urls
+from margin.render.images import is_remote, locate
+from margin.render.state import BodyState, inline_children
+
+_NOTE_SUFFIXES = (".md", ".markdown")
+
+
+def fix_links(tokens: list[Token], state: BodyState) -> None:
+    for inline, _, child, _line in list(inline_children(tokens)):
+        if child.type != "link_open" or child.meta.get("anchor"):
+            continue
+        href = str(child.attrGet("href") or "")
+        if child.markup not in ("autolink", "linkify") and href.strip() in ("", "#"):
+            _unwrap(inline, child)
+            continue
+        child.attrSet("href", _rewrite(href, child, state))
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            token.children = [c for c in token.children if not c.meta.get("unwrapped")]
+
+
+def _rewrite(href: str, token: Token, state: BodyState) -> str:
+    context = state.context
+    if is_remote(href):
+        if not _own_site(href, state):
+            token.attrSet("rel", "noopener")
+        return href
+    parts = urlsplit(href)
+    path = unquote(parts.path)
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    if path.lower().endswith(_NOTE_SUFFIXES):
+        key = _note_key(path, state)
+        if key is None:
+            return href  # the link checker reports it, at this line
+        if key not in state.links and key != state.note.key:
+            state.links.append(key)
+        return urls.with_prefix(context.prefix, context.permalinks[key]) + fragment
+    if path.startswith("/"):
+        prefix = context.prefix
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            return href
+        return urls.with_prefix(prefix, path) + (f"?{parts.query}" if parts.query else "") \
+            + fragment
+    if path and posixpath.splitext(path)[1] and not path.endswith("/"):
+        found = locate(path, state.note, context)
+        if found is not None and found.copy and found.path.is_relative_to(context.content_dir):
+            state.assets.setdefault(found.asset().path, found.asset())
+            return urls.with_prefix(context.prefix, found.url) + fragment
+    return href
+
+
+def _note_key(path: str, state: BodyState) -> str | None:
+    """'../notes/x.md' from posts/a.md -> 'notes/x.md'; '/notes/x.md' from the content root."""
+    keys = state.context.permalinks
+    if path.startswith("/"):
+        candidate = path.lstrip("/").removeprefix("content/")
+    else:
+        candidate = posixpath.normpath(posixpath.join(posixpath.dirname(state.note.key), path))
+    return candidate if candidate in keys else None
+
+
+def _own_site(href: str, state: BodyState) -> bool:
+    origin = state.context.origin
+    return bool(origin) and (href == origin or href.startswith(origin + "/"))
+
+
+def _unwrap(inline: Token, opening: Token) -> None:
+    """Drop a link's tags, keeping its text: mark the pair, removed after the walk."""
+    children = inline.children or []
+    start = next(i for i, c in enumerate(children) if c is opening)
+    depth = 0
+    for child in children[start:]:
+        depth += child.nesting
+        if child.type in ("link_open", "link_close") and (
+                child is opening or (depth == 0 and child.type == "link_close")):
+            child.meta = {**child.meta, "unwrapped": True}
+        if depth == 0:
+            break
