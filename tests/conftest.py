@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import textwrap
 from contextlib import redirect_stderr, redirect_stdout
@@ -102,3 +103,29 @@ def build_site():
         return BuildResult(code, out, err, output)
 
     return build
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, driven by Playwright (never a downloaded browser). Without
+    /usr/bin/chromium the test is skipped, unless MARGIN_REQUIRE_BROWSER=1 (CI) makes it fail."""
+    missing = None
+    if not CHROMIUM.exists():
+        missing = f"no browser at {CHROMIUM}"
+    else:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            missing = "Playwright for Python is not installed"
+    if missing:
+        if os.environ.get("MARGIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{missing}, and MARGIN_REQUIRE_BROWSER=1 requires the browser tests")
+        pytest.skip(f"{missing} (set MARGIN_REQUIRE_BROWSER=1 to fail instead of skipping)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

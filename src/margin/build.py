@@ -16,6 +16,7 @@ from margin.model import BuildReport, SiteConfig
 from margin.render import Rendered, render, render_bodies
 from margin.write import check_output_dir, write_site
 from margin.write.output import OutputError
+from margin.write.search import index_site
 
 
 @dataclass
@@ -71,6 +72,8 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         with Timer(report.timings).stage("write"):
             write_site(config, rendered.pages, rendered.assets)
         report.written, report.copied = len(rendered.pages), len(rendered.assets)
+        with Timer(report.timings).stage("search"):
+            report.diagnostics += index_site(config.output_dir)
     report.timings["total"] = time.perf_counter() - start
     return report
 

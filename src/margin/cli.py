@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_init_command(commands)
     _add_deploy_command(commands)
     _add_import_command(commands)
+    _add_serve_command(commands)
     return parser
 
 
@@ -328,3 +329,43 @@ def _import_papers(args: argparse.Namespace) -> int:
     print(f"margin: {_plural(len(reviews), 'review')} in {stream.name}: {done}, "
           f"{_plural(len(problems), 'warning')}{dry}")
     return 0
+
+
+def _add_serve_command(commands: argparse._SubParsersAction) -> None:
+    serve_cmd = commands.add_parser(
+        "serve", help="preview the site, rebuilding and reloading on every save",
+        description="Build SITE_DIR, serve its output folder and watch content/, templates/, "
+                    "assets/ and site.toml: each save rebuilds only what changed and reloads "
+                    "the open pages. Errors show in the browser; Ctrl-C stops.",
+    )
+    serve_cmd.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
+                           help="the site folder (default: the current folder)")
+    serve_cmd.add_argument("--port", "-p", type=_port, default=8000,
+                           help="port (default: 8000; 0 picks a free one)")
+    serve_cmd.add_argument("--host", default="127.0.0.1",
+                           help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve_cmd.add_argument("--drafts", action="store_true", help="include notes marked draft")
+    serve_cmd.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve_cmd.set_defaults(run=_serve)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"not a port number (0-65535): {text!r}")
+    return int(text)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from margin.serve import serve  # watchdog and the HTTP server load only when serving
+
+    site = Path(args.site)
+    if not site.is_dir():
+        print(f"margin: no such site folder: {args.site}", file=sys.stderr)
+        return 2
+    overrides = {"drafts": args.drafts or None}
+    config, problems = load_config(site, overrides)
+    if diag.has_errors(problems):
+        diag.print_all(problems)
+        return 1
+    return serve(config, host=args.host, port=args.port, open_browser=args.open,
+                 overrides=overrides, config_problems=problems)

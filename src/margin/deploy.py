@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from margin import __version__
+from margin import __version__, urls
 from margin.write.output import MARKER
 
 NOJEKYLL = ".nojekyll"  # tells GitHub Pages to serve the files as they are, without Jekyll
@@ -66,7 +66,7 @@ def publish(target: Target, output: Path, message: str | None = None) -> Deploye
     local = _commit_of(target.repo, target.ref)
     parent = local or _fetch(target)
     tree, count = _write_tree(target.repo, output)
-    if parent and _text(_run(target.repo, "rev-parse", f"{parent}^{{tree}}").stdout) == tree:
+    if parent and _holds(target.repo, parent, tree):
         commit, changed = parent, False
     else:
         commit, changed = _commit(target.repo, tree, parent, message or _message(target.repo)), True
@@ -74,6 +74,30 @@ def publish(target: Target, output: Path, message: str | None = None) -> Deploye
     if commit != local:
         _run(target.repo, "update-ref", "-m", "margin deploy", target.ref, commit, local or "")
     return Deployed(commit, count, changed)
+
+
+def _holds(repo: Path, parent: str, tree: str) -> bool:
+    """PARENT already holds this build: the same tree, or one that differs only inside the
+    search index, whose file names Pagefind does not keep stable between runs on one site."""
+    old = _text(_run(repo, "rev-parse", f"{parent}^{{tree}}").stdout)
+    if old == tree:
+        return True
+    bundle = urls.SEARCH_BUNDLE.strip("/")
+    before, after = _top_level(repo, old), _top_level(repo, tree)
+    if bundle not in before or bundle not in after:
+        return False
+    return {k: v for k, v in before.items() if k != bundle} == {
+        k: v for k, v in after.items() if k != bundle}
+
+
+def _top_level(repo: Path, tree: str) -> dict[str, str]:
+    """A tree's own entries: name -> object id."""
+    listing = _run(repo, "ls-tree", "-z", tree).stdout.decode("utf-8", "surrogateescape")
+    entries = {}
+    for entry in filter(None, listing.split("\0")):
+        meta, name = entry.split("\t", 1)
+        entries[name] = meta.split()[2]
+    return entries
 
 
 def site_files(output: Path) -> list[str]:

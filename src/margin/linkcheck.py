@@ -1,5 +1,6 @@
 """The link checker: every internal href and src of every page must point at a built file,
-and every `#fragment` at an element id there. Runs on the pages in memory, before writing.
+and every `#fragment` at an element id there. Runs on the pages in memory, before writing
+(so the search bundle under /pagefind/, which Pagefind writes afterwards, is taken on trust).
 
 A broken link on a note's page is reported at the note's source line that holds it.
 """
@@ -66,6 +67,8 @@ def _broken(target: str, page: OutputFile, files: set[str], ids: dict[str, set[s
             base = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
             path = posixpath.normpath(posixpath.join(base, path)) + ("/" if path.endswith("/")
                                                                       else "")
+        if path.startswith(urls.SEARCH_BUNDLE):
+            return False  # Pagefind writes its files after the build (write/search.py)
         resolved = _existing(path, files)
         if resolved is None:
             return True

@@ -53,8 +53,9 @@ def prefix_of(base_url: str) -> str:
 
 
 def absolute(base_url: str, url: str) -> str:
-    """A full URL for feeds and canonical links; root-relative when no base_url is set."""
-    if not base_url:
+    """A full URL for feeds and canonical links; root-relative when no base_url is set.
+    A URL that is already full (a remote image) is returned as it is."""
+    if not base_url or not url.startswith("/"):
         return with_prefix("", url)
     parts = urlsplit(base_url)
     return f"{parts.scheme}://{parts.netloc}{with_prefix(prefix_of(base_url), url)}"
@@ -76,6 +77,8 @@ TAGS = "/tags/"
 ARCHIVE = "/archive/"
 NOT_FOUND = "/404.html"
 ASSETS = "/assets/"
+SEARCH = "/search/"
+SEARCH_BUNDLE = "/pagefind/"  # written by Pagefind after the build, not by margin
 
 
 def paged(url: str, page: int) -> str:

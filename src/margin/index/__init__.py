@@ -6,14 +6,16 @@ from collections import defaultdict
 from types import MappingProxyType
 
 from margin.diagnostics import Diagnostic, error
-from margin.index.links import LinkTargets, backlinks, note_links
-from margin.index.papers import citations, declared_titles, paper_link, paper_slug, paper_title
-from margin.index.related import related_notes
+from margin.index.links import LinkTargets, backlinks
+from margin.index.memo import DIRECT, IndexSteps
+from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
 from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry
 
 
-def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
-    """Order and group the notes; two notes (or a note and a generated page) on one URL: error."""
+def index_notes(notes: list[Note], steps: IndexSteps = DIRECT
+                ) -> tuple[SiteIndex, list[Diagnostic]]:
+    """Order and group the notes; two notes (or a note and a generated page) on one URL: error.
+    STEPS does the per-note work (the live server passes an IndexMemo that remembers it)."""
     diagnostics: list[Diagnostic] = []
     by_key: dict[str, Note] = {}
     by_url: dict[str, str] = {}
@@ -40,12 +42,13 @@ def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
 
     # The knowledge graph: links between notes, papers cited, related notes, series.
     targets = LinkTargets(list(by_key.values()))
+    steps.begin(targets)
     outbound: dict[str, tuple[Link, ...]] = {}
     for key in ordered:
-        found, problems = note_links(by_key[key], targets)
+        found, problems = steps.links(by_key[key], targets)
         outbound[key] = tuple(found)
         diagnostics += problems
-    cited = {key: citations(by_key[key]) for key in ordered}
+    cited = {key: steps.citations(by_key[key]) for key in ordered}
     papers = _papers(cited, by_key)
     note_papers = {key: tuple(c.paper for c in found) for key, found in cited.items() if found}
     index = SiteIndex(
@@ -60,7 +63,7 @@ def index_notes(notes: list[Note]) -> tuple[SiteIndex, list[Diagnostic]]:
         backlinks=MappingProxyType(backlinks([lk for found in outbound.values() for lk in found])),
         papers=papers,
         note_papers=MappingProxyType(note_papers),
-        related=MappingProxyType(related_notes(by_key, note_papers)),
+        related=MappingProxyType(steps.related(by_key, note_papers)),
         series=MappingProxyType(_series(ordered, by_key)),
         link_targets=targets,
     )

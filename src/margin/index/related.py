@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from margin.model import Note
 
@@ -18,38 +19,53 @@ def related_notes(
     notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]
 ) -> dict[str, tuple[str, ...]]:
     """Key -> up to five keys of the notes sharing the rarest tags and the most papers."""
-    total = max(len(notes), 1)
-    by_tag: dict[str, list[str]] = defaultdict(list)
-    for key, note in notes.items():
-        for tag in note.tags:
-            by_tag[tag.slug].append(key)
-    by_paper: dict[str, list[str]] = defaultdict(list)
-    for key, papers in note_papers.items():
-        for paper in papers:
-            by_paper[paper].append(key)
-    tag_sets = {key: {tag.slug for tag in note.tags} for key, note in notes.items()}
-    weight = {tag: math.log(1 + total / len(keys)) for tag, keys in by_tag.items()}
+    scorer = RelatedScorer(notes, note_papers)
+    return {key: scorer.related(key) for key in notes}
 
-    related: dict[str, tuple[str, ...]] = {}
-    for key, note in notes.items():
-        scores: Counter[str] = Counter()
+
+class RelatedScorer:
+    """What scoring needs about all notes, gathered once; then any note's list on its own (the
+    live server recomputes only the notes a change can reach)."""
+
+    def __init__(self, notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]):
+        self.notes, self.note_papers = notes, note_papers
+        total = max(len(notes), 1)
+        self.by_tag: dict[str, list[str]] = defaultdict(list)
+        for key, note in notes.items():
+            for tag in note.tags:
+                self.by_tag[tag.slug].append(key)
+        self.by_paper: dict[str, list[str]] = defaultdict(list)
+        for key, papers in note_papers.items():
+            for paper in papers:
+                self.by_paper[paper].append(key)
+        self.tag_sets = {key: {tag.slug for tag in note.tags} for key, note in notes.items()}
+        self.weight = {tag: math.log(1 + total / len(keys)) for tag, keys in self.by_tag.items()}
+        self.age = {key: _age(note) for key, note in notes.items()}
+
+    def related(self, key: str) -> tuple[str, ...]:
+        weight, by_tag = self.weight, self.by_tag
+        scores: dict[str, float] = defaultdict(float)
         common = []
-        for tag in note.tags:
-            if len(by_tag[tag.slug]) > CANDIDATE_TAG_LIMIT:
+        for tag in self.notes[key].tags:
+            members = by_tag[tag.slug]
+            if len(members) > CANDIDATE_TAG_LIMIT:
                 common.append(tag.slug)
                 continue
-            for other in by_tag[tag.slug]:
-                scores[other] += weight[tag.slug]
-        for paper in note_papers.get(key, ()):
-            for other in by_paper[paper]:
+            tag_weight = weight[tag.slug]
+            for other in members:
+                scores[other] += tag_weight
+        for paper in self.note_papers.get(key, ()):
+            for other in self.by_paper[paper]:
                 scores[other] += PAPER_WEIGHT
         scores.pop(key, None)
-        for other in scores:
-            scores[other] += sum(weight[slug] for slug in common if slug in tag_sets[other])
-        ranked = sorted(scores.items(), key=lambda item: (-round(item[1], 9), _age(notes[item[0]]),
-                                                          item[0]))
-        related[key] = tuple(other for other, score in ranked[:MAX_RELATED] if score > 0)
-    return related
+        if common:
+            tag_sets = self.tag_sets
+            for other in scores:
+                scores[other] += sum(weight[slug] for slug in common if slug in tag_sets[other])
+        age = self.age
+        best = heapq.nsmallest(MAX_RELATED, ((-round(score, 9), age[other], other, score)
+                                             for other, score in scores.items()))
+        return tuple(other for _, _, other, score in best if score > 0)
 
 
 def _age(note: Note) -> float:

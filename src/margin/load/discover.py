@@ -42,6 +42,17 @@ def note_paths(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
     return paths, skipped
 
 
+def is_note_file(path: Path, config: SiteConfig) -> bool:
+    """Whether note_paths() would list PATH (which may no longer exist)."""
+    try:
+        parts = path.relative_to(config.content_dir).parts
+    except ValueError:
+        return False
+    if not parts or not path.name.endswith(NOTE_SUFFIXES) or any(is_hidden(p) for p in parts):
+        return False
+    return path.resolve().is_relative_to(config.site_dir.resolve())
+
+
 def read_source(path: Path, config: SiteConfig) -> tuple[SourceFile | None, Diagnostic | None]:
     """The file's text (BOM dropped, line endings made '\\n'), or an error naming it."""
     relative = path.relative_to(config.site_dir).as_posix()

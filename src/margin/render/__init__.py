@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from margin import __version__
-from margin import urls
+from margin import __version__, urls
 from margin.diagnostics import Diagnostic, error
 from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.render import templates
 from margin.render.assets import asset_files
+from margin.render.context import body_context
 from margin.render.feeds import feeds
 from margin.render.markdown import render_body
-from margin.render.sitemap import sitemap
+from margin.render.pagecache import PageCache
 from margin.render.pages import Page, Planner, draw
+from margin.render.sitemap import sitemap
 from margin.render.views import site_view
 
 
@@ -25,17 +26,22 @@ class Rendered:
     diagnostics: list[Diagnostic]
 
 
-def render_bodies(index: SiteIndex) -> dict[str, RenderedBody]:
+def render_bodies(index: SiteIndex, config: SiteConfig) -> dict[str, RenderedBody]:
     """Every note's Markdown as HTML: the costly part of a build, and only body-dependent."""
-    return {key: render_body(note) for key, note in index.notes.items()}
+    context = body_context(config, index)
+    return {key: render_body(note, context) for key, note in index.notes.items()}
 
 
 def render(
-    index: SiteIndex, config: SiteConfig, bodies: Mapping[str, RenderedBody]
+    index: SiteIndex, config: SiteConfig, bodies: Mapping[str, RenderedBody],
+    cache: PageCache | None = None,
 ) -> Rendered:
-    env = templates.environment(config)
+    """Every page and asset of the site. With a CACHE (the live server's), pages whose inputs
+    are unchanged since the last render are reused instead of drawn."""
+    env = cache.begin(config) if cache else templates.environment(config)
     site = site_view(config, index, __version__)
-    planner = Planner(config, index, bodies, site, templates.site_templates(config))
+    planner = Planner(config, index, bodies, site, templates.site_templates(config),
+                      memo=cache.views if cache else None)
     pages: list[OutputFile] = []
     diagnostics: list[Diagnostic] = [d for body in bodies.values() for d in body.diagnostics]
     claimed: dict[str, Page] = {}
@@ -44,15 +50,35 @@ def render(
         if owner is not page:
             diagnostics.append(_collision(page, owner))
             continue
-        output, problem = draw(page, env, config, site)
+        if cache:
+            output, problem = cache.draw(page, env, config, site, draw)
+        else:
+            output, problem = draw(page, env, config, site)
         if output:
             pages.append(output)
         if problem:
             diagnostics.append(problem)
-    pages += feeds(index, config, bodies)
+    if cache:
+        cache.end({page.url for page in claimed.values()})
+    pages += feeds(index, config, bodies, cache.feed_entries if cache else None)
     pages += sitemap(pages, index, config)
     assets, asset_problems = asset_files(config)
-    return Rendered(pages, assets, diagnostics + asset_problems)
+    written = {page.path for page in pages}
+    asset_problems += [error("", None, f"/{asset.path} is both a page and an asset file")
+                       for asset in assets if asset.path in written]
+    return Rendered(pages, _with_body_assets(assets, bodies), diagnostics + asset_problems)
+
+
+def _with_body_assets(assets: list[AssetFile], bodies: Mapping[str, RenderedBody]
+                      ) -> list[AssetFile]:
+    """The asset stage's files plus the images and files beside notes that bodies use."""
+    taken = {asset.path for asset in assets}
+    extra = {}
+    for body in bodies.values():
+        for asset in body.assets:
+            if asset.path not in taken:
+                extra.setdefault(asset.path, asset)
+    return assets + sorted(extra.values(), key=lambda a: a.path)
 
 
 def _collision(page: Page, owner: Page) -> Diagnostic:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from margin import __version__, urls
@@ -25,21 +26,25 @@ def tag_feed(slug: str) -> str:
     return f"{urls.tag(slug)}feed.xml"
 
 
-def feeds(index: SiteIndex, config: SiteConfig,
-          bodies: Mapping[str, RenderedBody]) -> list[OutputFile]:
-    """The site feed and one feed per tag; undated notes are not in feeds."""
+def feeds(index: SiteIndex, config: SiteConfig, bodies: Mapping[str, RenderedBody],
+          memo: dict[str, Any] | None = None) -> list[OutputFile]:
+    """The site feed and one feed per tag; undated notes are not in feeds. MEMO (the live
+    server's) keeps each note's entry while its note and body are the same objects."""
     limit = config.feed_entries
-    files = [_feed(SITE_FEED, config.title, index.chronological[:limit], index, config, bodies)]
+    memo = {} if memo is None else memo
+    files = [_feed(SITE_FEED, config.title, index.chronological[:limit], index, config, bodies,
+                   memo)]
     for entry in index.tags:
         dated = [key for key in entry.keys if index.notes[key].date][:limit]
         if dated:
             title = f"{config.title}: {entry.tag.name}"
-            files.append(_feed(tag_feed(entry.tag.slug), title, dated, index, config, bodies))
+            files.append(_feed(tag_feed(entry.tag.slug), title, dated, index, config, bodies,
+                               memo))
     return files
 
 
 def _feed(url: str, title: str, keys, index: SiteIndex, config: SiteConfig,
-          bodies: Mapping[str, RenderedBody]) -> OutputFile:
+          bodies: Mapping[str, RenderedBody], memo: dict[str, Any]) -> OutputFile:
     notes = [index.notes[key] for key in keys]
     updated = max((_updated(n) for n in notes), default=datetime(1970, 1, 1))
     home = urls.absolute(config.base_url, "/")
@@ -60,7 +65,11 @@ def _feed(url: str, title: str, keys, index: SiteIndex, config: SiteConfig,
         f'  <generator version="{__version__}">margin</generator>',
     ]
     for note in notes:
-        lines += _entry(note, config, bodies.get(note.key))
+        body = bodies.get(note.key)
+        kept = memo.get(note.key)
+        if kept is None or kept[0] is not note or kept[1] is not body:
+            kept = memo[note.key] = (note, body, _entry(note, config, body))
+        lines += kept[2]
     lines.append("</feed>")
     return OutputFile(urls.output_path(url), ("\n".join(lines) + "\n").encode("utf-8"),
                       tuple(keys) or ("*",))

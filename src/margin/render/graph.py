@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,9 +56,11 @@ class Graph:
         self.index, self.view = index, view
         self.papers = {p.id: p for p in index.papers}
         self.series_of = {key: name for name, keys in index.series.items() for key in keys}
+        self._sections: dict[str, tuple[list[str], dict[str, int]]] = {}
 
     def note_extras(self, note: Note) -> dict[str, Any]:
-        """What a note page shows beyond its body: backlinks, related, papers, neighbours, series."""
+        """What a note page shows beyond its body: backlinks, related notes, papers,
+        neighbours, series."""
         key = note.key
         previous, following = self._neighbours(note)
         return {
@@ -72,16 +74,39 @@ class Graph:
             "series": self.series_view(self.series_of[key], key) if key in self.series_of else None,
         }
 
+    def note_inputs(self, note: Note, views: Mapping[str, NoteView]) -> tuple[Any, ...]:
+        """Everything note_extras(NOTE) is made from, cheap to compare: the live server draws
+        a note page again only when this (or the note's own view) changes. Keep the two in
+        step; tests/test_serve_incremental.py checks them against each other."""
+        key = note.key
+        backlinks = self.index.backlinks.get(key, ())
+        related = self.index.related.get(key, ())
+        papers = tuple(self.papers[p] for p in self.index.note_papers.get(key, ()))
+        previous, following = self._neighbours(note)
+        series = self.series_of.get(key)
+        members = self.index.series[series] if series else ()
+        shown = [link.source for link in backlinks]
+        shown += [*related, *(k for k in (previous, following) if k), *members]
+        return (backlinks, related, papers, previous, following, series, members,
+                tuple(map(views.__getitem__, shown)))
+
     def _neighbours(self, note: Note) -> tuple[str | None, str | None]:
         """The older and newer dated notes of the same section."""
         if not note.date or not note.section:
             return None, None
-        dated = [k for k in self.index.sections.get(note.section, ())
-                 if self.index.notes[k].date]
-        place = dated.index(note.key)
+        dated, places = self._dated_in(note.section)
+        place = places[note.key]
         older = dated[place + 1] if place + 1 < len(dated) else None
         newer = dated[place - 1] if place > 0 else None
         return older, newer
+
+    def _dated_in(self, section: str) -> tuple[list[str], dict[str, int]]:
+        """A section's dated notes, newest first, and each one's place (worked out once)."""
+        found = self._sections.get(section)
+        if found is None:
+            dated = [k for k in self.index.sections.get(section, ()) if self.index.notes[k].date]
+            found = self._sections[section] = (dated, {k: i for i, k in enumerate(dated)})
+        return found
 
     def paper_view(self, paper: Paper, with_citations: bool = True) -> PaperView:
         mentions = tuple(Mention(self.view(c.key), c.context) for c in paper.citations) \

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +14,8 @@ from margin.diagnostics import Diagnostic, error
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.render import templates
 from margin.render.graph import Graph
+from margin.render.pagecache import ViewMemo
+from margin.render.seo import article
 from margin.render.views import (
     MonthView,
     NoteView,
@@ -21,8 +23,11 @@ from margin.render.views import (
     SiteView,
     TagView,
     YearView,
+    archive_heatmap,
     note_view,
     section_title,
+    tag_chart,
+    tag_cloud,
 )
 
 HOME_RECENT = 10
@@ -38,6 +43,31 @@ class Page:
     context: Mapping[str, Any]
     sources: tuple[str, ...]
     note: Note | None = None  # the note whose own page this is
+    # For the live server: everything the context is made from, cheap to compare; while it
+    # stays the same the page is not drawn again (and a LazyContext is never even built).
+    inputs: tuple[Any, ...] | None = None
+
+
+class LazyContext(Mapping[str, Any]):
+    """Template values worked out only when a template (or the page cache) asks for them."""
+
+    def __init__(self, make: Callable[[], dict[str, Any]]):
+        self._make: Callable[[], dict[str, Any]] | None = make
+        self._values: dict[str, Any] = {}
+
+    def _made(self) -> dict[str, Any]:
+        if self._make is not None:
+            self._values, self._make = self._make(), None
+        return self._values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
 
 
 class Planner:
@@ -45,22 +75,35 @@ class Planner:
 
     def __init__(
         self, config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
-        site: SiteView, layouts: set[str],
+        site: SiteView, layouts: set[str], memo: ViewMemo | None = None,
     ):
         self.config, self.index, self.bodies = config, index, bodies
-        self.site, self.layouts = site, layouts
+        self.site, self.layouts, self.memo = site, layouts, memo
         self.tags = {t.slug: t for t in site.tags}
+        self.prefix = urls.prefix_of(config.base_url)
         self._views: dict[str, NoteView] = {}
         self.graph = Graph(index, self.view)
 
     def view(self, key: str) -> NoteView:
         if key not in self._views:
-            note = self.index.notes[key]
-            self._views[key] = note_view(note, self.bodies.get(key), self.tags)
+            note, body = self.index.notes[key], self.bodies.get(key)
+            if self.memo is None:
+                self._views[key] = note_view(note, body, self.tags, self.prefix)
+            else:  # the live server reuses a view while everything note_view reads is the same
+                inputs = (note, body, tuple(self.tags.get(t.slug) for t in note.tags))
+                self._views[key] = self.memo.view(
+                    key, inputs, lambda: note_view(note, body, self.tags, self.prefix))
         return self._views[key]
 
     def views(self, keys) -> tuple[NoteView, ...]:
         return tuple(self.view(k) for k in keys)
+
+    def all_views(self) -> Mapping[str, NoteView]:
+        """Every note's view, by key (made once)."""
+        if len(self._views) < len(self.index.notes):
+            for key in self.index.notes:
+                self.view(key)
+        return self._views
 
     def pages(self) -> Iterator[Page]:
         for key in self.index.ordered():
@@ -79,12 +122,21 @@ class Planner:
         yield self.archive_page()
         for page in self.graph.pages():
             yield Page(page.url, page.template, page.context, page.sources)
+        yield Page(urls.SEARCH, "search.html", {}, ())
         yield Page(urls.NOT_FOUND, "404.html", {}, ())
 
     def note_page(self, note: Note) -> Page:
         view = self.view(note.key)  # as `note`, and as Jekyll's `page` for ported templates
-        context = {"note": view, "page": view, **self.graph.note_extras(note)}
-        return Page(note.url, self.template_for(note), context, (note.key,), note)
+
+        def context() -> dict[str, Any]:
+            return {"note": view, "page": view, **self.graph.note_extras(note),
+                    "article": article(view, self.site) if view.date else None}
+
+        template = self.template_for(note)
+        if self.memo is None:
+            return Page(note.url, template, context(), (note.key,), note)
+        inputs = (view, self.graph.note_inputs(note, self.all_views()))
+        return Page(note.url, template, LazyContext(context), (note.key,), note, inputs)
 
     def template_for(self, note: Note) -> str:
         if note.template:
@@ -95,13 +147,15 @@ class Planner:
 
     def home_page(self) -> Page:
         recent = self.index.chronological[:HOME_RECENT]
-        context = {"recent": self.views(recent), "undated": self.views(self.index.undated)}
+        context = {"recent": self.views(recent), "undated": self.views(self.index.undated),
+                   "cloud": tag_cloud(self.site.tags)}
         return Page(urls.HOME, "home.html", context, ("*",))
 
     def list_pages(self, url: str, title: str, keys: tuple[str, ...], *, kind: str,
                    tag: TagView | None) -> Iterator[Page]:
         size = self.config.paginate
         total = max(1, -(-len(keys) // size))
+        chart = tag_chart(self.index, keys, tag.name) if tag else None
         for number in range(1, total + 1):
             chunk = keys[(number - 1) * size : number * size]
             pagination = Pagination(
@@ -110,7 +164,7 @@ class Planner:
                 urls.paged(url, number + 1) if number < total else None,
             )
             context = {"title": title, "kind": kind, "tag": tag, "notes": self.views(chunk),
-                       "count": len(keys), "pagination": pagination}
+                       "count": len(keys), "pagination": pagination, "chart": chart}
             yield Page(urls.paged(url, number), "list.html", context, chunk)
 
     def archive_page(self) -> Page:
@@ -121,7 +175,8 @@ class Planner:
             ))
             for year, months in self.index.archive
         )
-        context = {"years": years, "undated": self.views(self.index.undated)}
+        context = {"years": years, "undated": self.views(self.index.undated),
+                   "heatmap": archive_heatmap(self.index)}
         return Page(urls.ARCHIVE, "archive.html", context, ("*",))
 
 

@@ -15,9 +15,14 @@ from typing import Any
 from markupsafe import Markup
 
 from margin import urls
-from margin.model import Note, RenderedBody, SiteConfig, SiteIndex
+from margin.model import Note, RenderedBody, SiteConfig, SiteIndex, TagEntry
+from margin.render import charts
+from margin.render.charts import Picture
+from margin.render.feeds import tag_feed
+from margin.render.seo import first_image
 
 WORDS_PER_MINUTE = 230
+CLOUD_TAGS = 30  # the home page's cloud shows this many of the most-used tags
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class TagView:
     slug: str
     url: str  # root-relative; templates pass it through the `url` filter
     count: int = 0
+    feed_url: str = ""  # the tag's Atom feed; '' when none of its notes is dated (no feed)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class NoteView:
     content: str = ""  # Markup: the rendered HTML
     toc: tuple[dict, ...] = ()
     words: int = 0
+    image: str = ""  # the first image link previews can show (root-relative or full URL)
 
     @property
     def reading_minutes(self) -> int:
@@ -95,10 +102,45 @@ class SiteView:
     generator: str
 
 
+@dataclass(frozen=True)
+class CloudTag:
+    """A tag in the home page's cloud: SIZE 1 (fewest notes) … 5 (most), on a log scale."""
+
+    tag: TagView
+    size: int
+
+
 def tag_views(index: SiteIndex) -> tuple[TagView, ...]:
     return tuple(
-        TagView(e.tag.name, e.tag.slug, urls.tag(e.tag.slug), len(e.keys)) for e in index.tags
+        TagView(e.tag.name, e.tag.slug, urls.tag(e.tag.slug), len(e.keys), _feed_url(index, e))
+        for e in index.tags
     )
+
+
+def _feed_url(index: SiteIndex, entry: TagEntry) -> str:
+    """render/feeds.py writes a tag's feed only when the tag has a dated note."""
+    if any(index.notes[key].date for key in entry.keys):
+        return tag_feed(entry.tag.slug)
+    return ""
+
+
+def tag_cloud(tags: tuple[TagView, ...], limit: int = CLOUD_TAGS) -> tuple[CloudTag, ...]:
+    """The LIMIT most-used tags, by name, each sized by its count."""
+    chosen = sorted(sorted(tags, key=lambda t: (-t.count, t.name.casefold()))[:limit],
+                    key=lambda t: t.name.casefold())
+    sizes = charts.size_buckets([t.count for t in chosen])
+    return tuple(CloudTag(tag, size) for tag, size in zip(chosen, sizes, strict=True))
+
+
+def archive_heatmap(index: SiteIndex) -> Picture | None:
+    """The archive's calendar of notes per day over the year up to the newest note."""
+    return charts.heatmap(index.notes[key].date.date() for key in index.chronological)
+
+
+def tag_chart(index: SiteIndex, keys: tuple[str, ...], name: str) -> Picture | None:
+    """A tag page's notes-per-month bars; None when none of its notes is dated."""
+    days = [index.notes[key].date.date() for key in keys if index.notes[key].date]
+    return charts.month_bars(days, what=f"Notes tagged “{name}”")
 
 
 def section_title(name: str) -> str:
@@ -117,8 +159,10 @@ def site_view(config: SiteConfig, index: SiteIndex, version: str) -> SiteView:
     )
 
 
-def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -> NoteView:
-    """A note for templates, its tags as the site spells them; BODY gives content and summary."""
+def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView],
+              prefix: str = "") -> NoteView:
+    """A note for templates, its tags as the site spells them; BODY gives content and summary.
+    PREFIX is the base_url's path, taken off the first image's URL so it reads like `url`."""
     return NoteView(
         title=note.title,
         url=note.url,
@@ -132,4 +176,5 @@ def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -
         content=Markup(body.html) if body else Markup(),
         toc=tuple({"level": lv, "id": i, "text": t} for lv, i, t in body.toc) if body else (),
         words=len(note.body.split()),
+        image=first_image(body.html, prefix) if body else "",
     )

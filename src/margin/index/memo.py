@@ -1,0 +1,178 @@
+"""The per-note work of indexing, done directly (a build) or remembered between runs (the live
+server, where a save changes one note and the other 3,999 answers are still good).
+
+A note's links depend on the note and on the answers the link-name table gave it; its citations
+on the note alone; its related notes on the tags, papers and dates of the notes sharing a tag
+or a paper with it. The memo keeps each answer with what it depended on and works it out again
+only when one of those changed, so `margin serve` indexes in milliseconds with the same results
+as a full index (tests/test_serve_incremental.py compares them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from margin.diagnostics import Diagnostic
+from margin.index.links import LinkTargets, Resolution, note_links
+from margin.index.papers import citations
+from margin.index.related import RelatedScorer, related_notes
+from margin.model import Citation, Link, Note
+
+
+class IndexSteps:
+    """The per-note steps of index_notes(), each done from scratch."""
+
+    def begin(self, targets: LinkTargets) -> None:
+        """A new index run starts, with this link-name table."""
+
+    def links(self, note: Note, targets: LinkTargets) -> tuple[list[Link], list[Diagnostic]]:
+        return note_links(note, targets)
+
+    def citations(self, note: Note) -> list[Citation]:
+        return citations(note)
+
+    def related(self, notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]
+                ) -> dict[str, tuple[str, ...]]:
+        return related_notes(notes, note_papers)
+
+
+DIRECT = IndexSteps()
+
+
+class IndexMemo(IndexSteps):
+    """The same steps, answers kept between runs while what they depend on is unchanged."""
+
+    def __init__(self) -> None:
+        self._citations: dict[str, tuple[Note, list[Citation]]] = {}
+        self._links: dict[str, tuple[Note, list[Link], list[Diagnostic], list[_Asked]]] = {}
+        self._tables: tuple[Any, Any] | None = None
+        self._targets_unchanged = False
+        self._related: _RelatedRun | None = None
+
+    def begin(self, targets: LinkTargets) -> None:
+        tables = (targets.names, targets.by_path)
+        self._targets_unchanged = tables == self._tables
+        self._tables = tables
+
+    def links(self, note: Note, targets: LinkTargets) -> tuple[list[Link], list[Diagnostic]]:
+        kept = self._links.get(note.key)
+        if kept is not None and _same(kept[0], note) and (
+                self._targets_unchanged or all(a.still(targets) for a in kept[3])):
+            return kept[1], kept[2]
+        asking = _Asking(targets)
+        found, problems = note_links(note, asking)  # type: ignore[arg-type]
+        self._links[note.key] = (note, found, problems, asking.asked)
+        return found, problems
+
+    def citations(self, note: Note) -> list[Citation]:
+        kept = self._citations.get(note.key)
+        if kept is not None and _same(kept[0], note):
+            return kept[1]
+        found = citations(note)
+        self._citations[note.key] = (note, found)
+        return found
+
+    def related(self, notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]
+                ) -> dict[str, tuple[str, ...]]:
+        inputs = {key: _related_inputs(note, note_papers.get(key, ()))
+                  for key, note in notes.items()}
+        last = self._related
+        if last is None or last.inputs.keys() != inputs.keys():
+            result = related_notes(notes, note_papers)  # every weight changes with the count
+        else:
+            changed = [k for k, value in inputs.items() if last.inputs[k] != value]
+            if not changed:
+                return last.result
+            scorer = RelatedScorer(notes, note_papers)
+            reached = _reached(changed, last, inputs, scorer)
+            result = {k: scorer.related(k) if k in reached else last.result[k] for k in notes}
+        self._related = _RelatedRun(inputs, result)
+        self._forget(notes)
+        return result
+
+    def _forget(self, notes: dict[str, Note]) -> None:
+        for kept in (self._links, self._citations):
+            for key in [k for k in kept if k not in notes]:
+                del kept[key]
+
+
+class _Asked:
+    """One question note_links() asked the link-name table, and its answer."""
+
+    __slots__ = ("answer", "by_path", "question")
+
+    def __init__(self, by_path: bool, question: str, answer: Any):
+        self.by_path, self.question, self.answer = by_path, question, answer
+
+    def still(self, targets: LinkTargets) -> bool:
+        if self.by_path:
+            return targets.by_path.get(self.question) == self.answer
+        return targets.resolve(self.question).keys == self.answer
+
+
+class _Asking:
+    """A LinkTargets that writes down what it was asked."""
+
+    def __init__(self, targets: LinkTargets):
+        self.targets = targets
+        self.asked: list[_Asked] = []
+        self.by_path = _PathsAsking(targets.by_path, self.asked)
+
+    def resolve(self, target: str) -> Resolution:
+        answer = self.targets.resolve(target)
+        self.asked.append(_Asked(False, target, answer.keys))
+        return answer
+
+
+class _PathsAsking:
+    def __init__(self, paths: dict[str, str], asked: list[_Asked]):
+        self.paths, self.asked = paths, asked
+
+    def get(self, path: str, default: Any = None) -> Any:
+        answer = self.paths.get(path, default)
+        self.asked.append(_Asked(True, path, answer))
+        return answer
+
+
+class _RelatedRun:
+    def __init__(self, inputs: dict[str, tuple], result: dict[str, tuple[str, ...]]):
+        self.inputs, self.result = inputs, result
+        self.by_tag: dict[str, set[str]] = {}
+        self.by_paper: dict[str, set[str]] = {}
+        for key, (tags, papers, _) in inputs.items():
+            for tag in tags:
+                self.by_tag.setdefault(tag, set()).add(key)
+            for paper in papers:
+                self.by_paper.setdefault(paper, set()).add(key)
+
+
+def _related_inputs(note: Note, papers: tuple[str, ...]) -> tuple:
+    """All a note contributes to anyone's related notes: its tags, papers and date."""
+    return (tuple(tag.slug for tag in note.tags), papers, note.date)
+
+
+def _reached(changed: list[str], last: _RelatedRun, inputs: dict[str, tuple],
+             scorer: RelatedScorer) -> set[str]:
+    """The notes whose related lists a change to CHANGED can alter: those notes, the members of
+    a tag or paper they joined or left (its weight changed too), and, when a date moved, every
+    note sharing a tag or paper with them (ties are broken by date)."""
+    reached = set(changed)
+    for key in changed:
+        old_tags, old_papers, old_date = last.inputs[key]
+        tags, papers, date = inputs[key]
+        moved_tags = set(old_tags) ^ set(tags)
+        moved_papers = set(old_papers) ^ set(papers)
+        if old_date != date:
+            moved_tags |= set(old_tags) | set(tags)
+            moved_papers |= set(old_papers) | set(papers)
+        for tag in moved_tags:
+            reached |= last.by_tag.get(tag, set())
+            reached.update(scorer.by_tag.get(tag, ()))
+        for paper in moved_papers:
+            reached |= last.by_paper.get(paper, set())
+            reached.update(scorer.by_paper.get(paper, ()))
+    return reached
+
+
+def _same(kept: Note, note: Note) -> bool:
+    return kept is note or kept == note

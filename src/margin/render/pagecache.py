@@ -1,0 +1,267 @@
+"""Draw a page only when something it shows changed: the live server's page cache.
+
+A page's output is a function of its template files, its URL and the values its templates can
+read (render/dependencies.py). The cache keeps, per URL, a fingerprint of those inputs and the
+output drawn from them; the next render with the same fingerprint reuses the output. Note views
+are reused across renders while their inputs are the same objects, so fingerprinting 4,000 note
+pages costs a few milliseconds. `margin build` does not use any of this.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import itertools
+import types
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time
+from pathlib import PurePath
+from typing import Any
+
+import jinja2
+
+from margin.diagnostics import Diagnostic
+from margin.model import OutputFile, SiteConfig
+from margin.render import templates
+from margin.render.dependencies import TemplateFacts, TemplateReader
+
+_ATOMS = (str, int, float, bytes, type(None), datetime, date, time)
+_UNKNOWN: Any = object()
+_UNSEEN = itertools.count()
+
+
+class ViewMemo:
+    """Note views kept between renders: the same inputs give back the same view object."""
+
+    def __init__(self) -> None:
+        self._views: dict[str, tuple[tuple[Any, ...], Any]] = {}
+
+    def view(self, key: str, inputs: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        kept = self._views.get(key)
+        if kept is not None and _same(kept[0], inputs):
+            return kept[1]
+        view = make()
+        self._views[key] = (inputs, view)
+        return view
+
+    def forget_missing(self, keys: Mapping[str, Any]) -> None:
+        for key in [k for k in self._views if k not in keys]:
+            del self._views[key]
+
+
+class PageCache:
+    """Per URL: the fingerprint of a page's inputs and the output drawn from them."""
+
+    def __init__(self, verify: bool = False) -> None:
+        self.views = ViewMemo()
+        self.verify = verify  # check declared page inputs against full fingerprints (tests)
+        self._inputs: dict[str, tuple[Any, ...]] = {}
+        self.feed_entries: dict[str, Any] = {}  # render/feeds.py's memo
+        self.drawn: list[str] = []  # output paths drawn (not reused) in the last render
+        self._env: jinja2.Environment | None = None
+        self._config: SiteConfig | None = None
+        self._reader: TemplateReader | None = None
+        self._outputs: dict[str, tuple[int, OutputFile]] = {}
+        self._fingerprinters: dict[frozenset[str] | None, _Fingerprinter] = {}
+        self._site_prints: dict[tuple[int, frozenset[str] | None], int] = {}
+        self._broken: set[str] = set()
+
+    def environment(self, config: SiteConfig) -> jinja2.Environment:
+        """The Jinja environment, kept between renders (compiled templates are reused)."""
+        if config != self._config:
+            self._env, self._config = None, config
+            self._outputs.clear()
+            self._inputs.clear()
+            self.feed_entries.clear()
+            self._fingerprinters.clear()
+        if self._env is None:
+            self._env = templates.environment(config)
+            self._reader = TemplateReader(self._env)
+        return self._env
+
+    def templates_changed(self) -> None:
+        """A template file was added, edited or removed: compile afresh on the next render.
+        (Jinja's own reload check misses a site template that starts to hide a theme one.)"""
+        self._env = None
+
+    def begin(self, config: SiteConfig) -> jinja2.Environment:
+        """Start a render: template files are read again, per-render memos are dropped."""
+        env = self.environment(config)
+        assert self._reader is not None
+        self._reader.new_round()
+        self._site_prints.clear()
+        self._broken.clear()
+        self.drawn = []
+        for fingerprinter in self._fingerprinters.values():
+            fingerprinter.new_round()
+        return env
+
+    def draw(self, page: Any, env: jinja2.Environment, config: SiteConfig, site: Any,
+             draw: Callable[..., tuple[OutputFile | None, Diagnostic | None]]
+             ) -> tuple[OutputFile | None, Diagnostic | None]:
+        """The page's output: reused when its inputs are unchanged, else drawn by DRAW."""
+        assert self._reader is not None
+        facts = self._reader.facts(page.template)
+        kept = self._outputs.get(page.url)
+        if facts.error is not None and page.template in self._broken:
+            return (kept[1] if kept else None), None  # reported once; keep the last good page
+        probe = None
+        if page.inputs is not None and facts.error is None:
+            # The quick test: the same template files, `site` parts and declared inputs.
+            probe = (facts.digest, self._site_print(facts, site), page.template, page.sources,
+                     page.inputs)
+            if kept is not None and _same(self._inputs.get(page.url, ()), probe):
+                if self.verify and kept[0] != self.fingerprint(page, facts, site):
+                    raise AssertionError(f"{page.url}: its declared inputs missed a change")
+                return kept[1], None
+        fingerprint = None if facts.error else self.fingerprint(page, facts, site)
+        if probe is not None:
+            self._inputs[page.url] = probe
+        if kept is not None and fingerprint is not None and kept[0] == fingerprint:
+            return kept[1], None
+        output, problem = draw(page, env, config, site)
+        if output is None:
+            if facts.error is not None:
+                self._broken.add(page.template)
+            self._inputs.pop(page.url, None)
+            return (kept[1] if kept else None), problem  # the last good page stays up
+        if fingerprint is not None:
+            self._outputs[page.url] = (fingerprint, output)
+        self.drawn.append(output.path)
+        return output, problem
+
+    def end(self, urls: set[str]) -> None:
+        """Forget pages the site no longer has."""
+        for url in [u for u in self._outputs if u not in urls]:
+            del self._outputs[url]
+            self._inputs.pop(url, None)
+
+    def fingerprint(self, page: Any, facts: TemplateFacts, site: Any) -> int:
+        """A hash of everything the page's templates can read (builds a lazy context)."""
+        fingerprinter = self._fingerprinter(facts)
+        note = page.note.key if page.note else ""
+        return hash((facts.digest, page.url, page.template, self._site_print(facts, site),
+                     page.sources, note, fingerprinter.of(page.context)))
+
+    def _fingerprinter(self, facts: TemplateFacts) -> _Fingerprinter:
+        fingerprinter = self._fingerprinters.get(facts.names)
+        if fingerprinter is None:
+            fingerprinter = self._fingerprinters[facts.names] = _Fingerprinter(facts.names)
+        return fingerprinter
+
+    def _site_print(self, facts: TemplateFacts, site: Any) -> int:
+        """The parts of `site` the template reads, hashed once per render."""
+        key = (id(site), facts.site_fields, facts.names)
+        found = self._site_prints.get(key)
+        if found is None:
+            fingerprinter = self._fingerprinter(facts)
+            fields = facts.site_fields
+            if fields is None:
+                found = hash(fingerprinter.of(site))
+            else:
+                found = hash(tuple(fingerprinter.of(getattr(site, f, None))
+                                   for f in sorted(fields)))
+            self._site_prints[key] = found
+        return found
+
+
+class _Fingerprinter:
+    """Hashes a value as far as templates reading only NAMES can see into it."""
+
+    def __init__(self, names: frozenset[str] | None):
+        self.names = names
+        self._fields: dict[type, tuple[str, ...]] = {}
+        self._round: dict[int, tuple[Any, int]] = {}
+        self._kept: dict[int, tuple[Any, int]] = {}
+
+    def new_round(self) -> None:
+        # Frozen values seen in the last render (note views reused by the ViewMemo) keep their
+        # prints; holding them keeps their ids from being reused by other objects.
+        self._kept, self._round = self._round, {}
+
+    def of(self, value: Any) -> Any:
+        if isinstance(value, _ATOMS):
+            return value
+        kind = type(value)
+        if kind is tuple or kind is list:
+            return tuple([self.of(item) for item in value])
+        fields = self._fields.get(kind, _UNKNOWN)
+        if fields is _UNKNOWN:
+            fields = self._fields[kind] = _visible_fields(kind, self.names)
+        if fields is not None:
+            known = self._round.get(id(value))
+            if known is None:
+                known = self._kept.get(id(value))
+                if known is not None and known[0] is value:
+                    self._round[id(value)] = known
+            if known is not None and known[0] is value:
+                return known[1]
+            result = hash((kind, tuple([self.of(getattr(value, f)) for f in fields])))
+            if _frozen(kind):
+                self._round[id(value)] = (value, result)
+            return result
+        if isinstance(value, tuple | list):
+            return tuple([self.of(item) for item in value])
+        if isinstance(value, Mapping):
+            return ("{", tuple([(k, self.of(v)) for k, v in value.items()]))
+        if isinstance(value, set | frozenset):
+            return ("set", frozenset(self.of(item) for item in value))
+        if isinstance(value, enum.Enum | PurePath):
+            return (kind, str(value))
+        return ("object", next(_UNSEEN))  # unknown: taken as changed on every render
+
+
+def _frozen(kind: type) -> bool:
+    params = getattr(kind, "__dataclass_params__", None)
+    return bool(params and params.frozen)
+
+
+def _visible_fields(kind: type, names: frozenset[str] | None) -> tuple[str, ...] | None:
+    """The fields of a dataclass that templates reading NAMES can reach, properties included;
+    None when KIND is no dataclass."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    fields = [f.name for f in dataclasses.fields(kind)]
+    if names is None:
+        return tuple(fields)
+    wanted = {f for f in fields if f in names}
+    pending = [n for n in names if n not in wanted and hasattr(kind, n)]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        member = getattr(kind, name, None)
+        code = _code_of(member)
+        if code is None:
+            return tuple(fields)  # something we cannot see into: take every field
+        for used in _names_in(code):
+            if used in fields:
+                wanted.add(used)
+            elif hasattr(kind, used) and not used.startswith("__"):
+                pending.append(used)
+    return tuple(f for f in fields if f in wanted)
+
+
+def _code_of(member: Any) -> types.CodeType | None:
+    if isinstance(member, property) and member.fget is not None:
+        member = member.fget
+    if isinstance(member, staticmethod | classmethod):
+        member = member.__func__
+    return getattr(member, "__code__", None)
+
+
+def _names_in(code: types.CodeType) -> set[str]:
+    found = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            found |= _names_in(constant)
+    return found
+
+
+def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """Equal inputs, the same objects being the quick (and usual) case."""
+    if len(old) != len(new):
+        return False
+    return all(a is b or a == b for a, b in zip(old, new, strict=True))

@@ -1,0 +1,101 @@
+"""Sort the paths a save touched by what they are, so each gets its cheapest correct response.
+
+A note file -> reload that file (then body / metadata / added / deleted / renamed is decided by
+comparing the new note with the old one); a template -> redraw the pages using it, bodies kept;
+an asset -> copy it; site.toml -> build everything again. Anything else is ignored.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from margin.config import CONFIG_NAME
+from margin.load.discover import NOTE_SUFFIXES, is_hidden
+from margin.model import SiteConfig
+
+# Editors' and downloaders' scratch files: never content.
+_SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".bak")
+
+
+class Kind(enum.Enum):
+    CONFIG = "config"
+    NOTE = "note"
+    CONTENT_FILE = "content file"  # an image or other file beside the notes
+    TEMPLATE = "template"
+    ASSET = "asset"
+
+
+class NoteChange(enum.Enum):
+    """What happened to one note, decided after its file was read again."""
+
+    BODY = "body"
+    METADATA = "metadata"
+    ADDED = "added"
+    DELETED = "deleted"
+    RENAMED = "renamed"
+
+
+@dataclass
+class Changes:
+    """One batch of saved paths, by kind."""
+
+    config: bool = False
+    notes: set[Path] = field(default_factory=set)
+    content_files: set[Path] = field(default_factory=set)
+    templates: set[Path] = field(default_factory=set)
+    assets: set[Path] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.config or self.notes or self.content_files or self.templates
+                    or self.assets)
+
+
+def classify(paths: Iterable[Path], config: SiteConfig) -> Changes:
+    changes = Changes()
+    for path in paths:
+        kind = kind_of(path, config)
+        if kind is Kind.CONFIG:
+            changes.config = True
+        elif kind is Kind.NOTE:
+            changes.notes.add(path)
+        elif kind is Kind.CONTENT_FILE:
+            changes.content_files.add(path)
+        elif kind is Kind.TEMPLATE:
+            changes.templates.add(path)
+        elif kind is Kind.ASSET:
+            changes.assets.add(path)
+    return changes
+
+
+def kind_of(path: Path, config: SiteConfig) -> Kind | None:
+    """What PATH is to the site, or None when no page can depend on it."""
+    if path == config.site_dir / CONFIG_NAME:
+        return Kind.CONFIG
+    if _inside(path, config.output_dir) or path.name.endswith(_SCRATCH_SUFFIXES):
+        return None
+    if _inside(path, config.content_dir):
+        parts = path.relative_to(config.content_dir).parts
+        if any(is_hidden(part) for part in parts) or path.name.startswith("#"):
+            return None
+        # A folder (created, moved or deleted) may hold notes: it is read again as notes.
+        return Kind.NOTE if path.suffix in NOTE_SUFFIXES or not path.suffix else Kind.CONTENT_FILE
+    theme = config.theme_dir
+    for root, kind in ((config.templates_dir, Kind.TEMPLATE), (config.assets_dir, Kind.ASSET)):
+        if _inside(path, root):
+            return None if _hidden_under(path, root) else kind
+    if theme is not None:
+        for root, kind in ((theme / "templates", Kind.TEMPLATE), (theme / "assets", Kind.ASSET)):
+            if _inside(path, root):
+                return None if _hidden_under(path, root) else kind
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _hidden_under(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)

@@ -1,0 +1,254 @@
+"""The live server's state and its rebuild: the same stages as `margin build`, doing only what a
+save made necessary.
+
+The session keeps the last notes, index, rendered bodies and pages in memory. A save re-reads
+the files saved, indexes again (cheap), renders only bodies whose note or link targets changed,
+redraws only pages whose inputs changed (render/pagecache.py) and writes only changed bytes
+(write/incremental.py). A file that breaks keeps its last good version on the site while the
+error is shown; the next good save replaces it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from margin import diagnostics as diag
+from margin.build import Timer
+from margin.config import load_config
+from margin.diagnostics import Diagnostic
+from margin.index import index_notes
+from margin.index.memo import IndexMemo
+from margin.load import load, load_file
+from margin.load.discover import NOTE_SUFFIXES, is_note_file
+from margin.model import Note, RenderedBody, SiteConfig, SiteIndex
+from margin.render import render
+from margin.render.pagecache import PageCache
+from margin.serve.bodies import render_some
+from margin.serve.changes import Changes, NoteChange, classify
+from margin.serve.mentions import Mentions, file_names, note_names
+from margin.write.incremental import LiveOutput
+
+
+@dataclass
+class Outcome:
+    """What one rebuild did, for the terminal and the browsers."""
+
+    seconds: float
+    notes: dict[str, NoteChange] = field(default_factory=dict)  # key -> what happened
+    written: tuple[str, ...] = ()  # output paths
+    removed: tuple[str, ...] = ()
+    templates: bool = False
+    assets: bool = False
+    config: bool = False
+    bodies: int = 0  # bodies rendered
+    drawn: int = 0  # pages drawn
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # the whole site's, now
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return sorted({d for d in self.diagnostics if d.level is diag.Level.ERROR})
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+class Session:
+    """Everything the server remembers between saves; one rebuild at a time (the caller locks)."""
+
+    def __init__(self, config: SiteConfig, overrides: dict[str, Any] | None = None,
+                 config_problems: Iterable[Diagnostic] = (), verify: bool = False):
+        self.config = config
+        self.verify = verify  # tests: check every shortcut against the full computation
+        self.overrides = dict(overrides or {})
+        self.config_problems = list(config_problems)
+        self.cache = PageCache(verify)
+        self.index_memo = IndexMemo()
+        self.output = LiveOutput(config)
+        self.notes: dict[str, Note] = {}  # key -> the last good note
+        self.problems: dict[str, list[Diagnostic]] = {}  # source file -> its loading problems
+        self.index: SiteIndex | None = None
+        self.bodies: dict[str, RenderedBody] = {}
+        self._body_notes: dict[str, Note] = {}  # key -> the note its body was rendered from
+        self.mentions = Mentions()
+
+    # -- the two ways in ---------------------------------------------------------------------
+
+    def build_all(self) -> Outcome:
+        """Load everything and write the whole site (at start, and when site.toml changes)."""
+        start = time.perf_counter()
+        notes, problems = load(self.config)
+        self.notes = {note.key: note for note in notes}
+        self.problems = {}
+        for problem in problems:
+            self.problems.setdefault(problem.path, []).append(problem)
+        self.bodies, self._body_notes = {}, {}
+        self.cache = PageCache(self.verify)
+        self.index_memo = IndexMemo()
+        self.output = LiveOutput(self.config)
+        outcome = self._round(Outcome(0.0, config=True), first=True)
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    def rebuild(self, paths: Iterable[Path]) -> Outcome | None:
+        """Bring the site up to date after PATHS changed; None when no page can have changed."""
+        start = time.perf_counter()
+        changes = classify(paths, self.config)
+        if changes.config:
+            return self._reconfigure(start)
+        outcome = Outcome(0.0, templates=bool(changes.templates),
+                          assets=bool(changes.assets or changes.content_files))
+        problems_before = dict(self.problems)
+        outcome.notes = self._reload_notes(changes)
+        if not (outcome.notes or outcome.templates or outcome.assets
+                or self.problems != problems_before):
+            return None
+        if changes.templates:
+            self.cache.templates_changed()
+        self._forget_bodies(outcome.notes, changes)
+        outcome = self._round(outcome)
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _round(self, outcome: Outcome, first: bool = False) -> Outcome:
+        """Index, render what is missing, draw, write: the build's stages, in its order."""
+        timer = Timer(outcome.timings)
+        with timer.stage("index"):
+            index, index_problems = index_notes(list(self.notes.values()), self.index_memo)
+        self.index = index
+        with timer.stage("markdown"):
+            missing = [k for k, note in index.notes.items() if not self._body_fresh(k, note)]
+            fresh = render_some(self.config, index, missing)
+            for key in missing:
+                self.bodies[key], self._body_notes[key] = fresh[key], index.notes[key]
+            for key in [k for k in self.bodies if k not in index.notes]:
+                del self.bodies[key], self._body_notes[key]
+        outcome.bodies = len(missing)
+        with timer.stage("templates"):
+            rendered = render(index, self.config, self.bodies, cache=self.cache)
+        self.cache.views.forget_missing(index.notes)
+        outcome.drawn = len(self.cache.drawn)
+        with timer.stage("write"):
+            if first:
+                result = self.output.replace_all(rendered.pages, rendered.assets)
+            else:
+                result = self.output.update(rendered.pages, rendered.assets)
+        outcome.written, outcome.removed = result.written, result.removed
+        outcome.diagnostics = [*self.config_problems,
+                               *(d for found in self.problems.values() for d in found),
+                               *index_problems, *rendered.diagnostics]
+        return outcome
+
+    def _reconfigure(self, start: float) -> Outcome:
+        config, problems = load_config(self.config.site_dir, self.overrides)
+        if diag.has_errors(problems):
+            # Keep serving the last good site; the error shows until site.toml is fixed.
+            self.config_problems = problems
+            kept = [d for found in self.problems.values() for d in found]
+            return Outcome(time.perf_counter() - start, config=True,
+                           diagnostics=[*problems, *kept])
+        self.config, self.config_problems = config, problems
+        outcome = self.build_all()
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    def _reload_notes(self, changes: Changes) -> dict[str, NoteChange]:
+        """Read the saved note files again; what happened to each note, by key."""
+        files: set[Path] = set()
+        for path in changes.notes | changes.content_files:
+            files |= self._note_files_at(path)
+        found: dict[str, NoteChange] = {}
+        added_digests: dict[str, str] = {}
+        for path in sorted(files):
+            key = path.relative_to(self.config.content_dir).as_posix()
+            source = path.relative_to(self.config.site_dir).as_posix()
+            old = self.notes.get(key)
+            note: Note | None = None
+            problems: list[Diagnostic] = []
+            if path.is_file() and is_note_file(path, self.config):
+                note, problems = load_file(path, self.config)
+            if problems:
+                self.problems[source] = problems
+            else:
+                self.problems.pop(source, None)
+            if note is None and diag.has_errors(problems) and old is not None:
+                continue  # broken: its last good version stays until the next good save
+            if note is None:
+                if old is not None:
+                    del self.notes[key]
+                    found[key] = NoteChange.DELETED
+                continue
+            if old is not None and (old is note or old == note):
+                continue
+            self.notes[key] = note
+            if old is None:
+                found[key] = NoteChange.ADDED
+                added_digests[key] = note.digest
+            else:
+                found[key] = _what_changed(old, note)
+        return _pair_renames(found, added_digests, self._deleted_digests(found))
+
+    def _note_files_at(self, path: Path) -> set[Path]:
+        """The note files PATH is, holds, or held (a folder may have been moved or deleted)."""
+        content, site = self.config.content_dir, self.config.site_dir
+        known = {content / key for key in self.notes} | {site / s for s in self.problems if s}
+        found = {p for p in known if p == path or p.is_relative_to(path)}
+        if path.is_dir():
+            for folder, _, names in os.walk(path, followlinks=True):
+                found |= {Path(folder, name) for name in names}
+        elif path.name.endswith(NOTE_SUFFIXES):
+            found.add(path)
+        return {p for p in found if p.name.endswith(NOTE_SUFFIXES)
+                and p.is_relative_to(content)}
+
+    def _deleted_digests(self, found: dict[str, NoteChange]) -> dict[str, str]:
+        return {key: self._body_notes[key].digest for key, change in found.items()
+                if change is NoteChange.DELETED and key in self._body_notes}
+
+    def _body_fresh(self, key: str, note: Note) -> bool:
+        kept = self._body_notes.get(key)
+        return key in self.bodies and kept is not None and (kept is note or kept == note)
+
+    def _forget_bodies(self, notes: dict[str, NoteChange], changes: Changes) -> None:
+        """Drop the bodies that may render differently: a renamed, added or deleted note, or a
+        changed title or permalink, changes the links to it; a changed file, its images."""
+        names: set[str] = set()
+        for key, change in notes.items():
+            before, after = self._body_notes.get(key), self.notes.get(key)
+            if change is NoteChange.BODY or (
+                    before is not None and after is not None and before.url == after.url
+                    and note_names(before) == note_names(after)):
+                continue  # the same names, at the same URL: links to it render the same
+            for note in (before, after):
+                names |= note_names(note) if note is not None else set()
+        for path in changes.assets | changes.content_files:
+            names |= file_names(path.name)
+        for key in self.mentions.mentioning(names, self._body_notes):
+            del self.bodies[key], self._body_notes[key]
+
+
+def _what_changed(old: Note, new: Note) -> NoteChange:
+    """BODY when only the text below the front matter changed, else METADATA."""
+    if replace(new, body=old.body, body_line=old.body_line, digest=old.digest) == old:
+        return NoteChange.BODY
+    return NoteChange.METADATA
+
+
+def _pair_renames(found: dict[str, NoteChange], added: dict[str, str],
+                  deleted: dict[str, str]) -> dict[str, NoteChange]:
+    """An added and a deleted note with the same bytes: a rename (reported as one)."""
+    by_digest = {digest: key for key, digest in deleted.items()}
+    for key, digest in added.items():
+        old_key = by_digest.pop(digest, None)
+        if old_key is not None:
+            found[key] = NoteChange.RENAMED
+            found[old_key] = NoteChange.RENAMED
+    return found

@@ -1,0 +1,212 @@
+"""The live server's rebuild does less work than a build, never different work: after every kind
+of save, the served output folder must equal a fresh `margin build` byte for byte."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from margin.config import load_config
+from margin.serve.changes import NoteChange
+from margin.serve.session import Session
+from margin.write import MARKER
+
+NOTES = {
+    "site.toml": 'title = "Live"\npaginate = 2\n',
+    "content/posts/2025-01-01-alpha.md": """\
+        ---
+        title: Alpha
+        tags: [ml, reading]
+        ---
+        Alpha opens the week. It cites arXiv:2501.09223 and links [[Beta notes]].
+
+        ## Details
+
+        A second paragraph.
+        """,
+    "content/posts/2025-01-08-beta.md": """\
+        ---
+        title: Beta notes
+        tags: [ml]
+        aliases: [/old/beta/]
+        ---
+        Beta builds on [Alpha](2025-01-01-alpha.md) and [[gamma]].
+        """,
+    "content/posts/2025-01-15-gamma.md": """\
+        ---
+        title: Gamma
+        tags: [systems]
+        series: Basics
+        ---
+        Gamma is part of a series. ![A figure](/assets/img/figure.png)
+        """,
+    "content/notes/delta.md": """\
+        ---
+        title: Delta
+        tags: [reading]
+        series: Basics
+        ---
+        Delta is undated and evergreen.
+        """,
+    "assets/img/figure.png": bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"),
+}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file margin wrote; Pagefind's search bundle (made from these) aside."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MARKER
+            and not p.relative_to(folder).as_posix().startswith("pagefind/")}
+
+
+class Live:
+    """A session on a temporary site, and a way to compare it with a full build."""
+
+    def __init__(self, site: Path, build_site, full: Path):
+        self.site, self.build_site, self.full = site, build_site, full
+        config, problems = load_config(site)
+        assert not problems
+        self.session = Session(config, verify=True)
+        first = self.session.build_all()
+        assert not first.errors, first.errors
+
+    def save(self, relative: str, text: str | None):
+        path = self.site / relative
+        if text is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return self.session.rebuild([path])
+
+    def edit(self, relative: str, old: str, new: str):
+        text = (self.site / relative).read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        return self.save(relative, text.replace(old, new, 1))
+
+    def assert_same_as_full_build(self):
+        result = self.build_site(self.site, output=self.full)
+        assert result.exit_code == 0, result.stderr
+        served, built = tree(self.session.config.output_dir), tree(self.full)
+        assert sorted(served) == sorted(built)
+        different = [path for path in built if served[path] != built[path]]
+        assert different == []
+
+
+@pytest.fixture
+def live(make_site, build_site, tmp_path):
+    site = make_site(NOTES)
+    return Live(site, build_site, tmp_path / "full")
+
+
+def test_a_body_edit_redraws_the_note_and_matches_a_full_build(live):
+    outcome = live.edit("content/posts/2025-01-01-alpha.md", "A second paragraph.",
+                        "A second paragraph, longer now.")
+    assert outcome.notes == {"posts/2025-01-01-alpha.md": NoteChange.BODY}
+    assert outcome.bodies == 1
+    assert "2025/01/01/alpha/index.html" in outcome.written
+    assert "2025/01/15/gamma/index.html" not in outcome.written
+    live.assert_same_as_full_build()
+
+
+def test_a_summary_edit_reaches_the_list_pages(live):
+    outcome = live.edit("content/posts/2025-01-01-alpha.md", "Alpha opens the week.",
+                        "Alpha opens a new week.")
+    assert "index.html" in outcome.written
+    live.assert_same_as_full_build()
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("tags: [ml, reading]", "tags: [ml, reading, fresh]"),
+    ("tags: [ml, reading]", "tags: [reading]"),
+    ("title: Alpha", "title: Alpha, retitled"),
+    ("title: Alpha", "title: Alpha\ndate: 2025-03-01"),
+    ("title: Alpha", "title: Alpha\npermalink: /moved/alpha/"),
+    ("title: Alpha", "title: Alpha\ndraft: true"),
+    ("title: Alpha", "title: Alpha\nseries: Basics"),
+])
+def test_a_metadata_edit_matches_a_full_build(live, old, new):
+    outcome = live.edit("content/posts/2025-01-01-alpha.md", old, new)
+    assert set(outcome.notes.values()) <= {NoteChange.METADATA, NoteChange.DELETED}
+    live.assert_same_as_full_build()
+
+
+def test_retitling_a_linked_note_updates_the_wikilinks_to_it(live):
+    live.edit("content/posts/2025-01-08-beta.md", "title: Beta notes", "title: Beta renamed")
+    live.assert_same_as_full_build()
+    alpha = (live.session.config.output_dir / "2025/01/01/alpha/index.html").read_text()
+    assert "broken-link" in alpha  # [[Beta notes]] names no note any more
+    live.edit("content/posts/2025-01-08-beta.md", "title: Beta renamed", "title: Beta notes")
+    live.assert_same_as_full_build()
+
+
+def test_adding_a_note_links_it_everywhere(live):
+    outcome = live.save("content/posts/2025-02-01-epsilon.md", """\
+        ---
+        title: Epsilon
+        tags: [ml]
+        ---
+        Epsilon answers [[Alpha]] and [[Delta]].
+        """)
+    assert outcome.notes == {"posts/2025-02-01-epsilon.md": NoteChange.ADDED}
+    live.assert_same_as_full_build()
+
+
+def test_deleting_a_note_removes_its_page_and_every_link_to_it(live):
+    outcome = live.save("content/posts/2025-01-08-beta.md", None)
+    assert outcome.notes == {"posts/2025-01-08-beta.md": NoteChange.DELETED}
+    assert "2025/01/08/beta/index.html" in outcome.removed
+    assert not (live.session.config.output_dir / "2025/01/08/beta").exists()
+    live.assert_same_as_full_build()
+
+
+def test_renaming_a_note_file_moves_its_page(live):
+    old = live.site / "content/notes/delta.md"
+    new = live.site / "content/notes/delta-moved.md"
+    old.rename(new)
+    outcome = live.session.rebuild([old, new])
+    assert outcome.notes == {"notes/delta.md": NoteChange.RENAMED,
+                             "notes/delta-moved.md": NoteChange.RENAMED}
+    assert "notes/delta/index.html" in outcome.removed
+    live.assert_same_as_full_build()
+
+
+def test_a_template_edit_redraws_pages_and_reuses_every_body(live):
+    outcome = live.save("templates/list.html", """\
+        {% extends "base.html" %}
+        {% block main %}<h1 class="custom">{{ title }}</h1>
+        {% for note in notes %}<a href="{{ note.url | url }}">{{ note.title }}</a>{% endfor %}
+        {% endblock %}
+        """)
+    assert outcome.bodies == 0
+    assert "tags/ml/index.html" in outcome.written
+    assert "2025/01/01/alpha/index.html" not in outcome.written
+    live.assert_same_as_full_build()
+
+
+def test_an_asset_edit_copies_that_file_only(live):
+    outcome = live.save("assets/css/extra.css", "body { color: red }\n")
+    assert outcome.written == ("assets/css/extra.css",)
+    live.assert_same_as_full_build()
+
+
+def test_a_broken_front_matter_keeps_the_last_good_page_until_fixed(live):
+    page = live.session.config.output_dir / "2025/01/01/alpha/index.html"
+    before = page.read_bytes()
+    outcome = live.edit("content/posts/2025-01-01-alpha.md", "title: Alpha", "title: [Alpha")
+    assert [e.path for e in outcome.errors] == ["content/posts/2025-01-01-alpha.md"]
+    assert outcome.errors[0].line in (2, 3)
+    assert outcome.errors[0].message.startswith("front matter: ")
+    assert page.read_bytes() == before
+    outcome = live.edit("content/posts/2025-01-01-alpha.md", "title: [Alpha", "title: Alpha!")
+    assert outcome.errors == []
+    live.assert_same_as_full_build()
+
+
+def test_saving_the_same_bytes_again_changes_nothing(live):
+    path = "content/posts/2025-01-01-alpha.md"
+    assert live.save(path, (live.site / path).read_text(encoding="utf-8")) is None
