@@ -153,3 +153,18 @@ def test_check_passes_a_clean_site(make_site):
     code, out, _ = run_margin("check", site)
     assert code == 0
     assert out.startswith("margin check passed: 2 notes,")
+
+
+def test_a_link_to_a_missing_local_file_becomes_text_with_a_warning(make_site, build_site):
+    site = make_site({
+        "content/notes/a.md": "Intro.\n\n* see notes in [micro](micro.ipynb)\n",
+        "content/notes/data.csv": "x,y\n",
+        "content/notes/b.md": "The [data](data.csv) is here.\n",
+    })
+    result = build_site(site)
+    assert "warning: content/notes/a.md:3: link target not found: micro.ipynb" in result.lines
+    body = result.html("/notes/a/").select_one(".note-body")
+    assert body.find("a", string="micro") is None
+    assert "see notes in micro" in body.get_text()
+    assert not [line for line in result.lines if "broken link" in line]
+    assert result.html("/notes/b/").select_one(".note-body a", string="data") is not None

@@ -21,11 +21,17 @@ _NOTE_SUFFIXES = (".md", ".markdown")
 
 
 def fix_links(tokens: list[Token], state: BodyState) -> None:
-    for inline, _, child, _line in list(inline_children(tokens)):
+    for inline, _, child, line in list(inline_children(tokens)):
         if child.type != "link_open" or child.meta.get("anchor"):
             continue
         href = str(child.attrGet("href") or "")
         if child.markup not in ("autolink", "linkify") and href.strip() in ("", "#"):
+            _unwrap(inline, child)
+            continue
+        if _missing_local_file(href, state):
+            # A notebook or data file that is not in the site: a dead link helps no reader, so
+            # the text stays and the author is told once, at the line.
+            state.warn(line, f"link target not found: {href}")
             _unwrap(inline, child)
             continue
         child.attrSet("href", _rewrite(href, child, state))
@@ -62,6 +68,17 @@ def _rewrite(href: str, token: Token, state: BodyState) -> str:
             state.assets.setdefault(found.asset().path, found.asset())
             return urls.with_prefix(context.prefix, found.url) + fragment
     return href
+
+
+def _missing_local_file(href: str, state: BodyState) -> bool:
+    """A relative link to a file (not a note, not a page) that exists nowhere the site looks."""
+    if is_remote(href):
+        return False
+    path = unquote(urlsplit(href).path)
+    suffix = posixpath.splitext(path)[1].lower()
+    if not suffix or path.startswith("/") or suffix in (*_NOTE_SUFFIXES, ".html", ".htm"):
+        return False
+    return locate(path, state.note, state.context) is None
 
 
 def _note_key(path: str, state: BodyState) -> str | None:
