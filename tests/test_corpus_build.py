@@ -62,3 +62,22 @@ def test_archive_shows_february_2025(corpus):
     months = [h.get_text(strip=True) for h in archive.find_all("h3")]
     assert months == ["February 2025"]
     assert listed(archive.find("h3").find_next("ul")) == {WEEK_ONE, WEEK_TWO}
+
+
+def test_the_paper_both_weekly_posts_discuss_has_its_page(corpus):
+    page = corpus.html("/papers/2501.09223/")
+    assert page.h1.get_text(strip=True) == "The foundations of LLMs"
+    citing = {a["href"] for a in page.select(".citations li > a")}
+    assert citing == {WEEK_ONE, WEEK_TWO}
+    for week in (WEEK_ONE, WEEK_TWO):
+        papers = {a["href"] for a in corpus.html(week).select(".note-papers a")}
+        assert "/papers/2501.09223/" in papers
+
+
+def test_check_passes_on_the_corpus_with_no_broken_link():
+    from conftest import run_margin
+
+    code, out, err = run_margin("check", CORPUS)
+    assert code == 0, err
+    assert "broken link" not in err
+    assert ", 0 broken links," in out
