@@ -168,3 +168,18 @@ def test_a_link_to_a_missing_local_file_becomes_text_with_a_warning(make_site, b
     assert "see notes in micro" in body.get_text()
     assert not [line for line in result.lines if "broken link" in line]
     assert result.html("/notes/b/").select_one(".note-body a", string="data") is not None
+
+
+def test_image_embeds_resolve_like_images(make_site, build_site):
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"></svg>'
+    site = make_site({
+        "content/notes/diagram.svg": svg,
+        "content/notes/a.md": "Look:\n\n![[diagram.svg]]\n\nAnd small ![[diagram.svg|60]] too.\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    images = result.html("/notes/a/").select(".note-body img")
+    assert [(img["src"], img.get("width"), img.get("height")) for img in images] == [
+        ("/notes/a/diagram.svg", "120", "40"), ("/notes/a/diagram.svg", "60", "20"),
+    ]
+    assert (result.output / "notes/a/diagram.svg").is_file()
