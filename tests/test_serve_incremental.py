@@ -210,3 +210,53 @@ def test_a_broken_front_matter_keeps_the_last_good_page_until_fixed(live):
 def test_saving_the_same_bytes_again_changes_nothing(live):
     path = "content/posts/2025-01-01-alpha.md"
     assert live.save(path, (live.site / path).read_text(encoding="utf-8")) is None
+
+
+def test_the_index_memo_gives_the_same_index_as_indexing_afresh(live):
+    """Links, citations, backlinks and related notes reused between saves: still exact."""
+    from dataclasses import fields
+
+    from margin.index import index_notes
+    from margin.index.memo import IndexMemo
+    from margin.load import load
+
+    memo = IndexMemo()
+    edits = [
+        ("content/posts/2025-01-01-alpha.md", "A second paragraph.", "See [[Gamma]] too."),
+        ("content/posts/2025-01-08-beta.md", "tags: [ml]", "tags: [ml, systems]"),
+        ("content/notes/delta.md", "tags: [reading]", "tags: [reading, ml]\ndate: 2025-01-20"),
+        ("content/posts/2025-01-15-gamma.md", "title: Gamma", "title: Gamma ray"),
+        ("content/posts/2025-01-08-beta.md", "[[gamma]]", "[[Gamma ray]], arXiv:2401.00001"),
+    ]
+    config = live.session.config
+    for path, old, new in [(None, None, None), *edits]:
+        if path:
+            text = (live.site / path).read_text(encoding="utf-8")
+            (live.site / path).write_text(text.replace(old, new), encoding="utf-8")
+        notes, _ = load(config)
+        remembered, _ = index_notes(notes, memo)
+        fresh, _ = index_notes(notes)
+        for field in fields(fresh):
+            got, expected = getattr(remembered, field.name), getattr(fresh, field.name)
+            if field.name == "link_targets":
+                got, expected = (got.names, got.by_path), (expected.names, expected.by_path)
+            assert got == expected, (path, field.name)
+
+
+def test_a_site_toml_edit_rebuilds_everything(live):
+    outcome = live.save("site.toml", 'title = "Renamed"\npaginate = 3\n')
+    assert outcome.config and outcome.errors == []
+    live.assert_same_as_full_build()
+    home = (live.session.config.output_dir / "index.html").read_text(encoding="utf-8")
+    assert "Renamed" in home
+
+
+def test_a_broken_site_toml_keeps_the_site_and_says_why(live):
+    page = live.session.config.output_dir / "index.html"
+    before = page.read_bytes()
+    outcome = live.save("site.toml", 'title = "Live\n')
+    assert [e.path for e in outcome.errors] == ["site.toml"]
+    assert page.read_bytes() == before
+    outcome = live.save("site.toml", 'title = "Live again"\npaginate = 2\n')
+    assert outcome.errors == []
+    live.assert_same_as_full_build()

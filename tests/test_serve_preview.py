@@ -151,3 +151,34 @@ def test_stopping_frees_the_port_quickly(make_site):
     with socket.socket() as again:
         again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         again.bind(("127.0.0.1", port))
+
+
+def test_the_search_index_is_made_at_start_and_again_once_saves_pause(tmp_path):
+    from margin.serve.searchindex import SearchRefresher
+
+    runs: list[float] = []
+    said: list = []
+    refresher = SearchRefresher(tmp_path, said.extend, index=lambda out: runs.append(1) or [],
+                                pause=0.2)
+    refresher.start()
+    time.sleep(0.1)
+    assert len(runs) == 1  # right after the initial build
+    for _ in range(5):  # five saves in a row
+        refresher.changed()
+        time.sleep(0.05)
+    assert len(runs) == 1  # not while saves keep coming
+    time.sleep(0.4)
+    assert len(runs) == 2  # one run for the five
+    refresher.stop()
+
+
+def test_serving_builds_the_pagefind_search_bundle(running):
+    from margin.write.search import pagefind_binary
+
+    if pagefind_binary() is None:
+        pytest.skip("Pagefind is not installed")
+    bundle = running.preview.config.output_dir / "pagefind" / "pagefind.js"
+    deadline = time.monotonic() + 20
+    while not bundle.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert bundle.exists()

@@ -1,22 +1,35 @@
-"""The build, on one screen: load -> index -> render -> write, each stage timed."""
+"""The build, on one screen: load -> index -> render -> write, each stage timed.
+
+What a build can keep it keeps between runs, in SITE/.margin-cache/ (safe to delete): the
+notes of unchanged files, bodies whose inputs still hold, and the records of the last output,
+so that pages drawn from unchanged inputs are linked from the last output rather than drawn
+again. Work that remains is spread over every core. None of this changes a byte of output.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from margin import diagnostics as diag
 from margin import urls
+from margin.cache.build import BuildCache
+from margin.cache.unchanged import BuildStamp, inputs_digest, stamp_of
 from margin.index import index_notes
-from margin.linkcheck import check_links
-from margin.load import load
-from margin.model import BuildReport, SiteConfig
-from margin.render import Rendered, render, render_bodies
-from margin.write import check_output_dir, write_site
+from margin.linkcheck import CheckedPage, check_pages
+from margin.load import notes_from, read_sources
+from margin.model import BuildReport, RenderedBody, SiteConfig, SiteIndex, SourceFile
+from margin.parallel import default_jobs
+from margin.progress import Counter, ProgressBar
+from margin.render import render_bodies
+from margin.render.bodycache import Signature
+from margin.render.drawing import Drawing, PageRecord
+from margin.write import check_output_dir
 from margin.write.output import OutputError
 from margin.write.search import index_site
+from margin.write.update import OutputUpdate
 
 
 @dataclass
@@ -30,61 +43,134 @@ class Timer:
         self.timings[name] = time.perf_counter() - start
 
 
-def build_in_memory(config: SiteConfig, report: BuildReport) -> Rendered:
-    """Everything but the writing: the pages and assets of the site, and every problem found."""
-    timer = Timer(report.timings)
-    with timer.stage("load"):
-        notes, problems = load(config)
-    report.diagnostics += problems
-    report.notes = len(notes)
-    with timer.stage("index"):
-        index, problems = index_notes(notes)
-    report.diagnostics += problems
-    with timer.stage("markdown"):
-        bodies = render_bodies(index, config)
-    with timer.stage("templates"):
-        rendered = render(index, config, bodies)
-    report.diagnostics += rendered.diagnostics
-    if diag.has_errors(report.diagnostics):
-        return rendered  # pages that failed would show up again as broken links: say it once
-    with timer.stage("links"):
-        prefix = urls.prefix_of(config.base_url)
-        report.diagnostics += check_links(rendered.pages, rendered.assets, index.notes, prefix)
-    return rendered
+@dataclass(frozen=True)
+class Options:
+    """How to build, never what: no option here changes the output."""
+
+    jobs: int = field(default_factory=default_jobs)  # worker processes
+    cache: bool = True  # read and write SITE/.margin-cache/
+    progress: ProgressBar | None = None
+
+    def counter(self, label: str) -> Counter | None:
+        return self.progress.counter(label) if self.progress else None
 
 
 def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = None,
-          check_output: Callable[[SiteConfig], None] = check_output_dir) -> BuildReport:
+          check_output: Callable[[SiteConfig], None] = check_output_dir,
+          options: Options | None = None) -> BuildReport:
     """Build the site; with any error (or warning, when strict) the old output stays as it was."""
+    options = options or Options()
     report = BuildReport(diagnostics=list(config_problems or []))
-    start = time.perf_counter()
+    start, timer = time.perf_counter(), Timer(report.timings)
     try:
         check_output(config)
     except OutputError as exc:
         report.diagnostics.append(diag.error("", None, str(exc)))
         report.failed = True
         return report
-    rendered = build_in_memory(config, report)
-    # Everything is gathered; only now, and only if it all worked, does the disk change.
-    if diag.has_errors(report.diagnostics, strict=config.strict):
+    cache = BuildCache(config, options.cache)
+    with timer.stage("load"):
+        sources, problems = read_sources(config)
+        inputs = inputs_digest(config, sources, problems) if cache.enabled else ""
+        last_stamp = cache.last_stamp()
+    if last_stamp and last_stamp.holds(inputs, cache.output):
+        return _unchanged(report, last_stamp, start)  # the output is already this build's
+    found = len(report.diagnostics)
+    report.diagnostics += problems
+    index, bodies, looked_at = _prepare(config, sources, report, cache, options)
+    last = cache.last_output().trusted()
+    update = OutputUpdate(config, last)  # a staging folder beside the output, which is untouched
+    drawing = Drawing(index, config, bodies, last.reusable if last.pages else None, options.jobs,
+                      options.counter("pages"), keep=update.stage)
+    try:
+        with timer.stage("templates"):
+            pages = update.add_pages(drawing.pages())
+        _check_links(config, index, drawing, pages, report)
+        # Everything is gathered; only now, and only if it all worked, does the output change.
+        if diag.has_errors(report.diagnostics, strict=config.strict):
+            report.failed = True
+        else:
+            with timer.stage("write"):
+                update.add_assets(drawing.assets)
+                update.finish()
+            with timer.stage("search"):
+                report.diagnostics += update.index(index_site)
+            report.written, report.copied = len(pages), len(drawing.assets)
+            with timer.stage("cache"):
+                records = update.records()
+                cache.save_output(records, stamp_of(inputs, looked_at, records, report.notes,
+                                                    report.diagnostics[found:]))
+    except OutputError as exc:
+        report.diagnostics.append(diag.error("", None, str(exc)))
         report.failed = True
-    else:
-        with Timer(report.timings).stage("write"):
-            write_site(config, rendered.pages, rendered.assets)
-        report.written, report.copied = len(rendered.pages), len(rendered.assets)
-        with Timer(report.timings).stage("search"):
-            report.diagnostics += index_site(config.output_dir)
+    finally:
+        update.discard()
     report.timings["total"] = time.perf_counter() - start
     return report
 
 
-def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = None) -> BuildReport:
-    """The whole build in memory, links checked, nothing written: for `margin check`."""
+def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = None,
+          options: Options | None = None) -> BuildReport:
+    """The whole build, links checked, nothing written: for `margin check`."""
+    options = options or Options()
     report = BuildReport(diagnostics=list(config_problems or []))
     start = time.perf_counter()
-    rendered = build_in_memory(config, report)
-    report.written = len(rendered.pages)
+    cache = BuildCache(config, options.cache)
+    with Timer(report.timings).stage("load"):
+        sources, problems = read_sources(config)
+    report.diagnostics += problems
+    index, bodies, _ = _prepare(config, sources, report, cache, options)
+    last = cache.last_output().trusted()
+    drawing = Drawing(index, config, bodies, last.reusable if last.pages else None,
+                      options.jobs, options.counter("pages"))
+    with Timer(report.timings).stage("templates"):
+        pages = {page.path: PageRecord(page.fingerprint, page.digest, (0, 0, 0), page.links,
+                                       page.indexed, page.owner) for page in drawing.pages()}
+    _check_links(config, index, drawing, pages, report)
+    report.written = len(pages)
     broken = any(d.message.startswith("broken link:") for d in report.diagnostics)
     report.failed = broken or diag.has_errors(report.diagnostics, strict=config.strict)
     report.timings["total"] = time.perf_counter() - start
     return report
+
+
+def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
+             cache: BuildCache, options: Options
+             ) -> tuple[SiteIndex, dict[str, RenderedBody], dict[str, Signature]]:
+    """Notes, index and every note's body: what every page is made from."""
+    timer = Timer(report.timings)
+    with timer.stage("notes"):
+        notes, problems = notes_from(sources, config, cache.notes)
+    report.diagnostics += problems
+    report.notes = len(notes)
+    with timer.stage("index"):
+        index, problems = index_notes(notes, cache.index)
+        cache.save_snapshot()
+    report.diagnostics += problems
+    looked_at: dict[str, Signature] = {}
+    with timer.stage("markdown"):
+        bodies = render_bodies(index, config, cache.store, options.jobs,
+                               options.counter("markdown"), looked_at)
+    return index, bodies, looked_at
+
+
+def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildReport:
+    """The report of a build that found nothing to do: the last build's, again."""
+    report.diagnostics += stamp.diagnostics
+    report.notes, report.written, report.copied = stamp.notes, stamp.pages, stamp.assets
+    report.unchanged = stamp.pages + stamp.assets
+    report.timings["total"] = time.perf_counter() - start
+    return report
+
+
+def _check_links(config: SiteConfig, index: SiteIndex, drawing: Drawing,
+                 pages: Mapping[str, PageRecord], report: BuildReport) -> None:
+    report.diagnostics += drawing.diagnostics
+    if diag.has_errors(report.diagnostics):
+        return  # pages that failed would show up again as broken links: say it once
+    with Timer(report.timings).stage("links"):
+        checked = [CheckedPage(path, record.owner, record.links)
+                   for path, record in pages.items() if record.links is not None]
+        files = set(pages) | {asset.path for asset in drawing.assets}
+        report.diagnostics += check_pages(checked, files, index.notes,
+                                          urls.prefix_of(config.base_url))

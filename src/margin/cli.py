@@ -12,11 +12,13 @@ from pathlib import Path
 
 from margin import __version__, deploy, init, scaffold
 from margin import diagnostics as diag
-from margin.build import build, check
+from margin.build import Options, build, check
 from margin.config import load_config
 from margin.importers import papers as paper_stream
 from margin.importers import write_notes
 from margin.model import BuildReport
+from margin.parallel import default_jobs
+from margin.progress import ProgressBar
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--base-url", metavar="URL", help="override site.toml's base_url")
     build_cmd.add_argument("--quiet", "-q", action="store_true",
                            help="print only problems, no summary line")
+    _add_speed_options(build_cmd)
     build_cmd.set_defaults(run=_build)
 
     check_cmd = commands.add_parser(
@@ -70,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--drafts", action="store_true", help="include notes marked draft")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check_cmd.add_argument("--base-url", metavar="URL", help="override site.toml's base_url")
+    _add_speed_options(check_cmd)
     check_cmd.set_defaults(run=_check)
 
     new_cmd = commands.add_parser("new", help="start a new note",
@@ -86,6 +90,24 @@ def _parser() -> argparse.ArgumentParser:
     _add_import_command(commands)
     _add_serve_command(commands)
     return parser
+
+
+def _add_speed_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--jobs", "-j", type=_jobs, default=default_jobs(), metavar="N",
+                         help=f"worker processes (default: the number of cores, {default_jobs()})")
+    command.add_argument("--no-cache", action="store_true",
+                         help="ignore SITE_DIR/.margin-cache/ (neither read nor written)")
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a number of processes (1 or more): {text!r}")
+    return int(text)
+
+
+def _options(args: argparse.Namespace, quiet: bool = False) -> Options:
+    return Options(jobs=args.jobs, cache=not args.no_cache,
+                   progress=ProgressBar.for_terminal(quiet))
 
 
 def _date(text: str) -> date:
@@ -107,7 +129,12 @@ def _build(args: argparse.Namespace) -> int:
     if diag.has_errors(problems):
         diag.print_all(problems)
         return 1
-    report = build(config, problems)
+    options = _options(args, args.quiet)
+    try:
+        report = build(config, problems, options=options)
+    finally:
+        if options.progress:
+            options.progress.close()
     diag.print_all(report.diagnostics)
     if not args.quiet or report.failed:
         print(_summary(report, config.strict), file=sys.stderr if report.failed else sys.stdout)
@@ -125,7 +152,12 @@ def _check(args: argparse.Namespace) -> int:
     if diag.has_errors(problems):
         diag.print_all(problems)
         return 1
-    report = check(config, problems)
+    options = _options(args)
+    try:
+        report = check(config, problems, options=options)
+    finally:
+        if options.progress:
+            options.progress.close()
     diag.print_all(report.diagnostics)
     broken = sum(1 for d in report.diagnostics if d.message.startswith("broken link:"))
     warnings = diag.count(report.diagnostics, diag.Level.WARNING)
@@ -146,6 +178,9 @@ def _summary(report: BuildReport, strict: bool) -> str:
         why = " (--strict)" if strict and not errors else ""
         return f"margin: build failed{why}: {counts}; the previous output is unchanged"
     seconds = report.timings.get("total", 0.0)
+    if report.unchanged and report.unchanged == report.written + report.copied:
+        return (f"margin: {_plural(report.notes, 'note')}, nothing changed since the last build "
+                f"({_plural(report.written, 'page')} up to date), {counts} in {seconds:.2f} s")
     return (f"margin: {_plural(report.notes, 'note')}, {_plural(report.written, 'page')} written "
             f"(+{_plural(report.copied, 'asset')}), {counts} in {seconds:.2f} s")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from margin import urls
@@ -19,24 +20,52 @@ from margin.model import AssetFile, Note, OutputFile
 _TARGET = re.compile(rb"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _ID = re.compile(rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _CODE = re.compile(rb"<(pre|code|script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+_TRUSTED = ""  # a link taken on trust: into the search bundle
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """What the checker needs of one HTML page: the internal links it holds (outside code)
+    and the ids it offers as #fragments. Small enough to keep between builds."""
+
+    targets: tuple[str, ...]
+    ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CheckedPage:
+    path: str  # under the output folder
+    owner: str  # the key of the note whose page it is, or ''
+    links: PageLinks
+
+
+def page_links(data: bytes) -> PageLinks:
+    """The internal link targets and the ids of an HTML page."""
+    ids = frozenset((m.group(1) or m.group(2) or b"").decode() for m in _ID.finditer(data))
+    return PageLinks(tuple(_targets(_CODE.sub(b"", data))), ids)
 
 
 def check_links(
     pages: list[OutputFile], assets: Iterable[AssetFile], notes: Mapping[str, Note], prefix: str
 ) -> list[Diagnostic]:
     """Warnings for links inside the site that lead nowhere."""
-    by_path = {page.path: page for page in pages}
-    files = set(by_path) | {asset.path for asset in assets}
-    ids: dict[str, set[str]] = {}
+    checked = [CheckedPage(page.path, page.owner, page_links(page.data))
+               for page in pages if page.path.endswith(".html")]
+    files = {page.path for page in pages} | {asset.path for asset in assets}
+    return check_pages(checked, files, notes, prefix)
+
+
+def check_pages(pages: list[CheckedPage], files: set[str], notes: Mapping[str, Note],
+                prefix: str) -> list[Diagnostic]:
+    """The same check over pages already read (the build reads each page where it is drawn,
+    and keeps what it read for pages that did not change). FILES: every path of the site."""
+    ids = {page.path: page.links.ids for page in pages}
+    resolved: dict[tuple[str, str], str | None] = {}  # (base, path) -> file, memoized
     problems: list[Diagnostic] = []
     for page in pages:
-        if not page.path.endswith(".html"):
-            continue
-        html = _CODE.sub(b"", page.data)
-        for target in _targets(html):
-            broken = _broken(target, page, files, ids, by_path, prefix)
-            if broken:
+        for target in page.links.targets:
+            if _broken(target, page.path, files, ids, resolved, prefix):
                 problems.append(_report(target, page, notes))
     return problems
 
@@ -51,30 +80,43 @@ def _targets(html: bytes) -> list[str]:
     return found
 
 
-def _broken(target: str, page: OutputFile, files: set[str], ids: dict[str, set[str]],
-            pages: Mapping[str, OutputFile], prefix: str) -> bool:
-    parts = urlsplit(target)
-    path, fragment = unquote(parts.path), unquote(parts.fragment)
-    page_url = "/" + page.path.removesuffix("index.html")
+def _broken(target: str, page_path: str, files: set[str], ids: Mapping[str, frozenset[str]],
+            resolved: dict[tuple[str, str], str | None], prefix: str) -> bool:
+    path, _, fragment = target.partition("#")
+    path = path.partition("?")[0]
     if not path:
-        resolved = page.path
+        found: str | None = page_path
     else:
-        if path.startswith("/"):
-            if prefix and not (path == prefix or path.startswith(prefix + "/")):
-                return True  # a root link that forgot the base_url prefix
-            path = path[len(prefix):] or "/"
+        base = "" if path.startswith("/") else page_path  # a root link means the same anywhere
+        known = (base, path)
+        if known in resolved:
+            found = resolved[known]
         else:
-            base = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
-            path = posixpath.normpath(posixpath.join(base, path)) + ("/" if path.endswith("/")
-                                                                      else "")
-        if path.startswith(urls.SEARCH_BUNDLE):
-            return False  # Pagefind writes its files after the build (write/search.py)
-        resolved = _existing(path, files)
-        if resolved is None:
+            found = resolved[known] = _resolve(unquote(path), page_path, files, prefix)
+        if found is None:
             return True
-    if fragment and resolved.endswith(".html"):
-        return fragment not in _ids_of(resolved, ids, pages)
+        if found == _TRUSTED:
+            return False
+    fragment = unquote(fragment)
+    if fragment and found.endswith(".html"):
+        return fragment not in ids.get(found, ())
     return False
+
+
+def _resolve(path: str, page_path: str, files: set[str], prefix: str) -> str | None:
+    """The built file PATH (from a link on PAGE_PATH) leads to; None when there is none."""
+    if path.startswith("/"):
+        if prefix and not (path == prefix or path.startswith(prefix + "/")):
+            return None  # a root link that forgot the base_url prefix
+        path = path[len(prefix):] or "/"
+    else:
+        page_url = "/" + page_path.removesuffix("index.html")
+        base = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
+        path = posixpath.normpath(posixpath.join(base, path)) + ("/" if path.endswith("/")
+                                                                  else "")
+    if path.startswith(urls.SEARCH_BUNDLE):
+        return _TRUSTED  # Pagefind writes its files after the pages (write/search.py)
+    return _existing(path, files)
 
 
 def _existing(path: str, files: set[str]) -> str | None:
@@ -85,18 +127,7 @@ def _existing(path: str, files: set[str]) -> str | None:
     return None
 
 
-def _ids_of(path: str, ids: dict[str, set[str]], pages: Mapping[str, OutputFile]) -> set[str]:
-    if path not in ids:
-        page = pages.get(path)
-        found = set()
-        if page is not None:
-            for match in _ID.finditer(page.data):
-                found.add((match.group(1) or match.group(2) or b"").decode())
-        ids[path] = found
-    return ids[path]
-
-
-def _report(target: str, page: OutputFile, notes: Mapping[str, Note]) -> Diagnostic:
+def _report(target: str, page: CheckedPage, notes: Mapping[str, Note]) -> Diagnostic:
     """Name the note's line holding the link; for theme links, the page that shows it."""
     note = notes.get(page.owner)
     if note is None:

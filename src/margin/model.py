@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -82,7 +83,8 @@ class Note:
     layout: str | None = None
     template: str | None = None
     aliases: tuple[str, ...] = ()  # old names/URLs: wikilink targets and redirect pages
-    extra: MappingProxyType[str, Any] = field(default_factory=lambda: EMPTY)
+    # other front matter keys; a plain dict (typed read-only) so notes pickle to workers
+    extra: Mapping[str, Any] = field(default_factory=dict)
     digest: str = ""
 
     @property

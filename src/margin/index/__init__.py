@@ -6,7 +6,6 @@ from collections import defaultdict
 from types import MappingProxyType
 
 from margin.diagnostics import Diagnostic, error
-from margin.index.links import LinkTargets, backlinks
 from margin.index.memo import DIRECT, IndexSteps
 from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
 from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry
@@ -41,7 +40,7 @@ def index_notes(notes: list[Note], steps: IndexSteps = DIRECT
     sections = _sections(ordered, by_key)
 
     # The knowledge graph: links between notes, papers cited, related notes, series.
-    targets = LinkTargets(list(by_key.values()))
+    targets = steps.targets(list(by_key.values()))
     steps.begin(targets)
     outbound: dict[str, tuple[Link, ...]] = {}
     for key in ordered:
@@ -60,7 +59,7 @@ def index_notes(notes: list[Note], steps: IndexSteps = DIRECT
         archive=_archive(chronological, by_key),
         sections=MappingProxyType(sections),
         links=MappingProxyType(outbound),
-        backlinks=MappingProxyType(backlinks([lk for found in outbound.values() for lk in found])),
+        backlinks=MappingProxyType(steps.backlinks(outbound)),
         papers=papers,
         note_papers=MappingProxyType(note_papers),
         related=MappingProxyType(steps.related(by_key, note_papers)),

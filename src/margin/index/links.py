@@ -42,11 +42,8 @@ class LinkTargets:
         names: dict[str, set[str]] = defaultdict(set)
         self.by_path = {note.key: note.key for note in notes}
         for note in notes:
-            stem = posixpath.splitext(posixpath.basename(note.key))[0]
-            _, undated_stem = split_file_date(stem)
-            for name in {stem, undated_stem, note.slug, note.title, *note.aliases}:
-                names[_fold(name)].add(note.key)
-            names[_fold(posixpath.splitext(note.key)[0])].add(note.key)  # 'notes/attention'
+            for name in link_names(note):
+                names[name].add(note.key)
         self.names = {name: tuple(sorted(keys)) for name, keys in names.items()}
 
     def resolve(self, target: str) -> Resolution:
@@ -55,6 +52,16 @@ class LinkTargets:
             target = posixpath.splitext(target)[0]
         found = self.names.get(_fold(target)) or self.names.get(_fold(slugify(target)))
         return Resolution(found or ())
+
+
+def link_names(note: Note) -> frozenset[str]:
+    """The names NOTE answers to, folded: its file name (with and without the date), slug,
+    title, aliases and path under content/ ('notes/attention')."""
+    stem = posixpath.splitext(posixpath.basename(note.key))[0]
+    _, undated_stem = split_file_date(stem)
+    names = {stem, undated_stem, note.slug, note.title, *note.aliases,
+             posixpath.splitext(note.key)[0]}
+    return frozenset(_fold(name) for name in names)
 
 
 def _fold(name: str) -> str:
@@ -69,6 +76,8 @@ def note_links(
     problems: list[Diagnostic] = []
     lines = code_free_lines(note.body)
     for number, line in enumerate(lines):
+        if "[[" not in line and ".md" not in line and ".markdown" not in line:
+            continue  # no wikilink, no link to a note file: skip the regular expressions
         file_line = note.body_line + number
         for match in WIKILINK.finditer(line):
             embed, target = match.group(1), match.group(2).strip()

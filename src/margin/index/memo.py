@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from margin.diagnostics import Diagnostic
-from margin.index.links import LinkTargets, Resolution, note_links
+from margin.index.links import LinkTargets, Resolution, backlinks, link_names, note_links
 from margin.index.papers import citations
 from margin.index.related import RelatedScorer, related_notes
 from margin.model import Citation, Link, Note
@@ -21,6 +21,9 @@ from margin.model import Citation, Link, Note
 
 class IndexSteps:
     """The per-note steps of index_notes(), each done from scratch."""
+
+    def targets(self, notes: list[Note]) -> LinkTargets:
+        return LinkTargets(notes)
 
     def begin(self, targets: LinkTargets) -> None:
         """A new index run starts, with this link-name table."""
@@ -30,6 +33,9 @@ class IndexSteps:
 
     def citations(self, note: Note) -> list[Citation]:
         return citations(note)
+
+    def backlinks(self, outbound: dict[str, tuple[Link, ...]]) -> dict[str, tuple[Link, ...]]:
+        return backlinks([link for found in outbound.values() for link in found])
 
     def related(self, notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]
                 ) -> dict[str, tuple[str, ...]]:
@@ -48,6 +54,51 @@ class IndexMemo(IndexSteps):
         self._tables: tuple[Any, Any] | None = None
         self._targets_unchanged = False
         self._related: _RelatedRun | None = None
+        self._names: dict[str, tuple[Note, frozenset[str]]] = {}
+        self._targets: LinkTargets | None = None
+        self._backlinks: tuple[dict, dict] | None = None
+
+    def targets(self, notes: list[Note]) -> LinkTargets:
+        """The last link-name table again while no note's names changed."""
+        same = self._targets is not None and len(notes) == len(self._names)
+        for note in notes:
+            kept = self._names.get(note.key)
+            if kept is not None and _same(kept[0], note):
+                continue
+            names = link_names(note)
+            same = same and kept is not None and kept[1] == names
+            self._names[note.key] = (note, names)
+        if same and self._targets is not None:
+            return self._targets
+        keys = {note.key for note in notes}
+        self._names = {k: v for k, v in self._names.items() if k in keys}
+        self._targets = LinkTargets(notes)
+        return self._targets
+
+    def backlinks(self, outbound: dict[str, tuple[Link, ...]]) -> dict[str, tuple[Link, ...]]:
+        """The last backlinks, with only the targets of the notes whose links changed redone."""
+        if self._backlinks is None:
+            found = super().backlinks(outbound)
+        else:
+            last_outbound, last = self._backlinks
+            changed = {k for k in outbound.keys() | last_outbound.keys()
+                       if outbound.get(k) != last_outbound.get(k)}
+            if not changed:
+                return last
+            targets = {link.target for k in changed
+                       for link in (*last_outbound.get(k, ()), *outbound.get(k, ()))}
+            found = dict(last)
+            for target in targets:
+                kept = [link for link in last.get(target, ()) if link.source not in changed]
+                kept += [link for k in changed for link in outbound.get(k, ())
+                         if link.target == target]
+                kept.sort(key=lambda link: (link.source, link.line))
+                if kept:
+                    found[target] = tuple(kept)
+                else:
+                    found.pop(target, None)
+        self._backlinks = (outbound, found)
+        return found
 
     def begin(self, targets: LinkTargets) -> None:
         tables = (targets.names, targets.by_path)
@@ -103,6 +154,10 @@ class _Asked:
 
     def __init__(self, by_path: bool, question: str, answer: Any):
         self.by_path, self.question, self.answer = by_path, question, answer
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled compactly: `margin build` keeps the memo between runs (cache/build.py)."""
+        return (_Asked, (self.by_path, self.question, self.answer))
 
     def still(self, targets: LinkTargets) -> bool:
         if self.by_path:

@@ -39,8 +39,12 @@ def citations(note: Note) -> list[Citation]:
     for value in _front_matter_papers(note):
         for paper in paper_ids(value):
             seen.setdefault(paper, Citation(paper, note.key, note.body_line, note.summary))
+    if not _may_cite(note.body):
+        return list(seen.values())
     lines = code_free_lines(note.body)
     for number, line in enumerate(lines):
+        if not _may_cite(line):
+            continue  # most lines name no paper: skip the regular expressions
         link_texts = {}
         for match in _LINK.finditer(line):
             for paper in paper_ids(match.group(2)):
@@ -56,6 +60,12 @@ def citations(note: Note) -> list[Citation]:
             context = sentence_around(lines, number, column)
             seen[paper] = Citation(paper, note.key, note.body_line + number, context, text)
     return list(seen.values())
+
+
+def _may_cite(text: str) -> bool:
+    """Whether TEXT can hold an arXiv id or a DOI: both patterns need one of these words."""
+    lowered = text.lower()
+    return "arxiv" in lowered or "doi" in lowered
 
 
 def _front_matter_papers(note: Note) -> list[str]:

@@ -61,7 +61,11 @@ class RelatedScorer:
         if common:
             tag_sets = self.tag_sets
             for other in scores:
-                scores[other] += sum(weight[slug] for slug in common if slug in tag_sets[other])
+                extra = 0  # summed as sum() would, in the same order: identical floats
+                for slug in common:
+                    if slug in tag_sets[other]:
+                        extra += weight[slug]
+                scores[other] += extra
         age = self.age
         best = heapq.nsmallest(MAX_RELATED, ((-round(score, 9), age[other], other, score)
                                              for other, score in scores.items()))

@@ -36,7 +36,7 @@ def code_free_lines(body: str) -> list[str]:
             lines[number] = ""
         elif fence is not None or (line.startswith("    ") and _blank_before(lines, number)):
             lines[number] = ""
-        else:
+        elif "`" in line:
             lines[number] = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
     return lines
 

@@ -26,7 +26,13 @@ def note_paths(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
     if not root.is_dir():
         return paths, skipped
 
+    root_inside = root.resolve().is_relative_to(site)
+
     def leaves_site(path: Path) -> bool:
+        # Only a symlink can lead out of a folder that is itself inside the site (resolving
+        # every path would cost more than reading the notes).
+        if root_inside and not os.path.islink(path):
+            return False
         if path.resolve().is_relative_to(site):
             return False
         relative = path.relative_to(config.site_dir).as_posix()

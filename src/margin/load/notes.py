@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import PurePosixPath
-from types import MappingProxyType
 from typing import Any
 
 from margin import urls
@@ -109,7 +108,7 @@ def _note(
         layout=_text(meta.get("layout")) or None,
         template=_text(meta.get("template")) or None,
         aliases=tuple(_aliases(meta.get("aliases"), line_of)),
-        extra=MappingProxyType({k: v for k, v in meta.items() if k not in TYPED_KEYS}),
+        extra={k: v for k, v in meta.items() if k not in TYPED_KEYS},
         digest=source.digest,
     )
 

@@ -10,9 +10,8 @@ from margin.diagnostics import Diagnostic, error
 from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.render import templates
 from margin.render.assets import asset_files
-from margin.render.context import body_context
+from margin.render.bodies import render_bodies as render_bodies  # the markdown stage
 from margin.render.feeds import feeds
-from margin.render.markdown import render_body
 from margin.render.pagecache import PageCache
 from margin.render.pages import Page, Planner, draw
 from margin.render.sitemap import sitemap
@@ -26,20 +25,14 @@ class Rendered:
     diagnostics: list[Diagnostic]
 
 
-def render_bodies(index: SiteIndex, config: SiteConfig) -> dict[str, RenderedBody]:
-    """Every note's Markdown as HTML: the costly part of a build, and only body-dependent."""
-    context = body_context(config, index)
-    return {key: render_body(note, context) for key, note in index.notes.items()}
-
-
 def render(
     index: SiteIndex, config: SiteConfig, bodies: Mapping[str, RenderedBody],
     cache: PageCache | None = None,
 ) -> Rendered:
     """Every page and asset of the site. With a CACHE (the live server's), pages whose inputs
     are unchanged since the last render are reused instead of drawn."""
-    env = cache.begin(config) if cache else templates.environment(config)
     site = site_view(config, index, __version__)
+    env = cache.begin(config, index, site) if cache else templates.environment(config)
     planner = Planner(config, index, bodies, site, templates.site_templates(config),
                       memo=cache.views if cache else None)
     pages: list[OutputFile] = []
@@ -59,9 +52,10 @@ def render(
         if problem:
             diagnostics.append(problem)
     if cache:
+        pages += cache.carried()
         cache.end({page.url for page in claimed.values()})
-    pages += feeds(index, config, bodies, cache.feed_entries if cache else None)
-    pages += sitemap(pages, index, config)
+    pages += feeds(index, config, bodies, cache.memo("feeds") if cache else None)
+    pages += sitemap(pages, index, config, cache.memo("sitemap") if cache else None)
     assets, asset_problems = asset_files(config)
     written = {page.path for page in pages}
     asset_problems += [error("", None, f"/{asset.path} is both a page and an asset file")

@@ -17,6 +17,14 @@ from margin import urls
 from margin.model import SiteConfig, SiteIndex
 
 
+class FileProbe:
+    """How the renderer asks whether a file exists: one door, so the body cache can note every
+    file a body's HTML depends on (render/bodycache.py), found or not."""
+
+    def is_file(self, path: Path) -> bool:
+        return path.is_file()
+
+
 @dataclass(frozen=True)
 class BodyContext:
     site_dir: Path
@@ -26,6 +34,7 @@ class BodyContext:
     site_title: str = ""
     permalinks: dict[str, str] = field(default_factory=dict)  # note key -> root-relative URL
     link_targets: Any = None  # index.links.LinkTargets, for [[wikilinks]]; None when absent
+    files: FileProbe = field(default_factory=FileProbe, compare=False)
 
     @property
     def content_dir(self) -> Path:

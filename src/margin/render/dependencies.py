@@ -32,6 +32,7 @@ class TemplateFacts:
     names: frozenset[str] | None  # attribute and key names read; None: possibly any
     site_fields: frozenset[str] | None  # `site.<field>` read; None: all of `site`
     error: str | None = None  # the template cannot be loaded or parsed
+    whole: frozenset[str] = frozenset()  # template values read whole (`article | tojson`)
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,11 @@ class _Reads:
     names: frozenset[str] | None
     site_fields: frozenset[str] | None
     calls: frozenset[str] = frozenset()  # macros of the same template it calls
+    whole: frozenset[str] = frozenset()  # template values given whole to tojson & co.
 
     def __or__(self, other: _Reads) -> _Reads:
         return _Reads(_union(self.names, other.names), _union(self.site_fields, other.site_fields),
-                      self.calls | other.calls)
+                      self.calls | other.calls, self.whole | other.whole)
 
 
 _NOTHING = _Reads(frozenset(), frozenset())
@@ -115,7 +117,8 @@ class TemplateReader:
         digest = hashlib.blake2b(digest_size=16)
         for key in sorted(parsed_by_name):
             digest.update(f"{key}\0{parsed_by_name[key].digest}\0".encode())
-        return TemplateFacts(name, digest.hexdigest(), reads.names, reads.site_fields)
+        return TemplateFacts(name, digest.hexdigest(), reads.names, reads.site_fields,
+                             whole=reads.whole)
 
     def _parse(self, name: str) -> _Parsed | str | None:
         """The template's facts, an error message, or None when there is no such template."""
@@ -179,7 +182,10 @@ def _reads(roots: list[nodes.Node], macro_names: set[str]) -> _Reads:
     names: set[str] | None = set()
     site_reads: dict[int, str] = {}
     calls: set[str] = set()
+    whole: set[str] = set()
     bare_site = False
+    local = {n.name for root in roots for n in _walk(root)
+             if isinstance(n, nodes.Name) and n.ctx in ("store", "param")}
     for root in roots:
         for node in _walk(root):
             if isinstance(node, nodes.Getattr):
@@ -193,7 +199,10 @@ def _reads(roots: list[nodes.Node], macro_names: set[str]) -> _Reads:
             elif isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
                 names = None  # value[variable]: any key
             elif isinstance(node, nodes.Filter) and node.name in _INTROSPECTING_FILTERS:
-                names = None
+                if isinstance(node.node, nodes.Name) and node.node.name not in local:
+                    whole.add(node.node.name)  # `article | tojson`: that value, all of it
+                else:
+                    names = None
             elif isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) \
                     and node.node.name in macro_names:
                 calls.add(node.node.name)
@@ -201,7 +210,8 @@ def _reads(roots: list[nodes.Node], macro_names: set[str]) -> _Reads:
             if isinstance(node, nodes.Name) and node.name == "site" and id(node) not in site_reads:
                 bare_site = True  # `site` itself handed on: all of it
     site_fields = None if bare_site else frozenset(site_reads.values())
-    return _Reads(None if names is None else frozenset(names), site_fields, frozenset(calls))
+    return _Reads(None if names is None else frozenset(names), site_fields, frozenset(calls),
+                  frozenset(whole))
 
 
 def _walk(root: nodes.Node):

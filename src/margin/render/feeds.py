@@ -46,6 +46,17 @@ def feeds(index: SiteIndex, config: SiteConfig, bodies: Mapping[str, RenderedBod
 def _feed(url: str, title: str, keys, index: SiteIndex, config: SiteConfig,
           bodies: Mapping[str, RenderedBody], memo: dict[str, Any]) -> OutputFile:
     notes = [index.notes[key] for key in keys]
+    entries = []
+    for note in notes:
+        body = bodies.get(note.key)
+        kept = memo.get(note.key)
+        if kept is None or kept[0] is not note or kept[1] is not body:
+            kept = memo[note.key] = (note, body, _entry(note, config, body))
+        entries.append(kept[2])
+    same = memo.get(f"feed {url}")
+    if same is not None and same[0] == title and len(same[1]) == len(entries) and all(
+            a is b for a, b in zip(same[1], entries, strict=True)):
+        return same[2]  # the same entries (so the same notes and dates): the same feed
     updated = max((_updated(n) for n in notes), default=datetime(1970, 1, 1))
     home = urls.absolute(config.base_url, "/")
     lines = [
@@ -64,15 +75,13 @@ def _feed(url: str, title: str, keys, index: SiteIndex, config: SiteConfig,
         f"  <author><name>{escape(config.author or config.title)}</name></author>",
         f'  <generator version="{__version__}">margin</generator>',
     ]
-    for note in notes:
-        body = bodies.get(note.key)
-        kept = memo.get(note.key)
-        if kept is None or kept[0] is not note or kept[1] is not body:
-            kept = memo[note.key] = (note, body, _entry(note, config, body))
-        lines += kept[2]
+    for entry in entries:
+        lines += entry
     lines.append("</feed>")
-    return OutputFile(urls.output_path(url), ("\n".join(lines) + "\n").encode("utf-8"),
+    feed = OutputFile(urls.output_path(url), ("\n".join(lines) + "\n").encode("utf-8"),
                       tuple(keys) or ("*",))
+    memo[f"feed {url}"] = (title, entries, feed)
+    return feed
 
 
 def _entry(note: Note, config: SiteConfig, body: RenderedBody | None) -> list[str]:

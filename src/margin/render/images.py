@@ -88,7 +88,7 @@ def locate(path: str, note: Note, context: BodyContext) -> Located | None:
         return _at_site_url(urls.normalize(path), context)
     note_folder = context.content_dir / posixpath.dirname(note.key)
     beside = note_folder / path
-    if _inside(beside, context.content_dir) and beside.is_file():
+    if _inside(beside, context.content_dir) and context.files.is_file(beside):
         # normalize() adds a slash to names without an extension; a file keeps its own name
         return Located(beside, urls.relative_to(note.url, path).rstrip("/"), copy=True)
     return (_at_site_url(urls.relative_to(note.url, path), context)
@@ -102,12 +102,12 @@ def _at_site_url(url: str, context: BodyContext) -> Located | None:
     if relative.startswith("assets/"):
         for root in context.asset_roots():
             candidate = root / relative.removeprefix("assets/")
-            if _inside(candidate, root) and candidate.is_file():
+            if _inside(candidate, root) and context.files.is_file(candidate):
                 return Located(candidate, "/" + relative, copy=False)
     candidate = context.site_dir / relative
     if (_inside(candidate, context.site_dir) and not _inside(candidate, context.output_dir)
             and not any(part.startswith(".") for part in Path(relative).parts)
-            and candidate.is_file()):
+            and context.files.is_file(candidate)):
         return Located(candidate, "/" + relative, copy=True)
     return None
 

@@ -276,7 +276,8 @@ class _Resolver:
     def site_file(self, path: str) -> str | None:
         relative = path.strip().lstrip("/")
         target = (self.context.site_dir / relative).resolve()
-        if relative and target.is_file() and target.is_relative_to(self.context.site_dir.resolve()):
+        if (relative and self.context.files.is_file(target)
+                and target.is_relative_to(self.context.site_dir.resolve())):
             return self.prefixed("/" + relative)
         return None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import itertools
+import sys
 import types
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
@@ -19,34 +20,19 @@ from pathlib import PurePath
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from margin.diagnostics import Diagnostic
-from margin.model import OutputFile, SiteConfig
+from margin.model import OutputFile, SiteConfig, SiteIndex
 from margin.render import templates
 from margin.render.dependencies import TemplateFacts, TemplateReader
+from margin.render.viewmemo import ViewMemo
 
 _ATOMS = (str, int, float, bytes, type(None), datetime, date, time)
+_ATOM_TYPES = frozenset({*_ATOMS, bool, Markup})
+_ONLY_HERE = 2  # sys.getrefcount() of a value held only by the print memo (and the call)
 _UNKNOWN: Any = object()
 _UNSEEN = itertools.count()
-
-
-class ViewMemo:
-    """Note views kept between renders: the same inputs give back the same view object."""
-
-    def __init__(self) -> None:
-        self._views: dict[str, tuple[tuple[Any, ...], Any]] = {}
-
-    def view(self, key: str, inputs: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        kept = self._views.get(key)
-        if kept is not None and _same(kept[0], inputs):
-            return kept[1]
-        view = make()
-        self._views[key] = (inputs, view)
-        return view
-
-    def forget_missing(self, keys: Mapping[str, Any]) -> None:
-        for key in [k for k in self._views if k not in keys]:
-            del self._views[key]
 
 
 class PageCache:
@@ -56,7 +42,10 @@ class PageCache:
         self.views = ViewMemo()
         self.verify = verify  # check declared page inputs against full fingerprints (tests)
         self._inputs: dict[str, tuple[Any, ...]] = {}
-        self.feed_entries: dict[str, Any] = {}  # render/feeds.py's memo
+        self._site: Any = None
+        self._carried: list[tuple[str, OutputFile]] = []
+        self._heads: dict[str, tuple[Any, ...] | None] = {}  # template -> what carry() checks
+        self._memos: dict[str, dict[str, Any]] = {}  # for feeds, sitemap: see memo()
         self.drawn: list[str] = []  # output paths drawn (not reused) in the last render
         self._env: jinja2.Environment | None = None
         self._config: SiteConfig | None = None
@@ -72,23 +61,30 @@ class PageCache:
             self._env, self._config = None, config
             self._outputs.clear()
             self._inputs.clear()
-            self.feed_entries.clear()
+            self._memos.clear()
             self._fingerprinters.clear()
         if self._env is None:
             self._env = templates.environment(config)
             self._reader = TemplateReader(self._env)
         return self._env
 
+    def memo(self, name: str) -> dict[str, Any]:
+        """A dict the stage NAME keeps its own reusable results in (feeds keep each entry).
+        Dropped with the rest when the configuration changes."""
+        return self._memos.setdefault(name, {})
+
     def templates_changed(self) -> None:
         """A template file was added, edited or removed: compile afresh on the next render.
         (Jinja's own reload check misses a site template that starts to hide a theme one.)"""
         self._env = None
 
-    def begin(self, config: SiteConfig) -> jinja2.Environment:
+    def begin(self, config: SiteConfig, index: SiteIndex, site: Any) -> jinja2.Environment:
         """Start a render: template files are read again, per-render memos are dropped."""
         env = self.environment(config)
         assert self._reader is not None
         self._reader.new_round()
+        self._site, self._carried, self._heads = site, [], {}
+        self.views.begin(index, self._view_differs, self.carry)
         self._site_prints.clear()
         self._broken.clear()
         self.drawn = []
@@ -106,10 +102,13 @@ class PageCache:
         if facts.error is not None and page.template in self._broken:
             return (kept[1] if kept else None), None  # reported once; keep the last good page
         probe = None
-        if page.inputs is not None and facts.error is None:
-            # The quick test: the same template files, `site` parts and declared inputs.
+        inputs = page.inputs
+        if inputs is None and type(page.context) is dict:
+            inputs = tuple(page.context.items())  # values compared by identity, else equality
+        if inputs is not None and facts.error is None:
+            # The quick test: the same template files, `site` parts and inputs.
             probe = (facts.digest, self._site_print(facts, site), page.template, page.sources,
-                     page.inputs)
+                     inputs)
             if kept is not None and _same(self._inputs.get(page.url, ()), probe):
                 if self.verify and kept[0] != self.fingerprint(page, facts, site):
                     raise AssertionError(f"{page.url}: its declared inputs missed a change")
@@ -130,8 +129,44 @@ class PageCache:
         self.drawn.append(output.path)
         return output, problem
 
+    def carry(self, url: str, template: str, sources: tuple[str, ...],
+              page: Callable[[], Any]) -> bool:
+        """Keep the page at URL as it was, unplanned, if the view memo vouched for it and its
+        template files and the parts of `site` they read are unchanged too. PAGE plans it,
+        for verifying."""
+        kept, last = self._outputs.get(url), self._inputs.get(url)
+        if kept is None or last is None:
+            return False
+        head = self._heads.get(template)
+        if head is None:
+            assert self._reader is not None
+            facts = self._reader.facts(template)
+            head = self._heads[template] = (None if facts.error else (
+                facts.digest, self._site_print(facts, self._site), template))
+        if head is None or last[:3] != head or last[3] != sources:
+            return False
+        if self.verify and kept[0] != self.fingerprint(
+                page(), self._reader.facts(template), self._site):  # type: ignore[union-attr]
+            raise AssertionError(f"{url}: the view memo missed a change")
+        self._carried.append((url, kept[1]))
+        return True
+
+    def carried(self) -> list[OutputFile]:
+        """The pages carry() kept in this render."""
+        return [output for _, output in self._carried]
+
+    def _view_differs(self, old: Any, new: Any, template: str) -> bool:
+        """Whether TEMPLATE can show anything different for two views of one note."""
+        assert self._reader is not None
+        facts = self._reader.facts(template)
+        if facts.error is not None:
+            return True
+        fingerprinter = self._fingerprinter(facts)
+        return fingerprinter.of(old) != fingerprinter.of(new)
+
     def end(self, urls: set[str]) -> None:
-        """Forget pages the site no longer has."""
+        """Forget pages the site no longer has (URLS: those drawn or reused, carried ones aside)."""
+        urls = urls | {url for url, _ in self._carried}
         for url in [u for u in self._outputs if u not in urls]:
             del self._outputs[url]
             self._inputs.pop(url, None)
@@ -139,14 +174,18 @@ class PageCache:
     def fingerprint(self, page: Any, facts: TemplateFacts, site: Any) -> int:
         """A hash of everything the page's templates can read (builds a lazy context)."""
         fingerprinter = self._fingerprinter(facts)
+        everything = self._fingerprinter(None) if facts.whole else fingerprinter
+        values = tuple((key, (everything if key in facts.whole else fingerprinter).of(value))
+                       for key, value in page.context.items())
         note = page.note.key if page.note else ""
         return hash((facts.digest, page.url, page.template, self._site_print(facts, site),
-                     page.sources, note, fingerprinter.of(page.context)))
+                     page.sources, note, values))
 
-    def _fingerprinter(self, facts: TemplateFacts) -> _Fingerprinter:
-        fingerprinter = self._fingerprinters.get(facts.names)
+    def _fingerprinter(self, facts: TemplateFacts | None) -> _Fingerprinter:
+        names = facts.names if facts is not None else None
+        fingerprinter = self._fingerprinters.get(names)
         if fingerprinter is None:
-            fingerprinter = self._fingerprinters[facts.names] = _Fingerprinter(facts.names)
+            fingerprinter = self._fingerprinters[names] = _Fingerprinter(names)
         return fingerprinter
 
     def _site_print(self, facts: TemplateFacts, site: Any) -> int:
@@ -170,36 +209,39 @@ class _Fingerprinter:
 
     def __init__(self, names: frozenset[str] | None):
         self.names = names
-        self._fields: dict[type, tuple[str, ...]] = {}
-        self._round: dict[int, tuple[Any, int]] = {}
-        self._kept: dict[int, tuple[Any, int]] = {}
+        self._fields: dict[type, tuple[str, ...] | None] = {}
+        self._frozen: dict[type, bool] = {}
+        # Prints of frozen dataclass values (note views above all, which the ViewMemo keeps
+        # from render to render), by id; holding the value keeps its id from being reused.
+        self._prints: dict[int, tuple[Any, int]] = {}
+        self._limit = 50_000
 
     def new_round(self) -> None:
-        # Frozen values seen in the last render (note views reused by the ViewMemo) keep their
-        # prints; holding them keeps their ids from being reused by other objects.
-        self._kept, self._round = self._round, {}
+        if len(self._prints) > self._limit:  # forget values nobody else holds any more
+            self._prints = {k: v for k, v in self._prints.items()
+                            if sys.getrefcount(v[0]) > _ONLY_HERE}
+            self._limit = max(50_000, 4 * len(self._prints))
 
     def of(self, value: Any) -> Any:
-        if isinstance(value, _ATOMS):
-            return value
         kind = type(value)
+        if kind in _ATOM_TYPES:
+            return value
         if kind is tuple or kind is list:
             return tuple([self.of(item) for item in value])
         fields = self._fields.get(kind, _UNKNOWN)
         if fields is _UNKNOWN:
             fields = self._fields[kind] = _visible_fields(kind, self.names)
+            self._frozen[kind] = _frozen(kind)
         if fields is not None:
-            known = self._round.get(id(value))
-            if known is None:
-                known = self._kept.get(id(value))
-                if known is not None and known[0] is value:
-                    self._round[id(value)] = known
+            known = self._prints.get(id(value))
             if known is not None and known[0] is value:
                 return known[1]
             result = hash((kind, tuple([self.of(getattr(value, f)) for f in fields])))
-            if _frozen(kind):
-                self._round[id(value)] = (value, result)
+            if self._frozen[kind]:
+                self._prints[id(value)] = (value, result)
             return result
+        if isinstance(value, _ATOMS):
+            return value
         if isinstance(value, tuple | list):
             return tuple([self.of(item) for item in value])
         if isinstance(value, Mapping):
@@ -261,7 +303,6 @@ def _names_in(code: types.CodeType) -> set[str]:
 
 
 def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
-    """Equal inputs, the same objects being the quick (and usual) case."""
-    if len(old) != len(new):
-        return False
-    return all(a is b or a == b for a, b in zip(old, new, strict=True))
+    """Equal inputs. Tuples compare item by item, identity first: the same objects (the usual
+    case) cost one pointer comparison each."""
+    return old == new

@@ -14,8 +14,8 @@ from margin.diagnostics import Diagnostic, error
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.render import templates
 from margin.render.graph import Graph
-from margin.render.pagecache import ViewMemo
 from margin.render.seo import article
+from margin.render.viewmemo import ViewMemo
 from margin.render.views import (
     MonthView,
     NoteView,
@@ -98,6 +98,10 @@ class Planner:
     def views(self, keys) -> tuple[NoteView, ...]:
         return tuple(self.view(k) for k in keys)
 
+    def _derived(self, inputs: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """MAKE(), or (live server) the value it gave last time for the same INPUTS."""
+        return make() if self.memo is None else self.memo.derived(inputs, make)
+
     def all_views(self) -> Mapping[str, NoteView]:
         """Every note's view, by key (made once)."""
         if len(self._views) < len(self.index.notes):
@@ -107,7 +111,10 @@ class Planner:
 
     def pages(self) -> Iterator[Page]:
         for key in self.index.ordered():
-            yield self.note_page(self.index.notes[key])
+            note = self.index.notes[key]
+            if self.memo is not None and self._kept_as_it_was(note):
+                continue  # the live server keeps this page: nothing it shows has changed
+            yield self.note_page(note)
         yield self.home_page()
         yield Page(urls.TAGS, "tags.html", {"tags": self.site.tags}, ("*",))
         for entry in self.index.tags:
@@ -135,8 +142,17 @@ class Planner:
         template = self.template_for(note)
         if self.memo is None:
             return Page(note.url, template, context(), (note.key,), note)
-        inputs = (view, self.graph.note_inputs(note, self.all_views()))
-        return Page(note.url, template, LazyContext(context), (note.key,), note, inputs)
+        extras = self.graph.note_inputs(note, self.all_views())
+        self.memo.shown(note.key, template, (view, *extras[-1]))
+        return Page(note.url, template, LazyContext(context), (note.key,), note, (view, extras))
+
+    def _kept_as_it_was(self, note: Note) -> bool:
+        """Live server: whether the memo vouches for NOTE's page (every view made first)."""
+        assert self.memo is not None
+        self.all_views()
+        template = self.template_for(note)
+        return self.memo.unchanged(note.key, template) and self.memo.carry(
+            note.url, template, (note.key,), lambda: self.note_page(note))
 
     def template_for(self, note: Note) -> str:
         if note.template:
@@ -155,7 +171,11 @@ class Planner:
                    tag: TagView | None) -> Iterator[Page]:
         size = self.config.paginate
         total = max(1, -(-len(keys) // size))
-        chart = tag_chart(self.index, keys, tag.name) if tag else None
+        chart = None
+        if tag:
+            dates = tuple(self.index.notes[key].date for key in keys)  # all a chart reads
+            chart = self._derived(("chart", tag.name, dates),
+                                  lambda: tag_chart(self.index, keys, tag.name))
         for number in range(1, total + 1):
             chunk = keys[(number - 1) * size : number * size]
             pagination = Pagination(

@@ -19,6 +19,8 @@ def first_image(body_html: str, prefix: str) -> str:
     """The first image of a rendered body that link previews can show, as a site URL without
     the base_url PREFIX (a full URL for a remote image); '' when there is none. SVG files
     (icons, mostly) and data: URIs are skipped: preview cards do not show them."""
+    if not _IMG.search(body_html):
+        return ""  # most notes: no image at all, and no need to blank out their code
     for match in _IMG.finditer(_CODE.sub("", body_html)):
         src = html.unescape(match.group(1) if match.group(1) is not None else match.group(2))
         src = src.strip()

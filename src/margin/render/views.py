@@ -7,9 +7,9 @@ without breaking the other. The README's template reference lists every field he
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any
 
 from markupsafe import Markup
@@ -44,7 +44,7 @@ class NoteView:
     section: str
     summary: str
     source: str  # the note's file, relative to the site folder
-    extra: MappingProxyType[str, Any]
+    extra: Mapping[str, Any]
     content: str = ""  # Markup: the rendered HTML
     toc: tuple[dict, ...] = ()
     words: int = 0

@@ -19,7 +19,7 @@ from typing import Any
 
 from margin import diagnostics as diag
 from margin.build import Timer
-from margin.config import load_config
+from margin.config import CONFIG_NAME, load_config
 from margin.diagnostics import Diagnostic
 from margin.index import index_notes
 from margin.index.memo import IndexMemo
@@ -32,6 +32,7 @@ from margin.serve.bodies import render_some
 from margin.serve.changes import Changes, NoteChange, classify
 from margin.serve.mentions import Mentions, file_names, note_names
 from margin.write.incremental import LiveOutput
+from margin.write.output import OutputError, check_output_dir
 
 
 @dataclass
@@ -80,8 +81,9 @@ class Session:
 
     # -- the two ways in ---------------------------------------------------------------------
 
-    def build_all(self) -> Outcome:
-        """Load everything and write the whole site (at start, and when site.toml changes)."""
+    def build_all(self, threads_running: bool = False) -> Outcome:
+        """Load everything and write the whole site (at start, and when site.toml changes;
+        then the server's threads run, and bodies are rendered in this one process)."""
         start = time.perf_counter()
         notes, problems = load(self.config)
         self.notes = {note.key: note for note in notes}
@@ -92,7 +94,8 @@ class Session:
         self.cache = PageCache(self.verify)
         self.index_memo = IndexMemo()
         self.output = LiveOutput(self.config)
-        outcome = self._round(Outcome(0.0, config=True), first=True)
+        jobs = 1 if threads_running else None  # None: every core
+        outcome = self._round(Outcome(0.0, config=True), first=True, jobs=jobs)
         outcome.seconds = time.perf_counter() - start
         return outcome
 
@@ -118,7 +121,7 @@ class Session:
 
     # -- steps -------------------------------------------------------------------------------
 
-    def _round(self, outcome: Outcome, first: bool = False) -> Outcome:
+    def _round(self, outcome: Outcome, first: bool = False, jobs: int | None = 1) -> Outcome:
         """Index, render what is missing, draw, write: the build's stages, in its order."""
         timer = Timer(outcome.timings)
         with timer.stage("index"):
@@ -126,7 +129,7 @@ class Session:
         self.index = index
         with timer.stage("markdown"):
             missing = [k for k, note in index.notes.items() if not self._body_fresh(k, note)]
-            fresh = render_some(self.config, index, missing)
+            fresh = render_some(self.config, index, missing, jobs=jobs)
             for key in missing:
                 self.bodies[key], self._body_notes[key] = fresh[key], index.notes[key]
             for key in [k for k in self.bodies if k not in index.notes]:
@@ -149,6 +152,11 @@ class Session:
 
     def _reconfigure(self, start: float) -> Outcome:
         config, problems = load_config(self.config.site_dir, self.overrides)
+        if not diag.has_errors(problems) and config.output_dir != self.config.output_dir:
+            try:
+                check_output_dir(config)
+            except OutputError as exc:
+                problems = [*problems, diag.error(CONFIG_NAME, None, str(exc))]
         if diag.has_errors(problems):
             # Keep serving the last good site; the error shows until site.toml is fixed.
             self.config_problems = problems
@@ -156,7 +164,7 @@ class Session:
             return Outcome(time.perf_counter() - start, config=True,
                            diagnostics=[*problems, *kept])
         self.config, self.config_problems = config, problems
-        outcome = self.build_all()
+        outcome = self.build_all(threads_running=True)
         outcome.seconds = time.perf_counter() - start
         return outcome
 
@@ -199,15 +207,14 @@ class Session:
     def _note_files_at(self, path: Path) -> set[Path]:
         """The note files PATH is, holds, or held (a folder may have been moved or deleted)."""
         content, site = self.config.content_dir, self.config.site_dir
+        if path.name.endswith(NOTE_SUFFIXES):  # the usual case: one note file
+            return {path} if path.is_relative_to(content) else set()
         known = {content / key for key in self.notes} | {site / s for s in self.problems if s}
-        found = {p for p in known if p == path or p.is_relative_to(path)}
+        found = {p for p in known if p.is_relative_to(path)}
         if path.is_dir():
             for folder, _, names in os.walk(path, followlinks=True):
                 found |= {Path(folder, name) for name in names}
-        elif path.name.endswith(NOTE_SUFFIXES):
-            found.add(path)
-        return {p for p in found if p.name.endswith(NOTE_SUFFIXES)
-                and p.is_relative_to(content)}
+        return {p for p in found if p.name.endswith(NOTE_SUFFIXES) and p.is_relative_to(content)}
 
     def _deleted_digests(self, found: dict[str, NoteChange]) -> dict[str, str]:
         return {key: self._body_notes[key].digest for key, change in found.items()

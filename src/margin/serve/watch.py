@@ -17,7 +17,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-QUIET_SECONDS = 0.02  # a burst of events ends after this much silence
+QUIET_SECONDS = 0.01  # a burst of events ends after this much silence (an editor's save
+# is a write, maybe a rename and a chmod, within a millisecond or two)
 LONGEST_WAIT = 0.5  # ... or after this long, however busy the folders are
 
 

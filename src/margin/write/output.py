@@ -13,6 +13,7 @@ from pathlib import Path
 from margin.model import AssetFile, OutputFile, SiteConfig
 
 MARKER = ".margin-output"
+JOURNAL = ".margin-updating"
 _MARKER_TEXT = "This folder is written by margin; it is replaced on every build.\n"
 
 
@@ -46,27 +47,105 @@ def check_output_dir(config: SiteConfig) -> None:
 
 def write_site(config: SiteConfig, pages: list[OutputFile], assets: list[AssetFile]) -> int:
     """Write every file into a staging folder, then swap it with the output. Returns the count."""
-    output = config.output_dir.resolve()
-    staging = output.with_name(f".{output.name}.margin-staging")
-    retired = output.with_name(f".{output.name}.margin-retired")
-    for leftover in (staging, retired):
-        _remove_own(leftover)
-    staging.mkdir(parents=True)
-    (staging / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
-    made: set[Path] = {staging}
-    for asset in assets:
-        target = _target(staging, asset.path, made)
-        shutil.copyfile(asset.source, target)
-    for page in pages:
-        _target(staging, page.path, made).write_bytes(page.data)
-
-    if output.is_dir() and not any(output.iterdir()):
-        output.rmdir()  # an empty folder the user made for us
-    if output.exists():
-        os.replace(output, retired)
-    os.replace(staging, output)
-    _remove_own(retired)
+    staging = Staging(config)
+    try:
+        for asset in assets:
+            staging.copy(asset.path, asset.source)
+        for page in pages:
+            staging.write(page.path, page.data)
+        staging.commit()
+    finally:
+        staging.discard()
     return len(pages) + len(assets)
+
+
+class Staging:
+    """A fresh folder beside the output that becomes the output in one rename (commit), or is
+    thrown away (discard). Files the last build wrote that are still right can be hard-linked
+    from the output instead of written again; the output itself is never written into."""
+
+    def __init__(self, config: SiteConfig):
+        self.output = config.output_dir.resolve()
+        self.root = self.output.with_name(f".{self.output.name}.margin-staging")
+        self.retired = self.output.with_name(f".{self.output.name}.margin-retired")
+        for leftover in (self.root, self.retired):
+            _remove_own(leftover)
+        self.root.mkdir(parents=True)
+        (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        self._made: set[Path] = {self.root}
+        self.committed = False
+
+    def path(self, relative: str) -> Path:
+        return _target(self.root, relative, self._made)
+
+    def write(self, relative: str, data: bytes) -> None:
+        self.path(relative).write_bytes(data)
+
+    def copy(self, relative: str, source: Path) -> None:
+        shutil.copyfile(source, self.path(relative))
+
+    def link(self, relative: str, previous: Path) -> None:
+        """Put the last build's file (already checked to be the right one) in place: a hard
+        link where the file system allows it, else a copy."""
+        target = self.path(relative)
+        try:
+            os.link(previous, target)
+        except OSError:
+            shutil.copyfile(previous, target)
+
+    def commit(self) -> None:
+        """Swap the staging folder in as the output; the old output is removed."""
+        output = self.output
+        if output.is_dir() and not any(output.iterdir()):
+            output.rmdir()  # an empty folder the user made for us
+        if output.exists():
+            os.replace(output, self.retired)
+        os.replace(self.root, output)
+        self.committed = True
+        _remove_own(self.retired)
+
+    def update(self, changed: list[str], removed: list[str]) -> None:
+        """Instead of the swap, when few files change: move each staged file in CHANGED into the
+        output (one atomic rename each) and delete the REMOVED ones. A journal file marks the
+        output meanwhile; an update cut short is seen by the next build (`interrupted`), which
+        then writes the whole output afresh."""
+        journal = self.output / JOURNAL
+        journal.write_text("margin is updating this folder\n", encoding="utf-8")
+        for relative in changed:
+            target = self.output / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / relative, target)
+        for relative in removed:
+            _remove_file(self.output, relative)
+        journal.unlink()
+        self.committed = True
+        _remove_own(self.root)
+
+    def discard(self) -> None:
+        """Throw the staging folder away unless it was committed (a failed build)."""
+        if not self.committed:
+            _remove_own(self.root)
+
+
+def interrupted(output: Path) -> bool:
+    """Whether an in-place update of OUTPUT was cut short (its files may be half old, half new)."""
+    return (output / JOURNAL).exists()
+
+
+def _remove_file(root: Path, relative: str) -> None:
+    """Delete a file margin wrote under ROOT, then the folders that left empty (never ROOT)."""
+    target = root / relative
+    if not target.parent.resolve().is_relative_to(root.resolve()):
+        return
+    if target.is_file() and not target.is_symlink():
+        target.unlink()
+    folder = target.parent
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()  # only succeeds when empty
+        except OSError:
+            break
+        folder = folder.parent
 
 
 def _target(root: Path, relative: str, made: set[Path]) -> Path:

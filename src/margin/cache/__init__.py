@@ -1,0 +1,5 @@
+"""The build cache (SITE/.margin-cache/): what `margin build` keeps between runs to do less.
+
+store.py is the folder of checked entries, fingerprint.py the digests entries are keyed by,
+build.py what one build reads and leaves, unchanged.py how a build knows it has nothing to do.
+"""

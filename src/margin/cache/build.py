@@ -1,0 +1,93 @@
+"""What one build takes from the cache and leaves in it.
+
+  bodies/      rendered note bodies, one entry each (render/bodycache.py)
+  snapshot     the notes made from files and the index's per-note answers, as one pickle
+  output-*     the records of the output folder last written (write/previous.py)
+  stamp-*      what the last build into that folder read and wrote (cache/unchanged.py)
+
+Each piece is keyed by what it was made from, so a changed configuration or a new margin
+simply misses; `--no-cache` (enabled=False) reads and writes nothing.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+from margin.cache.fingerprint import code_fingerprint, digest
+from margin.cache.store import FOLDER, Store
+from margin.cache.unchanged import BuildStamp
+from margin.index.memo import DIRECT, IndexMemo, IndexSteps
+from margin.load.memo import NoteMemo
+from margin.model import SiteConfig
+from margin.write.previous import OutputRecords
+
+SNAPSHOT = "snapshot"
+
+
+class BuildCache:
+    def __init__(self, config: SiteConfig, enabled: bool = True):
+        self.store = Store(config.site_dir / FOLDER, enabled)
+        self.enabled = enabled
+        # Notes depend on the files, the site folder and the permalink patterns; the index's
+        # answers on the notes alone.
+        self.key = digest(code_fingerprint(), str(config.site_dir),
+                          sorted(config.permalinks.items()))
+        self.output = config.output_dir.resolve()
+        self._memos: tuple[NoteMemo | None, IndexSteps] | None = None
+        self._from_snapshot = False
+
+    @property
+    def notes(self) -> NoteMemo | None:
+        return self._snapshot()[0]
+
+    @property
+    def index(self) -> IndexSteps:
+        return self._snapshot()[1]
+
+    def _snapshot(self) -> tuple[NoteMemo | None, IndexSteps]:
+        """The memos, read from the snapshot the first time they are wanted."""
+        if self._memos is None:
+            self._memos = (NoteMemo(), IndexMemo()) if self.enabled else (None, DIRECT)
+            found = _unpickled(self.store.get_file(SNAPSHOT))
+            if (isinstance(found, tuple) and len(found) == 3 and found[0] == self.key
+                    and isinstance(found[1], NoteMemo) and isinstance(found[2], IndexMemo)):
+                self._memos = (found[1], found[2])
+                found[1].changed, found[1].moved = 0, False
+                self._from_snapshot = True
+        return self._memos
+
+    def save_snapshot(self) -> None:
+        """Keep the notes and index answers when enough changed (after the index stage)."""
+        notes, index = self._snapshot()
+        if notes is not None and (notes.worth_keeping() or not self._from_snapshot):
+            data = pickle.dumps((self.key, notes, index), pickle.HIGHEST_PROTOCOL)
+            self.store.put_file(SNAPSHOT, data)
+
+    def last_output(self) -> OutputRecords:
+        """The records of the last build into this output folder (empty: nothing to reuse)."""
+        found = _unpickled(self.store.get_file(self._name("output")))
+        if isinstance(found, OutputRecords) and found.output == self.output:
+            return found
+        return OutputRecords(self.output)
+
+    def save_output(self, records: OutputRecords, stamp: BuildStamp) -> None:
+        if self.enabled:
+            self.store.put_file(self._name("output"),
+                                pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
+            self.store.put_file(self._name("stamp"), pickle.dumps(stamp, pickle.HIGHEST_PROTOCOL))
+
+    def last_stamp(self) -> BuildStamp | None:
+        found = _unpickled(self.store.get_file(self._name("stamp")))
+        return found if isinstance(found, BuildStamp) else None
+
+    def _name(self, kind: str) -> str:
+        return f"{kind}-{digest(str(self.output))}"
+
+
+def _unpickled(payload: bytes | None) -> object:
+    if payload is None:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # written by another margin, or damaged beyond its checksum
+        return None

@@ -1,0 +1,121 @@
+"""The build cache on disk: SITE/.margin-cache/, one file per entry, safe to delete at any time.
+
+Every entry carries a magic line and a checksum of its payload, so a truncated or corrupted
+file reads as a miss (never as a wrong value, never as a crash). Entries are written to a
+temporary file and renamed into place, so two builds running at once each see either a whole
+old entry or a whole new one. Nothing here knows what the payloads mean.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+FOLDER = ".margin-cache"
+_MAGIC = b"margin-cache 1\n"
+_SUM = 32  # bytes of blake2b over the payload
+_README = ("This folder is margin's build cache: rendered note bodies and parsed notes, kept "
+           "between builds.\nIt is safe to delete; `margin build --no-cache` ignores it.\n")
+
+
+class Store:
+    """Entries by KIND (a folder) and KEY (a hex digest); a no-op store when DISABLED."""
+
+    def __init__(self, root: Path, enabled: bool = True):
+        self.root = root
+        self.enabled = enabled
+        self._ready: set[Path] = set()
+
+    def path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / key[2:]
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The payload stored under KEY, or None: absent, unreadable, truncated or corrupted."""
+        if not self.enabled:
+            return None
+        try:
+            data = self.path(kind, key).read_bytes()
+        except OSError:
+            return None
+        return unpack(data)
+
+    def put(self, kind: str, key: str, payload: bytes) -> None:
+        """Store PAYLOAD under KEY; a cache that cannot be written is only a slower build."""
+        if not self.enabled:
+            return
+        target = self.path(kind, key)
+        with contextlib.suppress(OSError):
+            self._write(target, pack(payload))
+
+    def get_file(self, name: str) -> bytes | None:
+        """A single named entry at the top of the cache (a snapshot), checked like the rest."""
+        if not self.enabled:
+            return None
+        try:
+            return unpack((self.root / name).read_bytes())
+        except OSError:
+            return None
+
+    def put_file(self, name: str, payload: bytes) -> None:
+        if not self.enabled:
+            return
+        with contextlib.suppress(OSError):
+            self._write(self.root / name, pack(payload))
+
+    def keys(self, kind: str) -> set[str]:
+        """Every key stored under KIND (for pruning)."""
+        found: set[str] = set()
+        folder = self.root / kind
+        if not self.enabled or not folder.is_dir():
+            return found
+        for sub in os.scandir(folder):
+            if sub.is_dir(follow_symlinks=False) and len(sub.name) == 2:
+                found.update(sub.name + entry.name for entry in os.scandir(sub.path)
+                             if not entry.name.startswith("."))
+        return found
+
+    def discard(self, kind: str, keys: set[str]) -> None:
+        for key in keys:
+            with contextlib.suppress(OSError):
+                self.path(kind, key).unlink()
+
+    def clear(self) -> None:
+        """Delete the whole cache (margin's own folder only)."""
+        if (self.root / "README").is_file() and not self.root.is_symlink():
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def _write(self, target: Path, data: bytes) -> None:
+        folder = target.parent
+        if folder not in self._ready:
+            if not self.root.is_dir():
+                self.root.mkdir(parents=True, exist_ok=True)
+                (self.root / "README").write_text(_README, encoding="utf-8")
+            folder.mkdir(parents=True, exist_ok=True)
+            self._ready.add(folder)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def pack(payload: bytes) -> bytes:
+    return _MAGIC + hashlib.blake2b(payload, digest_size=_SUM).digest() + payload
+
+
+def unpack(data: bytes) -> bytes | None:
+    """The payload of a packed entry, or None when the entry is not whole."""
+    start = len(_MAGIC) + _SUM
+    if len(data) < start or not data.startswith(_MAGIC):
+        return None
+    payload = data[start:]
+    if hashlib.blake2b(payload, digest_size=_SUM).digest() != data[len(_MAGIC):start]:
+        return None
+    return payload

@@ -1,0 +1,160 @@
+"""Run one function over many items on every core: forked worker processes.
+
+Forking (Linux, macOS) lets a worker start with everything the parent already holds (the
+index, the parsed templates), so only the items' results travel back through a pipe. Work is
+dealt out in small interleaved chunks; a worker that fails or dies costs only speed: whatever
+it did not send back is done again in this process, so the results are those a plain loop
+would give. Where forking is not available, it is that plain loop.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CHUNKS_PER_JOB = 8  # more chunks than workers keeps them all busy till the end
+MAX_CHUNK = 64
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_map(work: Callable[[T], R], items: Sequence[T], jobs: int,
+             progress: Callable[[int], None] | None = None) -> list[R]:
+    """[work(item) for item in items], spread over JOBS processes; PROGRESS(n) as n finish."""
+    results: list[R] = [None] * len(items)  # type: ignore[list-item]
+    for index, result in fork_imap(work, items, jobs, progress):
+        results[index] = result
+    return results
+
+
+def fork_imap(work: Callable[[T], R], items: Sequence[T], jobs: int,
+              progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, R]]:
+    """(index, work(items[index])) for every item, in the order they are finished: the caller
+    can use each result and let it go (a site's pages need not all be in memory at once)."""
+    total = len(items)
+    jobs = min(jobs, total)
+    if jobs <= 1 or not can_fork():
+        yield from _here(work, items, range(total), progress)
+        return
+    size = max(1, min(MAX_CHUNK, total // (jobs * CHUNKS_PER_JOB)))
+    chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
+    missing = set(range(len(chunks)))
+    for number, values in _in_workers(work, items, chunks, jobs):
+        missing.discard(number)
+        yield from zip(chunks[number], values, strict=True)
+        if progress:
+            progress(len(values))
+    for number in sorted(missing):  # a worker failed or died: do its share here
+        yield from _here(work, items, chunks[number], progress)
+
+
+def _here(work: Callable[[T], R], items: Sequence[T], indexes: range,
+          progress: Callable[[int], None] | None) -> Iterator[tuple[int, R]]:
+    for index in indexes:
+        yield index, work(items[index])
+        if progress:
+            progress(1)
+
+
+def _in_workers(work: Callable[[T], R], items: Sequence[T], chunks: list[range], jobs: int
+                ) -> Iterator[tuple[int, list[R]]]:
+    """(chunk number, results) for every chunk a worker finished."""
+    context = multiprocessing.get_context("fork")
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()  # else a child flushes the parent's buffered text a second time
+    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    gc.freeze()  # the children's collector then leaves the parent's objects (and pages) alone
+    try:
+        for number in range(jobs):
+            reader, writer = context.Pipe(duplex=False)
+            mine = range(number, len(chunks), jobs)
+            process = context.Process(target=_work, args=(work, items, chunks, mine, writer),
+                                      daemon=True)
+            process.start()
+            writer.close()
+            workers.append((process, reader))
+    finally:
+        gc.unfreeze()
+    open_readers = [reader for _, reader in workers]
+    try:
+        while open_readers:
+            for reader in wait(open_readers):
+                try:
+                    number, values = reader.recv()
+                except (EOFError, OSError):
+                    open_readers.remove(reader)  # finished, or died: what is missing is redone
+                    continue
+                if values is not None:
+                    yield number, values
+    finally:
+        for process, reader in workers:
+            if reader in open_readers:  # the caller stopped early (an error): stop the worker
+                process.kill()
+            reader.close()
+            process.join()
+
+
+class Background:
+    """WORK() done in a forked child while this process goes on with something else;
+    `result()` waits for it (or, without fork, or if the child fails, does it here)."""
+
+    def __init__(self, work: Callable[[], R]):
+        self.work = work
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if can_fork():
+            context = multiprocessing.get_context("fork")
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+            self._reader, writer = context.Pipe(duplex=False)
+            gc.freeze()
+            try:
+                self._process = context.Process(
+                    target=_work, args=(lambda _: work(), [None], [range(1)], range(1), writer),
+                    daemon=True)
+                self._process.start()
+            finally:
+                gc.unfreeze()
+            writer.close()
+
+    def result(self) -> R:
+        if self._process is None:
+            return self.work()
+        try:
+            _, values = self._reader.recv()
+        except (EOFError, OSError):
+            values = None
+        finally:
+            self._reader.close()
+            self._process.join()
+        return values[0] if values is not None else self.work()
+
+
+def _work(work: Callable[[T], R], items: Sequence[T], chunks: list[range], mine: range,
+          writer: Connection) -> None:
+    """In a worker: do its chunks, sending each chunk's results (None when one failed)."""
+    try:
+        for number in mine:
+            try:
+                values: list[R] | None = [work(items[index]) for index in chunks[number]]
+            except Exception:  # redone in the parent, where the error can surface properly
+                values = None
+            try:
+                writer.send((number, values))
+            except Exception:  # a result that does not pickle: redone in the parent too
+                writer.send((number, None))
+    finally:
+        writer.close()

@@ -1,0 +1,69 @@
+"""Every note's body as HTML: cached bodies whose inputs still hold, the rest rendered on every
+core. The result is the same, byte for byte, whatever the cache held and however many jobs ran
+(tests/test_build_speed.py compares whole sites built each way)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from margin.cache.store import Store
+from margin.model import RenderedBody, SiteConfig, SiteIndex
+from margin.parallel import fork_map
+from margin.render.bodycache import (
+    BodyCache,
+    Signature,
+    dump_entry,
+    load_entry,
+    render_watched,
+)
+from margin.render.context import body_context
+from margin.render.markdown import render_body
+
+Progress = Callable[[int], None]
+PARALLEL_FROM = 16  # fewer bodies than this are rendered here: forking would cost more
+
+
+def render_bodies(index: SiteIndex, config: SiteConfig, store: Store | None = None,
+                  jobs: int = 1, progress: Callable[[int], Progress] | None = None,
+                  looked_at: dict[str, Signature] | None = None) -> dict[str, RenderedBody]:
+    """Note key -> RenderedBody, in the index's order. PROGRESS(total) is called once the
+    bodies to render are known and returns the callback told as each one is done. LOOKED_AT,
+    with a cache, receives every file the bodies depend on, with its signature."""
+    looked_at = {} if looked_at is None else looked_at
+    context = body_context(config, index)
+    if store is None or not store.enabled:
+        keys = list(index.notes)
+        tick = progress(len(keys)) if progress else None
+        rendered = fork_map(lambda key: render_body(index.notes[key], context), keys,
+                            jobs if len(keys) >= PARALLEL_FROM else 1, tick)
+        return dict(zip(keys, rendered, strict=True))
+
+    cache = BodyCache(store, context)
+    found: dict[str, RenderedBody] = {}
+    missing: list[tuple[str, str]] = []  # (note key, cache key)
+    for key, note in index.notes.items():
+        cache_key = cache.key(note)
+        kept = cache.get(cache_key)
+        if kept is None:
+            missing.append((key, cache_key))
+        else:
+            found[key] = kept.body
+            looked_at.update(kept.needs.files)
+
+    def render_and_keep(item: tuple[str, str]) -> bytes:  # in a worker: the cache file is
+        key, cache_key = item                             # written there, in parallel
+        payload = dump_entry(render_watched(index.notes[key], context), cache)
+        cache.put(cache_key, payload)
+        return payload
+
+    tick = progress(len(missing)) if progress else None
+    jobs = jobs if len(missing) >= PARALLEL_FROM else 1
+    for (key, cache_key), payload in zip(missing, fork_map(render_and_keep, missing, jobs, tick),
+                                         strict=True):
+        entry = load_entry(payload)
+        assert entry is not None  # made by dump_entry a moment ago
+        found[key] = entry.body
+        looked_at.update(entry.needs.files)
+        cache.used.add(cache_key)
+    cache.prune()
+    return {key: found[key] for key in index.notes}

@@ -1,0 +1,247 @@
+"""Rendered bodies kept between builds, each reused only while everything it read is unchanged.
+
+A body is a pure function of its note, the BodyContext and the files it looked at. The entry's
+key covers the note's text and fields, the context's fixed part (folders, base_url, title) and
+margin's code. The rest of the context is the whole site (every permalink, every wikilink
+name), and keying on all of it would make one new note re-render every body; so instead each
+render is watched, and the entry records the questions the body asked and the answers it got:
+the permalinks it looked up, the wikilink names it resolved, the files it checked (with their
+size and modification time). On the next build the questions are asked again; the entry is
+used only if every answer is the same. A changed note thus re-renders exactly the bodies that
+link to it by a name whose answer changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from margin.cache.fingerprint import code_fingerprint, digest
+from margin.cache.store import Store
+from margin.model import Note, RenderedBody
+from margin.render.context import BodyContext, FileProbe
+from margin.render.markdown import render_body
+
+KIND = "bodies"
+
+Signature = tuple[int, int, int] | None  # (file type, size, mtime in ns); None: nothing there
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    """What one body asked of the site while rendering, with the answers."""
+
+    urls: tuple[tuple[str, str | None], ...] = ()  # note key -> its permalink (None: no note)
+    # It went through every permalink (Liquid's post_url) or read the link-name table as a
+    # whole: True when rendered, stored as the digest of the whole table at that time.
+    every_url: bool | str = False
+    names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # wikilink name -> keys it resolved to
+    every_name: bool | str = False
+    files: tuple[tuple[str, Signature], ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the cache keeps for one body."""
+
+    body: RenderedBody
+    needs: Dependencies
+
+
+def signature(path: str | Path) -> Signature:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns)
+
+
+def render_watched(note: Note, context: BodyContext) -> Entry:
+    """Render NOTE's body, noting every question it asks of CONTEXT."""
+    watch = _Watch()
+    watched = replace(
+        context,
+        permalinks=_WatchedUrls(context.permalinks, watch),
+        link_targets=(None if context.link_targets is None
+                      else _WatchedTargets(context.link_targets, watch)),
+        files=_WatchedFiles(watch),
+    )
+    body = render_body(note, watched)  # type: ignore[arg-type]  # a Mapping serves as the dict
+    return Entry(body, watch.dependencies())
+
+
+class BodyCache:
+    """Bodies by note and context; STORE may be disabled (--no-cache), making every lookup miss."""
+
+    def __init__(self, store: Store, context: BodyContext):
+        self.store = store
+        self.context = context
+        self.fixed = digest(code_fingerprint(), str(context.site_dir), str(context.output_dir),
+                            str(context.theme_dir), context.base_url, context.site_title)
+        self._every_url: str | None = None
+        self._every_name: str | None = None
+        self.used: set[str] = set()  # keys of the entries this build read or wrote
+
+    def key(self, note: Note) -> str:
+        body = hashlib.blake2b(note.body.encode("utf-8", "surrogatepass"), digest_size=16)
+        return digest(self.fixed, note.key, note.source, note.url, note.title, note.body_line,
+                      body.hexdigest())
+
+    def get(self, key: str) -> Entry | None:
+        """The cached entry under KEY when every answer its body depended on still holds."""
+        payload = self.store.get(KIND, key)
+        if payload is None:
+            return None
+        entry = load_entry(payload)
+        if entry is None or not self.holds(entry.needs):
+            return None
+        self.used.add(key)
+        return entry
+
+    def put(self, key: str, payload: bytes) -> None:
+        """Keep a rendered entry (already pickled by dump_entry)."""
+        self.store.put(KIND, key, payload)
+        self.used.add(key)
+
+    def holds(self, needs: Dependencies) -> bool:
+        context = self.context
+        urls = context.permalinks
+        for key, url in needs.urls:
+            if urls.get(key) != url:
+                return False
+        targets = context.link_targets
+        if needs.names and targets is None:
+            return False
+        for name, keys in needs.names:
+            if targets.resolve(name).keys != keys:
+                return False
+        if needs.every_url and needs.every_url != self.every_url():
+            return False
+        if needs.every_name and needs.every_name != self.every_name():
+            return False
+        return all(signature(path) == seen for path, seen in needs.files)
+
+    def every_url(self) -> str:
+        if self._every_url is None:
+            self._every_url = digest(sorted(self.context.permalinks.items()))
+        return self._every_url
+
+    def every_name(self) -> str:
+        if self._every_name is None:
+            names = getattr(self.context.link_targets, "names", None) or {}
+            self._every_name = digest(sorted(names.items()))
+        return self._every_name
+
+    def prune(self) -> None:
+        """Forget entries this build did not use once they outnumber those it did: a site
+        built two ways (say, with and without drafts) keeps both sets, but never grows old."""
+        if not self.store.enabled:
+            return
+        stale = self.store.keys(KIND) - self.used
+        if len(stale) > max(len(self.used), 100):
+            self.store.discard(KIND, stale)
+
+
+def dump_entry(entry: Entry, cache: BodyCache | None = None) -> bytes:
+    """An entry as bytes; `every_url`/`every_name` flags become the digests they were taken at."""
+    needs = entry.needs
+    if cache is not None and (needs.every_url or needs.every_name):
+        needs = replace(needs,
+                        every_url=cache.every_url() if needs.every_url else False,
+                        every_name=cache.every_name() if needs.every_name else False)
+    return pickle.dumps(Entry(entry.body, needs), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_entry(payload: bytes) -> Entry | None:
+    try:
+        entry = pickle.loads(payload)
+    except Exception:  # an entry from another margin, or damaged past its checksum
+        return None
+    return entry if isinstance(entry, Entry) else None
+
+
+@dataclass
+class _Watch:
+    urls: dict[str, str | None] = field(default_factory=dict)
+    every_url: bool = False
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    every_name: bool = False
+    files: dict[str, Signature] = field(default_factory=dict)
+
+    def dependencies(self) -> Dependencies:
+        return Dependencies(tuple(self.urls.items()), self.every_url, tuple(self.names.items()),
+                            self.every_name, tuple(self.files.items()))
+
+
+class _WatchedUrls(Mapping[str, str]):
+    """The permalinks, noting each one looked up (and whether all of them were read)."""
+
+    def __init__(self, urls: Mapping[str, str], watch: _Watch):
+        self._urls, self._watch = urls, watch
+
+    def __getitem__(self, key: str) -> str:
+        url = self._urls.get(key)
+        self._watch.urls[key] = url
+        if url is None:
+            raise KeyError(key)
+        return url
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        url = self._urls.get(key)
+        self._watch.urls[key] = url
+        return default if url is None else url
+
+    def __iter__(self) -> Iterator[str]:
+        self._watch.every_url = True
+        return iter(self._urls)
+
+    def __len__(self) -> int:
+        self._watch.every_url = True
+        return len(self._urls)
+
+    def items(self):  # type: ignore[override]
+        self._watch.every_url = True
+        return self._urls.items()
+
+    def keys(self):  # type: ignore[override]
+        self._watch.every_url = True
+        return self._urls.keys()
+
+    def values(self):  # type: ignore[override]
+        self._watch.every_url = True
+        return self._urls.values()
+
+
+class _WatchedTargets:
+    """The wikilink name table, noting each name resolved."""
+
+    def __init__(self, targets: Any, watch: _Watch):
+        self._targets, self._watch = targets, watch
+
+    def resolve(self, target: str) -> Any:
+        answer = self._targets.resolve(target)
+        self._watch.names[target] = answer.keys
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        self._watch.every_name = True  # anything else reads the table as a whole
+        return getattr(self._targets, name)
+
+
+class _WatchedFiles(FileProbe):
+    def __init__(self, watch: _Watch):
+        self._watch = watch
+
+    def is_file(self, path: Path) -> bool:
+        seen = signature(path)
+        self._watch.files[str(path)] = seen
+        return seen is not None and stat.S_ISREG(seen[0])

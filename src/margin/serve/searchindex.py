@@ -1,0 +1,63 @@
+"""The search index while serving: Pagefind, run in the background once the saves pause.
+
+`margin build` runs Pagefind over the finished site (write/search.py). Doing that on every save
+would take seconds at 4,000 notes and compete with the next rebuild, so the preview runs it
+after the initial build and then again once no save has come for a little while. The search
+page may lag a save by those seconds; every other page never does.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from margin.diagnostics import Diagnostic
+from margin.write.search import index_site
+
+PAUSE_SECONDS = 2.0  # no save for this long: index again
+
+
+class SearchRefresher:
+    """Runs INDEX(output) on its own thread after the saves pause; REPORT gets its problems."""
+
+    def __init__(self, output: Path, report: Callable[[list[Diagnostic]], None],
+                 index: Callable[[Path], list[Diagnostic]] = index_site,
+                 pause: float = PAUSE_SECONDS):
+        self.output, self.report, self.index, self.pause = output, report, index, pause
+        self._due: float | None = None
+        self._stopped = False
+        self._wake = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="margin-search", daemon=True)
+        self.runs = 0
+
+    def start(self) -> None:
+        """Index now (after the initial build), then whenever asked."""
+        self._due = time.monotonic()
+        self._thread.start()
+
+    def changed(self) -> None:
+        """The site changed: index again once the saves pause."""
+        with self._wake:
+            self._due = time.monotonic() + self.pause
+            self._wake.notify_all()
+
+    def stop(self) -> None:
+        with self._wake:
+            self._stopped = True
+            self._wake.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout=1)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._stopped and (self._due is None or time.monotonic() < self._due):
+                    wait = None if self._due is None else self._due - time.monotonic()
+                    self._wake.wait(wait)
+                if self._stopped:
+                    return
+                self._due = None
+            self.report(self.index(self.output))
+            self.runs += 1

@@ -1,0 +1,91 @@
+"""The last build's output, as the build cache remembers it: for each file, the fingerprint of
+what it was drawn from, a digest of its bytes and its file stamp (size, modification time,
+inode). A file whose stamp still matches is the very file that build wrote, so a page drawn
+from the same inputs, or with the same bytes, need not be written again. The records are
+only trusted for an output folder margin made and did not leave half-updated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from margin.render.drawing import PageRecord
+from margin.write.output import MARKER, interrupted
+
+Stamp = tuple[int, int, int]
+
+
+def stamp(path: Path) -> Stamp | None:
+    """(size, mtime_ns, inode) of a regular file; None for anything else or nothing."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def present_files(root: Path) -> set[str]:
+    """Every file (not folder) under ROOT, as relative paths: what the output holds now."""
+    found: set[str] = set()
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    found.add(prefix + entry.name)
+
+    with contextlib.suppress(OSError):
+        walk(str(root), "")
+    return found
+
+
+@dataclass(frozen=True)
+class AssetRecord:
+    source: str
+    source_stamp: Stamp | None
+    stamp: Stamp | None  # of the copy in the output
+
+
+@dataclass
+class OutputRecords:
+    """What the output folder held after the last build that wrote it."""
+
+    output: Path
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    assets: dict[str, AssetRecord] = field(default_factory=dict)
+    search: str | None = None  # digest of what Pagefind indexed
+    bundle: dict[str, Stamp] = field(default_factory=dict)  # the search bundle's files
+
+    def trusted(self) -> OutputRecords:
+        """These records, or empty ones when the output is not (wholly) the one they describe."""
+        if (self.output / MARKER).is_file() and not interrupted(self.output):
+            return self
+        return OutputRecords(self.output)
+
+    def intact(self, path: str, seen: Stamp | None) -> bool:
+        return seen is not None and stamp(self.output / path) == seen
+
+    def reusable(self, path: str, fingerprint: str) -> PageRecord | None:
+        """The last build's record of PATH when it was drawn from FINGERPRINT and is intact."""
+        record = self.pages.get(path)
+        if record is None or record.fingerprint != fingerprint:
+            return None
+        return record if self.intact(path, record.stamp) else None
+
+    def same_bytes(self, path: str, digest: str) -> PageRecord | None:
+        record = self.pages.get(path)
+        if record is None or record.digest != digest:
+            return None
+        return record if self.intact(path, record.stamp) else None
+
+    def bundle_intact(self) -> bool:
+        return bool(self.bundle) and all(self.intact(path, seen)
+                                         for path, seen in self.bundle.items())
