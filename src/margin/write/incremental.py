@@ -71,6 +71,8 @@ class LiveOutput:
         new_assets: dict[str, _Copied] = {}
         for asset in assets:
             copied = _stat(asset.source)
+            if copied.size < 0:
+                continue  # deleted since it was listed: the next save's listing drops it
             new_assets[asset.path] = copied
             if self._assets.get(asset.path) == copied:
                 unchanged += 1
