@@ -144,6 +144,9 @@ def main() -> int:
         preview.start()
         initial = time.perf_counter() - started
         listener = Listener(preview.server.server_address[1])
+        deadline = time.monotonic() + 120  # let the background search indexing (Pagefind)
+        while preview.search.runs < 1 and time.monotonic() < deadline:  # finish first
+            time.sleep(0.1)
         time.sleep(0.5)
         notes = sorted((site / "content").rglob("*.md"))
         step = max(1, len(notes) // EDITS)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from margin import diagnostics as diag
 from margin import urls
@@ -94,7 +95,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
                 update.add_assets(drawing.assets)
                 update.finish()
             with timer.stage("search"):
-                report.diagnostics += update.index(index_site)
+                report.diagnostics += update.index(_counted(index_site, options.counter("search")))
             report.written, report.copied = len(pages), len(drawing.assets)
             with timer.stage("cache"):
                 records = update.records()
@@ -141,6 +142,7 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     timer = Timer(report.timings)
     with timer.stage("notes"):
         notes, problems = notes_from(sources, config, cache.notes)
+        sources.clear()  # the files' texts: the notes hold their bodies now
     report.diagnostics += problems
     report.notes = len(notes)
     with timer.stage("index"):
@@ -152,6 +154,19 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
         bodies = render_bodies(index, config, cache.store, options.jobs,
                                options.counter("markdown"), looked_at)
     return index, bodies, looked_at
+
+
+def _counted(run: Callable[[Path], list[diag.Diagnostic]], counter: Counter | None
+             ) -> Callable[[Path], list[diag.Diagnostic]]:
+    """RUN, shown on the progress bar as one step (Pagefind says nothing while it works)."""
+    def counted(output: Path) -> list[diag.Diagnostic]:
+        tick = counter(1) if counter else None
+        problems = run(output)
+        if tick:
+            tick(1)
+        return problems
+
+    return counted
 
 
 def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildReport:

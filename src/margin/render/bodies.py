@@ -5,12 +5,16 @@ core. The result is the same, byte for byte, whatever the cache held and however
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+
+from markupsafe import Markup
 
 from margin.cache.store import Store
 from margin.model import RenderedBody, SiteConfig, SiteIndex
-from margin.parallel import fork_map
+from margin.parallel import fork_imap, fork_map
 from margin.render.bodycache import (
     BodyCache,
+    Entry,
     Signature,
     dump_entry,
     load_entry,
@@ -34,7 +38,7 @@ def render_bodies(index: SiteIndex, config: SiteConfig, store: Store | None = No
     if store is None or not store.enabled:
         keys = list(index.notes)
         tick = progress(len(keys)) if progress else None
-        rendered = fork_map(lambda key: render_body(index.notes[key], context), keys,
+        rendered = fork_map(lambda key: as_markup(render_body(index.notes[key], context)), keys,
                             jobs if len(keys) >= PARALLEL_FROM else 1, tick)
         return dict(zip(keys, rendered, strict=True))
 
@@ -47,19 +51,20 @@ def render_bodies(index: SiteIndex, config: SiteConfig, store: Store | None = No
         if kept is None:
             missing.append((key, cache_key))
         else:
-            found[key] = kept.body
+            found[key] = as_markup(kept.body)
             looked_at.update(kept.needs.files)
 
     def render_and_keep(item: tuple[str, str]) -> bytes:  # in a worker: the cache file is
         key, cache_key = item                             # written there, in parallel
-        payload = dump_entry(render_watched(index.notes[key], context), cache)
+        entry = render_watched(index.notes[key], context)
+        payload = dump_entry(Entry(as_markup(entry.body), entry.needs), cache)
         cache.put(cache_key, payload)
         return payload
 
     tick = progress(len(missing)) if progress else None
     jobs = jobs if len(missing) >= PARALLEL_FROM else 1
-    for (key, cache_key), payload in zip(missing, fork_map(render_and_keep, missing, jobs, tick),
-                                         strict=True):
+    for number, payload in fork_imap(render_and_keep, missing, jobs, tick):  # one at a time:
+        key, cache_key = missing[number]  # the pickled bodies never all sit in memory at once
         entry = load_entry(payload)
         assert entry is not None  # made by dump_entry a moment ago
         found[key] = entry.body
@@ -67,3 +72,11 @@ def render_bodies(index: SiteIndex, config: SiteConfig, store: Store | None = No
         cache.used.add(cache_key)
     cache.prune()
     return {key: found[key] for key in index.notes}
+
+
+def as_markup(body: RenderedBody) -> RenderedBody:
+    """BODY with its HTML as Markup (the same text): templates take it as it is, where a str
+    would be copied into a Markup for every note's view (render/views.py)."""
+    if isinstance(body.html, Markup):
+        return body
+    return replace(body, html=Markup(body.html))

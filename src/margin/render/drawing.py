@@ -22,7 +22,7 @@ from margin import __version__, urls
 from margin.diagnostics import Diagnostic, error
 from margin.linkcheck import PageLinks, page_links
 from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
-from margin.parallel import Background, fork_imap
+from margin.parallel import Background, fork_imap, fork_map
 from margin.render import _collision, _with_body_assets, templates
 from margin.render.assets import asset_files
 from margin.render.dependencies import TemplateReader
@@ -94,13 +94,10 @@ class Drawing:
         planned = self._claimed(planner.pages())
         printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
         todo: list[tuple[Page, str | None]] = []
-        for page in planned:
-            if self.reusable is None:
-                todo.append((page, _LATER))  # fingerprinted where it is drawn, in parallel
-                continue
-            fingerprint = printer.page(page.url, page.template, page.context, site)
+        for page, fingerprint in zip(planned, self._fingerprints(planned, printer, site),
+                                     strict=True):
             path = urls.output_path(page.url)
-            kept = self.reusable(path, fingerprint) if fingerprint else None
+            kept = self.reusable(path, fingerprint) if self.reusable and fingerprint else None
             if kept is None:
                 todo.append((page, fingerprint))
             else:
@@ -122,6 +119,16 @@ class Drawing:
                      for asset in assets if asset.path in taken]
         self.diagnostics += problems
         self.assets = _with_body_assets(assets, bodies)
+
+    def _fingerprints(self, planned: list[Page], printer: PagePrinter, site: SiteView
+                      ) -> list[str | None]:
+        """Every planned page's fingerprint, on every core; with nothing to reuse, each is left
+        to be worked out where the page is drawn (in parallel with the drawing)."""
+        if self.reusable is None:
+            return [_LATER] * len(planned)
+        jobs = self.jobs if len(planned) >= PARALLEL_FROM * 4 else 1
+        return fork_map(lambda page: printer.page(page.url, page.template, page.context, site),
+                        planned, jobs)
 
     def _feeds(self) -> list[Drawn]:
         """The Atom feeds, kept (written out) where they are made."""

@@ -159,6 +159,12 @@ def site_view(config: SiteConfig, index: SiteIndex, version: str) -> SiteView:
     )
 
 
+def _markup(html: str) -> Markup:
+    """The body's HTML as Markup; `margin build` hands it over as Markup already, and a copy of
+    every note's HTML (Markup() copies) would cost as much memory as the bodies themselves."""
+    return html if isinstance(html, Markup) else Markup(html)
+
+
 def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView],
               prefix: str = "") -> NoteView:
     """A note for templates, its tags as the site spells them; BODY gives content and summary.
@@ -173,7 +179,7 @@ def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView],
         summary=note.summary or (body.summary if body else ""),
         source=note.source,
         extra=note.extra,
-        content=Markup(body.html) if body else Markup(),
+        content=_markup(body.html) if body else Markup(),
         toc=tuple({"level": lv, "id": i, "text": t} for lv, i, t in body.toc) if body else (),
         words=len(note.body.split()),
         image=first_image(body.html, prefix) if body else "",
