@@ -149,7 +149,11 @@ def test_results_narrow_by_section(browser, served):
     everything = search_for(page, served.base, shared[-1])
     assert sorted(href for _, href in everything) == sorted(note.url for note in notes)
     page.locator(".pagefind-ui__filter-name", has_text="Section").click()
-    page.locator(".pagefind-ui__filter-label", has_text=section).click()
+    # Pagefind's UI may redraw the filter block as its filter counts arrive, folding it again;
+    # the click goes to the label whether or not the block is open at that instant.
+    label = page.locator(".pagefind-ui__filter-label", has_text=section)
+    label.wait_for(state="attached", timeout=15000)
+    label.dispatch_event("click")
     page.wait_for_function(
         "n => document.querySelectorAll('li.pagefind-ui__result').length === n",
         arg=len(wanted), timeout=15000)
