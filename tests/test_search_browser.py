@@ -146,7 +146,13 @@ def test_results_narrow_by_section(browser, served):
     wanted = sorted(note.url for note in notes if note.section == section)
     assert 0 < len(wanted) < len(notes), "the corpus has notes in more than one section"
     page = browser.new_page()
-    everything = search_for(page, served.base, shared[-1])
+    search_for(page, served.base, shared[-1])
+    # Results arrive one by one: wait for all of them before reading them.
+    page.wait_for_function(
+        "n => document.querySelectorAll('li.pagefind-ui__result').length === n",
+        arg=len(notes), timeout=15000)
+    links = page.locator(RESULT_LINK)
+    everything = [(None, links.nth(i).get_attribute("href")) for i in range(links.count())]
     assert sorted(href for _, href in everything) == sorted(note.url for note in notes)
     page.locator(".pagefind-ui__filter-name", has_text="Section").click()
     # Pagefind's UI may redraw the filter block as its filter counts arrive, folding it again;
