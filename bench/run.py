@@ -12,7 +12,7 @@ Hugo layout, seed 1) and times `margin build` as a user runs it, in a fresh proc
 Each figure is the median of --runs runs. Memory is what the operating system saw: the peak
 resident set of the largest process of the build (`ru_maxrss` of the build's process tree:
 margin, its workers, Pagefind) and the peak of their summed proportional set size (PSS, shared
-pages counted once), sampled every 100 ms.
+pages counted once), sampled every 250 ms.
 
     .venv/bin/python bench/run.py [--sizes 1000,4000,16000] [--runs 3] [--work DIR]
                                   [--drop-caches] [--no-search] [--jobs N]
@@ -151,7 +151,7 @@ def _build(command: list[str], site: Path, env: dict[str, str]) -> Run:
 
 
 class _PssSampler(threading.Thread):
-    """The peak summed PSS (kB) of a process and its descendants, sampled every 100 ms (cheaply:
+    """The peak summed PSS (kB) of a process and its descendants, sampled every 250 ms (sparingly:
     the benchmark shares the cores with the build it measures)."""
 
     def __init__(self, root: int):
@@ -163,7 +163,7 @@ class _PssSampler(threading.Thread):
     def run(self) -> None:
         while not self._done.is_set():
             self.peak = max(self.peak, sum(_pss(pid) for pid in _tree(self.root)))
-            self._done.wait(0.1)
+            self._done.wait(0.25)
 
     def stop(self) -> None:
         self._done.set()
