@@ -15,7 +15,7 @@ import re
 
 from markdown_it.token import Token
 
-from margin.render.state import BodyState
+from margin.render.state import BodyState, matching_close
 
 _IAL_LINE = re.compile(r"^\{:(?!:)\s*([^{}]*?)\s*\}$")
 _ALD_LINE = re.compile(r"^\{:[\w-]+:[^{}]*\}$")  # an attribute list definition: nothing to show
@@ -105,20 +105,13 @@ def _place_toc(tokens: list[Token], index: int, state: BodyState) -> int:
                                     and tokens[opening].level == level - 2):
             opening -= 1
         if opening >= 0:
-            closing = _matching_close(tokens, opening)
+            closing = matching_close(tokens, opening)
             start, end = opening, closing + 1
     tokens[start:end] = [_toc_token(tokens[start])]
     state.toc_placed = True
     return start + 1
 
 
-def _matching_close(tokens: list[Token], opening: int) -> int:
-    depth = 0
-    for position in range(opening, len(tokens)):
-        depth += tokens[position].nesting
-        if depth == 0:
-            return position
-    return len(tokens) - 1
 
 
 def _split_lines(inline: Token) -> list[list[Token]]:

@@ -15,6 +15,8 @@ import re
 
 from markdown_it.token import Token
 
+from margin.render.state import matching_close
+
 _MARKER = re.compile(r"^\[!([A-Za-z][\w-]*)\]([+-]?)[ \t]*")
 KINDS = {
     "note": "note", "info": "note", "todo": "note", "abstract": "note", "summary": "note",
@@ -46,7 +48,7 @@ def _convert(tokens: list[Token], opening: int) -> None:
     match = _MARKER.match(children[0].content)
     if not match:
         return
-    closing = _matching_close(tokens, opening)
+    closing = matching_close(tokens, opening)
     word, fold = match.group(1).lower(), match.group(2)
     kind = KINDS.get(word, word)
 
@@ -91,13 +93,6 @@ def _convert(tokens: list[Token], opening: int) -> None:
         tokens[opening:opening + 4] = [box, title_open, title, title_close]
 
 
-def _matching_close(tokens: list[Token], opening: int) -> int:
-    depth = 0
-    for position in range(opening, len(tokens)):
-        depth += tokens[position].nesting
-        if depth == 0:
-            return position
-    return len(tokens) - 1
 
 
 def _text(content: str) -> Token:

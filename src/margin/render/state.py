@@ -63,3 +63,13 @@ def inline_children(tokens: list[Token]) -> Iterator[tuple[Token, int, Token, in
                     line += 1
                 elif child.type.startswith(("math", "html")) or child.type == "code_inline":
                     line += (child.content or "").count("\n")
+
+
+def matching_close(tokens: list[Token], opening: int) -> int:
+    """The index of the token that closes TOKENS[opening] (the last token if none does)."""
+    depth = 0
+    for position in range(opening, len(tokens)):
+        depth += tokens[position].nesting
+        if depth == 0:
+            return position
+    return len(tokens) - 1
