@@ -8,6 +8,7 @@ from typing import Any
 
 from margin import urls
 from margin.model import Note, Paper, SiteIndex
+from margin.render.page import Page
 from margin.render.views import NoteView
 from margin.slugs import slugify
 
@@ -39,14 +40,6 @@ class SeriesView:
     url: str
     notes: tuple[NoteView, ...]
     position: int = 0  # 1-based place of the current note, on note pages
-
-
-@dataclass(frozen=True)
-class GraphPage:
-    url: str
-    template: str
-    context: dict[str, Any]
-    sources: tuple[str, ...]
 
 
 class Graph:
@@ -119,19 +112,19 @@ class Graph:
         return SeriesView(name, urls.series(slugify(name)), tuple(self.view(k) for k in keys),
                           position)
 
-    def pages(self) -> Iterator[GraphPage]:
+    def pages(self) -> Iterator[Page]:
         papers = [(p, self.paper_view(p)) for p in self.index.papers]
         if papers:
             views = tuple(view for _, view in papers)
             # The paper index stands in for a section called 'papers': it lists its notes too.
             reviews = tuple(self.view(k) for k in self.index.sections.get("papers", ()))
-            yield GraphPage(urls.PAPERS, "papers.html", {"papers": views, "notes": reviews},
+            yield Page(urls.PAPERS, "papers.html", {"papers": views, "notes": reviews},
                             ("*",))
         for paper, view in papers:
             keys = tuple(c.key for c in paper.citations)
-            yield GraphPage(view.url, "paper.html", {"paper": view}, keys)
+            yield Page(view.url, "paper.html", {"paper": view}, keys)
         for name, keys in self.index.series.items():
-            yield GraphPage(urls.series(slugify(name)), "series.html",
+            yield Page(urls.series(slugify(name)), "series.html",
                             {"series": self.series_view(name)}, keys)
         for note in self.index.notes.values():
             for alias in note.aliases:
@@ -139,5 +132,5 @@ class Graph:
                     continue  # a bare name is only a wikilink target, not an old URL
                 old = urls.normalize(alias)
                 if old != note.url and old not in self.index.by_url:
-                    yield GraphPage(old, "redirect.html", {"target": note.url, "note":
+                    yield Page(old, "redirect.html", {"target": note.url, "note":
                                     self.view(note.key)}, (note.key,))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -14,6 +13,7 @@ from margin.diagnostics import Diagnostic, error
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.render import templates
 from margin.render.graph import Graph
+from margin.render.page import Page
 from margin.render.seo import article
 from margin.render.viewmemo import ViewMemo
 from margin.render.views import (
@@ -32,20 +32,6 @@ from margin.render.views import (
 
 HOME_RECENT = 10
 DEFAULT_TEMPLATE = "note.html"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page to draw: its URL, template, template values and the notes it shows."""
-
-    url: str
-    template: str
-    context: Mapping[str, Any]
-    sources: tuple[str, ...]
-    note: Note | None = None  # the note whose own page this is
-    # For the live server: everything the context is made from, cheap to compare; while it
-    # stays the same the page is not drawn again (and a LazyContext is never even built).
-    inputs: tuple[Any, ...] | None = None
 
 
 class LazyContext(Mapping[str, Any]):
@@ -127,8 +113,7 @@ class Planner:
             yield from self.list_pages(urls.section(name), section_title(name), keys,
                                        kind="section", tag=None)
         yield self.archive_page()
-        for page in self.graph.pages():
-            yield Page(page.url, page.template, page.context, page.sources)
+        yield from self.graph.pages()
         yield Page(urls.SEARCH, "search.html", {}, ())
         yield Page(urls.NOT_FOUND, "404.html", {}, ())
 
