@@ -9,7 +9,6 @@ import stat
 
 import pytest
 
-import margin.build
 from conftest import run_margin
 from margin.write import search
 from margin.write.search import NOT_INSTALLED, index_site
@@ -34,11 +33,92 @@ def site(make_site):
 def test_the_build_indexes_the_notes_and_only_the_notes(site, build_site):
     result = build_site(site, "--strict")  # no warning: /pagefind/ and /search/ links are fine
     assert result.exit_code == 0, result.stderr
-    entry = json.loads((result.output / "pagefind/pagefind-entry.json").read_text())
-    assert [language["page_count"] for language in entry["languages"].values()] == [3]
-    assert (result.output / "pagefind/pagefind-ui.js").is_file()
-    assert list((result.output / "pagefind/index").iterdir())  # the index, in pieces
+    manifest = json.loads((result.output / "pagefind/shards.json").read_text())
+    assert manifest == {"bundles": ["0/"]}  # a small site is one shard
+    assert page_counts(result.output) == {"0": 3}
+    assert (result.output / "pagefind/0/pagefind-ui.js").is_file()
+    assert list((result.output / "pagefind/0/index").iterdir())  # the index, in pieces
     assert result.stderr == ""
+
+
+def page_counts(output) -> dict[str, int]:
+    """Each shard of OUTPUT's search index -> how many pages it holds."""
+    counts = {}
+    for entry in sorted(output.glob("pagefind/*/pagefind-entry.json")):
+        languages = json.loads(entry.read_text())["languages"].values()
+        counts[entry.parent.name] = sum(language["page_count"] for language in languages)
+    return counts
+
+
+@pytest.mark.skipif(search.pagefind_binary() is None, reason="Pagefind is not installed")
+def test_a_large_site_is_indexed_in_shards_and_an_edit_reindexes_one(make_site, build_site,
+                                                                     monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 4)
+    runs = []
+    run = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: runs.append(a[1].name) or run(*a))
+    notes = {f"content/notes/n{i:02}.md": f"---\ntitle: Note {i}\n---\nText {i}.\n"
+             for i in range(30)}
+    site = make_site(notes)
+    first = build_site(site)
+    assert first.exit_code == 0, first.stderr
+    counts = page_counts(first.output)
+    assert len(counts) == 8 and sum(counts.values()) == 30  # 30 pages: 8 shards of about 4
+    manifest = json.loads((first.output / "pagefind/shards.json").read_text())
+    assert manifest["bundles"] == [f"{name}/" for name in sorted(counts, key=int)]
+    assert len(runs) == 8
+
+    runs.clear()
+    (site / "content/notes/n07.md").write_text("---\ntitle: Note 7\n---\nText seven.\n")
+    assert build_site(site).exit_code == 0
+    assert len(runs) == 1  # only the shard holding n07
+    assert page_counts(first.output) == counts
+
+    runs.clear()  # a note gone: its shard again (or gone, if it held only that note)
+    (site / "content/notes/n08.md").unlink()
+    assert build_site(site).exit_code == 0
+    after = page_counts(first.output)
+    assert sum(after.values()) == 29
+    assert len(runs) <= 1 and len({k for k in counts if counts[k] != after.get(k)}) == 1
+
+    runs.clear()
+    assert build_site(site, "--no-cache").exit_code == 0  # nothing known: all again
+    assert len(runs) == len(after)
+
+
+@pytest.mark.skipif(search.pagefind_binary() is None, reason="Pagefind is not installed")
+def test_the_live_server_reindexes_only_the_shards_whose_pages_changed(make_site, build_site,
+                                                                       monkeypatch):
+    monkeypatch.setattr(search, "pagefind_binary", lambda: None)  # the build makes no index
+    site = make_site({f"content/notes/n{i:02}.md": f"---\ntitle: Note {i}\n---\nText {i}.\n"
+                      for i in range(12)})
+    output = build_site(site).output
+    monkeypatch.undo()
+    monkeypatch.setattr(search, "SHARD_PAGES", 4)
+    runs = []
+    run = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: runs.append(a) or run(*a))
+    present, problems = search.index_folder(output, {})
+    assert (len(present), len(runs), problems) == (4, 4, [])
+    runs.clear()
+    assert search.index_folder(output, present) == (present, []) and runs == []
+    page = output / "notes/n03/index.html"
+    page.write_text(page.read_text().replace("Text 3.", "Text three."))
+    again, _ = search.index_folder(output, present)
+    assert len(runs) == 1 and len([k for k in present if present[k] != again[k]]) == 1
+    assert sum(page_counts(output).values()) == 12
+
+
+def test_shards_hold_every_page_once_and_keep_their_pages_as_the_site_grows():
+    pages = {f"notes/{i}/index.html": str(i) for i in range(3000)}
+    shards = search.shards_of(pages, None)
+    assert len(shards) == 8  # the power of two that holds ~SHARD_PAGES each
+    assert sorted(p for shard in shards for p in shard.pages) == sorted(pages)
+    grown = search.shards_of({**pages, "notes/new/index.html": "x"}, None)
+    changed = [a.name for a, b in zip(shards, grown, strict=True) if a.key != b.key]
+    assert len(changed) == 1  # one note more: one shard differs
+    huge = search.shards_of({f"{i}.html": "" for i in range(100_000)}, None)
+    assert len(huge) == search.MAX_SHARDS
 
 
 def test_without_pagefind_the_build_says_so_once_and_succeeds(site, build_site, monkeypatch):
@@ -54,26 +134,31 @@ def test_a_failing_pagefind_is_one_warning_not_a_crash(tmp_path):
     fake = tmp_path / "pagefind"
     fake.write_text("#!/bin/sh\necho 'Error: the site folder is not readable' >&2\nexit 3\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    problems = index_site(tmp_path, binary=fake)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/a.html").write_text("<p>a</p>")
+    shards = search.shards_of({"a.html": "1"}, fake)
+    present, problems = index_site(tmp_path / "site", shards, binary=fake)
+    assert present == {}
     assert [str(p) for p in problems] == [
         "warning: search: Pagefind failed, no search index: Error: the site folder is not "
         "readable"]
+    assert not (tmp_path / "site/pagefind").exists()
 
 
 def test_check_never_runs_pagefind_and_build_runs_it_once(site, monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr(margin.build, "index_site", lambda output: calls.append(output) or [])
+    monkeypatch.setattr(search, "run_pagefind", lambda *args: calls.append(args) or None)
     code, _, err = run_margin("check", site)
     assert (code, calls) == (0, []), err
     output = tmp_path / "out"
     code, _, err = run_margin("build", site, "--output", output)
     assert code == 0, err
-    assert calls == [output]
+    assert len(calls) == 1
 
 
 def test_a_failed_build_does_not_run_pagefind(site, monkeypatch):
     calls = []
-    monkeypatch.setattr(margin.build, "index_site", lambda output: calls.append(output) or [])
+    monkeypatch.setattr(search, "run_pagefind", lambda *args: calls.append(args) or None)
     (site / "content/notes/broken.md").write_text("---\ntitle: [unclosed\n---\n")
     code, _, _ = run_margin("build", site)
     assert (code, calls) == (1, [])
@@ -112,10 +197,15 @@ def test_the_header_search_box_is_a_plain_form_to_the_search_page(site, build_si
 
 def test_the_search_page_loads_pagefind_from_this_site(site, build_site, monkeypatch):
     monkeypatch.setattr(search, "pagefind_binary", lambda: None)
-    soup = build_site(site).html("/search/")
+    result = build_site(site)
+    soup = result.html("/search/")
     assert soup.h1.get_text() == "Search"
-    assert soup.find("link", href=f"{PREFIX}/pagefind/pagefind-ui.css") is not None
-    assert soup.find("script", src=f"{PREFIX}/pagefind/pagefind-ui.js") is not None
+    script = soup.select_one("main script[src]")
+    assert script["src"] == f"{PREFIX}/assets/js/search.js"
+    code = (result.output / "assets/js/search.js").read_text()
+    assert '"shards.json"' in code and "pagefind.js" in code  # the shards, searched together
+    assert not [tag for tag in soup.select("script[src], link[rel=stylesheet]")
+                if "//" in (tag.get("src") or tag.get("href"))]  # nothing from elsewhere
     box = soup.select_one("#search")
     assert (box["data-bundle"], box["data-base"]) == (f"{PREFIX}/pagefind/", f"{PREFIX}/")
     assert soup.find("noscript") is not None

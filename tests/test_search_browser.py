@@ -1,5 +1,6 @@
-"""Search in a real browser: the corpus is built (Pagefind included) and served on 127.0.0.1;
-chromium types a word that only one corpus note contains and must see that note first.
+"""Search in a real browser: the corpus is built (Pagefind included, in several shards as a
+large site's index is) and served on 127.0.0.1; chromium types a word that only one corpus note
+contains and must see that note first and alone, found across the merged shards.
 
 Uses the `browser` fixture of conftest.py (Debian's chromium through Playwright; skipped when it
 is missing unless MARGIN_REQUIRE_BROWSER=1)."""
@@ -7,6 +8,7 @@ is missing unless MARGIN_REQUIRE_BROWSER=1)."""
 from __future__ import annotations
 
 import functools
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -18,11 +20,12 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import CORPUS, run_margin
+from margin.write import search
 from margin.write.search import pagefind_binary
 
 WORD = re.compile(r"[A-Za-z]{9,}")
-# A result's own link; links to a heading inside it (sub-results) are nested deeper.
-RESULT_LINK = "li.pagefind-ui__result > div > .pagefind-ui__result-title > a"
+RESULT_LINK = "li.search-result .search-result__title"  # links to its sections are apart
+DONE = "document.getElementById('search-status').textContent.includes('match')"
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
 
@@ -43,9 +46,12 @@ def served(tmp_path_factory) -> Iterator[Served]:
     if pagefind_binary() is None:
         pytest.skip("Pagefind is not installed (pip install 'pagefind[bin]')")
     output = tmp_path_factory.mktemp("corpus-search") / "_site"
-    code, _, err = run_margin("build", CORPUS, "--output", output)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_PAGES", 1)  # the corpus in several shards, as a big site
+        code, _, err = run_margin("build", CORPUS, "--output", output)
     assert code == 0, err
-    assert (output / "pagefind/pagefind-entry.json").is_file(), err
+    bundles = json.loads((output / "pagefind/shards.json").read_text())["bundles"]
+    assert len(bundles) > 1, err
     handler = functools.partial(_QuietHandler, directory=str(output))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -98,10 +104,14 @@ def unique_word(output: Path) -> tuple[str, Note]:
 def search_for(page, base: str, word: str) -> list[tuple[str, str]]:
     """Type WORD on the search page; the results as (title, href)."""
     page.goto(f"{base}/search/")
-    box = page.locator(".pagefind-ui__search-input")
+    box = page.locator("#search-input")
     box.wait_for(timeout=15000)
     box.fill(word)
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+    page.wait_for_function(DONE, timeout=15000)
+    return results(page)
+
+
+def results(page) -> list[tuple[str, str]]:
     links = page.locator(RESULT_LINK)
     return [(links.nth(i).inner_text().strip(), links.nth(i).get_attribute("href"))
             for i in range(links.count())]
@@ -119,8 +129,10 @@ def test_a_word_from_one_note_finds_that_note_first(browser, served):
     assert len(results) == 1, (word, results)
     # Nothing leaves the site, and the index came in pieces, not as one file.
     assert all(url.startswith(served.base + "/") for url in requests), requests
-    pieces = [url for url in requests if "/pagefind/index/" in url or "/pagefind/fragment/" in url]
+    pieces = [url for url in requests if re.search(r"/pagefind/\d+/(index|fragment)/", url)]
     assert pieces
+    shards = {re.search(r"/pagefind/(\d+)/", url).group(1) for url in pieces}
+    assert len(shards) > 1  # every shard was searched, the results merged
     context.close()
 
 
@@ -131,10 +143,9 @@ def test_the_header_box_reaches_the_search_page_with_the_words(browser, served):
     page.fill("header input[name=q]", word)
     page.press("header input[name=q]", "Enter")
     page.wait_for_url(re.compile(r"/search/\?q="))
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
-    first = page.locator(RESULT_LINK).first
-    assert first.get_attribute("href") == note.url
-    assert page.locator(".pagefind-ui__search-input").input_value() == word
+    page.wait_for_function(DONE, timeout=15000)
+    assert results(page)[0][1] == note.url
+    assert page.locator("#search-input").input_value() == word
     page.close()
 
 
@@ -146,23 +157,25 @@ def test_results_narrow_by_section(browser, served):
     wanted = sorted(note.url for note in notes if note.section == section)
     assert 0 < len(wanted) < len(notes), "the corpus has notes in more than one section"
     page = browser.new_page()
-    search_for(page, served.base, shared[-1])
-    # Results arrive one by one: wait for all of them before reading them.
-    page.wait_for_function(
-        "n => document.querySelectorAll('li.pagefind-ui__result').length === n",
-        arg=len(notes), timeout=15000)
-    links = page.locator(RESULT_LINK)
-    everything = [(None, links.nth(i).get_attribute("href")) for i in range(links.count())]
+    everything = search_for(page, served.base, shared[-1])
     assert sorted(href for _, href in everything) == sorted(note.url for note in notes)
-    page.locator(".pagefind-ui__filter-name", has_text="Section").click()
-    # Pagefind's UI may redraw the filter block as its filter counts arrive, folding it again;
-    # the click goes to the label whether or not the block is open at that instant.
-    label = page.locator(".pagefind-ui__filter-label", has_text=section)
-    label.wait_for(state="attached", timeout=15000)
-    label.dispatch_event("click")
+    page.locator("summary", has_text="Section").click()
+    page.locator(".search-filter label", has_text=section).click()
     page.wait_for_function(
-        "n => document.querySelectorAll('li.pagefind-ui__result').length === n",
+        "n => document.querySelectorAll('li.search-result').length === n",
         arg=len(wanted), timeout=15000)
-    hrefs = page.locator(RESULT_LINK)
-    assert sorted(hrefs.nth(i).get_attribute("href") for i in range(hrefs.count())) == wanted
+    assert sorted(href for _, href in results(page)) == wanted
+    assert page.locator(".search-filter label", has_text=section).locator("input").is_checked()
+    page.close()
+
+
+def test_a_rare_word_finds_only_its_note_though_other_shards_lack_it(browser, served):
+    """A shard without the word would answer with its nearest prefix (Pagefind's typo fallback);
+    the page must not show those notes while the word itself is found."""
+    word, note = unique_word(served.output)
+    page = browser.new_page()
+    page.goto(f"{served.base}/search/?q={word}")
+    page.wait_for_function(DONE, timeout=15000)
+    assert results(page) == [(note.title, note.url)]
+    assert page.locator("#search-status").inner_text().startswith("1 note matches")
     page.close()

@@ -4,6 +4,7 @@ lines and the events an open page receives; and the command line's refusals."""
 from __future__ import annotations
 
 import io
+import json
 import socket
 import time
 
@@ -177,8 +178,10 @@ def test_serving_builds_the_pagefind_search_bundle(running):
 
     if pagefind_binary() is None:
         pytest.skip("Pagefind is not installed")
-    bundle = running.preview.config.output_dir / "pagefind" / "pagefind.js"
+    manifest = running.preview.config.output_dir / "pagefind" / "shards.json"
     deadline = time.monotonic() + 20
-    while not bundle.exists() and time.monotonic() < deadline:
+    while not manifest.exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert bundle.exists()
+    assert manifest.exists()
+    for name in json.loads(manifest.read_text())["bundles"]:
+        assert (manifest.parent / name / "pagefind.js").is_file()

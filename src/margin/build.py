@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from margin import diagnostics as diag
 from margin import urls
@@ -29,7 +28,6 @@ from margin.render.bodycache import Signature
 from margin.render.drawing import Drawing, PageRecord
 from margin.write import check_output_dir
 from margin.write.output import OutputError
-from margin.write.search import index_site
 from margin.write.update import OutputUpdate
 
 
@@ -95,7 +93,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
                 update.add_assets(drawing.assets)
                 update.finish()
             with timer.stage("search"):
-                report.diagnostics += update.index(_counted(index_site, options.counter("search")))
+                report.diagnostics += update.index(options.jobs, options.counter("search"))
             report.written, report.copied = len(pages), len(drawing.assets)
             with timer.stage("cache"):
                 records = update.records()
@@ -154,19 +152,6 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
         bodies = render_bodies(index, config, cache.store, options.jobs,
                                options.counter("markdown"), looked_at)
     return index, bodies, looked_at
-
-
-def _counted(run: Callable[[Path], list[diag.Diagnostic]], counter: Counter | None
-             ) -> Callable[[Path], list[diag.Diagnostic]]:
-    """RUN, shown on the progress bar as one step (Pagefind says nothing while it works)."""
-    def counted(output: Path) -> list[diag.Diagnostic]:
-        tick = counter(1) if counter else None
-        problems = run(output)
-        if tick:
-            tick(1)
-        return problems
-
-    return counted
 
 
 def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildReport:

@@ -1,8 +1,9 @@
 """The search index while serving: Pagefind, run in the background once the saves pause.
 
 `margin build` runs Pagefind over the finished site (write/search.py). Doing that on every save
-would take seconds at 4,000 notes and compete with the next rebuild, so the preview runs it
-after the initial build and then again once no save has come for a little while. The search
+would compete with the next rebuild, so the preview runs it after the initial build and then
+again once no save has come for a little while, re-indexing only the shards whose pages changed
+(about a second at any size). The search
 page may lag a save by those seconds; every other page never does.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from margin.diagnostics import Diagnostic
-from margin.write.search import index_site
+from margin.write.search import index_folder
 
 PAUSE_SECONDS = 2.0  # no save for this long: index again
 
@@ -23,9 +24,11 @@ class SearchRefresher:
     """Runs INDEX(output) on its own thread after the saves pause; REPORT gets its problems."""
 
     def __init__(self, output: Path, report: Callable[[list[Diagnostic]], None],
-                 index: Callable[[Path], list[Diagnostic]] = index_site,
+                 index: Callable[[Path], list[Diagnostic]] | None = None,
                  pause: float = PAUSE_SECONDS):
-        self.output, self.report, self.index, self.pause = output, report, index, pause
+        self.output, self.report, self.pause = output, report, pause
+        self.index = index or self._index_changed_shards
+        self._shards: dict[str, str] = {}  # the search shards in place -> their keys
         self._due: float | None = None
         self._stopped = False
         self._wake = threading.Condition()
@@ -49,6 +52,10 @@ class SearchRefresher:
             self._wake.notify_all()
         if self._thread.is_alive():
             self._thread.join(timeout=1)
+
+    def _index_changed_shards(self, output: Path) -> list[Diagnostic]:
+        self._shards, problems = index_folder(output, self._shards)
+        return problems
 
     def _run(self) -> None:
         while True:

@@ -61,7 +61,7 @@ class OutputRecords:
     output: Path
     pages: dict[str, PageRecord] = field(default_factory=dict)
     assets: dict[str, AssetRecord] = field(default_factory=dict)
-    search: str | None = None  # digest of what Pagefind indexed
+    search: dict[str, str] = field(default_factory=dict)  # search shard -> key
     bundle: dict[str, Stamp] = field(default_factory=dict)  # the search bundle's files
 
     def trusted(self) -> OutputRecords:
@@ -86,6 +86,12 @@ class OutputRecords:
             return None
         return record if self.intact(path, record.stamp) else None
 
-    def bundle_intact(self) -> bool:
-        return bool(self.bundle) and all(self.intact(path, seen)
-                                         for path, seen in self.bundle.items())
+    def intact_shards(self) -> dict[str, str]:
+        """The search shards (name -> key) whose every file is as the last build left it."""
+        files: dict[str, list[tuple[str, Stamp]]] = {}
+        for path, seen in self.bundle.items():
+            parts = path.split("/")
+            if len(parts) > 2:
+                files.setdefault(parts[1], []).append((path, seen))
+        return {name: key for name, key in self.search.items()
+                if files.get(name) and all(self.intact(path, seen) for path, seen in files[name])}

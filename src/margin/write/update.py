@@ -7,20 +7,17 @@ staging folder beside the output. Once the build has succeeded, either
     longer made are deleted (Staging.update, journaled so an update cut short is redone); or
   - many changed, or the last output is unknown: the staging folder is completed with hard
     links to the output's unchanged files and swapped in whole (Staging.commit).
-A failed build only ever throws the staging folder away. The search index is made again only
-when a page Pagefind reads has changed.
+A failed build only ever throws the staging folder away. Of the search index, only the shards
+holding a changed page are made again.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from margin.cache.fingerprint import digest
 from margin.diagnostics import Diagnostic
 from margin.linkcheck import PageLinks
 from margin.model import AssetFile, SiteConfig
@@ -28,9 +25,9 @@ from margin.render.drawing import Drawn, PageRecord
 from margin.write import search
 from margin.write.output import MARKER, OutputError, Staging
 from margin.write.previous import AssetRecord, OutputRecords, Stamp, present_files, stamp
+from margin.write.search import BUNDLE
 
 IN_PLACE_SHARE = 0.25  # update in place when at most this share of the files changes
-BUNDLE = "pagefind"  # the folder Pagefind writes (urls.SEARCH_BUNDLE)
 
 
 class OutputUpdate:
@@ -40,7 +37,9 @@ class OutputUpdate:
         self.pages: dict[str, PageRecord] = {}
         self.assets: dict[str, AssetRecord] = {}
         self.changed: list[str] = []  # staged: not as the last output has them
-        self.search: str | None = None
+        self.shards: list[search.Shard] = []
+        self.kept: set[str] = set()  # search shards that stay as they are
+        self.search: dict[str, str] = {}  # search shard -> key
         self.bundle: dict[str, Stamp] = {}
         self.in_place = False
 
@@ -84,42 +83,37 @@ class OutputUpdate:
             self.assets[asset.path] = AssetRecord(str(asset.source), source, seen)
 
     def finish(self) -> None:
-        """Put the build in place: in place when few files changed, else by the swap."""
+        """Put the build in place: in place when few files changed, else by the swap. The
+        search shards whose pages did not change stay (write/search.py)."""
         files = set(self.pages) | set(self.assets)
         removed = (set(self.last.pages) | set(self.last.assets)) - files
-        self.search = _search_key(self.pages, search.pagefind_binary())
-        keep_bundle = self.search == self.last.search and self.last.bundle_intact()
+        self.shards = search.shards_of(_read_by_pagefind(self.pages), search.pagefind_binary())
+        intact = self.last.intact_shards()
+        self.kept = {shard.name for shard in self.shards if intact.get(shard.name) == shard.key}
         self.in_place = bool(self.last.pages) and (
             len(self.changed) + len(removed) <= IN_PLACE_SHARE * len(files))
         if self.in_place:
-            # Files margin did not make go too, as they would with the swap.
-            known = files | {MARKER} | (set(self.last.bundle) if keep_bundle else set())
+            # Files margin did not make go too, as they would with the swap; the search
+            # bundle's folder is write/search.py's to tidy.
+            known = files | {MARKER}
             removed |= {path for path in present_files(self.last.output)
                         if path not in known and not path.startswith(BUNDLE + "/")}
             self.staging.update(self.changed, sorted(removed))
         else:
             for path in files - set(self.changed):
                 self._link(path)
-            if keep_bundle:
-                for path in self.last.bundle:
+            for path in self.last.bundle:
+                if path.split("/")[1] in self.kept:
                     self._link(path)
             self.staging.commit()
-        self.bundle = dict(self.last.bundle) if keep_bundle else {}
 
-    def index(self, run: Callable[[Path], list[Diagnostic]]) -> list[Diagnostic]:
-        """Make the search index with RUN (write/search.py's index_site) over the output, unless
-        the last one indexed exactly the same pages. The stale bundle is moved away first,
-        because Pagefind leaves old pieces behind in a folder it writes again."""
-        if self.bundle:
-            return []
-        output = self.last.output
-        retired = output.with_name(f".{output.name}.margin-search-retired")
-        shutil.rmtree(retired, ignore_errors=True)
-        if (output / BUNDLE).is_dir():
-            os.replace(output / BUNDLE, retired)
-        problems = run(output)
-        shutil.rmtree(retired, ignore_errors=True)
-        self.bundle = _bundle_files(output)
+    def index(self, jobs: int = 1, progress: search.Progress | None = None
+              ) -> list[Diagnostic]:
+        """Bring the search index to this build's pages, re-indexing only the shards whose
+        pages changed."""
+        self.search, problems = search.index_site(self.last.output, self.shards, self.kept,
+                                                  jobs, progress=progress)
+        self.bundle = _bundle_files(self.last.output)
         return problems
 
     def records(self) -> OutputRecords:
@@ -144,12 +138,10 @@ def _shared(links: PageLinks | None) -> PageLinks | None:
     return PageLinks(tuple(map(sys.intern, links.targets)), frozenset(map(sys.intern, links.ids)))
 
 
-def _search_key(pages: dict[str, PageRecord], binary: Path | None) -> str:
-    """What Pagefind's index is made from: the pages it reads (those marked for it, else all
-    HTML pages) and Pagefind itself."""
-    read = [(path, r.digest) for path, r in sorted(pages.items()) if r.indexed] or [
-        (path, r.digest) for path, r in sorted(pages.items()) if path.endswith(".html")]
-    return digest(str(binary), stamp(binary) if binary else None, read)
+def _read_by_pagefind(pages: dict[str, PageRecord]) -> dict[str, str]:
+    """The pages Pagefind reads (those marked for it, else all HTML pages) -> their digests."""
+    marked = {path: r.digest for path, r in pages.items() if r.indexed}
+    return marked or {path: r.digest for path, r in pages.items() if path.endswith(".html")}
 
 
 def _bundle_files(root: Path) -> dict[str, Stamp]:

@@ -1,0 +1,240 @@
+// The search page: Pagefind's index, written in shards (/pagefind/shards.json lists them), each
+// searched with Pagefind's own JavaScript API, the results merged by score.
+//
+// One thing a merged search must do that Pagefind's UI does not: a shard that lacks a word
+// answers with its nearest prefix instead (its fallback for typos), so a rare word would bring
+// up unrelated notes from every other shard. A word found exactly somewhere therefore rules out
+// the shards that lack it, and the site searches as one index would.
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  var root = box.dataset.bundle;
+  var input = document.getElementById("search-input");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var filterBox = document.getElementById("search-filters");
+  var PAGE = 10;
+  var shards = [];
+  var chosen = {}; // filter name -> set of values
+  var found = [];
+  var shown = 0;
+  var latest = 0; // the newest search: answers to older ones are dropped
+  var timer = null;
+
+  function missing() {
+    document.getElementById("search-missing").hidden = false;
+    box.hidden = true;
+  }
+
+  function load() {
+    return fetch(root + "shards.json").then(function (response) {
+      if (!response.ok) throw new Error("no search index");
+      return response.json();
+    }).then(function (manifest) {
+      if (!manifest.bundles.length) throw new Error("no search index");
+      // Each shard's own copy of Pagefind (its own worker and memory): instances sharing
+      // one copy fail when searched at the same time.
+      return Promise.all(manifest.bundles.map(function (name) {
+        return import(root + name + "pagefind.js").then(function (pagefind) {
+          return pagefind.options({ basePath: root + name, baseUrl: box.dataset.base })
+            .then(function () { return pagefind.filters(); }) // loads them: answers count them
+            .then(function () { return pagefind; });
+        });
+      })).then(function (loaded) { shards = loaded; });
+    });
+  }
+
+  function filterOptions() {
+    var filters = {};
+    Object.keys(chosen).forEach(function (name) {
+      if (chosen[name].size) filters[name] = { any: Array.from(chosen[name]) };
+    });
+    return { filters: filters };
+  }
+
+  function words(term) {
+    return term.replace(/"/g, " ").split(/\s+/).filter(Boolean);
+  }
+
+  // The shards that hold every word of TERM that the site holds at all.
+  function eligible(term) {
+    if (shards.length < 2 || term.indexOf('"') !== -1) return Promise.resolve(shards);
+    return Promise.all(words(term).map(function (word) {
+      return Promise.all(shards.map(function (shard) {
+        return shard.search('"' + word + '"').then(function (answer) {
+          return answer.results.length > 0;
+        });
+      }));
+    })).then(function (holds) {
+      return shards.filter(function (_, index) {
+        return holds.every(function (byShard) {
+          return byShard[index] || !byShard.some(Boolean);
+        });
+      });
+    });
+  }
+
+  function merged(answers, key) {
+    var counts = {};
+    answers.forEach(function (answer) {
+      Object.keys(answer[key] || {}).forEach(function (name) {
+        counts[name] = counts[name] || {};
+        Object.keys(answer[key][name]).forEach(function (value) {
+          counts[name][value] = (counts[name][value] || 0) + answer[key][name][value];
+        });
+      });
+    });
+    return counts;
+  }
+
+  function search(term) {
+    var mine = ++latest;
+    var url = new URL(window.location.href);
+    if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
+    history.replaceState(null, "", url);
+    if (!term.trim()) {
+      found = [];
+      list.textContent = "";
+      status.textContent = "";
+      more.hidden = true;
+      return Promise.resolve();
+    }
+    status.textContent = "Searching\u2026";
+    return eligible(term).then(function (holding) {
+      return Promise.all(holding.map(function (shard) {
+        return shard.search(term, filterOptions());
+      }));
+    }).then(function (answers) {
+      if (mine !== latest) return;
+      found = [].concat.apply([], answers.map(function (a) { return a.results; }));
+      found.sort(function (a, b) { return b.score - a.score; });
+      list.textContent = "";
+      shown = 0;
+      drawFilters(merged(answers, "filters"));
+      return showMore(mine).then(function () { // said once the first results are drawn
+        if (mine !== latest) return;
+        status.textContent = found.length === 0 ? "No notes match \u201c" + term + "\u201d."
+          : found.length + (found.length === 1 ? " note matches" : " notes match") +
+            " \u201c" + term + "\u201d.";
+      });
+    });
+  }
+
+  function showMore(mine) {
+    var next = found.slice(shown, shown + PAGE);
+    shown += next.length;
+    more.hidden = shown >= found.length;
+    return Promise.all(next.map(function (result) { return result.data(); }))
+      .then(function (pages) {
+        if (mine !== latest) return;
+        pages.forEach(function (page) { list.appendChild(drawResult(page)); });
+      });
+  }
+
+  function drawResult(page) {
+    var item = document.createElement("li");
+    item.className = "search-result";
+    var title = document.createElement("a");
+    title.className = "search-result__title";
+    title.href = page.url;
+    title.textContent = (page.meta && page.meta.title) || page.url;
+    var heading = document.createElement("h2");
+    heading.appendChild(title);
+    item.appendChild(heading);
+    if (page.meta && page.meta.date) {
+      var date = document.createElement("p");
+      date.className = "search-result__date";
+      date.textContent = page.meta.date;
+      item.appendChild(date);
+    }
+    var excerpt = document.createElement("p");
+    excerpt.className = "search-result__excerpt";
+    excerpt.innerHTML = page.excerpt; // Pagefind's text, escaped, with <mark> around the words
+    item.appendChild(excerpt);
+    var parts = (page.sub_results || []).filter(function (part) {
+      return part.url !== page.url && part.url.indexOf("#") !== -1;
+    }).slice(0, 3);
+    if (parts.length) {
+      var sections = document.createElement("ul");
+      sections.className = "search-result__sections";
+      parts.forEach(function (part) {
+        var row = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = part.url;
+        link.textContent = part.title;
+        var text = document.createElement("p");
+        text.innerHTML = part.excerpt;
+        row.appendChild(link);
+        row.appendChild(text);
+        sections.appendChild(row);
+      });
+      item.appendChild(sections);
+    }
+    return item;
+  }
+
+  // The tag and section filters, each a folded group, with how many results each value keeps.
+  function drawFilters(counts) {
+    var open = {};
+    filterBox.querySelectorAll("details[open]").forEach(function (group) {
+      open[group.dataset.name] = true;
+    });
+    filterBox.textContent = "";
+    Object.keys(counts).sort().forEach(function (name) {
+      var values = Object.keys(counts[name]).filter(function (value) {
+        return counts[name][value] > 0 || (chosen[name] && chosen[name].has(value));
+      }).sort(function (a, b) { return counts[name][b] - counts[name][a] || a.localeCompare(b); });
+      if (!values.length) return;
+      var group = document.createElement("details");
+      group.className = "search-filter";
+      group.dataset.name = name;
+      group.open = !!open[name];
+      var summary = document.createElement("summary");
+      summary.textContent = name.charAt(0).toUpperCase() + name.slice(1);
+      group.appendChild(summary);
+      var choices = document.createElement("div");
+      choices.className = "search-filter__choices";
+      values.forEach(function (value) {
+        var label = document.createElement("label");
+        var tick = document.createElement("input");
+        tick.type = "checkbox";
+        tick.checked = !!(chosen[name] && chosen[name].has(value));
+        tick.addEventListener("change", function () {
+          chosen[name] = chosen[name] || new Set();
+          if (tick.checked) chosen[name].add(value); else chosen[name].delete(value);
+          search(input.value);
+        });
+        var count = document.createElement("span");
+        count.className = "search-filter__count";
+        count.textContent = counts[name][value];
+        label.appendChild(tick);
+        label.appendChild(document.createTextNode(" " + value + " "));
+        label.appendChild(count);
+        choices.appendChild(label);
+      });
+      group.appendChild(choices);
+      filterBox.appendChild(group);
+    });
+  }
+
+  load().then(function () {
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { search(input.value); }, 200);
+    });
+    document.getElementById("search-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      search(input.value);
+    });
+    more.addEventListener("click", function () { showMore(latest); });
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query) {
+      input.value = query;
+      search(query);
+    }
+    input.focus();
+  }).catch(missing);
+})();
