@@ -6,6 +6,7 @@ from collections import defaultdict
 from types import MappingProxyType
 
 from margin.diagnostics import Diagnostic, error
+from margin.index.collector import collector_paused
 from margin.index.memo import DIRECT, IndexSteps
 from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
 from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry
@@ -15,6 +16,11 @@ def index_notes(notes: list[Note], steps: IndexSteps = DIRECT
                 ) -> tuple[SiteIndex, list[Diagnostic]]:
     """Order and group the notes; two notes (or a note and a generated page) on one URL: error.
     STEPS does the per-note work (the live server passes an IndexMemo that remembers it)."""
+    with collector_paused():
+        return _index(notes, steps)
+
+
+def _index(notes: list[Note], steps: IndexSteps) -> tuple[SiteIndex, list[Diagnostic]]:
     diagnostics: list[Diagnostic] = []
     by_key: dict[str, Note] = {}
     by_url: dict[str, str] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from margin.diagnostics import Diagnostic
+from margin.index.collector import collector_paused
 from margin.index.links import LinkTargets, Resolution, backlinks, link_names, note_links
 from margin.index.papers import citations
 from margin.index.related import RelatedScorer, related_notes
@@ -35,7 +36,8 @@ class IndexSteps:
         return citations(note)
 
     def backlinks(self, outbound: dict[str, tuple[Link, ...]]) -> dict[str, tuple[Link, ...]]:
-        return backlinks([link for found in outbound.values() for link in found])
+        # by source key: already in the order backlinks() sorts to, which makes its sort quick
+        return backlinks([link for key in sorted(outbound) for link in outbound[key]])
 
     def related(self, notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]
                 ) -> dict[str, tuple[str, ...]]:
@@ -50,7 +52,7 @@ class IndexMemo(IndexSteps):
 
     def __init__(self) -> None:
         self._citations: dict[str, tuple[Note, list[Citation]]] = {}
-        self._links: dict[str, tuple[Note, list[Link], list[Diagnostic], list[_Asked]]] = {}
+        self._links: dict[str, tuple[Note, list[Link], list[Diagnostic], _Asked]] = {}
         self._tables: tuple[Any, Any] | None = None
         self._targets_unchanged = False
         self._related: _RelatedRun | None = None
@@ -72,7 +74,7 @@ class IndexMemo(IndexSteps):
             return self._targets
         keys = {note.key for note in notes}
         self._names = {k: v for k, v in self._names.items() if k in keys}
-        self._targets = LinkTargets(notes)
+        self._targets = LinkTargets(notes, {k: names for k, (_, names) in self._names.items()})
         return self._targets
 
     def backlinks(self, outbound: dict[str, tuple[Link, ...]]) -> dict[str, tuple[Link, ...]]:
@@ -108,11 +110,11 @@ class IndexMemo(IndexSteps):
     def links(self, note: Note, targets: LinkTargets) -> tuple[list[Link], list[Diagnostic]]:
         kept = self._links.get(note.key)
         if kept is not None and _same(kept[0], note) and (
-                self._targets_unchanged or all(a.still(targets) for a in kept[3])):
+                self._targets_unchanged or _still(kept[3], targets)):
             return kept[1], kept[2]
         asking = _Asking(targets)
         found, problems = note_links(note, asking)  # type: ignore[arg-type]
-        self._links[note.key] = (note, found, problems, asking.asked)
+        self._links[note.key] = (note, found, problems, asking.asked())
         return found, problems
 
     def citations(self, note: Note) -> list[Citation]:
@@ -146,23 +148,44 @@ class IndexMemo(IndexSteps):
             for key in [k for k in kept if k not in notes]:
                 del kept[key]
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled compactly (`margin build` keeps the memo between runs, cache/build.py): each
+        note's links as one flat tuple rather than objects, backlinks left to be worked out
+        again. Far fewer objects make the snapshot much quicker to read back."""
+        state = self.__dict__.copy()
+        state["_links"] = {key: (note, _flat(found), problems, asked)
+                           for key, (note, found, problems, asked) in self._links.items()}
+        state["_backlinks"] = None
+        return state
 
-class _Asked:
-    """One question note_links() asked the link-name table, and its answer."""
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        with collector_paused():
+            state["_links"] = {key: (note, _unflat(key, flat), problems, asked)
+                               for key, (note, flat, problems, asked) in state["_links"].items()}
+        self.__dict__.update(state)
 
-    __slots__ = ("answer", "by_path", "question")
 
-    def __init__(self, by_path: bool, question: str, answer: Any):
-        self.by_path, self.question, self.answer = by_path, question, answer
+def _flat(links: list[Link]) -> tuple[str | int, ...]:
+    """A note's links as (target, line, context, target, line, context, ...)."""
+    return tuple(value for link in links for value in (link.target, link.line, link.context))
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled compactly: `margin build` keeps the memo between runs (cache/build.py)."""
-        return (_Asked, (self.by_path, self.question, self.answer))
 
-    def still(self, targets: LinkTargets) -> bool:
-        if self.by_path:
-            return targets.by_path.get(self.question) == self.answer
-        return targets.resolve(self.question).keys == self.answer
+def _unflat(source: str, flat: tuple) -> list[Link]:
+    return [Link(source, *flat[at : at + 3]) for at in range(0, len(flat), 3)]
+
+
+# What note_links() asked the link-name table: the names it resolved, with their answers; the
+# note paths it found; the note paths it looked for in vain. (Plain tuples: they are pickled
+# with the memo, and a path found is the note's own key string, which the pickle shares.)
+_Asked = tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _still(asked: _Asked, targets: LinkTargets) -> bool:
+    """Whether TARGETS gives every answer it gave when ASKED was written down."""
+    names, found, missing = asked
+    paths = targets.by_path
+    return (all(map(paths.__contains__, found)) and not any(map(paths.__contains__, missing))
+            and all(targets.resolve(name).keys == keys for name, keys in names))
 
 
 class _Asking:
@@ -170,22 +193,32 @@ class _Asking:
 
     def __init__(self, targets: LinkTargets):
         self.targets = targets
-        self.asked: list[_Asked] = []
-        self.by_path = _PathsAsking(targets.by_path, self.asked)
+        self.names: list[tuple[str, tuple[str, ...]]] = []
+        self.by_path = _PathsAsking(targets.by_path)
 
     def resolve(self, target: str) -> Resolution:
         answer = self.targets.resolve(target)
-        self.asked.append(_Asked(False, target, answer.keys))
+        self.names.append((target, answer.keys))
         return answer
+
+    def asked(self) -> _Asked:
+        return tuple(self.names), tuple(self.by_path.found), tuple(self.by_path.missing)
 
 
 class _PathsAsking:
-    def __init__(self, paths: dict[str, str], asked: list[_Asked]):
-        self.paths, self.asked = paths, asked
+    """LinkTargets.by_path (where a note's key is its own path), writing down each lookup."""
 
-    def get(self, path: str, default: Any = None) -> Any:
-        answer = self.paths.get(path, default)
-        self.asked.append(_Asked(True, path, answer))
+    def __init__(self, paths: dict[str, str]):
+        self.paths = paths
+        self.found: list[str] = []
+        self.missing: list[str] = []
+
+    def get(self, path: str) -> str | None:
+        answer = self.paths.get(path)
+        if answer is None:
+            self.missing.append(path)
+        else:
+            self.found.append(answer)
         return answer
 
 

@@ -123,8 +123,10 @@ def declared_titles(notes: list[Note]) -> dict[str, str]:
     declared: dict[str, str] = {}
     for note in notes:
         title = note.extra.get("paper_title")
+        if not (isinstance(title, str) and title.strip()):
+            continue
         papers = [p for value in _front_matter_papers(note) for p in paper_ids(value)]
-        if isinstance(title, str) and title.strip() and len(papers) == 1:
+        if len(papers) == 1:
             declared.setdefault(papers[0], title.strip())
     return declared
 
