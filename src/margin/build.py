@@ -8,6 +8,7 @@ again. Work that remains is spread over every core. None of this changes a byte 
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -141,6 +142,9 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     with timer.stage("notes"):
         notes, problems = notes_from(sources, config, cache.notes)
         sources.clear()  # the files' texts: the notes hold their bodies now
+    # What the stages make lives to the end of the build: frozen, the collector no longer walks
+    # it again and again (Drawing.pages thaws it all once the pages are drawn).
+    gc.freeze()
     report.diagnostics += problems
     report.notes = len(notes)
     with timer.stage("index"):
@@ -151,6 +155,7 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     with timer.stage("markdown"):
         bodies = render_bodies(index, config, cache.store, options.jobs,
                                options.counter("markdown"), looked_at)
+    gc.freeze()
     return index, bodies, looked_at
 
 

@@ -16,6 +16,7 @@ import pickle
 from margin.cache.fingerprint import code_fingerprint, digest
 from margin.cache.store import FOLDER, Store
 from margin.cache.unchanged import BuildStamp
+from margin.collector import collector_paused
 from margin.index.memo import DIRECT, IndexMemo, IndexSteps
 from margin.load.memo import NoteMemo
 from margin.model import SiteConfig
@@ -48,7 +49,8 @@ class BuildCache:
         """The memos, read from the snapshot the first time they are wanted."""
         if self._memos is None:
             self._memos = (NoteMemo(), IndexMemo()) if self.enabled else (None, DIRECT)
-            found = _unpickled(self.store.get_file(SNAPSHOT))
+            with collector_paused(keep=True):  # the notes live to the end of the build
+                found = _unpickled(self.store.get_file(SNAPSHOT))
             if (isinstance(found, tuple) and len(found) == 3 and found[0] == self.key
                     and isinstance(found[1], NoteMemo) and isinstance(found[2], IndexMemo)):
                 self._memos = (found[1], found[2])
@@ -88,6 +90,7 @@ def _unpickled(payload: bytes | None) -> object:
     if payload is None:
         return None
     try:
-        return pickle.loads(payload)
+        with collector_paused():
+            return pickle.loads(payload)
     except Exception:  # written by another margin, or damaged beyond its checksum
         return None

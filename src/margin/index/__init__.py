@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from types import MappingProxyType
 
+from margin.collector import collector_paused
 from margin.diagnostics import Diagnostic, error
-from margin.index.collector import collector_paused
 from margin.index.memo import DIRECT, IndexSteps
 from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
 from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from margin.collector import collector_paused
 from margin.diagnostics import Diagnostic
-from margin.index.collector import collector_paused
 from margin.index.links import LinkTargets, Resolution, backlinks, link_names, note_links
 from margin.index.papers import citations
 from margin.index.related import RelatedScorer, related_notes

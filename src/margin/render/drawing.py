@@ -1,17 +1,20 @@
 """Drawing a whole site for `margin build`: only the pages whose inputs changed since the last
 build, on every core, one page at a time through memory.
 
-Each planned page is fingerprinted (render/pageprint.py). When the last build drew the same
-fingerprint at the same path and its file is still intact, the page is not drawn again: the
-write stage puts that file back in place. The other pages are drawn in worker processes (which
-start with the planner, views and compiled templates already in memory) and come back with
-what the link checker needs, so neither the pages' bytes nor their parsing stay in this
-process longer than it takes to write them. Output is the same as render() would give.
+Pages are planned here, with every note's view; the rest happens in worker processes (which
+start with the planner, views and compiled templates already in memory), in one pass: each
+page's template values are made (a note page's backlinks and neighbours only there), the page
+is fingerprinted (render/pageprint.py) and, unless the last build drew the same fingerprint at
+the same path and its file is still intact, drawn. A kept page comes back as its fingerprint
+(the write stage puts the last build's file back in place); a drawn one with what the link
+checker needs, so neither the pages' bytes nor their parsing stay in this process longer than
+it takes to write them. Output is the same as render() would give.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +25,7 @@ from margin import __version__, urls
 from margin.diagnostics import Diagnostic, error
 from margin.linkcheck import PageLinks, page_links
 from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
-from margin.parallel import Background, fork_imap, fork_map
+from margin.parallel import Background, fork_imap
 from margin.render import _collision, _with_body_assets, templates
 from margin.render.assets import asset_files
 from margin.render.dependencies import TemplateReader
@@ -30,7 +33,7 @@ from margin.render.feeds import feeds
 from margin.render.pageprint import PagePrinter, base_fingerprint
 from margin.render.pages import Page, Planner, draw
 from margin.render.sitemap import sitemap
-from margin.render.views import SiteView, site_view
+from margin.render.views import NoteView, SiteView, site_view
 
 SEARCH_MARK = b"data-pagefind-body"  # Pagefind indexes only the pages that carry it
 PARALLEL_FROM = 64  # fewer pages than this are drawn here: forking would cost more
@@ -64,7 +67,8 @@ class Drawn:
 
 
 Reusable = Callable[[str, str], PageRecord | None]  # (path, fingerprint) -> last build's record
-_LATER = "later"  # a fingerprint to work out where the page is drawn
+Kept = str  # a worker's answer for a page the last build's file still serves: its fingerprint
+Done = tuple[Drawn | None, Diagnostic | None]  # a worker's answer for a page it drew
 
 
 @dataclass
@@ -85,27 +89,27 @@ class Drawing:
     drawn: int = 0  # pages drawn (the rest were reused)
 
     def pages(self) -> Iterator[Drawn]:
+        # Everything the stages before made (notes, index, bodies) lives to the end: the
+        # collector need not walk it again and again while pages are planned and received.
+        # (Forking thaws it: parallel.py freezes and unfreezes around it. Freezing is cheap.)
+        gc.freeze()
+        try:
+            yield from self._pages()
+        finally:
+            gc.unfreeze()
+
+    def _pages(self) -> Iterator[Drawn]:
         config, index, bodies = self.config, self.index, self.bodies
-        env = templates.environment(config)
+        env = templates.environment(config, reload=False)
         site = site_view(config, index, __version__)
         planner = Planner(config, index, bodies, site, templates.site_templates(config))
         self.diagnostics = [d for body in bodies.values() for d in body.diagnostics]
         generated = Background(self._feeds)  # on another core, while the pages are planned
+        gc.freeze()
         planned = self._claimed(planner.pages())
-        printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
-        todo: list[tuple[Page, str | None]] = []
-        for page, fingerprint in zip(planned, self._fingerprints(planned, printer, site),
-                                     strict=True):
-            path = urls.output_path(page.url)
-            kept = self.reusable(path, fingerprint) if self.reusable and fingerprint else None
-            if kept is None:
-                todo.append((page, fingerprint))
-            else:
-                owner = page.note.key if page.note else ""
-                yield Drawn(path, owner, fingerprint, kept.digest, kept.links, kept.indexed,
-                            reused=kept)
+        printer = _printer(config, env, planned, planner.all_views())
+        yield from self._draw(planned, env, site, printer)
         written = [urls.output_path(page.url) for page in planned]
-        yield from self._draw(todo, env, site, printer)
         feed_pages = generated.result()
         yield from feed_pages
         written += [page.path for page in feed_pages]
@@ -119,16 +123,6 @@ class Drawing:
                      for asset in assets if asset.path in taken]
         self.diagnostics += problems
         self.assets = _with_body_assets(assets, bodies)
-
-    def _fingerprints(self, planned: list[Page], printer: PagePrinter, site: SiteView
-                      ) -> list[str | None]:
-        """Every planned page's fingerprint, on every core; with nothing to reuse, each is left
-        to be worked out where the page is drawn (in parallel with the drawing)."""
-        if self.reusable is None:
-            return [_LATER] * len(planned)
-        jobs = self.jobs if len(planned) >= PARALLEL_FROM * 4 else 1
-        return fork_map(lambda page: printer.page(page.url, page.template, page.context, site),
-                        planned, jobs)
 
     def _feeds(self) -> list[Drawn]:
         """The Atom feeds, kept (written out) where they are made."""
@@ -144,33 +138,68 @@ class Drawing:
                 self.diagnostics.append(_collision(page, owner))
         return list(claimed.values())
 
-    def _draw(self, todo: list[tuple[Page, str | None]], env: jinja2.Environment,
-              site: SiteView, printer: PagePrinter) -> Iterator[Drawn]:
-        config, keep = self.config, self.keep
-        for name in {page.template for page, _ in todo}:
+    def _draw(self, planned: list[Page], env: jinja2.Environment, site: SiteView,
+              printer: PagePrinter) -> Iterator[Drawn]:
+        """Every planned page, in one pass over every core: each is fingerprinted where its
+        template values are made (a note page's are made only there), then drawn unless the
+        last build's file still serves. Only a fingerprint comes back for a page kept."""
+        config, keep, reusable = self.config, self.keep, self.reusable
+        for name in {page.template for page in planned}:  # compiled once, not once a worker
             with contextlib.suppress(Exception):  # draw() reports it, page by page
-                env.get_template(name)  # compiled once here, not once per worker
+                env.get_template(name)
 
-        def draw_one(item: tuple[Page, str | None]) -> tuple[Drawn | None, Diagnostic | None]:
-            page, fingerprint = item
-            if fingerprint == _LATER:
-                fingerprint = printer.page(page.url, page.template, page.context, site)
+        def drawn_here(page: Page, fingerprint: str | None) -> Done:
             output, problem = draw(page, env, config, site)
             if output is None:
                 return None, problem
             drawn = _drawn(output, fingerprint)
             return (keep(drawn) if keep else drawn), problem
 
-        tick = self.progress(len(todo)) if self.progress else None
-        jobs = self.jobs if len(todo) >= PARALLEL_FROM else 1
+        def look(page: Page) -> Kept | Done:
+            fingerprint = printer.page(page.url, page.template, page.context, site)
+            if reusable and fingerprint and reusable(urls.output_path(page.url), fingerprint):
+                return fingerprint
+            return drawn_here(page, fingerprint)
+
+        tick = self.progress(len(planned)) if self.progress else None
+        enough = PARALLEL_FROM * (4 if reusable else 1)  # keeping a page costs little
+        jobs = self.jobs if len(planned) >= enough else 1
         problems: dict[int, Diagnostic] = {}
-        for number, (drawn, problem) in fork_imap(draw_one, todo, jobs, tick):
+        for count, (number, answer) in enumerate(fork_imap(look, planned, jobs, tick)):
+            if count == 0:
+                gc.freeze()  # the workers have started
+            page = planned[number]
+            if isinstance(answer, str):
+                path = urls.output_path(page.url)
+                kept = reusable(path, answer) if reusable else None
+                if kept is not None:
+                    owner = page.note.key if page.note else ""
+                    yield Drawn(path, owner, answer, kept.digest, kept.links, kept.indexed,
+                                reused=kept)
+                    continue
+                answer = drawn_here(page, answer)  # its file changed since the worker looked
+            drawn, problem = answer
             if problem:
                 problems[number] = problem
             if drawn:
                 self.drawn += 1
                 yield drawn
         self.diagnostics += [problems[number] for number in sorted(problems)]
+
+
+def _printer(config: SiteConfig, env: jinja2.Environment, planned: list[Page],
+             views: Mapping[str, NoteView]) -> PagePrinter:
+    """The pages' fingerprinter, every template read and every note's view digested as its
+    page will digest it: here, once, rather than again in each worker (other pages show the
+    same views)."""
+    printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
+    shown: dict[str, list[NoteView]] = {}  # template -> the views of the notes it draws
+    for page in planned:
+        if page.note is not None:
+            shown.setdefault(page.template, []).append(views[page.note.key])
+    for name in {page.template for page in planned}:
+        printer.prepare(name, shown.get(name, ()))
+    return printer
 
 
 def _drawn(output: OutputFile, fingerprint: str | None) -> Drawn:

@@ -11,10 +11,12 @@ Python's per-process hash and finer template facts; this one must hold between p
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path, PurePath
@@ -65,6 +67,20 @@ class PagePrinter:
         self.reader = reader
         self._printers: dict[frozenset[str] | None, ValuePrinter] = {}
 
+    def prepare(self, template: str, values: Iterable[Any] = ()) -> None:
+        """Read TEMPLATE's facts and digest VALUES as its pages will (note views, shown on
+        many pages), now: worker processes forked afterwards share what this worked out."""
+        names = None
+        if self.reader is not None:
+            facts = self.reader.facts(template)
+            if facts.error is not None:
+                return
+            names = facts.names
+        printer = self._printer(names)
+        for value in values:
+            with contextlib.suppress(Unknown):
+                printer.of(value)
+
     def page(self, url: str, template: str, context: Mapping[str, Any], site: Any
              ) -> str | None:
         """The page's fingerprint, or None when it cannot be vouched for (draw it)."""
@@ -105,7 +121,9 @@ class ValuePrinter:
     def __init__(self, names: frozenset[str] | None = None):
         self.names = names
         self._seen: dict[int, tuple[Any, bytes]] = {}
-        self._fields: dict[type, tuple[bytes, tuple[str, ...], bool]] = {}
+        # A dataclass: its name and (field, field name spelled) pairs, and whether it is
+        # frozen; None: not a dataclass.
+        self._fields: dict[type, _Shape | None] = {}
 
     def of(self, value: Any) -> bytes:
         """VALUE's digest; raises Unknown for values that are not plain data."""
@@ -125,17 +143,21 @@ class ValuePrinter:
             parts.append(b"a%d:" % len(text))
             parts.append(text)
         elif kind is tuple or kind is list:
-            if all(type(item) in _SPELLED for item in value):
+            if _spelled(value):
                 text = repr(tuple(value)).encode("utf-8", "surrogatepass")  # fast, exact
                 parts.append(b"r%d:" % len(text))
                 parts.append(text)
                 return
             parts.append(b"(%d" % len(value))
+            seen = self._seen
             for item in value:
-                self.add(item, parts)
+                kept = seen.get(id(item))  # a view on a list page, mostly: digested before
+                if kept is not None and kept[0] is item:
+                    parts.append(kept[1])
+                else:
+                    self.add(item, parts)
         elif kind is dict:
-            if all(type(key) in _SPELLED and type(item) in _SPELLED
-                   for key, item in value.items()):
+            if _spelled(value):
                 text = repr(value).encode("utf-8", "surrogatepass")
                 parts.append(b"r%d:" % len(text))
                 parts.append(text)
@@ -152,20 +174,27 @@ class ValuePrinter:
         if kept is not None and kept[0] is value:
             parts.append(kept[1])
             return
-        shape = self._fields.get(kind)
-        if shape is None and dataclasses.is_dataclass(kind):
-            params = getattr(kind, "__dataclass_params__", None)
-            shape = self._fields[kind] = (
-                f"@{kind.__module__}.{kind.__qualname__}".encode(),
-                _visible_fields(kind, self.names) or (),
-                bool(params and params.frozen))
+        shape = self._fields.get(kind, _UNSEEN)
+        if shape is _UNSEEN:
+            shape = self._fields[kind] = self._shape(kind)
         if shape is not None:
-            own: list[bytes] = [shape[0]]
-            for name in shape[1]:
-                own.append(name.encode())
-                self.add(getattr(value, name), own)
+            own: list[bytes] = [shape.name]
+            seen = self._seen
+            for field, spelled in shape.fields:
+                own.append(spelled)
+                item = getattr(value, field)
+                if type(item) is str:  # the usual cases first, without a call
+                    data = item.encode("utf-8", "surrogatepass")
+                    own.append(b"s%d:" % len(data))
+                    own.append(data)
+                    continue
+                kept = seen.get(id(item))
+                if kept is not None and kept[0] is item:
+                    own.append(kept[1])
+                else:
+                    self.add(item, own)
             data = hashlib.blake2b(b"".join(own), digest_size=16).digest()
-            if shape[2]:
+            if shape.frozen:
                 self._seen[id(value)] = (value, data)  # kept alive, so the id stays its own
             parts.append(data)
         elif isinstance(value, str):  # Markup and other str kinds: the kind matters to Jinja
@@ -191,6 +220,47 @@ class ValuePrinter:
         else:
             raise Unknown(kind.__name__)
 
+    def _shape(self, kind: type) -> _Shape | None:
+        if not dataclasses.is_dataclass(kind):
+            return None
+        params = getattr(kind, "__dataclass_params__", None)
+        fields = _visible_fields(kind, self.names) or ()
+        return _Shape(f"@{kind.__module__}.{kind.__qualname__}".encode(),
+                      tuple((field, field.encode()) for field in fields),
+                      bool(params and params.frozen))
 
+
+@dataclass(frozen=True)
+class _Shape:
+    """How a dataclass is spelled: its name, then each field read, named."""
+
+    name: bytes
+    fields: tuple[tuple[str, bytes], ...]
+    frozen: bool
+
+
+def _spelled(value: Any, depth: int = 3) -> bool:
+    """Whether repr() spells VALUE exactly: an atom whose repr says what it is, or tuples,
+    lists and dicts of them, a few levels deep (a note's table of contents, a JSON-LD record)."""
+    kind = type(value)
+    if kind in _SPELLED:
+        return True
+    if depth == 0:
+        return False
+    if kind is tuple or kind is list:
+        for item in value:
+            if type(item) not in _SPELLED and not _spelled(item, depth - 1):
+                return False
+        return True
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) not in _SPELLED or (
+                    type(item) not in _SPELLED and not _spelled(item, depth - 1)):
+                return False
+        return True
+    return False
+
+
+_UNSEEN: Any = object()
 _ATOMS = frozenset({int, float, bool, type(None), datetime, date})
 _SPELLED = frozenset({str, int, float, bool, type(None)})  # repr() says exactly what they are

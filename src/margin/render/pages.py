@@ -125,8 +125,8 @@ class Planner:
                     "article": article(view, self.site) if view.date else None}
 
         template = self.template_for(note)
-        if self.memo is None:
-            return Page(note.url, template, context(), (note.key,), note)
+        if self.memo is None:  # made where the page is drawn (a worker, for `margin build`)
+            return Page(note.url, template, LazyContext(context), (note.key,), note)
         extras = self.graph.note_inputs(note, self.all_views())
         self.memo.shown(note.key, template, (view, *extras[-1]))
         return Page(note.url, template, LazyContext(context), (note.key,), note, (view, extras))

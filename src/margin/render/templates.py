@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -19,7 +21,13 @@ class TemplateProblem(Exception):
         self.path, self.line, self.reason = path, line, reason
 
 
-def environment(config: SiteConfig) -> jinja2.Environment:
+REMEMBERED_URLS = 100_000  # answers the URL filters keep before starting afresh
+
+
+def environment(config: SiteConfig, reload: bool = True) -> jinja2.Environment:
+    """The site's Jinja environment. RELOAD: whether a template in use is checked for edits
+    each time it is used (one `stat` per template per page); `margin build` reads each file
+    once, as it fingerprints pages against the templates as they were when it started."""
     folders = [config.templates_dir]
     if config.theme_dir:
         folders.append(config.theme_dir / "templates")
@@ -29,13 +37,31 @@ def environment(config: SiteConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=reload,
     )
     prefix = urls.prefix_of(config.base_url)
-    env.filters["url"] = lambda url: urls.with_prefix(prefix, str(url))
-    env.filters["absolute_url"] = lambda url: urls.absolute(config.base_url, str(url))
+    env.filters["url"] = _remembered(lambda url: urls.with_prefix(prefix, url))
+    env.filters["absolute_url"] = _remembered(lambda url: urls.absolute(config.base_url, url))
     env.filters["date"] = format_date
     env.filters["iso_date"] = lambda value: value.strftime("%Y-%m-%d") if value else ""
     return env
+
+
+def _remembered(convert: Callable[[str], str]) -> Callable[[Any], str]:
+    """CONVERT(str(value)), each answer kept: every page asks for the same few URLs (the
+    stylesheets, the navigation, the tags) and quoting them is most of a filter's work."""
+    answers: dict[str, str] = {}
+
+    def remembered(value: Any) -> str:
+        text = str(value)
+        found = answers.get(text)
+        if found is None:
+            if len(answers) >= REMEMBERED_URLS:
+                answers.clear()
+            found = answers[text] = convert(text)
+        return found
+
+    return remembered
 
 
 def format_date(value: datetime | None, style: str = "long") -> str:
