@@ -110,7 +110,7 @@ def test_the_live_server_reindexes_only_the_shards_whose_pages_changed(make_site
 
 
 def test_shards_hold_every_page_once_and_keep_their_pages_as_the_site_grows():
-    pages = {f"notes/{i}/index.html": str(i) for i in range(3000)}
+    pages = {f"notes/{i}/index.html": str(i) for i in range(6 * search.SHARD_PAGES)}
     shards = search.shards_of(pages, None)
     assert len(shards) == 8  # the power of two that holds ~SHARD_PAGES each
     assert sorted(p for shard in shards for p in shard.pages) == sorted(pages)
@@ -181,6 +181,13 @@ def test_a_note_page_marks_what_the_index_takes(site, build_site, monkeypatch):
     assert evergreen.select_one("section.backlinks").has_attr("data-pagefind-ignore")
     for url in ("/", "/tags/llms/", "/archive/", "/search/"):
         assert build_site(site).html(url).select_one("[data-pagefind-body]") is None, url
+
+
+def test_heading_anchors_stay_out_of_the_index(make_site, build_site, monkeypatch):
+    monkeypatch.setattr(search, "pagefind_binary", lambda: None)
+    result = build_site(make_site({"content/notes/a.md": "# A\n\nText.\n\n## Method\n\nMore.\n"}))
+    anchor = result.html("/notes/a/").select_one("h2 a.header-anchor")
+    assert anchor["data-pagefind-ignore"] == "all"  # a result's section is "Method", not "Method #"
 
 
 def test_the_header_search_box_is_a_plain_form_to_the_search_page(site, build_site, monkeypatch):

@@ -149,6 +149,7 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     report.notes = len(notes)
     with timer.stage("index"):
         index, problems = index_notes(notes, cache.index)
+    with timer.stage("snapshot"):
         cache.save_snapshot()
     report.diagnostics += problems
     looked_at: dict[str, Signature] = {}

@@ -58,6 +58,7 @@ def _anchor(identifier: str) -> list[Token]:
     opening = Token("link_open", "a", 1, meta={"anchor": True})
     opening.attrSet("class", "header-anchor")
     opening.attrSet("href", f"#{identifier}")
+    opening.attrSet("data-pagefind-ignore", "all")  # not a word of the heading in search
     symbol = Token("html_inline", "", 0, content="#")
     closing = Token("link_close", "a", -1)
     return [space, opening, symbol, closing]

@@ -29,7 +29,7 @@ from margin.render.drawing import SEARCH_MARK
 from margin.write.previous import stamp
 
 TIMEOUT_SECONDS = 300
-SHARD_PAGES = 500  # Pagefind takes ~1 s and ~130 MB for this many notes
+SHARD_PAGES = 250  # Pagefind takes ~0.5 s and ~70 MB for this many notes
 MAX_SHARDS = 16  # the browser loads every shard's entry file: beyond this, shards grow instead
 BUNDLE = urls.SEARCH_BUNDLE.strip("/")
 MANIFEST = f"{BUNDLE}/shards.json"
