@@ -56,7 +56,13 @@ def render(
         cache.end({page.url for page in claimed.values()})
     pages += feeds(index, config, bodies, cache.memo("feeds") if cache else None)
     pages += sitemap(pages, index, config, cache.memo("sitemap") if cache else None)
-    assets, asset_problems = asset_files(config)
+    if cache:  # the live server lists the asset folders again only after one changed
+        listing = cache.memo("assets")
+        if "files" not in listing:
+            listing["files"] = asset_files(config)
+        assets, asset_problems = listing["files"][0], list(listing["files"][1])
+    else:
+        assets, asset_problems = asset_files(config)
     written = {page.path for page in pages}
     asset_problems += [error("", None, f"/{asset.path} is both a page and an asset file")
                        for asset in assets if asset.path in written]

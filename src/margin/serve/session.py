@@ -114,6 +114,8 @@ class Session:
             return None
         if changes.templates:
             self.cache.templates_changed()
+        if changes.assets:
+            self.cache.memo("assets").clear()
         self._forget_bodies(outcome.notes, changes)
         outcome = self._round(outcome)
         outcome.seconds = time.perf_counter() - start
