@@ -113,6 +113,22 @@ def test_a_body_edit_redraws_the_note_and_matches_a_full_build(live):
     live.assert_same_as_full_build()
 
 
+def test_without_verifying_a_body_edit_draws_one_page_and_keeps_the_rest(live):
+    """The shortcuts as the server takes them (Live verifies them instead of taking them)."""
+    live.session = Session(live.session.config)
+    live.session.build_all()
+    outcome = live.edit("content/posts/2025-01-01-alpha.md", "A second paragraph.",
+                        "A second paragraph, longer now.")
+    drawn = live.session.cache.drawn  # note pages showing it; no list or generated page
+    assert "2025/01/01/alpha/index.html" in drawn
+    assert all(path.startswith(("2025/", "notes/")) for path in drawn), drawn
+    live.assert_same_as_full_build()
+    outcome = live.edit("content/posts/2025-01-01-alpha.md", "Alpha opens the week.",
+                        "Alpha opens a new week.")  # its summary: the lists show it
+    assert "index.html" in live.session.cache.drawn and "index.html" in outcome.written
+    live.assert_same_as_full_build()
+
+
 def test_a_summary_edit_reaches_the_list_pages(live):
     outcome = live.edit("content/posts/2025-01-01-alpha.md", "Alpha opens the week.",
                         "Alpha opens a new week.")

@@ -38,10 +38,12 @@ def render(
     pages: list[OutputFile] = []
     diagnostics: list[Diagnostic] = [d for body in bodies.values() for d in body.diagnostics]
     claimed: dict[str, Page] = {}
+    collided = False
     for page in planner.pages():
         owner = claimed.setdefault(urls.output_path(page.url), page)
         if owner is not page:
             diagnostics.append(_collision(page, owner))
+            collided = True
             continue
         if cache:
             output, problem = cache.draw(page, env, config, site, draw)
@@ -52,6 +54,8 @@ def render(
         if problem:
             diagnostics.append(problem)
     if cache:
+        if collided:  # plan every generated page next time, so the error is found again
+            cache.views.generated = None
         pages += cache.carried()
         cache.end({page.url for page in claimed.values()})
     pages += feeds(index, config, bodies, cache.memo("feeds") if cache else None)

@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from margin import urls
 from margin.diagnostics import Diagnostic
 from margin.model import OutputFile, SiteConfig, SiteIndex
 from margin.render import templates
@@ -54,6 +55,7 @@ class PageCache:
         self._fingerprinters: dict[frozenset[str] | None, _Fingerprinter] = {}
         self._site_prints: dict[tuple[int, frozenset[str] | None], int] = {}
         self._broken: set[str] = set()
+        self._would_carry = False  # (verify mode) carry_generated would have kept them all
 
     def environment(self, config: SiteConfig) -> jinja2.Environment:
         """The Jinja environment, kept between renders (compiled templates are reused)."""
@@ -84,10 +86,11 @@ class PageCache:
         assert self._reader is not None
         self._reader.new_round()
         self._site, self._carried, self._heads = site, [], {}
-        self.views.begin(index, self._view_differs, self.carry)
+        self.views.begin(index, self._view_differs, self.carry, self.carry_generated)
         self._site_prints.clear()
         self._broken.clear()
         self.drawn = []
+        self._would_carry = False
         for fingerprinter in self._fingerprinters.values():
             fingerprinter.new_round()
         return env
@@ -137,12 +140,7 @@ class PageCache:
         kept, last = self._outputs.get(url), self._inputs.get(url)
         if kept is None or last is None:
             return False
-        head = self._heads.get(template)
-        if head is None:
-            assert self._reader is not None
-            facts = self._reader.facts(template)
-            head = self._heads[template] = (None if facts.error else (
-                facts.digest, self._site_print(facts, self._site), template))
+        head = self._head(template)
         if head is None or last[:3] != head or last[3] != sources:
             return False
         if self.verify and kept[0] != self.fingerprint(
@@ -150,6 +148,42 @@ class PageCache:
             raise AssertionError(f"{url}: the view memo missed a change")
         self._carried.append((url, kept[1]))
         return True
+
+    def carry_generated(self, pages: list[tuple[str, str, tuple[str, ...]]] | None,
+                        verified: bool) -> bool:
+        """Keep every one of PAGES ((url, template, sources) of the generated pages) as it was,
+        or none of them. In verify mode (tests) keep none, and when called again VERIFIED,
+        after they were all planned and drawn, fail if the shortcut would have kept a page
+        that came out different."""
+        if verified:
+            drawn = set(self.drawn)
+            missed = [url for url, _, _ in pages or () if urls.output_path(url) in drawn]
+            if self._would_carry and missed:
+                raise AssertionError(f"{missed[0]}: the generated-pages shortcut missed a change")
+            return True
+        kept = []
+        for url, template, sources in pages or ():
+            output, last = self._outputs.get(url), self._inputs.get(url)
+            if output is None or last is None or last[3] != sources \
+                    or last[:3] != self._head(template):
+                return False
+            kept.append((url, output[1]))
+        self._would_carry = bool(kept)
+        if self.verify or not kept:
+            return False
+        self._carried += kept
+        return True
+
+    def _head(self, template: str) -> tuple[Any, ...] | None:
+        """What a page's last inputs must start with for TEMPLATE to draw it the same: its
+        files' digest and the parts of `site` they read (None: the template is broken)."""
+        head = self._heads.get(template)
+        if head is None:
+            assert self._reader is not None
+            facts = self._reader.facts(template)
+            head = self._heads[template] = (None if facts.error else (
+                facts.digest, self._site_print(facts, self._site), template))
+        return head
 
     def carried(self) -> list[OutputFile]:
         """The pages carry() kept in this render."""

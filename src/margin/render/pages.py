@@ -101,6 +101,21 @@ class Planner:
             if self.memo is not None and self._kept_as_it_was(note):
                 continue  # the live server keeps this page: nothing it shows has changed
             yield self.note_page(note)
+        if self.memo is None:
+            yield from self.generated_pages()
+            return
+        quiet = self.memo.generated_unchanged()
+        if quiet and self.memo.carry_generated(self.memo.generated, verified=False):
+            return  # the live server keeps every generated page: nothing they show changed
+        planned = []
+        for page in self.generated_pages():
+            planned.append((page.url, page.template, page.sources))
+            yield page
+        self.memo.generated = planned
+        if quiet:  # (verify mode) the shortcut was right only if planning drew none of them
+            self.memo.carry_generated(planned, verified=True)
+
+    def generated_pages(self) -> Iterator[Page]:
         yield self.home_page()
         yield Page(urls.TAGS, "tags.html", {"tags": self.site.tags}, ("*",))
         for entry in self.index.tags:

@@ -23,6 +23,10 @@ from margin.model import SiteIndex
 # SiteIndex fields no note page reads (render/graph.py's note_extras and the note view): a
 # change there alone leaves note pages as they were. Fields not listed count as read.
 NOTE_PAGES_IGNORE = frozenset({"tags", "archive", "by_url", "link_targets", "links"})
+# SiteIndex fields the generated pages (home, tags, lists, archive, papers, series) may read,
+# besides the note views they show; note_papers and related reach them through the views.
+GENERATED_READ = ("by_url", "chronological", "undated", "tags", "archive", "sections", "papers",
+                  "note_papers", "series")
 
 
 class ViewMemo:
@@ -38,17 +42,21 @@ class ViewMemo:
         self._new_index: SiteIndex | None = None
         self._differs: Callable[[Any, Any, str], bool] | None = None
         self.carry: Callable[..., bool] = lambda *args: False
+        self.carry_generated: Callable[..., bool] = lambda *args: False
         self._candidates: set[str] | None = None  # None: every note page
         self._decided = False
         self._derived: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
         self._derived_now: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        # The generated pages of the last full plan: (url, template, sources); None when that
+        # plan had a collision (its error must be found again) or none was made.
+        self.generated: list[tuple[str, str, tuple[str, ...]]] | None = None
 
     def begin(self, index: SiteIndex, differs: Callable[[Any, Any, str], bool],
-              carry: Callable[..., bool]) -> None:
+              carry: Callable[..., bool], carry_generated: Callable[..., bool]) -> None:
         """A render starts. DIFFERS(old, new, template) says whether TEMPLATE can tell two
-        views of one note apart; CARRY is the page cache's carry()."""
+        views of one note apart; CARRY and CARRY_GENERATED are the page cache's."""
         self._index, self._new_index = self._new_index, index
-        self._differs, self.carry = differs, carry
+        self._differs, self.carry, self.carry_generated = differs, carry, carry_generated
         self._replaced = {}
         self._decided = False
         if self._derived_now:  # what the last render used; the rest is forgotten
@@ -84,6 +92,19 @@ class ViewMemo:
         shows = self._shows.get(key)
         return (self._candidates is not None and key not in self._candidates
                 and shows is not None and shows[0] == template)
+
+    def generated_unchanged(self) -> bool:
+        """Whether every generated page comes out as last time, as far as the index and the
+        note views go (the page cache still checks templates and `site`): a save that changed
+        a note's body, not what lists show of it, costs no list page."""
+        old, new = self._index, self._new_index
+        if old is None or new is None or self._differs is None or not self.generated:
+            return False
+        if any(getattr(old, name) != getattr(new, name) for name in GENERATED_READ):
+            return False
+        templates = {template for _, template, _ in self.generated}
+        return not any(self._differs(before, self._views[key][1], template)
+                       for key, before in self._replaced.items() for template in templates)
 
     def shown(self, key: str, template: str, views: tuple[Any, ...]) -> None:
         """Note page KEY (drawn with TEMPLATE) shows these views."""
