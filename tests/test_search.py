@@ -224,3 +224,48 @@ def test_a_note_cannot_take_the_search_page_url(make_site, build_site):
         "content/notes/search.md": "---\ntitle: Search\npermalink: /search/\n---\nMine.\n"}))
     assert result.exit_code == 1
     assert "permalink /search/ is taken by the generated page search.html" in result.stderr
+
+
+def test_the_search_digest_follows_what_pagefind_reads_and_nothing_else():
+    from margin.render.searchable import searched_digest
+
+    page = ('<html lang="en"><body><nav>Home</nav><article data-pagefind-body>'
+            '<h1 data-pagefind-meta="title">Week</h1><p>Sparse attention.</p>'
+            '<div data-pagefind-ignore><a data-pagefind-filter="tag">LLMs</a></div>'
+            '<section class="related" data-pagefind-ignore><ul><li>Old</li></ul></section>'
+            '</article><footer>2025</footer></body></html>')
+    same = searched_digest(page.encode())
+
+    def digest(old: str, new: str) -> str:
+        assert old in page
+        return searched_digest(page.replace(old, new).encode())
+
+    assert digest("<li>Old</li>", "<li>New</li><li>Other</li>") == same  # ignored
+    assert digest("<nav>Home</nav>", "<nav>Start</nav>") == same  # outside the body
+    assert digest("<footer>2025</footer>", "<footer>2026</footer>") == same
+    assert digest("Sparse attention.", "Dense attention.") != same  # the indexed text
+    assert digest(">LLMs<", ">Agents<") != same  # a filter, though inside an ignored part
+    assert digest(">Week<", ">Week two<") != same
+    assert digest('lang="en"', 'lang="fr"') != same
+    unclosed = page.replace("</article>", "")  # runs to the end: more, never less
+    assert searched_digest(unclosed.replace("2025", "2026").encode()) != searched_digest(
+        unclosed.encode())
+
+
+@pytest.mark.skipif(search.pagefind_binary() is None, reason="Pagefind is not installed")
+def test_a_change_only_to_what_other_pages_show_of_a_note_reindexes_its_shard_alone(
+        make_site, build_site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+    runs = []
+    run = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: runs.append(a) or run(*a))
+    notes = {f"content/notes/n{i}.md": f"---\ntitle: Note {i}\n---\nSee [[Hub]]. Text {i}.\n"
+             for i in range(12)}
+    site = make_site({**notes, "content/notes/hub.md": "---\ntitle: Hub\n---\nThe hub.\n"})
+    assert build_site(site).exit_code == 0
+    runs.clear()
+    # n3 stops linking the hub: n3's text changes (its shard is indexed again); the hub's page
+    # changes only in its backlinks, which the index leaves out, so its shard stays.
+    (site / "content/notes/n3.md").write_text("---\ntitle: Note 3\n---\nText 3, no link.\n")
+    assert build_site(site).exit_code == 0
+    assert len(runs) == 1

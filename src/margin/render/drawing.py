@@ -32,10 +32,10 @@ from margin.render.dependencies import TemplateReader
 from margin.render.feeds import feeds
 from margin.render.pageprint import PagePrinter, base_fingerprint
 from margin.render.pages import Page, Planner, draw
+from margin.render.searchable import SEARCH_MARK, searched_digest
 from margin.render.sitemap import sitemap
 from margin.render.views import NoteView, SiteView, site_view
 
-SEARCH_MARK = b"data-pagefind-body"  # Pagefind indexes only the pages that carry it
 PARALLEL_FROM = 64  # fewer pages than this are drawn here: forking would cost more
 
 
@@ -47,7 +47,7 @@ class PageRecord:
     digest: str  # of its bytes
     stamp: tuple[int, int, int]  # (size, mtime_ns, inode) of the file as written
     links: PageLinks | None  # for HTML pages
-    indexed: bool = False  # Pagefind reads it
+    indexed: str | None = None  # what Pagefind reads of it, digested (None: not marked)
     owner: str = ""  # the key of the note whose page it is
 
 
@@ -60,7 +60,7 @@ class Drawn:
     fingerprint: str | None
     digest: str
     links: PageLinks | None
-    indexed: bool
+    indexed: str | None  # what Pagefind reads of it, digested (None: not marked)
     data: bytes | None = None
     reused: PageRecord | None = None  # the last build's file is this page
     staged: tuple[int, int, int] | None = None  # written out already; the file's stamp
@@ -207,4 +207,5 @@ def _drawn(output: OutputFile, fingerprint: str | None) -> Drawn:
     html = output.path.endswith(".html")
     return Drawn(output.path, output.owner, fingerprint,
                  hashlib.blake2b(data, digest_size=16).hexdigest(),
-                 page_links(data) if html else None, html and SEARCH_MARK in data, data)
+                 page_links(data) if html else None,
+                 searched_digest(data) if html and SEARCH_MARK in data else None, data)

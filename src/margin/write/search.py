@@ -25,7 +25,7 @@ from pathlib import Path
 from margin import urls
 from margin.cache.fingerprint import digest
 from margin.diagnostics import Diagnostic, warning
-from margin.render.drawing import SEARCH_MARK
+from margin.render.searchable import SEARCH_MARK, searched_digest
 from margin.write.previous import stamp
 
 TIMEOUT_SECONDS = 300
@@ -141,18 +141,18 @@ def run_pagefind(binary: Path, site: Path, bundle: Path) -> str | None:
 
 
 def _pages_in(output: Path) -> dict[str, str]:
-    """The HTML pages under OUTPUT that Pagefind reads (marked ones, else all) -> their stamps."""
+    """The HTML pages under OUTPUT that Pagefind reads (marked ones, else all) -> digests of
+    what it reads of them (of their stamps, when none is marked)."""
     pages: dict[str, str] = {}
     marked: dict[str, str] = {}
     for path in output.rglob("*.html"):
         relative = path.relative_to(output).as_posix()
         if relative.startswith(BUNDLE + "/") or not path.is_file():
             continue
-        seen = repr(stamp(path))
-        pages[relative] = seen
-        with path.open("rb") as page:
-            if SEARCH_MARK in page.read():
-                marked[relative] = seen
+        data = path.read_bytes()
+        pages[relative] = repr(stamp(path))
+        if SEARCH_MARK in data:
+            marked[relative] = searched_digest(data)
     return marked or pages
 
 

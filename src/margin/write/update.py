@@ -139,8 +139,9 @@ def _shared(links: PageLinks | None) -> PageLinks | None:
 
 
 def _read_by_pagefind(pages: dict[str, PageRecord]) -> dict[str, str]:
-    """The pages Pagefind reads (those marked for it, else all HTML pages) -> their digests."""
-    marked = {path: r.digest for path, r in pages.items() if r.indexed}
+    """The pages Pagefind reads (those marked for it, else all HTML pages) -> digests of what
+    it reads of them."""
+    marked = {path: r.indexed for path, r in pages.items() if r.indexed}
     return marked or {path: r.digest for path, r in pages.items() if path.endswith(".html")}
 
 
