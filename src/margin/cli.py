@@ -51,8 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         "build", help="build the site into _site/",
         description="Build the site in SITE_DIR into its output folder.",
     )
-    build_cmd.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
-                           help="the site folder (default: the current folder)")
+    _add_site_dir(build_cmd)
     build_cmd.add_argument("--output", "-o", metavar="DIR",
                            help="the output folder (default: SITE_DIR/_site)")
     build_cmd.add_argument("--drafts", action="store_true", help="include notes marked draft")
@@ -68,8 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Build SITE_DIR in memory, check every internal link and #anchor, write "
                     "nothing. Exit 1 on an error or a broken link (with --strict, any warning).",
     )
-    check_cmd.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
-                           help="the site folder (default: the current folder)")
+    _add_site_dir(check_cmd)
     check_cmd.add_argument("--drafts", action="store_true", help="include notes marked draft")
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check_cmd.add_argument("--base-url", metavar="URL", help="override site.toml's base_url")
@@ -246,6 +244,12 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_site_dir(command: argparse.ArgumentParser) -> None:
+    """The optional SITE_DIR argument every site command takes first."""
+    command.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
+                         help="the site folder (default: the current folder)")
+
+
 def _add_deploy_command(commands: argparse._SubParsersAction) -> None:
     deploy_cmd = commands.add_parser(
         "deploy", help="build and push the site to a gh-pages branch",
@@ -253,8 +257,7 @@ def _add_deploy_command(commands: argparse._SubParsersAction) -> None:
                     "touching the working tree, the index or the current branch) and push it. "
                     "Nothing is committed when the build has errors.",
     )
-    deploy_cmd.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
-                            help="the site folder (default: the current folder)")
+    _add_site_dir(deploy_cmd)
     deploy_cmd.add_argument("--branch", default="gh-pages",
                             help="the branch to publish to (default: gh-pages)")
     deploy_cmd.add_argument("--remote", default="origin",
@@ -373,8 +376,7 @@ def _add_serve_command(commands: argparse._SubParsersAction) -> None:
                     "assets/ and site.toml: each save rebuilds only what changed and reloads "
                     "the open pages. Errors show in the browser; Ctrl-C stops.",
     )
-    serve_cmd.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
-                           help="the site folder (default: the current folder)")
+    _add_site_dir(serve_cmd)
     serve_cmd.add_argument("--port", "-p", type=_port, default=8000,
                            help="port (default: 8000; 0 picks a free one)")
     serve_cmd.add_argument("--host", default="127.0.0.1",
