@@ -42,7 +42,7 @@ def render(
     for page in planner.pages():
         owner = claimed.setdefault(urls.output_path(page.url), page)
         if owner is not page:
-            diagnostics.append(_collision(page, owner))
+            diagnostics.append(collision_error(page, owner))
             collided = True
             continue
         if cache:
@@ -70,10 +70,10 @@ def render(
     written = {page.path for page in pages}
     asset_problems += [error("", None, f"/{asset.path} is both a page and an asset file")
                        for asset in assets if asset.path in written]
-    return Rendered(pages, _with_body_assets(assets, bodies), diagnostics + asset_problems)
+    return Rendered(pages, with_body_assets(assets, bodies), diagnostics + asset_problems)
 
 
-def _with_body_assets(assets: list[AssetFile], bodies: Mapping[str, RenderedBody]
+def with_body_assets(assets: list[AssetFile], bodies: Mapping[str, RenderedBody]
                       ) -> list[AssetFile]:
     """The asset stage's files plus the images and files beside notes that bodies use."""
     taken = {asset.path for asset in assets}
@@ -85,7 +85,7 @@ def _with_body_assets(assets: list[AssetFile], bodies: Mapping[str, RenderedBody
     return assets + sorted(extra.values(), key=lambda a: a.path)
 
 
-def _collision(page: Page, owner: Page) -> Diagnostic:
+def collision_error(page: Page, owner: Page) -> Diagnostic:
     """Two pages on one URL: name the note involved (notes are planned before generated pages)."""
     note = owner.note or page.note
     other = page if note is owner.note else owner

@@ -26,7 +26,7 @@ from margin.diagnostics import Diagnostic, error
 from margin.linkcheck import PageLinks, page_links
 from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.parallel import Background, fork_imap
-from margin.render import _collision, _with_body_assets, templates
+from margin.render import collision_error, templates, with_body_assets
 from margin.render.assets import asset_files
 from margin.render.dependencies import TemplateReader
 from margin.render.feeds import feeds
@@ -122,7 +122,7 @@ class Drawing:
         problems += [error("", None, f"/{asset.path} is both a page and an asset file")
                      for asset in assets if asset.path in taken]
         self.diagnostics += problems
-        self.assets = _with_body_assets(assets, bodies)
+        self.assets = with_body_assets(assets, bodies)
 
     def _feeds(self) -> list[Drawn]:
         """The Atom feeds, kept (written out) where they are made."""
@@ -135,7 +135,7 @@ class Drawing:
         for page in pages:
             owner = claimed.setdefault(urls.output_path(page.url), page)
             if owner is not page:
-                self.diagnostics.append(_collision(page, owner))
+                self.diagnostics.append(collision_error(page, owner))
         return list(claimed.values())
 
     def _draw(self, planned: list[Page], env: jinja2.Environment, site: SiteView,
