@@ -27,3 +27,17 @@ def collector_paused(keep: bool = False) -> Iterator[None]:
             gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """Everything alive frozen while children are forked, so that their collectors leave the
+    parent's objects alone (and the pages holding them stay shared). Thawed afterwards unless
+    the caller had frozen what it made already (a build, whose data lives to its end)."""
+    already = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not already:
+            gc.unfreeze()

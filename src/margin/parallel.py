@@ -9,13 +9,14 @@ would give. Where forking is not available, it is that plain loop.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import TypeVar
+
+from margin.collector import frozen_for_fork
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -77,8 +78,7 @@ def _in_workers(work: Callable[[T], R], items: Sequence[T], chunks: list[range],
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # else a child flushes the parent's buffered text a second time
     workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
-    gc.freeze()  # the children's collector then leaves the parent's objects (and pages) alone
-    try:
+    with frozen_for_fork():
         for number in range(jobs):
             reader, writer = context.Pipe(duplex=False)
             mine = range(number, len(chunks), jobs)
@@ -87,8 +87,6 @@ def _in_workers(work: Callable[[T], R], items: Sequence[T], chunks: list[range],
             process.start()
             writer.close()
             workers.append((process, reader))
-    finally:
-        gc.unfreeze()
     open_readers = [reader for _, reader in workers]
     try:
         while open_readers:
@@ -120,14 +118,11 @@ class Background:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
             self._reader, writer = context.Pipe(duplex=False)
-            gc.freeze()
-            try:
+            with frozen_for_fork():
                 self._process = context.Process(
                     target=_work, args=(lambda _: work(), [None], [range(1)], range(1), writer),
                     daemon=True)
                 self._process.start()
-            finally:
-                gc.unfreeze()
             writer.close()
 
     def result(self) -> R:

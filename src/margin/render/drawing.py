@@ -91,7 +91,6 @@ class Drawing:
     def pages(self) -> Iterator[Drawn]:
         # Everything the stages before made (notes, index, bodies) lives to the end: the
         # collector need not walk it again and again while pages are planned and received.
-        # (Forking thaws it: parallel.py freezes and unfreezes around it. Freezing is cheap.)
         gc.freeze()
         try:
             yield from self._pages()
@@ -105,7 +104,6 @@ class Drawing:
         planner = Planner(config, index, bodies, site, templates.site_templates(config))
         self.diagnostics = [d for body in bodies.values() for d in body.diagnostics]
         generated = Background(self._feeds)  # on another core, while the pages are planned
-        gc.freeze()
         planned = self._claimed(planner.pages())
         printer = _printer(config, env, planned, planner.all_views())
         yield from self._draw(planned, env, site, printer)
@@ -165,9 +163,7 @@ class Drawing:
         enough = PARALLEL_FROM * (4 if reusable else 1)  # keeping a page costs little
         jobs = self.jobs if len(planned) >= enough else 1
         problems: dict[int, Diagnostic] = {}
-        for count, (number, answer) in enumerate(fork_imap(look, planned, jobs, tick)):
-            if count == 0:
-                gc.freeze()  # the workers have started
+        for number, answer in fork_imap(look, planned, jobs, tick):
             page = planned[number]
             if isinstance(answer, str):
                 path = urls.output_path(page.url)
