@@ -18,14 +18,15 @@ from margin import diagnostics as diag
 from margin import urls
 from margin.cache.build import BuildCache
 from margin.cache.unchanged import BuildStamp, inputs_digest, stamp_of
-from margin.index import index_notes
+from margin.index import claim_urls, index_claimed
 from margin.linkcheck import CheckedPage, check_pages
 from margin.load import notes_from, read_sources
 from margin.model import BuildReport, RenderedBody, SiteConfig, SiteIndex, SourceFile
 from margin.parallel import default_jobs
 from margin.progress import Counter, ProgressBar
-from margin.render import render_bodies
+from margin.render.bodies import BodyRendering
 from margin.render.bodycache import Signature
+from margin.render.context import body_context
 from margin.render.drawing import Drawing, PageRecord
 from margin.write import check_output_dir
 from margin.write.output import OutputError
@@ -37,10 +38,10 @@ class Timer:
     timings: dict[str, float]
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def stage(self, name: str, add: bool = False) -> Iterator[None]:
         start = time.perf_counter()
         yield
-        self.timings[name] = time.perf_counter() - start
+        self.timings[name] = time.perf_counter() - start + (self.timings[name] if add else 0)
 
 
 @dataclass(frozen=True)
@@ -148,14 +149,20 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     report.diagnostics += problems
     report.notes = len(notes)
     with timer.stage("index"):
-        index, problems = index_notes(notes, cache.index)
+        claimed = claim_urls(notes, cache.index)
+    # The bodies need no more of the index than that: they render on the other cores from now,
+    # while this process makes the rest of the index.
+    rendering = BodyRendering(claimed.by_key, body_context(config, claimed.by_key,
+                                                           claimed.targets),
+                              cache.store, options.jobs, options.counter("markdown"))
+    with timer.stage("index", add=True):
+        index, problems = index_claimed(claimed, cache.index)
     with timer.stage("snapshot"):
         cache.save_snapshot()
     report.diagnostics += problems
     looked_at: dict[str, Signature] = {}
-    with timer.stage("markdown"):
-        bodies = render_bodies(index, config, cache.store, options.jobs,
-                               options.counter("markdown"), looked_at)
+    with timer.stage("markdown"):  # what is left of it
+        bodies = rendering.result(looked_at)
     gc.freeze()
     return index, bodies, looked_at
 

@@ -45,16 +45,23 @@ def fork_map(work: Callable[[T], R], items: Sequence[T], jobs: int,
 def fork_imap(work: Callable[[T], R], items: Sequence[T], jobs: int,
               progress: Callable[[int], None] | None = None) -> Iterator[tuple[int, R]]:
     """(index, work(items[index])) for every item, in the order they are finished: the caller
-    can use each result and let it go (a site's pages need not all be in memory at once)."""
+    can use each result and let it go (a site's pages need not all be in memory at once).
+    The workers are forked at once, so this process can do something else while they work
+    (another thread of it reading the results; or none, for as long as a pipe holds them)."""
     total = len(items)
     jobs = min(jobs, total)
     if jobs <= 1 or not can_fork():
-        yield from _here(work, items, range(total), progress)
-        return
+        return _here(work, items, range(total), progress)
     size = max(1, min(MAX_CHUNK, total // (jobs * CHUNKS_PER_JOB)))
     chunks = [range(start, min(start + size, total)) for start in range(0, total, size)]
+    return _gathered(work, items, chunks, _forked(work, items, chunks, jobs), progress)
+
+
+def _gathered(work: Callable[[T], R], items: Sequence[T], chunks: list[range],
+              workers: list[tuple[multiprocessing.process.BaseProcess, Connection]],
+              progress: Callable[[int], None] | None) -> Iterator[tuple[int, R]]:
     missing = set(range(len(chunks)))
-    for number, values in _in_workers(work, items, chunks, jobs):
+    for number, values in _received(workers):
         missing.discard(number)
         yield from zip(chunks[number], values, strict=True)
         if progress:
@@ -71,9 +78,9 @@ def _here(work: Callable[[T], R], items: Sequence[T], indexes: range,
             progress(1)
 
 
-def _in_workers(work: Callable[[T], R], items: Sequence[T], chunks: list[range], jobs: int
-                ) -> Iterator[tuple[int, list[R]]]:
-    """(chunk number, results) for every chunk a worker finished."""
+def _forked(work: Callable[[T], R], items: Sequence[T], chunks: list[range], jobs: int
+            ) -> list[tuple[multiprocessing.process.BaseProcess, Connection]]:
+    """JOBS workers, each given every JOBS-th chunk, and the pipes their results come by."""
     context = multiprocessing.get_context("fork")
     for stream in (sys.stdout, sys.stderr):
         stream.flush()  # else a child flushes the parent's buffered text a second time
@@ -87,6 +94,12 @@ def _in_workers(work: Callable[[T], R], items: Sequence[T], chunks: list[range],
             process.start()
             writer.close()
             workers.append((process, reader))
+    return workers
+
+
+def _received(workers: list[tuple[multiprocessing.process.BaseProcess, Connection]]
+              ) -> Iterator[tuple[int, list]]:
+    """(chunk number, results) for every chunk a worker finished."""
     open_readers = [reader for _, reader in workers]
     try:
         while open_readers:

@@ -3,24 +3,49 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from margin.collector import collector_paused
 from margin.diagnostics import Diagnostic, error
+from margin.index.links import LinkTargets
 from margin.index.memo import DIRECT, IndexSteps
 from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
 from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """The notes that keep their URLs, and every name a link can use for them: all a note's
+    body needs from the rest of the site, so bodies can be rendered while the index is made."""
+
+    by_key: dict[str, Note]
+    by_url: dict[str, str]
+    targets: LinkTargets
+    diagnostics: list[Diagnostic]
 
 
 def index_notes(notes: list[Note], steps: IndexSteps = DIRECT
                 ) -> tuple[SiteIndex, list[Diagnostic]]:
     """Order and group the notes; two notes (or a note and a generated page) on one URL: error.
     STEPS does the per-note work (the live server passes an IndexMemo that remembers it)."""
+    return index_claimed(claim_urls(notes, steps), steps)
+
+
+def claim_urls(notes: list[Note], steps: IndexSteps = DIRECT) -> Claimed:
+    """Each URL to the first note (by key) that asks for it; the names links resolve by."""
     with collector_paused():
-        return _index(notes, steps)
+        return _claim(notes, steps)
 
 
-def _index(notes: list[Note], steps: IndexSteps) -> tuple[SiteIndex, list[Diagnostic]]:
+def index_claimed(claimed: Claimed, steps: IndexSteps = DIRECT
+                  ) -> tuple[SiteIndex, list[Diagnostic]]:
+    """The rest of index_notes(), from the claimed notes (with the same STEPS)."""
+    with collector_paused():
+        return _index(claimed, steps)
+
+
+def _claim(notes: list[Note], steps: IndexSteps) -> Claimed:
     diagnostics: list[Diagnostic] = []
     by_key: dict[str, Note] = {}
     by_url: dict[str, str] = {}
@@ -34,7 +59,12 @@ def _index(notes: list[Note], steps: IndexSteps) -> tuple[SiteIndex, list[Diagno
             continue
         by_key[note.key] = note
         by_url[note.url] = note.key
+    return Claimed(by_key, by_url, steps.targets(list(by_key.values())), diagnostics)
 
+
+def _index(claimed: Claimed, steps: IndexSteps) -> tuple[SiteIndex, list[Diagnostic]]:
+    by_key, by_url, targets = claimed.by_key, claimed.by_url, claimed.targets
+    diagnostics = list(claimed.diagnostics)
     dated = [n for n in by_key.values() if n.date]
     chronological = tuple(n.key for n in sorted(dated, key=lambda n: (n.date, n.key), reverse=True))
     undated = tuple(
@@ -46,7 +76,6 @@ def _index(notes: list[Note], steps: IndexSteps) -> tuple[SiteIndex, list[Diagno
     sections = _sections(ordered, by_key)
 
     # The knowledge graph: links between notes, papers cited, related notes, series.
-    targets = steps.targets(list(by_key.values()))
     steps.begin(targets)
     outbound: dict[str, tuple[Link, ...]] = {}
     for key in ordered:

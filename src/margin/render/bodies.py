@@ -4,14 +4,16 @@ core. The result is the same, byte for byte, whatever the cache held and however
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
+from typing import Any
 
 from markupsafe import Markup
 
 from margin.cache.store import Store
-from margin.model import RenderedBody, SiteConfig, SiteIndex
-from margin.parallel import fork_imap, fork_map
+from margin.model import Note, RenderedBody, SiteConfig, SiteIndex
+from margin.parallel import fork_imap
 from margin.render.bodycache import (
     BodyCache,
     Entry,
@@ -20,7 +22,7 @@ from margin.render.bodycache import (
     load_entry,
     render_watched,
 )
-from margin.render.context import body_context
+from margin.render.context import BodyContext, body_context
 from margin.render.markdown import render_body
 
 Progress = Callable[[int], None]
@@ -33,45 +35,94 @@ def render_bodies(index: SiteIndex, config: SiteConfig, store: Store | None = No
     """Note key -> RenderedBody, in the index's order. PROGRESS(total) is called once the
     bodies to render are known and returns the callback told as each one is done. LOOKED_AT,
     with a cache, receives every file the bodies depend on, with its signature."""
-    looked_at = {} if looked_at is None else looked_at
-    context = body_context(config, index)
-    if store is None or not store.enabled:
-        keys = list(index.notes)
-        tick = progress(len(keys)) if progress else None
-        rendered = fork_map(lambda key: as_markup(render_body(index.notes[key], context)), keys,
-                            jobs if len(keys) >= PARALLEL_FROM else 1, tick)
-        return dict(zip(keys, rendered, strict=True))
+    context = body_context(config, index.notes, index.link_targets)
+    return BodyRendering(index.notes, context, store, jobs, progress).result(looked_at)
 
-    cache = BodyCache(store, context)
-    found: dict[str, RenderedBody] = {}
-    missing: list[tuple[str, str]] = []  # (note key, cache key)
-    for key, note in index.notes.items():
-        cache_key = cache.key(note)
-        kept = cache.get(cache_key)
-        if kept is None:
-            missing.append((key, cache_key))
+
+class BodyRendering:
+    """Bodies of NOTES (SiteIndex.notes, in its order) being rendered on every core from the
+    moment this is made, while this process goes on with something else (the index): a
+    thread of it receives them. `result()` waits for the last."""
+
+    def __init__(self, notes: Mapping[str, Note], context: BodyContext,
+                 store: Store | None = None, jobs: int = 1,
+                 progress: Callable[[int], Progress] | None = None):
+        self._notes = notes
+        self._found: dict[str, RenderedBody] = {}
+        self._looked_at: dict[str, Signature] = {}
+        self._failure: BaseException | None = None
+        self._cache = BodyCache(store, context) if store is not None and store.enabled else None
+        if self._cache is None:
+            keys = list(notes)
+            self._receive = self._received_plainly
+            self._keys = keys
+            results = fork_imap(lambda key: as_markup(render_body(notes[key], context)), keys,
+                                self._jobs(jobs, keys), progress(len(keys)) if progress else None)
         else:
-            found[key] = as_markup(kept.body)
-            looked_at.update(kept.needs.files)
+            missing = self._looked_up()
+            cache = self._cache
 
-    def render_and_keep(item: tuple[str, str]) -> bytes:  # in a worker: the cache file is
-        key, cache_key = item                             # written there, in parallel
-        entry = render_watched(index.notes[key], context)
-        payload = dump_entry(Entry(as_markup(entry.body), entry.needs), cache)
-        cache.put(cache_key, payload)
-        return payload
+            def render_and_keep(item: tuple[str, str]) -> bytes:  # in a worker: the cache file
+                key, cache_key = item                             # is written there too
+                entry = render_watched(notes[key], context)
+                payload = dump_entry(Entry(as_markup(entry.body), entry.needs), cache)
+                cache.put(cache_key, payload)
+                return payload
 
-    tick = progress(len(missing)) if progress else None
-    jobs = jobs if len(missing) >= PARALLEL_FROM else 1
-    for number, payload in fork_imap(render_and_keep, missing, jobs, tick):  # one at a time:
-        key, cache_key = missing[number]  # the pickled bodies never all sit in memory at once
+            self._receive = self._received_from_cache
+            self._keys = missing
+            results = fork_imap(render_and_keep, missing, self._jobs(jobs, missing),
+                                progress(len(missing)) if progress else None)
+        self._thread = threading.Thread(target=self._gather, args=(results,), daemon=True)
+        self._thread.start()
+
+    def result(self, looked_at: dict[str, Signature] | None = None) -> dict[str, RenderedBody]:
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        if self._cache is not None:
+            self._cache.prune()
+        if looked_at is not None:
+            looked_at.update(self._looked_at)
+        return {key: self._found[key] for key in self._notes}
+
+    @staticmethod
+    def _jobs(jobs: int, work: list) -> int:
+        return jobs if len(work) >= PARALLEL_FROM else 1
+
+    def _looked_up(self) -> list[tuple[str, str]]:
+        """The bodies the cache holds (kept) and those it lacks: (note key, cache key)."""
+        cache = self._cache
+        assert cache is not None
+        missing: list[tuple[str, str]] = []
+        for key, note in self._notes.items():
+            cache_key = cache.key(note)
+            kept = cache.get(cache_key)
+            if kept is None:
+                missing.append((key, cache_key))
+            else:
+                self._found[key] = as_markup(kept.body)
+                self._looked_at.update(kept.needs.files)
+        return missing
+
+    def _gather(self, results: Iterator[tuple[int, Any]]) -> None:
+        try:
+            for number, result in results:  # one at a time: the pickled bodies never all
+                self._receive(number, result)  # sit in memory at once
+        except BaseException as exc:  # raised again by result(), in the caller's thread
+            self._failure = exc
+
+    def _received_plainly(self, number: int, body: RenderedBody) -> None:
+        self._found[self._keys[number]] = body
+
+    def _received_from_cache(self, number: int, payload: bytes) -> None:
+        assert self._cache is not None
+        key, cache_key = self._keys[number]
         entry = load_entry(payload)
         assert entry is not None  # made by dump_entry a moment ago
-        found[key] = entry.body
-        looked_at.update(entry.needs.files)
-        cache.used.add(cache_key)
-    cache.prune()
-    return {key: found[key] for key in index.notes}
+        self._found[key] = entry.body
+        self._looked_at.update(entry.needs.files)
+        self._cache.used.add(cache_key)
 
 
 def as_markup(body: RenderedBody) -> RenderedBody:

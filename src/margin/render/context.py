@@ -8,13 +8,14 @@ fingerprint can key a cache of rendered bodies.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from margin import urls
-from margin.model import SiteConfig, SiteIndex
+from margin.model import Note, SiteConfig
 
 
 class FileProbe:
@@ -68,13 +69,15 @@ class BodyContext:
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def body_context(config: SiteConfig, index: SiteIndex) -> BodyContext:
+def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: Any = None
+                 ) -> BodyContext:
+    """From the NOTES that keep their URLs (SiteIndex.notes) and their LINK_TARGETS."""
     return BodyContext(
         site_dir=config.site_dir,
         output_dir=config.output_dir,
         theme_dir=config.theme_dir,
         base_url=config.base_url,
         site_title=config.title,
-        permalinks={key: note.url for key, note in index.notes.items()},
-        link_targets=getattr(index, "link_targets", None),
+        permalinks={key: note.url for key, note in notes.items()},
+        link_targets=link_targets,
     )

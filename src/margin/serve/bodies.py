@@ -27,5 +27,5 @@ def render_some(config: SiteConfig, index: SiteIndex, keys: Iterable[str], *,
     if len(keys) == len(index.notes):
         store = Store(config.site_dir / FOLDER)
         return render_bodies(index, config, store, default_jobs() if jobs is None else jobs)
-    context = body_context(config, index)
+    context = body_context(config, index.notes, index.link_targets)
     return {key: render_body(index.notes[key], context) for key in keys}
