@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 import margin
+import margin.load
+import margin.render.bodies
 import margin.render.bodycache
 from conftest import SHARED, run_margin
 from margin.cache.store import FOLDER, pack, unpack
@@ -250,3 +252,30 @@ def test_builds_running_at_once_leave_a_sound_cache(corpus_site, tmp_path):
     assert files_of(tmp_path / "cached") == files_of(tmp_path / "plain")
     assert not list((corpus_site / FOLDER).rglob(".*.tmp"))  # no half-written entries left
 
+
+
+def test_notes_parsed_once_are_kept_for_later_builds(make_site, tmp_path, monkeypatch):
+    """The notes' snapshot is written while the pages are drawn (by another process when few
+    bodies render): a note added is parsed by the build that finds it, not by the next."""
+    site = make_site({f"content/notes/{name}.md": f"Note {name}." for name in "abc"})
+    output = tmp_path / "out"
+    parsed: list[str] = []
+    real = margin.load.make_note
+
+    def make_note(source, config):
+        parsed.append(source.relative)
+        return real(source, config)
+
+    monkeypatch.setattr(margin.load, "make_note", make_note)
+    # As when the bodies are all rendered by the time the index is made: a child writes it.
+    monkeypatch.setattr(margin.render.bodies.BodyRendering, "busy", lambda self: False)
+    build(site, output)
+    assert sorted(parsed) == [f"content/notes/{name}.md" for name in "abc"]
+    parsed.clear()
+    (site / "content/notes/d.md").write_text("Added.")
+    build(site, output)
+    assert parsed == ["content/notes/d.md"]
+    parsed.clear()
+    (site / "content/notes/c.md").write_text("Edited.")
+    build(site, output)
+    assert parsed == ["content/notes/c.md"]

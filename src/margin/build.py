@@ -106,6 +106,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         report.failed = True
     finally:
         update.discard()
+        cache.saved()
     report.timings["total"] = time.perf_counter() - start
     return report
 
@@ -129,6 +130,7 @@ def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
                                        page.indexed, page.owner) for page in drawing.pages()}
     _check_links(config, index, drawing, pages, report)
     report.written = len(pages)
+    cache.saved()
     broken = any(d.message.startswith("broken link:") for d in report.diagnostics)
     report.failed = broken or diag.has_errors(report.diagnostics, strict=config.strict)
     report.timings["total"] = time.perf_counter() - start
@@ -152,17 +154,22 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
         claimed = claim_urls(notes, cache.index)
     # The bodies need no more of the index than that: they render on the other cores from now,
     # while this process makes the rest of the index.
-    rendering = BodyRendering(claimed.by_key, body_context(config, claimed.by_key,
-                                                           claimed.targets),
-                              cache.store, options.jobs, options.counter("markdown"))
+    with timer.stage("markdown"):  # the cache read; rendering what it lacks begins
+        rendering = BodyRendering(claimed.by_key, body_context(config, claimed.by_key,
+                                                               claimed.targets),
+                                  cache.store, options.jobs, options.counter("markdown"))
     with timer.stage("index", add=True):
         index, problems = index_claimed(claimed, cache.index)
-    with timer.stage("snapshot"):
-        cache.save_snapshot()
+    busy = rendering.busy()
+    if busy:  # written here while the other cores render
+        with timer.stage("snapshot"):
+            cache.save_snapshot()
     report.diagnostics += problems
     looked_at: dict[str, Signature] = {}
-    with timer.stage("markdown"):  # what is left of it
+    with timer.stage("markdown", add=True):  # what is left of it
         bodies = rendering.result(looked_at)
+    if not busy:  # written by a child while the pages are drawn (forked without threads)
+        cache.save_snapshot(elsewhere=True)
     gc.freeze()
     return index, bodies, looked_at
 

@@ -20,6 +20,7 @@ from margin.collector import collector_paused
 from margin.index.memo import DIRECT, IndexMemo, IndexSteps
 from margin.load.memo import NoteMemo
 from margin.model import SiteConfig
+from margin.parallel import Background
 from margin.write.previous import OutputRecords
 
 SNAPSHOT = "snapshot"
@@ -36,6 +37,7 @@ class BuildCache:
         self.output = config.output_dir.resolve()
         self._memos: tuple[NoteMemo | None, IndexSteps] | None = None
         self._from_snapshot = False
+        self._saving: Background | None = None
 
     @property
     def notes(self) -> NoteMemo | None:
@@ -58,12 +60,28 @@ class BuildCache:
                 self._from_snapshot = True
         return self._memos
 
-    def save_snapshot(self) -> None:
-        """Keep the notes and index answers when enough changed (after the index stage)."""
+    def save_snapshot(self, elsewhere: bool = False) -> None:
+        """Keep the notes and index answers when enough changed (after the index stage).
+        ELSEWHERE: pickled and written by a forked child while this process goes on (it
+        costs a fifth of a second at 4,000 notes); `saved()` waits for it."""
+        notes = self.notes
+        if notes is None or not (notes.worth_keeping() or not self._from_snapshot):
+            return
+        if elsewhere:
+            self._saving = Background(self._write_snapshot)
+        else:
+            self._write_snapshot()
+
+    def saved(self) -> None:
+        """Wait for a snapshot being written elsewhere, if any."""
+        if self._saving is not None:
+            self._saving.result()
+            self._saving = None
+
+    def _write_snapshot(self) -> None:
         notes, index = self._snapshot()
-        if notes is not None and (notes.worth_keeping() or not self._from_snapshot):
-            data = pickle.dumps((self.key, notes, index), pickle.HIGHEST_PROTOCOL)
-            self.store.put_file(SNAPSHOT, data)
+        data = pickle.dumps((self.key, notes, index), pickle.HIGHEST_PROTOCOL)
+        self.store.put_file(SNAPSHOT, data)
 
     def last_output(self) -> OutputRecords:
         """The records of the last build into this output folder (empty: nothing to reuse)."""

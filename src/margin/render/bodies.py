@@ -86,6 +86,10 @@ class BodyRendering:
             looked_at.update(self._looked_at)
         return {key: self._found[key] for key in self._notes}
 
+    def busy(self) -> bool:
+        """Whether bodies are still being rendered."""
+        return self._thread.is_alive()
+
     @staticmethod
     def _jobs(jobs: int, work: list) -> int:
         return jobs if len(work) >= PARALLEL_FROM else 1
