@@ -104,10 +104,18 @@ def check_pages(pages: list[CheckedPage], files: set[str], notes: Mapping[str, N
     and keeps what it read for pages that did not change). FILES: every path of the site."""
     ids = {page.path: page.links.ids for page in pages}
     resolved: dict[tuple[str, str], str | None] = {}  # (base, path) -> file, memoized
+    rooted: dict[str, bool] = {}  # a root link is broken or not on every page alike
     problems: list[Diagnostic] = []
     for page in pages:
         for target in page.links.targets:
-            if _broken(target, page.path, files, ids, resolved, prefix):
+            if target[0] == "/":
+                broken = rooted.get(target)
+                if broken is None:
+                    broken = rooted[target] = _broken(target, page.path, files, ids, resolved,
+                                                      prefix)
+            else:
+                broken = _broken(target, page.path, files, ids, resolved, prefix)
+            if broken:
                 problems.append(_report(target, page, notes))
     return problems
 
