@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Letters that NFKD does not decompose into ASCII but every reader would transliterate.
 _FOLDS = str.maketrans(
@@ -23,14 +24,25 @@ def slugify(text: str, fallback: str = "untitled") -> str:
 
     'Ça va? Œuvres & co' -> 'ca-va-oeuvres-and-co'; '注意力机制' stays '注意力机制'.
     """
-    text = unicodedata.normalize("NFKC", text).translate(_FOLDS)
-    text = "".join(_fold_accent(char) for char in text).lower()
+    text = _ascii_folded(text) if text.isascii() else _folded(text)
     text = _SEPARATORS.sub("-", text)
     text = _DROPPED.sub("", text)
     text = _DASHES.sub("-", text).strip("-")
-    return unicodedata.normalize("NFC", text) or fallback
+    return (text if text.isascii() else unicodedata.normalize("NFC", text)) or fallback
 
 
+def _folded(text: str) -> str:
+    """Compatibility forms, ligatures and accents folded ('ﬁ', 'ß', 'é'), in lower case."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLDS)
+    return "".join(map(_fold_accent, text)).lower()
+
+
+def _ascii_folded(text: str) -> str:
+    """_folded for ASCII TEXT (most headings), which NFKC and accent folding leave as it is."""
+    return text.translate(_FOLDS).lower()
+
+
+@lru_cache(maxsize=4096)
 def _fold_accent(char: str) -> str:
     """'é' -> 'e', but 'が' stays 'が': only accents on ASCII letters are dropped."""
     base = unicodedata.normalize("NFKD", char)[:1]

@@ -57,7 +57,6 @@ def apply_attributes(tokens: list[Token], state: BodyState) -> list[Token]:
     """TOKENS with attribute lines applied and removed, and TOC markers in place."""
     _heading_attributes(tokens)
     _span_attributes(tokens)
-    lines_of_body = state.note.body.split("\n")  # translation keeps lines where they were
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -66,6 +65,9 @@ def apply_attributes(tokens: list[Token], state: BodyState) -> list[Token]:
             if _TOC_MARKER.match(inline.content.strip()):
                 tokens[index:index + 3] = [_toc_token(token)]
                 state.toc_placed = True
+                continue
+            if not _may_hold_braces(inline):
+                index += 1
                 continue
             lines = _split_lines(inline)
             kept = [line for line in lines if _ial_of(line) is None]
@@ -78,11 +80,19 @@ def apply_attributes(tokens: list[Token], state: BodyState) -> list[Token]:
                     _join_lines(inline, kept)
                     apply(token, found)
                 else:
-                    _apply_to_neighbour(tokens, index, found, lines_of_body)
+                    # the translation of templates keeps lines where they were in the body
+                    _apply_to_neighbour(tokens, index, found, state.note.body.split("\n"))
                     del tokens[index:index + 3]
                     continue
         index += 1
     return tokens
+
+
+def _may_hold_braces(inline: Token) -> bool:
+    """Whether a text child of INLINE may hold a `{`: one written as such, escaped (`\\{`) or
+    as an entity (`&#123;`) in the text the inline token was parsed from. Most paragraphs
+    have none, and so no attribute list to look for."""
+    return "{" in inline.content or "&" in inline.content
 
 
 def _toc_token(like: Token) -> Token:
@@ -209,7 +219,9 @@ _SPAN_TARGETS = {"em_close": "em_open", "strong_close": "strong_open", "link_clo
 def _span_attributes(tokens: list[Token]) -> None:
     """`*word*{: .x}`, `[a](b){: .x}`, `![a](b){: .x}`, `` `c`{: .x} ``."""
     for token in tokens:
-        children = token.children or []
+        if not token.children or not _may_hold_braces(token):
+            continue
+        children = token.children
         for position, child in enumerate(children):
             if child.type != "text" or not position or not child.content.startswith("{:"):
                 continue

@@ -17,6 +17,7 @@ from margin.render.state import BodyState, inline_children
 
 BLOCK_TYPES = ("math_block", "amsmath")
 BREAKS = ("softbreak", "hardbreak")
+_INLINE_TYPES = frozenset({"math_inline", "math_inline_double"})
 
 
 def typeset_math(tokens: list[Token], state: BodyState) -> None:
@@ -26,7 +27,7 @@ def typeset_math(tokens: list[Token], state: BodyState) -> None:
         if token.type in BLOCK_TYPES:
             _typeset(token, display=True, state=state,
                      line=token.map[0] if token.map else None)
-    for inline, position, child, line in inline_children(tokens):
+    for inline, position, child, line in inline_children(tokens, _INLINE_TYPES):
         if child.type == "math_inline":
             _typeset(child, display=False, state=state, line=line)
         elif child.type == "math_inline_double":

@@ -19,6 +19,8 @@ from margin.render.images import ImageInfo, image_info
 from margin.render.state import BodyState, inline_children
 
 _PIXELS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$")
+_IMAGE_HOLDERS = frozenset({"image", "html_inline"})
+_FIGURE_PARTS = ("image", "link_open", "link_close")
 
 
 def resolve_images(tokens: list[Token], state: BodyState) -> None:
@@ -28,7 +30,7 @@ def resolve_images(tokens: list[Token], state: BodyState) -> None:
             first = token.map[0]
             token.content = htmltags.rewrite_images(
                 token.content, lambda attrs, offset, f=first: _fix_tag(attrs, state, f + offset))
-    for _, _, child, line in inline_children(tokens):
+    for _, _, child, line in inline_children(tokens, _IMAGE_HOLDERS):
         if child.type == "image":
             attrs = list(child.attrs.items())
             fixed = _fix_attributes(attrs, state, line)
@@ -101,9 +103,7 @@ def make_figures(tokens: list[Token]) -> None:
         if token.type != "paragraph_open" or index + 2 >= len(tokens):
             continue
         inline = tokens[index + 1]
-        children = [c for c in inline.children or []
-                    if not (c.type == "text" and not c.content.strip())]
-        image = _lone_image(children)
+        image = _lone_image(inline.children or [])
         if image is None:
             continue
         caption = _caption(image)
@@ -117,6 +117,18 @@ def make_figures(tokens: list[Token]) -> None:
 
 
 def _lone_image(children: list[Token]) -> Token | None:
+    """The image of a paragraph that shows nothing else (blank text aside), maybe linked."""
+    shown: list[Token] = []
+    for child in children:  # most paragraphs start with words: give up at the first
+        if child.type == "text" and not child.content.strip():
+            continue
+        if child.type not in _FIGURE_PARTS or len(shown) == 3:
+            return None
+        shown.append(child)
+    return _image_of(shown)
+
+
+def _image_of(children: list[Token]) -> Token | None:
     if len(children) == 1 and children[0].type == "image":
         return children[0]
     if (len(children) == 3 and children[0].type == "link_open" and children[1].type == "image"

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import html
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from margin.render.state import BodyState
 from margin.slugs import slugify
+
+ANCHOR_TOKEN = "heading_anchor"
 
 
 def heading_text(inline: Token) -> str:
@@ -39,7 +42,7 @@ def number_headings(tokens: list[Token], state: BodyState) -> None:
             identifier = _unique(slugify(text, "section"), taken)
             token.attrSet("id", identifier)
         identifier = str(identifier)
-        inline.children = [*(inline.children or []), *_anchor(identifier)]
+        inline.children = [*(inline.children or []), _anchor(identifier)]
         if "no_toc" not in str(token.attrGet("class") or "").split():
             state.toc.append((int(token.tag[1]), identifier, text))
 
@@ -53,15 +56,17 @@ def _unique(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def _anchor(identifier: str) -> list[Token]:
-    space = Token("text", "", 0, content=" ", meta={"anchor": True})
-    opening = Token("link_open", "a", 1, meta={"anchor": True})
-    opening.attrSet("class", "header-anchor")
-    opening.attrSet("href", f"#{identifier}")
-    opening.attrSet("data-pagefind-ignore", "all")  # not a word of the heading in search
-    symbol = Token("html_inline", "", 0, content="#")
-    closing = Token("link_close", "a", -1)
-    return [space, opening, symbol, closing]
+def _anchor(identifier: str) -> Token:
+    """The `#` link after a heading's words, one token drawn by render_anchor."""
+    return Token(ANCHOR_TOKEN, "a", 0, meta={"anchor": True, "id": identifier})
+
+
+def render_anchor(self, tokens: list[Token], index: int, options, env) -> str:
+    """markdown-it render rule for the anchor: a space and the link, as markdown-it would draw
+    them from text, link_open, html_inline and link_close tokens (four times the work)."""
+    href = escapeHtml(f"#{tokens[index].meta['id']}")
+    # data-pagefind-ignore: the `#` is not a word of the heading in search
+    return f' <a class="header-anchor" href="{href}" data-pagefind-ignore="all">#</a>'
 
 
 def toc_html(entries: list[tuple[int, str, str]]) -> str:

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import posixpath
-from urllib.parse import unquote, urlsplit
+from functools import lru_cache
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from markdown_it.token import Token
 
@@ -18,36 +19,56 @@ from margin.render.images import is_remote, locate
 from margin.render.state import BodyState, inline_children
 
 _NOTE_SUFFIXES = (".md", ".markdown")
+_LINKS = frozenset({"link_open"})
 
 
 def fix_links(tokens: list[Token], state: BodyState) -> None:
-    for inline, _, child, line in list(inline_children(tokens)):
-        if child.type != "link_open" or child.meta.get("anchor"):
-            continue
+    unwrapped: list[Token] = []  # inline tokens holding links made text
+    for inline, _, child, line in list(inline_children(tokens, _LINKS)):
         href = str(child.attrGet("href") or "")
         if child.markup not in ("autolink", "linkify") and href.strip() in ("", "#"):
             _unwrap(inline, child)
+            unwrapped.append(inline)
             continue
-        if _missing_local_file(href, state):
+        remote = is_remote(href)
+        parts, path = (None, "") if remote else _split(href)
+        if not remote and _missing_local_file(path, state):
             # A notebook or data file that is not in the site: a dead link helps no reader, so
             # the text stays and the author is told once, at the line.
             state.warn(line, f"link target not found: {href}")
             _unwrap(inline, child)
+            unwrapped.append(inline)
             continue
-        child.attrSet("href", _rewrite(href, child, state))
-    for token in tokens:
-        if token.type == "inline" and token.children:
-            token.children = [c for c in token.children if not c.meta.get("unwrapped")]
+        child.attrSet("href", _rewrite(href, parts, path, child, state))
+    for inline in unwrapped:
+        inline.children = [c for c in inline.children or [] if not c.meta.get("unwrapped")]
 
 
-def _rewrite(href: str, token: Token, state: BodyState) -> str:
+@lru_cache(maxsize=4096)
+def _split(href: str) -> tuple[SplitResult, str]:
+    """A local HREF's parts and its path unquoted: hrefs recur (the same notes, the same files)."""
+    parts = urlsplit(href)
+    return parts, unquote(parts.path)
+
+
+# The URL of a note, percent-encoded: asked again and again for the same notes.
+_with_prefix = lru_cache(maxsize=4096)(urls.with_prefix)
+
+
+@lru_cache(maxsize=4096)
+def _joined(directory: str, path: str) -> str:
+    """The key a relative PATH names from a note in DIRECTORY ('posts', '../notes/x.md')."""
+    return posixpath.normpath(posixpath.join(directory, path))
+
+
+def _rewrite(href: str, parts: SplitResult | None, path: str, token: Token, state: BodyState
+             ) -> str:
+    """HREF as written in the page: PARTS and PATH are _split(href), None for a remote one."""
     context = state.context
-    if is_remote(href):
+    if parts is None:
         if not _own_site(href, state):
             token.attrSet("rel", "noopener")
         return href
-    parts = urlsplit(href)
-    path = unquote(parts.path)
     fragment = f"#{parts.fragment}" if parts.fragment else ""
     if path.lower().endswith(_NOTE_SUFFIXES):
         key = _note_key(path, state)
@@ -55,7 +76,7 @@ def _rewrite(href: str, token: Token, state: BodyState) -> str:
             return href  # the link checker reports it, at this line
         if key not in state.links and key != state.note.key:
             state.links.append(key)
-        return urls.with_prefix(context.prefix, context.permalinks[key]) + fragment
+        return _with_prefix(context.prefix, context.permalinks[key]) + fragment
     if path.startswith("/"):
         prefix = context.prefix
         if prefix and (path == prefix or path.startswith(prefix + "/")):
@@ -70,11 +91,9 @@ def _rewrite(href: str, token: Token, state: BodyState) -> str:
     return href
 
 
-def _missing_local_file(href: str, state: BodyState) -> bool:
-    """A relative link to a file (not a note, not a page) that exists nowhere the site looks."""
-    if is_remote(href):
-        return False
-    path = unquote(urlsplit(href).path)
+def _missing_local_file(path: str, state: BodyState) -> bool:
+    """A relative link (to the unquoted PATH of a local href) to a file, not a note or a page,
+    that exists nowhere the site looks."""
     suffix = posixpath.splitext(path)[1].lower()
     if not suffix or path.startswith("/") or suffix in (*_NOTE_SUFFIXES, ".html", ".htm"):
         return False
@@ -87,7 +106,7 @@ def _note_key(path: str, state: BodyState) -> str | None:
     if path.startswith("/"):
         candidate = path.lstrip("/").removeprefix("content/")
     else:
-        candidate = posixpath.normpath(posixpath.join(posixpath.dirname(state.note.key), path))
+        candidate = _joined(posixpath.dirname(state.note.key), path)
     return candidate if candidate in keys else None
 
 

@@ -1,7 +1,7 @@
 """A note's body -> RenderedBody: HTML with math, figures, code and links done at build time.
 
     text   = liquid.translate(body)       Jekyll/Hugo leftovers, line count kept
-    tokens = parser().parse(text)         CommonMark + GFM tables, footnotes, task lists, math...
+    tokens = parser_for(text).parse(text) CommonMark + GFM tables, footnotes, task lists, math...
     passes over the tokens                attributes, callouts, headings, links, images, math
     html   = render(tokens)
 
@@ -13,9 +13,11 @@ note is a warning at its file line, and a bug of ours costs only that note's for
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common import normalize_url
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
@@ -30,12 +32,18 @@ from margin.render.callouts import make_callouts
 from margin.render.context import BodyContext
 from margin.render.equations import render_math, typeset_math
 from margin.render.figures import make_figures, resolve_images
-from margin.render.headings import heading_text, number_headings, toc_html
+from margin.render.headings import (
+    ANCHOR_TOKEN,
+    heading_text,
+    number_headings,
+    render_anchor,
+    toc_html,
+)
 from margin.render.highlight import code_block, language_of
 from margin.render.htmlblocks import balanced_html_plugin
 from margin.render.links import fix_links
 from margin.render.mathrules import math_plugin
-from margin.render.state import ENV_KEY, BodyState, inline_children
+from margin.render.state import ENV_KEY, BodyState, lines_before
 from margin.render.wikilinks import ENV_KEY as WIKILINKS_KEY
 from margin.render.wikilinks import WikilinkResolver, wikilinks_plugin
 
@@ -43,13 +51,110 @@ SUMMARY_LENGTH = 220
 MORE_MARKER = "<!--more-->"
 
 
-@lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    """One configured parser per process: building it costs more than rendering a short note."""
+    """The parser with every rule (see parser_for for the one a note gets)."""
+    return _parser_without(frozenset())
+
+
+def parser_for(text: str) -> MarkdownIt:
+    """A parser that parses TEXT exactly as parser() does, minus the rules TEXT never calls for.
+
+    markdown-it tries its rules in turn at every block and at every marker character until one
+    matches, and most of a parse is rules saying no. Each rule in _TRIGGERS says no at once,
+    changing nothing, where its trigger is not (its first check), and every string a rule looks
+    at is TEXT or a piece of it (lines, spans, alt texts), so a rule whose triggers TEXT lacks
+    can be left out of every chain: the same rule matches everywhere, the tokens are the same.
+    """
+    return _parser_without(unused_rules(text))
+
+
+# rule -> the strings one of which a text must hold before the rule can match anywhere in it
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "normalize": ("\r", "\0"),  # the core rule that turns these into \n and U+FFFD, else no-op
+    # block rules
+    "table": ("|",),  # the header row must hold a pipe
+    "math_block": ("$$",),
+    "math_backslash_block": ("\\[",),
+    "fence": ("```", "~~~"),
+    "amsmath": ("\\begin{",),
+    "blockquote": (">",),
+    "footnote_def": ("[^",),
+    "html_block_balanced": ("<",),
+    "html_block": ("<",),
+    "deflist": (": ", ":\t", "~ ", "~\t"),  # a marker needs a space after it
+    # inline rules
+    "math_inline": ("$",),
+    "math_backslash": ("\\(", "\\["),
+    "escape": ("\\",),
+    "backticks": ("`",),
+    "strikethrough": ("~",),  # the inline rule and its pairing step after it
+    "image": ("!",),
+    "footnote_inline": ("^",),  # `^[`, but a lone `^` is rare enough to look no further
+    "footnote_ref": ("[^",),  # (it first puts empty footnote lists in env: no token changes)
+    "autolink": ("<",),
+    "html_inline": ("<",),
+    "entity": ("&",),
+    "gfm_autolink_www": ("www.",),
+    "gfm_autolink_email": ("@",),
+}
+_TRIGGER_STRINGS = {trigger for triggers in _TRIGGERS.values() for trigger in triggers}
+_TRIGGER_CHARS = "".join(sorted(set("".join(_TRIGGER_STRINGS))))
+# (re finds a string of two or more characters a few times quicker than `in` does)
+_SEARCHES = {t: re.compile(re.escape(t)).search for t in _TRIGGER_STRINGS if len(t) > 1}
+# lheading (`Title` over `---` or `===`) needs a line ending in `-` or `=` and spaces (a `\r`
+# ends a line too, for markdown-it); one pattern per character is the quicker search. When it
+# says no it leaves state.parentType at "paragraph", but the one reader of that (the list rule,
+# asked whether it interrupts) is only ever asked by rules that set it first.
+_UNDERLINES = tuple(re.compile(rf"{mark}[ \t]*(?:\r|$)", re.MULTILINE) for mark in "-=")
+
+
+def unused_rules(text: str) -> frozenset[str]:
+    """The rules of _TRIGGERS (and lheading) that cannot match anywhere in TEXT."""
+    chars = {char for char in _TRIGGER_CHARS if char in text}  # each a quick scan
+    found: dict[str, bool] = {}
+
+    def holds(trigger: str) -> bool:  # a longer search only when all its characters are there
+        if trigger not in found:
+            found[trigger] = chars.issuperset(trigger) and (
+                len(trigger) == 1 or _SEARCHES[trigger](text) is not None)
+        return found[trigger]
+
+    unused = {rule for rule, triggers in _TRIGGERS.items() if not any(map(holds, triggers))}
+    if not any(underline.search(text) for underline in _UNDERLINES):
+        unused.add("lheading")
+    return frozenset(unused)
+
+
+# URLs that markdown-it's normalizeLink gives back as they are: no scheme or a plain http(s)
+# host (nothing to punycode; under 256 characters, else mdurl drops it), no `//` host after
+# no scheme, and only characters it never percent-encodes, with no `%`, `?` or `#` to split at.
+_PLAIN_URL = re.compile(r"(?:https?://[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,3}(?=/|\Z)|(?!//))"
+                        r"[A-Za-z0-9_.~/-]*\Z")
+
+
+def normalize_link(url: str) -> str:
+    """markdown-it's normalizeLink (URL -> the href), skipped where it would change nothing."""
+    return url if _PLAIN_URL.match(url) else _normalized_link(url)
+
+
+# The other URLs recur across notes (the same sites, the same files): each once per process.
+_normalized_link = lru_cache(maxsize=4096)(normalize_url.normalizeLink)
+_normalize_link_text = lru_cache(maxsize=4096)(normalize_url.normalizeLinkText)
+
+
+@lru_cache(maxsize=256)
+def _parser_without(unused: frozenset[str]) -> MarkdownIt:
+    """One configured parser per set of unused rules and process: building one costs more than
+    rendering a short note, and notes of one site call for few different sets."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["tasklists"] = True
+    md.normalizeLink = normalize_link  # both pure functions of the URL
+    md.normalizeLinkText = _normalize_link_text
+    stops = getattr(md.inline, "terminator_re", None)
     md.use(gfm_autolink_plugin)
+    if stops is not None and "gfm_autolink_www" in unused:
+        md.inline.terminator_re = stops  # the plugin stops the text rule at `w` for www. only
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(balanced_html_plugin)
@@ -61,6 +166,9 @@ def parser() -> MarkdownIt:
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("code_block", _render_code_block)
     md.add_render_rule(TOC_TOKEN, _render_toc)
+    md.add_render_rule(ANCHOR_TOKEN, render_anchor)
+    if unused:
+        md.disable(sorted(unused))
     return md
 
 
@@ -78,27 +186,29 @@ def render_body(note: Note, context: BodyContext) -> RenderedBody:
 
 def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
     state = BodyState(note, context)
-    md = parser()
     text = note.body
     if liquid.has_templates(text):
         text, problems = liquid.translate(text, note, context, _indented_code(text))
         state.diagnostics.extend(problems)
+    md = parser_for(text)
     env = {ENV_KEY: state}
     if context.link_targets is not None:
         env[WIKILINKS_KEY] = WikilinkResolver(context.link_targets, context.permalinks)
     tokens = md.parse(text, env)
     tokens = apply_attributes(tokens, state)
     make_callouts(tokens)
-    number_headings(tokens, state)
     fix_links(tokens, state)
     resolve_images(tokens, state)
     make_figures(tokens)
+    # The heading anchors come after the link and image passes, which need not walk them, and
+    # before math, whose `$$x$$` at the end of a heading is inline as the anchor follows it.
+    number_headings(tokens, state)
     typeset_math(tokens, state)
     body_html = md.renderer.render(tokens, md.options, env)
     return RenderedBody(
         html=body_html,
         toc=() if state.toc_placed else tuple(state.toc),
-        summary=_summary(tokens),
+        summary=_summary(tokens, text),
         diagnostics=tuple(state.diagnostics),
         assets=tuple(state.assets.values()),
         links=tuple(state.links),
@@ -109,7 +219,8 @@ def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
 
 def _indented_code(text: str) -> list[tuple[int, int]]:
     """Line ranges of indented code blocks: only the parser tells them from list items."""
-    return [tuple(t.map) for t in parser().parse(text, {}) if t.type == "code_block" and t.map]
+    return [tuple(t.map) for t in parser_for(text).parse(text, {})
+            if t.type == "code_block" and t.map]
 
 
 def _render_fence(self, tokens: list[Token], index: int, options, env) -> str:
@@ -131,15 +242,28 @@ def _unbalanced_dollars(core: StateCore) -> None:
     state: BodyState | None = core.env.get(ENV_KEY)
     if state is None:
         return
-    for _, _, child, line in inline_children(core.tokens):
-        if child.type == "text" and "$$" in child.content:
-            state.warn(line, "math: unbalanced $$ (no closing $$); shown as text")
+    last_line: int | None = None
+    for token in core.tokens:
+        if token.map:
+            last_line = token.map[0]
+        # (a text child is made of characters of the text its inline token was parsed from:
+        # escapes and entities are text_special tokens until text_join)
+        if token.type != "inline" or not token.children or "$" not in token.content:
+            continue
+        for position, child in enumerate(token.children):
+            if child.type == "text" and "$$" in child.content:
+                line = None if last_line is None else \
+                    last_line + lines_before(token.children, position)
+                state.warn(line, "math: unbalanced $$ (no closing $$); shown as text")
 
 
-def _summary(tokens: list[Token]) -> str:
-    """The text before `<!--more-->` when the note has one, else its first paragraph, shortened."""
+def _summary(tokens: list[Token], text: str) -> str:
+    """The text before `<!--more-->` when the note has one, else its first paragraph, shortened.
+
+    TEXT is what was parsed: a marker token holds the marker as written there.
+    """
     texts: list[str] = []
-    for index, token in enumerate(tokens):
+    for index, token in enumerate(tokens if MORE_MARKER in text else ()):
         if _is_more(token):
             return " ".join(" ".join(texts).split())
         if token.type == "inline" and index and tokens[index - 1].type in ("paragraph_open",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from markdown_it.token import Token
 
@@ -15,6 +16,8 @@ from margin.model import AssetFile, Note
 from margin.render.context import BodyContext
 
 ENV_KEY = "margin"
+_BREAKS = ("softbreak", "hardbreak")
+_TYPE = attrgetter("type")
 
 
 @dataclass
@@ -37,32 +40,44 @@ class BodyState:
 
 def block_line(tokens: list[Token], index: int) -> int | None:
     """The body line (0-based) of the nearest block at or before INDEX that knows its line."""
-    for token in reversed(tokens[: index + 1]):
-        if token.map:
-            return token.map[0]
+    for position in range(index, -1, -1):
+        if tokens[position].map:
+            return tokens[position].map[0]
     return None
 
 
-def inline_children(tokens: list[Token]) -> Iterator[tuple[Token, int, Token, int | None]]:
-    """(inline token, child index, child, body line) for every child of every inline token.
+def inline_children(tokens: list[Token], kinds: frozenset[str]
+                    ) -> Iterator[tuple[Token, int, Token, int | None]]:
+    """(inline token, child index, child, body line) for every child whose type is in KINDS.
 
-    The line counts the soft and hard breaks (and multi-line math or HTML) before the child.
-    Children may be replaced in the loop, but not inserted or removed.
+    The line counts the soft and hard breaks (and multi-line math or HTML) before the child;
+    lines are counted only for the children asked for, as most are of no interest.
+    Children may be changed in place in the loop, but not replaced, inserted or removed.
     """
-    last_line: int | None = None
-    for token in tokens:
-        if token.map:
-            last_line = token.map[0]
-        if token.type != "inline" or not token.children:
+    for index, token in enumerate(tokens):
+        if token.type != "inline":
             continue
-        line = last_line
-        for position, child in enumerate(token.children):
-            yield token, position, child, line
-            if line is not None:
-                if child.type in ("softbreak", "hardbreak"):
-                    line += 1
-                elif child.type.startswith(("math", "html")) or child.type == "code_inline":
-                    line += (child.content or "").count("\n")
+        children = token.children
+        if not children or kinds.isdisjoint(map(_TYPE, children)):  # most, looked at quickly
+            continue
+        line, counted = block_line(tokens, index), 0
+        for position, child in enumerate(children):
+            if child.type in kinds:
+                if line is not None:
+                    line += lines_before(children, position, counted)
+                    counted = position
+                yield token, position, child, line
+
+
+def lines_before(children: list[Token], position: int, start: int = 0) -> int:
+    """The lines CHILDREN[start:position] end: breaks, and newlines inside math, HTML, code."""
+    lines = 0
+    for child in children[start:position]:
+        if child.type in _BREAKS:
+            lines += 1
+        elif child.type.startswith(("math", "html")) or child.type == "code_inline":
+            lines += (child.content or "").count("\n")
+    return lines
 
 
 def matching_close(tokens: list[Token], opening: int) -> int:
