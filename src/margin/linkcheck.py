@@ -19,7 +19,11 @@ from margin.model import AssetFile, Note, OutputFile
 
 _TARGET = re.compile(rb"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _ID = re.compile(rb"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_CODE = re.compile(rb"<(pre|code|script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+# An element whose text is code, to its first end tag. (The same as `<(...)\b.*?</\1>`: up to
+# the first `<` that starts the end tag; written so that the regex engine passes over every
+# other `<` of a page, and over text between tags, at one look.)
+_CODE = re.compile(rb"<(?=[pcs])(pre|code|script|style)\b[^<]*(?:<(?!/\1>)[^<]*)*</\1>",
+                   re.IGNORECASE)
 _TRUSTED = ""  # a link taken on trust: into the search bundle
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
@@ -45,12 +49,14 @@ _VALUE = rb"""\s*(?:"([^"]*)"|'([^']*)')"""
 
 
 def _after(*names: bytes) -> re.Pattern[bytes]:
-    """`NAME = "value"` for any of NAMES, preceded by whitespace, found from its `=`."""
+    """`NAME = "value"` for any of NAMES, preceded by whitespace, found from its `=`. (An `=`
+    after anything but the last letter of a name or a space is passed over at one look.)"""
     def behind(gap: int) -> bytes:
         return b"|".join(b"(?<=\\s" + name + b"\\s" * gap + b"=)" for name in names)
     gapped = b"|".join(behind(gap) for gap in range(1, MAX_GAP + 1))
-    return re.compile(b"=(?:" + behind(0) + b"|(?<=\\s=)(?:" + gapped + b"))" + _VALUE,
-                      re.IGNORECASE)
+    last = bytes(sorted({name[-1] for name in names}))
+    return re.compile(b"=(?<=[" + last + b"\\s]=)(?:" + behind(0) + b"|(?<=\\s=)(?:" + gapped
+                      + b"))" + _VALUE, re.IGNORECASE)
 
 
 _TARGET_FAST = _after(b"href", b"src")
@@ -67,19 +73,30 @@ def page_links(data: bytes) -> PageLinks:
     MAX_GAP spaces between the name and the `=`; a page with a longer gap is read plainly.
     Matches cannot overlap differently either way: a match ends at a quote, and the stretch
     before a `=` that the look-behind reads (spaces and letters) holds none.
-    tests/test_pagelinks.py compares both readings."""
-    if _LONG_GAP.search(data):
+    tests/test_pagelinks.py compares both readings.
+
+    The values found are decoded all at once, joined by NULs (a page with a NUL in it is
+    read plainly), and a target that starts with `#` or a single `/` is plainly internal."""
+    if b"\0" in data or _LONG_GAP.search(data):
         return read_plainly(data)
     html = _CODE.sub(b"", data)
     if html is not data and _LONG_GAP.search(html):  # taking code out can join two gaps
         return read_plainly(data)
-    ids = frozenset((double or single).decode() for double, single in _ID_FAST.findall(data))
+    found = _ID_FAST.findall(data)
+    ids = frozenset(_joined(found).split("\0")) if found else frozenset()
+    found = _TARGET_FAST.findall(html)
     targets = []
-    for double, single in _TARGET_FAST.findall(html):
-        target = (double or single).decode().replace("&amp;", "&").strip()
-        if target and not _EXTERNAL.match(target):
+    for target in _joined(found).replace("&amp;", "&").split("\0") if found else ():
+        target = target.strip()
+        if target and (target[0] == "#" or (target[0] == "/" and target[1:2] != "/")
+                       or not _EXTERNAL.match(target)):
             targets.append(target)
     return PageLinks(tuple(targets), ids)
+
+
+def _joined(found: list[tuple[bytes, bytes]]) -> str:
+    """The values a findall of _VALUE found (double- or single-quoted), NUL between them."""
+    return b"\0".join([double or single for double, single in found]).decode()
 
 
 def read_plainly(data: bytes) -> PageLinks:

@@ -66,6 +66,9 @@ class PagePrinter:
         self.base = base
         self.reader = reader
         self._printers: dict[frozenset[str] | None, ValuePrinter] = {}
+        # (names, site fields) -> (the site, its spelling for them, or None: unknowable)
+        self._site_shown: dict[tuple[frozenset[str] | None, frozenset[str] | None],
+                               tuple[Any, bytes | None]] = {}
 
     def prepare(self, template: str, values: Iterable[Any] = ()) -> None:
         """Read TEMPLATE's facts and digest VALUES as its pages will (note views, shown on
@@ -92,13 +95,14 @@ class PagePrinter:
                 return None
             names, site_fields, whole = facts.names, facts.site_fields, facts.whole
         seen, everything = self._printer(names), self._printer(None)
-        parts: list[bytes] = []
+        shown = self._site_shown.get((names, site_fields))
+        if shown is None or shown[0] is not site:  # the same for every page of the build
+            shown = self._site_shown[(names, site_fields)] = (
+                site, self._site_print(site, site_fields, seen, everything))
+        if shown[1] is None:
+            return None
+        parts: list[bytes] = [shown[1]]
         try:
-            if site_fields is None:
-                everything.add(site, parts)
-            for field in sorted(site_fields or ()):
-                parts.append(field.encode())
-                seen.add(getattr(site, field, None), parts)
             for key, value in context.items():
                 parts.append(key.encode())
                 (everything if key in whole else seen).add(value, parts)
@@ -106,6 +110,22 @@ class PagePrinter:
             return None
         return digest(self.base, url, template, hashlib.blake2b(b"".join(parts),
                                                                 digest_size=16).digest())
+
+    @staticmethod
+    def _site_print(site: Any, site_fields: frozenset[str] | None, seen: ValuePrinter,
+                    everything: ValuePrinter) -> bytes | None:
+        """The spelling of what a page shows of SITE (its SITE_FIELDS; None: all of it), or
+        None when that cannot be vouched for."""
+        parts: list[bytes] = []
+        try:
+            if site_fields is None:
+                everything.add(site, parts)
+            for field in sorted(site_fields or ()):
+                parts.append(field.encode())
+                seen.add(getattr(site, field, None), parts)
+        except Unknown:
+            return None
+        return b"".join(parts)
 
     def _printer(self, names: frozenset[str] | None) -> ValuePrinter:
         printer = self._printers.get(names)
@@ -248,17 +268,22 @@ def _spelled(value: Any, depth: int = 3) -> bool:
     if depth == 0:
         return False
     if kind is tuple or kind is list:
-        for item in value:
-            if type(item) not in _SPELLED and not _spelled(item, depth - 1):
-                return False
-        return True
-    if kind is dict:
-        for key, item in value.items():
-            if type(key) not in _SPELLED or (
-                    type(item) not in _SPELLED and not _spelled(item, depth - 1)):
-                return False
-        return True
-    return False
+        items = value
+    elif kind is dict:
+        if not _SPELLED.issuperset(map(type, value)):
+            return False  # a key that is no atom
+        items = value.values()
+    else:
+        return False
+    atoms = _SPELLED.issuperset
+    for item in items:  # (a dict of atoms, as a heading is, is checked without a call)
+        kind = type(item)
+        if kind in _SPELLED or (kind is dict and depth > 1 and atoms(map(type, item))
+                                and atoms(map(type, item.values()))):
+            continue
+        if not _spelled(item, depth - 1):
+            return False
+    return True
 
 
 _UNSEEN: Any = object()

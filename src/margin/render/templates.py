@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,12 +39,41 @@ def environment(config: SiteConfig, reload: bool = True) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=reload,
     )
+    env.template_class = _PlainEscaped
     prefix = urls.prefix_of(config.base_url)
     env.filters["url"] = _remembered(lambda url: urls.with_prefix(prefix, url))
     env.filters["absolute_url"] = _remembered(lambda url: urls.absolute(config.base_url, url))
     env.filters["date"] = format_date
     env.filters["iso_date"] = lambda value: value.strftime("%Y-%m-%d") if value else ""
     return env
+
+
+class _PlainEscaped(jinja2.Template):
+    """A template whose `{{ value }}`s are escaped to plain text rather than to Markup: Jinja
+    only joins them into the page, and making a Markup of each of a page's hundred-odd values
+    took a fifth of drawing it. Compiled templates look `escape` up in their own namespace,
+    and that is the only place it is called: for output, where autoescaping is on. (Jinja
+    makes every template, compiled or loaded, through this hook; tests/test_template_escaping
+    checks that it still does.)"""
+
+    @classmethod
+    def _from_namespace(cls, environment: jinja2.Environment, namespace: MutableMapping[str, Any],
+                        *args: Any, **kwargs: Any) -> jinja2.Template:
+        namespace["escape"] = escaped
+        return super()._from_namespace(environment, namespace, *args, **kwargs)
+
+
+def escaped(value: Any) -> str:
+    """str(markupsafe.escape(VALUE)), without the Markup."""
+    if type(value) is not str:
+        html = getattr(value, "__html__", None)
+        if html is not None:
+            return str(html())
+        value = str(value)
+    if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
+        return (value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+    return value  # most values: nothing to escape
 
 
 def _remembered(convert: Callable[[str], str]) -> Callable[[Any], str]:

@@ -159,17 +159,26 @@ def site_view(config: SiteConfig, index: SiteIndex, version: str) -> SiteView:
     )
 
 
-# For word_count: ASCII whitespace as str.split() sees it (b" ") and everything else (b"w").
-_WORD_MARKS = bytes(32 if chr(code).isspace() else 119 for code in range(256))
+# For word_count: ASCII whitespace as str.split() sees it (0) and everything else (1).
+_WORD_BYTES = bytes(0 if chr(code).isspace() else 1 for code in range(256))
 
 
 def word_count(text: str) -> int:
     """len(text.split()), without making a string of every word: an ASCII text (the usual
-    case) is counted as the places where a word starts in a copy marked space / not space."""
+    case) is read as one big number, a byte per character, 1 where it is no space; the words
+    are the 1s with a 0 (or nothing) before them."""
     if not text.isascii():
         return len(text.split())
-    marks = text.encode("ascii").translate(_WORD_MARKS)
-    return marks.count(b" w") + marks.startswith(b"w")
+    marks = int.from_bytes(text.encode("ascii").translate(_WORD_BYTES), "little")
+    return (marks & ~(marks << 8)).bit_count()
+
+
+def contents(toc: tuple[tuple[int, str, str], ...]) -> tuple[dict[str, Any], ...]:
+    """A body's headings for templates: each one's level, id, text and depth, the place of its
+    level among the levels the note's headings use (so h1 then h3 indents one step)."""
+    depths = {level: depth for depth, level in enumerate(sorted({entry[0] for entry in toc}))}
+    return tuple({"level": level, "id": id_, "text": text, "depth": depths[level]}
+                 for level, id_, text in toc)
 
 
 def _markup(html: str) -> Markup:
@@ -193,7 +202,7 @@ def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView],
         source=note.source,
         extra=note.extra,
         content=_markup(body.html) if body else Markup(),
-        toc=tuple({"level": lv, "id": i, "text": t} for lv, i, t in body.toc) if body else (),
+        toc=contents(body.toc) if body else (),
         words=word_count(note.body),
         image=first_image(body.html, prefix) if body else "",
     )
