@@ -1,3 +1,3 @@
-from margin.cli import main
+from margin.cli import run
 
-raise SystemExit(main())
+run()
