@@ -121,6 +121,20 @@ def test_shards_hold_every_page_once_and_keep_their_pages_as_the_site_grows():
     assert len(huge) == search.MAX_SHARDS
 
 
+def test_a_site_on_a_shard_boundary_keeps_its_shards_for_a_page_more():
+    pages = {f"notes/{i}/index.html": str(i) for i in range(4 * search.SHARD_PAGES)}
+    shards = search.shards_of(pages, None)
+    assert len(shards) == 4
+    last = [shard.name for shard in shards]
+    grown = {**pages, "notes/new/index.html": "x"}
+    assert len(search.shards_of(grown, None)) == 8  # a first build of that site
+    kept = search.shards_of(grown, None, last)
+    assert len(kept) == 4
+    assert len([a for a, b in zip(shards, kept, strict=True) if a.key != b.key]) == 1
+    doubled = {f"notes/{i}/index.html": str(i) for i in range(8 * search.SHARD_PAGES + 1)}
+    assert len(search.shards_of(doubled, None, last)) == 16  # past twice the size: re-sharded
+
+
 def test_without_pagefind_the_build_says_so_once_and_succeeds(site, build_site, monkeypatch):
     monkeypatch.setattr(search, "pagefind_binary", lambda: None)
     result = build_site(site)

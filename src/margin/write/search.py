@@ -64,12 +64,19 @@ def pagefind_binary() -> Path | None:
     return Path(on_path) if on_path else None
 
 
-def shards_of(pages: Mapping[str, str], binary: Path | None) -> list[Shard]:
+def shards_of(pages: Mapping[str, str], binary: Path | None,
+              last: Collection[str] = ()) -> list[Shard]:
     """PAGES (output path -> digest of its bytes, the pages Pagefind reads) in shards: a power
-    of two of them, so that a growing site re-shards rarely."""
+    of two of them, so that a growing site re-shards rarely. LAST, the shards of the last
+    build, are kept in number while they hold between half and twice SHARD_PAGES each: a
+    site on a boundary (1,000 notes) does not re-index every shard for one note more."""
     count = 1
     while count * SHARD_PAGES < len(pages) and count < MAX_SHARDS:
         count *= 2
+    before = _count_of(last)
+    if before and before <= MAX_SHARDS and (
+            before * SHARD_PAGES // 2 <= len(pages) <= before * SHARD_PAGES * 2):
+        count = before
     grouped: list[list[str]] = [[] for _ in range(count)]
     for path in sorted(pages):
         grouped[zlib.crc32(path.encode("utf-8", "surrogateescape")) % count].append(path)
@@ -77,6 +84,17 @@ def shards_of(pages: Mapping[str, str], binary: Path | None) -> list[Shard]:
     return [Shard(str(number), tuple(paths),
                   digest(pagefind, count, [(p, pages[p]) for p in paths]))
             for number, paths in enumerate(grouped) if paths]
+
+
+def _count_of(names: Collection[str]) -> int:
+    """How many shards a build made, from the names of those it kept (0 when unknown)."""
+    numbers = [int(name) for name in names if name.isdigit()]
+    if not numbers:
+        return 0
+    count = 1
+    while count <= max(numbers):
+        count *= 2
+    return count
 
 
 def index_site(output: Path, shards: list[Shard], kept: Collection[str] = (), jobs: int = 1,
@@ -120,7 +138,7 @@ def index_folder(output: Path, present: Mapping[str, str], jobs: int = 1
     """index_site for an output folder known only by its files (the live server's, which
     writes a file only when its bytes change): PRESENT is what the last call returned."""
     binary = pagefind_binary()
-    shards = shards_of(_pages_in(output), binary)
+    shards = shards_of(_pages_in(output), binary, present)
     kept = {shard.name for shard in shards
             if present.get(shard.name) == shard.key and (output / BUNDLE / shard.name).is_dir()}
     return index_site(output, shards, kept, jobs, binary)

@@ -87,8 +87,9 @@ class OutputUpdate:
         search shards whose pages did not change stay (write/search.py)."""
         files = set(self.pages) | set(self.assets)
         removed = (set(self.last.pages) | set(self.last.assets)) - files
-        self.shards = search.shards_of(_read_by_pagefind(self.pages), search.pagefind_binary())
         intact = self.last.intact_shards()
+        self.shards = search.shards_of(_read_by_pagefind(self.pages), search.pagefind_binary(),
+                                       self.last.search)
         self.kept = {shard.name for shard in self.shards if intact.get(shard.name) == shard.key}
         self.in_place = bool(self.last.pages) and (
             len(self.changed) + len(removed) <= IN_PLACE_SHARE * len(files))
