@@ -10,7 +10,7 @@ from markdown_it.common import normalize_url
 from markdown_it.token import Token
 
 from margin import slugs
-from margin.render import headings, markdown
+from margin.render import headings, markdown, unusedrules
 from render_support import render_note
 
 # One sample per rule a note's parser may leave out: the construct that rule reads.
@@ -70,15 +70,15 @@ def test_a_rule_stays_in_the_parser_of_a_note_that_uses_it(rule):
     sample = RULE_SAMPLES[rule]
     without = markdown._parser_without(frozenset({rule}))
     assert parse(without, sample) != parse(markdown.parser(), sample)  # the sample needs it
-    assert rule not in markdown.unused_rules(sample)
+    assert rule not in unusedrules.unused_rules(sample)
     assert parse(markdown.parser_for(sample), sample) == parse(markdown.parser(), sample)
 
 
 def test_every_rule_that_may_be_left_out_has_a_sample():
     everything = "".join(RULE_SAMPLES.values())
     plain = "Just words, in two\nlines.\n"
-    assert markdown.unused_rules(plain) == set(RULE_SAMPLES)
-    assert markdown.unused_rules(everything) == set()
+    assert unusedrules.unused_rules(plain) == set(RULE_SAMPLES)
+    assert unusedrules.unused_rules(everything) == set()
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -90,7 +90,7 @@ def test_notes_parse_the_same_with_the_rules_they_need_only(seed):
         pieces = [p for p in PIECES if not set(p) & banned] or ["x"]
         text = "".join(rng.choice(pieces) if rng.random() < 0.6 else rng.choice((" ", "ab "))
                        for _ in range(rng.randint(1, 50)))
-        unused = markdown.unused_rules(text)
+        unused = unusedrules.unused_rules(text)
         pruned += bool(unused)
         assert parse(markdown.parser_for(text), text) == parse(markdown.parser(), text), text
     assert pruned > 100  # most of these notes lack some trigger: the shortcut was taken
