@@ -52,27 +52,12 @@ class BodyRendering:
         self._looked_at: dict[str, Signature] = {}
         self._failure: BaseException | None = None
         self._cache = BodyCache(store, context) if store is not None and store.enabled else None
-        if self._cache is None:
-            keys = list(notes)
-            self._receive = self._received_plainly
-            self._keys = keys
-            results = fork_imap(lambda key: as_markup(render_body(notes[key], context)), keys,
-                                self._jobs(jobs, keys), progress(len(keys)) if progress else None)
-        else:
-            missing = self._looked_up()
-            cache = self._cache
-
-            def render_and_keep(item: tuple[str, str]) -> bytes:  # in a worker: the cache file
-                key, cache_key = item                             # is written there too
-                entry = render_watched(notes[key], context)
-                payload = dump_entry(Entry(as_markup(entry.body), entry.needs), cache)
-                cache.put(cache_key, payload)
-                return payload
-
-            self._receive = self._received_from_cache
-            self._keys = missing
-            results = fork_imap(render_and_keep, missing, self._jobs(jobs, missing),
-                                progress(len(missing)) if progress else None)
+        self._context = context
+        self._work: list[tuple[str, str]] = (  # (note key, cache key): what to render
+            [(key, "") for key in notes] if self._cache is None else self._looked_up())
+        results = fork_imap(self._render, self._work,
+                            jobs if len(self._work) >= PARALLEL_FROM else 1,
+                            progress(len(self._work)) if progress else None)
         self._thread = threading.Thread(target=self._gather, args=(results,), daemon=True)
         self._thread.start()
 
@@ -89,10 +74,6 @@ class BodyRendering:
     def busy(self) -> bool:
         """Whether bodies are still being rendered."""
         return self._thread.is_alive()
-
-    @staticmethod
-    def _jobs(jobs: int, work: list) -> int:
-        return jobs if len(work) >= PARALLEL_FROM else 1
 
     def _looked_up(self) -> list[tuple[str, str]]:
         """The bodies the cache holds (kept) and those it lacks: (note key, cache key)."""
@@ -116,13 +97,23 @@ class BodyRendering:
         except BaseException as exc:  # raised again by result(), in the caller's thread
             self._failure = exc
 
-    def _received_plainly(self, number: int, body: RenderedBody) -> None:
-        self._found[self._keys[number]] = body
+    def _render(self, item: tuple[str, str]) -> Any:
+        """In a worker: the body, or (with a cache) its entry, stored there and pickled."""
+        key, cache_key = item
+        if self._cache is None:
+            return as_markup(render_body(self._notes[key], self._context))
+        entry = render_watched(self._notes[key], self._context)
+        payload = dump_entry(Entry(as_markup(entry.body), entry.needs), self._cache)
+        self._cache.put(cache_key, payload)
+        return payload
 
-    def _received_from_cache(self, number: int, payload: bytes) -> None:
-        assert self._cache is not None
-        key, cache_key = self._keys[number]
-        entry = load_entry(payload)
+    def _receive(self, number: int, result: Any) -> None:
+        """A rendered body, or (with a cache) the entry a worker stored, pickled."""
+        key, cache_key = self._work[number]
+        if self._cache is None:
+            self._found[key] = result
+            return
+        entry = load_entry(result)
         assert entry is not None  # made by dump_entry a moment ago
         self._found[key] = entry.body
         self._looked_at.update(entry.needs.files)
