@@ -18,7 +18,8 @@ import margin.load
 import margin.render.bodies
 import margin.render.bodycache
 from conftest import SHARED, run_margin
-from margin.cache.store import FOLDER, pack, unpack
+from margin.cache.packs import Packs, read_pack
+from margin.cache.store import FOLDER, Store
 from margin.write import search
 
 MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
@@ -159,19 +160,38 @@ def test_a_template_change_draws_pages_again_but_renders_no_body(fixture_site, t
     assert pages and all("<p>Edited.</p></article>" in p.read_text() for p in pages)
 
 
-def test_a_damaged_cache_is_ignored(corpus_site, tmp_path):
+@pytest.mark.parametrize("damage", ["cut short", "scrambled", "emptied"])
+def test_a_damaged_cache_is_ignored(corpus_site, tmp_path, damage):
     output, fresh = tmp_path / "out", tmp_path / "fresh"
     build(corpus_site, output)
     entries = [p for p in (corpus_site / FOLDER).rglob("*") if p.is_file()]
-    assert len(entries) > 90
-    for number, entry in enumerate(entries):  # cut short, scrambled, or emptied
+    assert any(p.suffix == ".pack" for p in entries) and len(entries) >= 4
+    for entry in entries:
         data = entry.read_bytes()
-        entry.write_bytes([data[: len(data) // 2], data[::-1], b""][number % 3])
-    note = next((corpus_site / "content/posts").glob("*.md"))
+        entry.write_bytes({"cut short": data[: len(data) // 2], "scrambled": data[::-1],
+                           "emptied": b""}[damage])
+    _assert_rebuilt_as_fresh(corpus_site, output, fresh)
+
+
+def test_damaged_entries_in_a_whole_pack_are_ignored(corpus_site, tmp_path):
+    output, fresh = tmp_path / "out", tmp_path / "fresh"
+    build(corpus_site, output)
+    (pack_file,) = (corpus_site / FOLDER / "bodies").glob("*.pack")
+    data = bytearray(pack_file.read_bytes())
+    table = read_pack(pack_file).table
+    assert len(table) > 90
+    for offset, length in table.values():  # one byte changed in the middle of each entry
+        data[offset + length // 2] ^= 0xFF
+    pack_file.write_bytes(bytes(data))
+    _assert_rebuilt_as_fresh(corpus_site, output, fresh)
+
+
+def _assert_rebuilt_as_fresh(site: Path, output: Path, fresh: Path) -> None:
+    note = next((site / "content/posts").glob("*.md"))
     note.write_text(note.read_text() + "\nOne more line.\n")  # so the build really runs
-    code, _, err = run_margin("build", corpus_site, "--output", output)
+    code, _, err = run_margin("build", site, "--output", output)
     assert code == 0, err
-    fresh_code, _, fresh_err = run_margin("build", corpus_site, "--output", fresh, "--no-cache")
+    fresh_code, _, fresh_err = run_margin("build", site, "--output", fresh, "--no-cache")
     assert (code, err) == (fresh_code, fresh_err)  # the same warnings, nothing more
     assert files_of(output) == files_of(fresh)
 
@@ -181,11 +201,13 @@ def test_no_cache_neither_reads_nor_writes_the_cache(make_site, tmp_path):
     build(site, tmp_path / "first")
     # Plant a well-formed entry with the wrong body under every body key: a cached build
     # trusts it (it cannot tell), --no-cache must not even look.
-    bodies = [p for p in (site / FOLDER / "bodies").rglob("*") if p.is_file()]
-    assert bodies
-    for entry in bodies:
-        payload = unpack(entry.read_bytes())
-        entry.write_bytes(pack(payload.replace(b"The true text.", b"A false text!!")))
+    store = Store(site / FOLDER)
+    packs = Packs(store, "bodies")
+    (old,) = (site / FOLDER / "bodies").glob("*.pack")
+    for key in read_pack(old).table:
+        packs.add(key, packs.get(key).replace(b"The true text.", b"A false text!!"))
+    packs.close(set())
+    old.unlink()
     shutil.rmtree(tmp_path / "first")  # so the next build cannot find its work already done
     build(site, tmp_path / "first")
     assert "A false text!!" in (tmp_path / "first/notes/a/index.html").read_text()

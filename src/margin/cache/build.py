@@ -1,6 +1,6 @@
 """What one build takes from the cache and leaves in it.
 
-  bodies/      rendered note bodies, one entry each (render/bodycache.py)
+  bodies/      rendered note bodies, in packs (render/bodycache.py, cache/packs.py)
   snapshot     the notes made from files and the index's per-note answers, as one pickle
   output-*     the records of the output folder last written (write/previous.py)
   stamp-*      what the last build into that folder read and wrote (cache/unchanged.py)

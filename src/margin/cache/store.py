@@ -1,4 +1,4 @@
-"""The build cache on disk: SITE/.margin-cache/, one file per entry, safe to delete at any time.
+"""The build cache on disk: SITE/.margin-cache/, a few named entries, safe to delete at any time.
 
 Every entry carries a magic line and a checksum of its payload (CRC-32: damage, not malice,
 is what it guards against, and it reads the cache five times faster than a cryptographic
@@ -25,35 +25,13 @@ _README = ("This folder is margin's build cache: rendered note bodies and parsed
 
 
 class Store:
-    """Entries by KIND (a folder) and KEY (a hex digest); a no-op store when DISABLED."""
+    """Entries by name (the bodies live in packs under it: cache/packs.py); a no-op store
+    when DISABLED."""
 
     def __init__(self, root: Path, enabled: bool = True):
         self.root = root
         self.enabled = enabled
         self._ready: set[Path] = set()
-        self._folder = str(root)  # get() joins strings: a build reads thousands of entries
-
-    def path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key[2:]
-
-    def get(self, kind: str, key: str) -> bytes | None:
-        """The payload stored under KEY, or None: absent, unreadable, truncated or corrupted."""
-        if not self.enabled:
-            return None
-        try:
-            with open(os.path.join(self._folder, kind, key[:2], key[2:]), "rb") as stream:
-                data = stream.read()
-        except OSError:
-            return None
-        return unpack(data)
-
-    def put(self, kind: str, key: str, payload: bytes) -> None:
-        """Store PAYLOAD under KEY; a cache that cannot be written is only a slower build."""
-        if not self.enabled:
-            return
-        target = self.path(kind, key)
-        with contextlib.suppress(OSError):
-            self._write(target, pack(payload))
 
     def get_file(self, name: str) -> bytes | None:
         """A single named entry at the top of the cache (a snapshot), checked like the rest."""
@@ -70,36 +48,23 @@ class Store:
         with contextlib.suppress(OSError):
             self._write(self.root / name, pack(payload))
 
-    def keys(self, kind: str) -> set[str]:
-        """Every key stored under KIND (for pruning)."""
-        found: set[str] = set()
-        folder = self.root / kind
-        if not self.enabled or not folder.is_dir():
-            return found
-        for sub in os.scandir(folder):
-            if sub.is_dir(follow_symlinks=False) and len(sub.name) == 2:
-                found.update(sub.name + entry.name for entry in os.scandir(sub.path)
-                             if not entry.name.startswith("."))
-        return found
-
-    def discard(self, kind: str, keys: set[str]) -> None:
-        for key in keys:
-            with contextlib.suppress(OSError):
-                self.path(kind, key).unlink()
-
     def clear(self) -> None:
         """Delete the whole cache (margin's own folder only)."""
         if (self.root / "README").is_file() and not self.root.is_symlink():
             shutil.rmtree(self.root, ignore_errors=True)
 
-    def _write(self, target: Path, data: bytes) -> None:
-        folder = target.parent
+    def ready(self, folder: Path) -> Path:
+        """FOLDER (the cache or one inside it), made if need be: the cache with its README."""
         if folder not in self._ready:
             if not self.root.is_dir():
                 self.root.mkdir(parents=True, exist_ok=True)
                 (self.root / "README").write_text(_README, encoding="utf-8")
             folder.mkdir(parents=True, exist_ok=True)
             self._ready.add(folder)
+        return folder
+
+    def _write(self, target: Path, data: bytes) -> None:
+        folder = self.ready(target.parent)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as stream:

@@ -66,7 +66,7 @@ class BodyRendering:
         if self._failure is not None:
             raise self._failure
         if self._cache is not None:
-            self._cache.prune()
+            self._cache.close()
         if looked_at is not None:
             looked_at.update(self._looked_at)
         return {key: self._found[key] for key in self._notes}
@@ -98,17 +98,15 @@ class BodyRendering:
             self._failure = exc
 
     def _render(self, item: tuple[str, str]) -> Any:
-        """In a worker: the body, or (with a cache) its entry, stored there and pickled."""
-        key, cache_key = item
+        """In a worker: the body, or (with a cache) its entry, pickled."""
+        key, _ = item
         if self._cache is None:
             return as_markup(render_body(self._notes[key], self._context))
         entry = render_watched(self._notes[key], self._context)
-        payload = dump_entry(Entry(as_markup(entry.body), entry.needs), self._cache)
-        self._cache.put(cache_key, payload)
-        return payload
+        return dump_entry(Entry(as_markup(entry.body), entry.needs), self._cache)
 
     def _receive(self, number: int, result: Any) -> None:
-        """A rendered body, or (with a cache) the entry a worker stored, pickled."""
+        """A rendered body, or (with a cache) its entry, pickled: kept in the cache here."""
         key, cache_key = self._work[number]
         if self._cache is None:
             self._found[key] = result
@@ -117,7 +115,7 @@ class BodyRendering:
         assert entry is not None  # made by dump_entry a moment ago
         self._found[key] = entry.body
         self._looked_at.update(entry.needs.files)
-        self._cache.used.add(cache_key)
+        self._cache.put(cache_key, result)
 
 
 def as_markup(body: RenderedBody) -> RenderedBody:

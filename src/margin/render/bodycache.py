@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from margin.cache.fingerprint import code_fingerprint, digest
+from margin.cache.packs import Packs
 from margin.cache.store import Store
 from margin.model import Note, RenderedBody
 from margin.render.context import BodyContext, FileProbe
@@ -80,7 +81,7 @@ class BodyCache:
     """Bodies by note and context; STORE may be disabled (--no-cache), making every lookup miss."""
 
     def __init__(self, store: Store, context: BodyContext):
-        self.store = store
+        self.packs = Packs(store, KIND)
         self.context = context
         self.fixed = digest(code_fingerprint(), str(context.site_dir), str(context.output_dir),
                             str(context.theme_dir), context.base_url, context.site_title)
@@ -95,7 +96,7 @@ class BodyCache:
 
     def get(self, key: str) -> Entry | None:
         """The cached entry under KEY when every answer its body depended on still holds."""
-        payload = self.store.get(KIND, key)
+        payload = self.packs.get(key)
         if payload is None:
             return None
         entry = load_entry(payload)
@@ -106,7 +107,7 @@ class BodyCache:
 
     def put(self, key: str, payload: bytes) -> None:
         """Keep a rendered entry (already pickled by dump_entry)."""
-        self.store.put(KIND, key, payload)
+        self.packs.add(key, payload)
         self.used.add(key)
 
     def holds(self, needs: Dependencies) -> bool:
@@ -138,14 +139,11 @@ class BodyCache:
             self._every_name = digest(sorted(names.items()))
         return self._every_name
 
-    def prune(self) -> None:
-        """Forget entries this build did not use once they outnumber those it did: a site
-        built two ways (say, with and without drafts) keeps both sets, but never grows old."""
-        if not self.store.enabled:
-            return
-        stale = self.store.keys(KIND) - self.used
-        if len(stale) > max(len(self.used), 100):
-            self.store.discard(KIND, stale)
+    def close(self) -> None:
+        """Write what this build rendered; forget entries it did not use once they outweigh
+        those it did (a site built two ways, say with and without drafts, keeps both sets,
+        but never grows old)."""
+        self.packs.close(self.used)
 
 
 def dump_entry(entry: Entry, cache: BodyCache | None = None) -> bytes:
