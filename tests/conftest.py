@@ -20,12 +20,20 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+import margin.render.drawing
 from margin.cli import main
 
 TESTS = Path(__file__).resolve().parent
 SITES = TESTS / "sites"
 SHARED = TESTS.parent.parent / "shared"
 CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def verify_kept_note_pages(monkeypatch):
+    """Every build a test runs checks each note page it keeps by its inputs against the
+    page's full fingerprint: a change the inputs miss fails the test that made it."""
+    monkeypatch.setattr(margin.render.drawing, "VERIFY", True)
 
 
 @dataclass

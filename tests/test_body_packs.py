@@ -21,7 +21,7 @@ def written(store: Store, entries: dict[str, bytes], used: set[str] | None = Non
     """One build's pack of ENTRIES (USED: the keys that build used; default, these)."""
     packs = Packs(store, "bodies")
     for key, payload in entries.items():
-        packs.add(key, payload)
+        packs.add(key, payload, f"digest of {key}")
     packs.close(set(entries) if used is None else used)
 
 
@@ -51,7 +51,7 @@ def test_a_damaged_entry_is_a_miss_and_a_damaged_pack_is_dropped(store):
     written(store, {"good": b"kept as it was", "bad": b"to be damaged"})
     (name,) = pack_files(store)
     path = store.root / "bodies" / name
-    offset, length = read_pack(path).table["bad"]
+    offset, length, _ = read_pack(path).table["bad"]
     data = bytearray(path.read_bytes())
     data[offset + length - 1] ^= 0xFF
     path.write_bytes(bytes(data))
@@ -117,3 +117,21 @@ def test_what_builds_cut_short_and_older_margins_left_is_removed(store):
     assert not stale.exists()
     assert running.exists()  # perhaps a build still writing
     assert Packs(store, "bodies").get("a") == b"1"
+
+
+def test_a_pack_of_another_format_is_passed_over(store):
+    written(store, {"k": b"body"})
+    (name,) = pack_files(store)
+    path = store.root / "bodies" / name
+    path.write_bytes(b"margin-pack 0\n" + path.read_bytes()[len(b"margin-pack 0\n"):])
+    packs = Packs(store, "bodies")
+    assert packs.get("k") is None
+    packs.close(set())
+    assert pack_files(store) == []
+
+
+def test_each_entry_keeps_the_digest_it_was_stored_with(store):
+    written(store, {"k": b"body"})
+    packs = Packs(store, "bodies")
+    assert packs.get("k") == b"body"
+    assert packs.digest("k") == "digest of k"

@@ -180,7 +180,7 @@ def test_damaged_entries_in_a_whole_pack_are_ignored(corpus_site, tmp_path):
     data = bytearray(pack_file.read_bytes())
     table = read_pack(pack_file).table
     assert len(table) > 90
-    for offset, length in table.values():  # one byte changed in the middle of each entry
+    for offset, length, _ in table.values():  # one byte changed in the middle of each entry
         data[offset + length // 2] ^= 0xFF
     pack_file.write_bytes(bytes(data))
     _assert_rebuilt_as_fresh(corpus_site, output, fresh)
@@ -205,7 +205,7 @@ def test_no_cache_neither_reads_nor_writes_the_cache(make_site, tmp_path):
     packs = Packs(store, "bodies")
     (old,) = (site / FOLDER / "bodies").glob("*.pack")
     for key in read_pack(old).table:
-        packs.add(key, packs.get(key).replace(b"The true text.", b"A false text!!"))
+        packs.add(key, packs.get(key).replace(b"The true text.", b"A false text!!"), "x")
     packs.close(set())
     old.unlink()
     shutil.rmtree(tmp_path / "first")  # so the next build cannot find its work already done

@@ -27,9 +27,10 @@ from margin.progress import Counter, ProgressBar
 from margin.render.bodies import BodyRendering
 from margin.render.bodycache import Signature
 from margin.render.context import body_context
-from margin.render.drawing import Drawing, PageRecord
+from margin.render.drawing import Drawing, Drawn, PageRecord
 from margin.write import check_output_dir
 from margin.write.output import OutputError
+from margin.write.previous import OutputRecords
 from margin.write.update import OutputUpdate
 
 
@@ -78,15 +79,14 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         return _unchanged(report, last_stamp, start)  # the output is already this build's
     found = len(report.diagnostics)
     report.diagnostics += problems
-    index, bodies, looked_at = _prepare(config, sources, report, cache, options)
+    made = _prepare(config, sources, report, cache, options)
     last = cache.last_output().trusted()
     update = OutputUpdate(config, last)  # a staging folder beside the output, which is untouched
-    drawing = Drawing(index, config, bodies, last.reusable if last.pages else None, options.jobs,
-                      options.counter("pages"), keep=update.stage)
+    drawing = _drawing(config, made, last, options, keep=update.stage)
     try:
         with timer.stage("templates"):
             pages = update.add_pages(drawing.pages())
-        _check_links(config, index, drawing, pages, report)
+        _check_links(config, made.index, drawing, pages, report)
         # Everything is gathered; only now, and only if it all worked, does the output change.
         if diag.has_errors(report.diagnostics, strict=config.strict):
             report.failed = True
@@ -99,8 +99,8 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
             report.written, report.copied = len(pages), len(drawing.assets)
             with timer.stage("cache"):
                 records = update.records()
-                cache.save_output(records, stamp_of(inputs, looked_at, records, report.notes,
-                                                    report.diagnostics[found:]))
+                cache.save_output(records, stamp_of(inputs, made.looked_at, records,
+                                                    report.notes, report.diagnostics[found:]))
     except OutputError as exc:
         report.diagnostics.append(diag.error("", None, str(exc)))
         report.failed = True
@@ -121,14 +121,12 @@ def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     with Timer(report.timings).stage("load"):
         sources, problems = read_sources(config)
     report.diagnostics += problems
-    index, bodies, _ = _prepare(config, sources, report, cache, options)
-    last = cache.last_output().trusted()
-    drawing = Drawing(index, config, bodies, last.reusable if last.pages else None,
-                      options.jobs, options.counter("pages"))
+    made = _prepare(config, sources, report, cache, options)
+    drawing = _drawing(config, made, cache.last_output().trusted(), options)
     with Timer(report.timings).stage("templates"):
         pages = {page.path: PageRecord(page.fingerprint, page.digest, (0, 0, 0), page.links,
                                        page.indexed, page.owner) for page in drawing.pages()}
-    _check_links(config, index, drawing, pages, report)
+    _check_links(config, made.index, drawing, pages, report)
     report.written = len(pages)
     cache.saved()
     broken = any(d.message.startswith("broken link:") for d in report.diagnostics)
@@ -137,13 +135,24 @@ def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     return report
 
 
+@dataclass
+class _Made:
+    """What the stages before the pages made: every page is drawn from it."""
+
+    index: SiteIndex
+    bodies: dict[str, RenderedBody]
+    looked_at: dict[str, Signature]  # the files the bodies looked at, as they saw them
+    files: dict[str, str]  # each note file's digest, by site-relative path
+    body_digests: dict[str, str]  # each body's cache entry's digest (with a cache)
+
+
 def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
-             cache: BuildCache, options: Options
-             ) -> tuple[SiteIndex, dict[str, RenderedBody], dict[str, Signature]]:
-    """Notes, index and every note's body: what every page is made from."""
+             cache: BuildCache, options: Options) -> _Made:
+    """Notes, index and every note's body."""
     timer = Timer(report.timings)
     with timer.stage("notes"):
         notes, problems = notes_from(sources, config, cache.notes)
+        files = {source.relative: source.digest for source in sources}
         sources.clear()  # the files' texts: the notes hold their bodies now
     # What the stages make lives to the end of the build: frozen, the collector no longer walks
     # it again and again (Drawing.pages thaws it all once the pages are drawn).
@@ -171,7 +180,16 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     if not busy:  # written by a child while the pages are drawn (forked without threads)
         cache.save_snapshot(elsewhere=True)
     gc.freeze()
-    return index, bodies, looked_at
+    return _Made(index, bodies, looked_at, files, rendering.digests)
+
+
+def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Options,
+             keep: Callable[[Drawn], Drawn] | None = None) -> Drawing:
+    """The pages of MADE, to be drawn unless the LAST output has them already."""
+    return Drawing(made.index, config, made.bodies, last.reusable if last.pages else None,
+                   options.jobs, options.counter("pages"), keep=keep, files=made.files,
+                   body_digests=made.body_digests,
+                   same_inputs=last.same_inputs if last.pages else None)
 
 
 def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildReport:

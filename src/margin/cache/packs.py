@@ -6,7 +6,8 @@ than writing their bytes: about 0.9 s of an 11 s build. A build now writes the e
 as one pack, a file of
 
     MAGIC, the entries (each checked as store.pack() checks any entry), the table of
-    contents (a checked, pickled {key: (offset, length)}), TRAILER (the table's place, END)
+    contents (a checked, pickled {key: (offset, length, the payload's digest)}), TRAILER
+    (the table's place, END)
 
 written under a temporary name and renamed when whole, so readers only ever see whole packs.
 A pack whose trailer or table does not check is passed over; an entry that does not check
@@ -31,7 +32,7 @@ from pathlib import Path
 from margin.cache.store import Store, pack, unpack
 
 SUFFIX = ".pack"
-MAGIC = b"margin-pack 1\n"
+MAGIC = b"margin-pack 2\n"
 END = b"\nmargin-pack end\n"
 TRAILER = struct.Struct("<QQ")  # the table's offset and length, followed by END
 MOST_PACKS = 8  # beyond this, the packs other than the largest are merged into one
@@ -41,7 +42,8 @@ STALE_AFTER = 3600  # seconds: a temporary file older than this was left by a bu
 @dataclass
 class Pack:
     path: Path
-    table: dict[str, tuple[int, int]]  # key -> (offset, length) of its checked entry
+    table: dict[str, tuple[int, int, str]]  # key -> its checked entry's offset and length,
+    # and the payload's digest (made by whoever stored it)
     size: int
     handle: int | None = None  # an open descriptor, once an entry is read
 
@@ -70,7 +72,7 @@ class Packs:
         found = self._where.get(key)
         if found is None:
             return None
-        offset, length = found.table[key]
+        offset, length, _ = found.table[key]
         try:
             if found.handle is None:
                 found.handle = os.open(found.path, os.O_RDONLY)
@@ -78,13 +80,17 @@ class Packs:
         except OSError:  # merged away by another build since it was listed
             return None
 
-    def add(self, key: str, payload: bytes) -> None:
-        """Keep PAYLOAD under KEY in this build's pack (a cache that cannot be written is only
-        a slower build)."""
+    def digest(self, key: str) -> str:
+        """The digest of KEY's payload, as stored with it (get() first)."""
+        return self._where[key].table[key][2]
+
+    def add(self, key: str, payload: bytes, digest: str) -> None:
+        """Keep PAYLOAD (whose digest is DIGEST) under KEY in this build's pack (a cache that
+        cannot be written is only a slower build)."""
         with contextlib.suppress(OSError):
             if self._writing is None:
                 self._writing = _Writer(self.store.ready(self.folder))
-            self._writing.add(key, payload)
+            self._writing.add_packed(key, pack(payload), digest)
 
     def close(self, used: set[str]) -> None:
         """Finish this build's pack and tidy the folder. USED: the keys this build read or
@@ -124,7 +130,7 @@ class Packs:
         merge the small ones when there are too many. Then drop the damaged packs and what
         builds cut short left behind."""
         if packs:
-            live = sum(length for each in packs for key, (_, length) in each.table.items()
+            live = sum(entry[1] for each in packs for key, entry in each.table.items()
                        if key in used and self._where[key] is each)
             if sum(each.size for each in packs) > 2 * max(live, 1 << 20):
                 self._merge(packs, used)
@@ -143,10 +149,10 @@ class Packs:
             for each in packs:  # (one merged by a build running alongside is gone, and with it
                 # its entries: they will be rendered again)
                 with contextlib.suppress(FileNotFoundError), open(each.path, "rb") as stream:
-                    for key, (offset, length) in each.table.items():
+                    for key, (offset, length, digest) in each.table.items():
                         if self._where[key] is each and (keep is None or key in keep):
                             stream.seek(offset)
-                            writer.add_packed(key, stream.read(length))
+                            writer.add_packed(key, stream.read(length), digest)
         except BaseException:
             writer.abandon()
             raise
@@ -174,6 +180,9 @@ def read_pack(path: Path) -> Pack | None:
             size = stream.seek(0, os.SEEK_END)
             if size < len(MAGIC) + TRAILER.size + len(END):
                 return None
+            stream.seek(0)
+            if stream.read(len(MAGIC)) != MAGIC:  # not a pack, or one of another format
+                return None
             stream.seek(size - TRAILER.size - len(END))
             trailer = stream.read()
             if not trailer.endswith(END):
@@ -194,15 +203,12 @@ class _Writer:
         self.temporary = Path(temporary)
         self.stream = os.fdopen(handle, "wb", buffering=1 << 20)
         self.stream.write(MAGIC)
-        self.table: dict[str, tuple[int, int]] = {}
+        self.table: dict[str, tuple[int, int, str]] = {}
 
-    def add(self, key: str, payload: bytes) -> None:
-        self.add_packed(key, pack(payload))
-
-    def add_packed(self, key: str, packed: bytes) -> None:
+    def add_packed(self, key: str, packed: bytes, digest: str) -> None:
         offset = self.stream.tell()
         self.stream.write(packed)
-        self.table[key] = (offset, len(packed))
+        self.table[key] = (offset, len(packed), digest)
 
     def finish(self) -> Pack:
         """The pack, whole, under its name: when it was written (so newer sorts later)."""

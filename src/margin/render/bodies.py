@@ -19,6 +19,7 @@ from margin.render.bodycache import (
     Entry,
     Signature,
     dump_entry,
+    entry_digest,
     load_entry,
     render_watched,
 )
@@ -50,6 +51,7 @@ class BodyRendering:
         self._notes = notes
         self._found: dict[str, RenderedBody] = {}
         self._looked_at: dict[str, Signature] = {}
+        self.digests: dict[str, str] = {}  # note key -> its cache entry's digest (with a cache)
         self._failure: BaseException | None = None
         self._cache = BodyCache(store, context) if store is not None and store.enabled else None
         self._context = context
@@ -88,6 +90,7 @@ class BodyRendering:
             else:
                 self._found[key] = as_markup(kept.body)
                 self._looked_at.update(kept.needs.files)
+                self.digests[key] = cache.digest(cache_key)
         return missing
 
     def _gather(self, results: Iterator[tuple[int, Any]]) -> None:
@@ -98,12 +101,13 @@ class BodyRendering:
             self._failure = exc
 
     def _render(self, item: tuple[str, str]) -> Any:
-        """In a worker: the body, or (with a cache) its entry, pickled."""
+        """In a worker: the body, or (with a cache) its entry, pickled, and its digest."""
         key, _ = item
         if self._cache is None:
             return as_markup(render_body(self._notes[key], self._context))
         entry = render_watched(self._notes[key], self._context)
-        return dump_entry(Entry(as_markup(entry.body), entry.needs), self._cache)
+        payload = dump_entry(Entry(as_markup(entry.body), entry.needs), self._cache)
+        return payload, entry_digest(payload)
 
     def _receive(self, number: int, result: Any) -> None:
         """A rendered body, or (with a cache) its entry, pickled: kept in the cache here."""
@@ -111,11 +115,13 @@ class BodyRendering:
         if self._cache is None:
             self._found[key] = result
             return
-        entry = load_entry(result)
+        payload, digest = result
+        entry = load_entry(payload)
         assert entry is not None  # made by dump_entry a moment ago
         self._found[key] = entry.body
         self._looked_at.update(entry.needs.files)
-        self._cache.put(cache_key, result)
+        self._cache.put(cache_key, payload, digest)
+        self.digests[key] = digest
 
 
 def as_markup(body: RenderedBody) -> RenderedBody:

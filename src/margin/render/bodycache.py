@@ -105,9 +105,13 @@ class BodyCache:
         self.used.add(key)
         return entry
 
-    def put(self, key: str, payload: bytes) -> None:
-        """Keep a rendered entry (already pickled by dump_entry)."""
-        self.packs.add(key, payload)
+    def digest(self, key: str) -> str:
+        """The digest of the entry get(KEY) gave: it stands for the body in page inputs."""
+        return self.packs.digest(key)
+
+    def put(self, key: str, payload: bytes, digest: str) -> None:
+        """Keep a rendered entry (already pickled by dump_entry, with its digest)."""
+        self.packs.add(key, payload, digest)
         self.used.add(key)
 
     def holds(self, needs: Dependencies) -> bool:
@@ -154,6 +158,10 @@ def dump_entry(entry: Entry, cache: BodyCache | None = None) -> bytes:
                         every_url=cache.every_url() if needs.every_url else False,
                         every_name=cache.every_name() if needs.every_name else False)
     return pickle.dumps(Entry(entry.body, needs), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def entry_digest(payload: bytes) -> str:
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
 def load_entry(payload: bytes) -> Entry | None:

@@ -17,7 +17,7 @@ import contextlib
 import gc
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jinja2
 
@@ -30,6 +30,7 @@ from margin.render import collision_error, templates, with_body_assets
 from margin.render.assets import asset_files
 from margin.render.dependencies import TemplateReader
 from margin.render.feeds import feeds
+from margin.render.noteinputs import NotePageInputs
 from margin.render.pageprint import PagePrinter, base_fingerprint
 from margin.render.pages import Page, Planner, draw
 from margin.render.searchable import SEARCH_MARK, searched_digest
@@ -37,6 +38,9 @@ from margin.render.sitemap import sitemap
 from margin.render.views import NoteView, SiteView, site_view
 
 PARALLEL_FROM = 64  # fewer pages than this are drawn here: forking would cost more
+# Tests: fingerprint every note page kept by its inputs too, and fail if the page changed
+# (tests/conftest.py turns it on for every build the tests run).
+VERIFY = False
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class PageRecord:
     links: PageLinks | None  # for HTML pages
     indexed: str | None = None  # what Pagefind reads of it, digested (None: not marked)
     owner: str = ""  # the key of the note whose page it is
+    inputs: str | None = None  # a note page's inputs, digested (render/noteinputs.py)
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,11 @@ class Drawn:
     data: bytes | None = None
     reused: PageRecord | None = None  # the last build's file is this page
     staged: tuple[int, int, int] | None = None  # written out already; the file's stamp
+    inputs: str | None = None  # a note page's inputs, digested (render/noteinputs.py)
 
 
-Reusable = Callable[[str, str], PageRecord | None]  # (path, fingerprint) -> last build's record
+# (path, fingerprint or note page inputs) -> the last build's record, if its file is intact
+Reusable = Callable[[str, str], PageRecord | None]
 Kept = str  # a worker's answer for a page the last build's file still serves: its fingerprint
 Done = tuple[Drawn | None, Diagnostic | None]  # a worker's answer for a page it drew
 
@@ -84,6 +91,12 @@ class Drawing:
     # Called with each drawn page where it was drawn (a worker): the write stage writes it
     # out there and lets its bytes go, rather than sending them back.
     keep: Callable[[Drawn], Drawn] | None = None
+    # What note pages are made from, for keeping those whose inputs are as the last build's
+    # (render/noteinputs.py): each note file's digest (by site-relative path), each body's,
+    # and the last build's records by page inputs. Without them every page is fingerprinted.
+    files: Mapping[str, str] = field(default_factory=dict)
+    body_digests: Mapping[str, str] = field(default_factory=dict)
+    same_inputs: Reusable | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: list[AssetFile] = field(default_factory=list)
     drawn: int = 0  # pages drawn (the rest were reused)
@@ -105,8 +118,12 @@ class Drawing:
         self.diagnostics = [d for body in bodies.values() for d in body.diagnostics]
         generated = Background(self._feeds)  # on another core, while the pages are planned
         planned = self._claimed(planner.pages())
-        printer = _printer(config, env, planned, planner.all_views())
-        yield from self._draw(planned, env, site, printer)
+        printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
+        kept, inputs = self._kept_by_inputs(planned, planner, site, printer)
+        left = [page for page in planned if urls.output_path(page.url) not in kept]
+        _prepare(printer, left, planner.view)
+        yield from kept.values()
+        yield from self._draw(left, env, site, printer, inputs)
         written = [urls.output_path(page.url) for page in planned]
         feed_pages = generated.result()
         yield from feed_pages
@@ -136,8 +153,37 @@ class Drawing:
                 self.diagnostics.append(collision_error(page, owner))
         return list(claimed.values())
 
+    def _kept_by_inputs(self, planned: list[Page], planner: Planner, site: SiteView,
+                        printer: PagePrinter) -> tuple[dict[str, Drawn], dict[str, str]]:
+        """The note pages whose inputs are as the last build's (kept as it left them, by
+        path), and the inputs of the others (to be recorded with them)."""
+        kept: dict[str, Drawn] = {}
+        inputs: dict[str, str] = {}
+        if not self.body_digests:  # no cache: nothing to keep, nothing to record
+            return kept, inputs
+        digests = NotePageInputs(printer.base, self.index, planner.graph, site, printer,
+                                 self.files, self.body_digests)
+        for page in planned:
+            if page.note is None:
+                continue
+            path = urls.output_path(page.url)
+            digest = digests.of(page.note, page.template)
+            if digest is None:
+                continue
+            record = self.same_inputs(path, digest) if self.same_inputs else None
+            if record is None:
+                inputs[path] = digest
+                continue
+            if VERIFY:
+                fingerprint = printer.page(page.url, page.template, page.context, site)
+                if fingerprint != record.fingerprint:
+                    raise AssertionError(f"{path}: kept by its inputs, but it changed")
+            kept[path] = Drawn(path, page.note.key, record.fingerprint, record.digest,
+                               record.links, record.indexed, reused=record, inputs=digest)
+        return kept, inputs
+
     def _draw(self, planned: list[Page], env: jinja2.Environment, site: SiteView,
-              printer: PagePrinter) -> Iterator[Drawn]:
+              printer: PagePrinter, inputs: Mapping[str, str]) -> Iterator[Drawn]:
         """Every planned page, in one pass over every core: each is fingerprinted where its
         template values are made (a note page's are made only there), then drawn unless the
         last build's file still serves. Only a fingerprint comes back for a page kept."""
@@ -171,7 +217,7 @@ class Drawing:
                 if kept is not None:
                     owner = page.note.key if page.note else ""
                     yield Drawn(path, owner, answer, kept.digest, kept.links, kept.indexed,
-                                reused=kept)
+                                reused=kept, inputs=inputs.get(path))
                     continue
                 answer = drawn_here(page, answer)  # its file changed since the worker looked
             drawn, problem = answer
@@ -179,23 +225,22 @@ class Drawing:
                 problems[number] = problem
             if drawn:
                 self.drawn += 1
-                yield drawn
+                digest = inputs.get(drawn.path)
+                yield replace(drawn, inputs=digest) if digest else drawn
         self.diagnostics += [problems[number] for number in sorted(problems)]
 
 
-def _printer(config: SiteConfig, env: jinja2.Environment, planned: list[Page],
-             views: Mapping[str, NoteView]) -> PagePrinter:
-    """The pages' fingerprinter, every template read and every note's view digested as its
-    page will digest it: here, once, rather than again in each worker (other pages show the
-    same views)."""
-    printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
+def _prepare(printer: PagePrinter, planned: list[Page], view: Callable[[str], NoteView]
+             ) -> None:
+    """Every template of the PLANNED pages read, and every note's view digested as its page
+    will digest it: here, once, rather than again in each worker (other pages show the same
+    views)."""
     shown: dict[str, list[NoteView]] = {}  # template -> the views of the notes it draws
     for page in planned:
         if page.note is not None:
-            shown.setdefault(page.template, []).append(views[page.note.key])
+            shown.setdefault(page.template, []).append(view(page.note.key))
     for name in {page.template for page in planned}:
         printer.prepare(name, shown.get(name, ()))
-    return printer
 
 
 def _drawn(output: OutputFile, fingerprint: str | None) -> Drawn:

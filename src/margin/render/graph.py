@@ -55,7 +55,7 @@ class Graph:
         """What a note page shows beyond its body: backlinks, related notes, papers,
         neighbours, series."""
         key = note.key
-        previous, following = self._neighbours(note)
+        previous, following = self.neighbours(note)
         return {
             "backlinks": tuple(Mention(self.view(link.source), link.context)
                                for link in self.index.backlinks.get(key, ())),
@@ -75,7 +75,7 @@ class Graph:
         backlinks = self.index.backlinks.get(key, ())
         related = self.index.related.get(key, ())
         papers = tuple(self.papers[p] for p in self.index.note_papers.get(key, ()))
-        previous, following = self._neighbours(note)
+        previous, following = self.neighbours(note)
         series = self.series_of.get(key)
         members = self.index.series[series] if series else ()
         shown = [link.source for link in backlinks]
@@ -83,7 +83,7 @@ class Graph:
         return (backlinks, related, papers, previous, following, series, members,
                 tuple(map(views.__getitem__, shown)))
 
-    def _neighbours(self, note: Note) -> tuple[str | None, str | None]:
+    def neighbours(self, note: Note) -> tuple[str | None, str | None]:
         """The older and newer dated notes of the same section."""
         if not note.date or not note.section:
             return None, None

@@ -87,21 +87,15 @@ class PagePrinter:
     def page(self, url: str, template: str, context: Mapping[str, Any], site: Any
              ) -> str | None:
         """The page's fingerprint, or None when it cannot be vouched for (draw it)."""
-        names = site_fields = None
-        whole: frozenset[str] = frozenset()
-        if self.reader is not None:
-            facts = self.reader.facts(template)
-            if facts.error is not None:
-                return None
-            names, site_fields, whole = facts.names, facts.site_fields, facts.whole
-        seen, everything = self._printer(names), self._printer(None)
-        shown = self._site_shown.get((names, site_fields))
-        if shown is None or shown[0] is not site:  # the same for every page of the build
-            shown = self._site_shown[(names, site_fields)] = (
-                site, self._site_print(site, site_fields, seen, everything))
-        if shown[1] is None:
+        facts = self._facts(template)
+        if facts is None:
             return None
-        parts: list[bytes] = [shown[1]]
+        names, site_fields, whole = facts
+        site_part = self._site_part(names, site_fields, site)
+        if site_part is None:
+            return None
+        seen, everything = self._printer(names), self._printer(None)
+        parts: list[bytes] = [site_part]
         try:
             for key, value in context.items():
                 parts.append(key.encode())
@@ -110,6 +104,42 @@ class PagePrinter:
             return None
         return digest(self.base, url, template, hashlib.blake2b(b"".join(parts),
                                                                 digest_size=16).digest())
+
+    def site_part(self, template: str, site: Any) -> bytes | None:
+        """What pages drawn with TEMPLATE show of SITE, spelled out; None: unknowable."""
+        facts = self._facts(template)
+        return None if facts is None else self._site_part(facts[0], facts[1], site)
+
+    def value_part(self, template: str, value: Any, keys: frozenset[str]) -> bytes | None:
+        """VALUE's digest as far as pages drawn with TEMPLATE can see into it, shown under
+        context KEYS; None: unknowable."""
+        facts = self._facts(template)
+        if facts is None:
+            return None
+        try:
+            return self._printer(None if keys & facts[2] else facts[0]).of(value)
+        except Unknown:
+            return None
+
+    def _facts(self, template: str) -> tuple[frozenset[str] | None, frozenset[str] | None,
+                                             frozenset[str]] | None:
+        """The fields TEMPLATE reads of values, of the site, and values it reads whole
+        (None, None, nothing: no reader, every field counts); None when it cannot be read."""
+        if self.reader is None:
+            return None, None, frozenset()
+        facts = self.reader.facts(template)
+        if facts.error is not None:
+            return None
+        return facts.names, facts.site_fields, facts.whole
+
+    def _site_part(self, names: frozenset[str] | None, site_fields: frozenset[str] | None,
+                   site: Any) -> bytes | None:
+        shown = self._site_shown.get((names, site_fields))
+        if shown is None or shown[0] is not site:  # the same for every page of the build
+            shown = self._site_shown[(names, site_fields)] = (
+                site, self._site_print(site, site_fields, self._printer(names),
+                                       self._printer(None)))
+        return shown[1]
 
     @staticmethod
     def _site_print(site: Any, site_fields: frozenset[str] | None, seen: ValuePrinter,

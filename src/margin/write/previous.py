@@ -80,6 +80,14 @@ class OutputRecords:
             return None
         return record if self.intact(path, record.stamp) else None
 
+    def same_inputs(self, path: str, inputs: str) -> PageRecord | None:
+        """The last build's record of PATH when it was drawn from the same note page INPUTS
+        (render/noteinputs.py) and is intact."""
+        record = self.pages.get(path)
+        if record is None or record.inputs != inputs:
+            return None
+        return record if self.intact(path, record.stamp) else None
+
     def same_bytes(self, path: str, digest: str) -> PageRecord | None:
         record = self.pages.get(path)
         if record is None or record.digest != digest:

@@ -65,7 +65,8 @@ class OutputUpdate:
                 assert page.reused is not None
                 seen = page.reused.stamp
             self.pages[page.path] = PageRecord(page.fingerprint, page.digest, seen,
-                                               _shared(page.links), page.indexed, page.owner)
+                                               _shared(page.links), page.indexed, page.owner,
+                                               page.inputs)
         return self.pages
 
     def add_assets(self, assets: list[AssetFile]) -> None:

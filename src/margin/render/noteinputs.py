@@ -1,0 +1,98 @@
+"""A note page's inputs as one digest, cheap enough to make for every note page of a site, so a
+build can keep the page the last build drew from the same inputs without fingerprinting it
+(render/pageprint.py): at 4,000 notes, fingerprinting every note page was a third of what a
+rebuild after one edit cost.
+
+A note page is drawn (render/pages.py note_page, render/graph.py note_extras, render/seo.py
+article) from the template files, margin's code and the configuration (the base fingerprint),
+its template and URL, what its templates read of the site view, its note's view, and the
+index entries its extras come from (backlinks and their sentences, related notes, papers,
+neighbours, series) with the view of every note those show. A note's view is made from its
+note, its body and its tags as the site counts them; the note is made from its file (the note
+memo's key: path and bytes), the body is its cache entry (whose digest the cache keeps). So
+the digest here is of those, and of the tags as far as the template reads them (a note that
+shares a tag with a note added shows the same tag, unless the count is shown). It is coarser
+than a fingerprint (any change to a note shown counts, seen or not), and a page whose digest
+differs is fingerprinted as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from margin.model import Note, SiteIndex
+from margin.render.graph import Graph
+from margin.render.pageprint import PagePrinter
+from margin.render.views import SiteView
+
+# The keys of a note page's context whose values hold note views (and so tags).
+VIEW_KEYS = frozenset({"note", "page", "backlinks", "related", "papers", "previous", "next",
+                       "series"})
+
+
+class NotePageInputs:
+    """Digests of note pages' inputs for one build; None where one cannot be had (a body
+    without a digest, a template whose facts cannot be read): such pages are fingerprinted."""
+
+    def __init__(self, base: str, index: SiteIndex, graph: Graph, site: SiteView,
+                 printer: PagePrinter, files: Mapping[str, str], bodies: Mapping[str, str]):
+        self.base, self.index, self.graph, self.site = base, index, graph, site
+        self.printer = printer
+        self.files = files  # site-relative path -> digest of the file's bytes
+        self.bodies = bodies  # note key -> digest of its body's cache entry
+        self._tags = {tag.slug: tag for tag in site.tags}
+        self._views: dict[tuple[str, str], str | None] = {}  # (note key, template) -> digest
+        self._tag_parts: dict[tuple[str, str], str | None] = {}  # (slug, template) -> digest
+        self._papers = {paper.id: paper for paper in index.papers}
+        self._series_of = {key: name for name, keys in index.series.items() for key in keys}
+
+    def of(self, note: Note, template: str) -> str | None:
+        site_part = self.printer.site_part(template, self.site)
+        if site_part is None:
+            return None
+        key, index = note.key, self.index
+        backlinks = index.backlinks.get(key, ())
+        related = index.related.get(key, ())
+        previous, following = self.graph.neighbours(note)
+        series = self._series_of.get(key)
+        members = index.series[series] if series else ()
+        shown = [key, *(link.source for link in backlinks), *related,
+                 *(k for k in (previous, following) if k), *members]
+        views = [self._view(k, template) for k in shown]
+        if None in views:
+            return None
+        papers = [f"{p.id}\1{p.slug}\1{p.title}\1{p.link}"
+                  for p in (self._papers[i] for i in index.note_papers.get(key, ()))]
+        parts = [self.base, template, note.url, *views, "backlinks",
+                 *(f"{link.source}\1{link.context}" for link in backlinks), "related", *related,
+                 "papers", *papers, "neighbours", previous or "", following or "",
+                 "series", series or "", *members]
+        hasher = hashlib.blake2b(site_part, digest_size=16)
+        hasher.update("\0".join(parts).encode("utf-8", "surrogatepass"))
+        return hasher.hexdigest()
+
+    def _view(self, key: str, template: str) -> str | None:
+        """What note KEY's view is made from, digested, as TEMPLATE's pages see its tags;
+        None when its body has no digest."""
+        found = self._views.get((key, template), "")
+        if found == "":
+            note = self.index.notes[key]
+            body, file = self.bodies.get(key), self.files.get(note.source)
+            tags = [self._tag_part(tag.slug, template) for tag in note.tags]
+            found = None
+            if body is not None and file is not None and None not in tags:
+                made = "\0".join((note.source, file, body, *tags))  # type: ignore[arg-type]
+                found = hashlib.blake2b(made.encode("utf-8", "surrogatepass"),
+                                        digest_size=16).hexdigest()
+            self._views[(key, template)] = found
+        return found
+
+    def _tag_part(self, slug: str, template: str) -> str | None:
+        if (slug, template) not in self._tag_parts:
+            tag = self._tags.get(slug)
+            part = b"-" if tag is None else self.printer.value_part(template, tag, VIEW_KEYS)
+            # (its name as well: the article, read whole, lists the names of a note's tags)
+            self._tag_parts[(slug, template)] = None if part is None else (
+                part.hex() + (tag.name if tag else ""))
+        return self._tag_parts[(slug, template)]
