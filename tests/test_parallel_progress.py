@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 
 import pytest
 
@@ -15,14 +16,46 @@ from margin.progress import ProgressBar
 needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork() on this system")
 
 
+def slowly(n: int) -> tuple[int, int]:
+    time.sleep(0.002)  # long enough that every process gets some of the work
+    return n, os.getpid()
+
+
 @needs_fork
 def test_fork_map_returns_what_a_loop_returns_in_order():
     items = list(range(500))
-    results = fork_map(lambda n: (n, os.getpid()), items, 2)
+    results = fork_map(slowly, items, 2)
     assert [n for n, _ in results] == items
     workers = {pid for _, pid in results}
     assert len(workers) == 2 and os.getpid() not in workers
     assert fork_map(lambda n: n * n, items, 3) == [n * n for n in items]
+
+
+@needs_fork
+def test_sharing_the_work_this_process_does_a_part_of_it():
+    results = dict(fork_imap(slowly, list(range(300)), 2, share=True))
+    assert sorted(results) == list(range(300))
+    assert all(results[n][0] == n for n in results)
+    doers = {pid for _, pid in results.values()}
+    assert len(doers) == 2 and os.getpid() in doers
+
+
+@needs_fork
+def test_chunks_go_to_whichever_process_is_free():
+    """A worker slowed down takes fewer chunks; the others take the rest."""
+    parent = os.getpid()
+    first = []
+
+    def uneven(n: int) -> int:
+        if os.getpid() != parent and not first:
+            first.append(n)
+        if first and first[0] == 0:  # the worker that took the first chunk is slow
+            time.sleep(0.05)
+        return os.getpid()
+
+    doers = fork_map(uneven, list(range(400)), 2)
+    counts = sorted(doers.count(pid) for pid in set(doers))
+    assert counts[0] < counts[1] / 4
 
 
 @needs_fork

@@ -209,7 +209,7 @@ class Drawing:
         enough = PARALLEL_FROM * (4 if reusable else 1)  # keeping a page costs little
         jobs = self.jobs if len(planned) >= enough else 1
         problems: dict[int, Diagnostic] = {}
-        for number, answer in fork_imap(look, planned, jobs, tick):
+        for number, answer in fork_imap(look, planned, jobs, tick, share=True):
             page = planned[number]
             if isinstance(answer, str):
                 path = urls.output_path(page.url)
