@@ -173,6 +173,12 @@ class RenderedBody:
     links: tuple[str, ...] = ()  # keys of the notes the body links to
     images: tuple[str, ...] = ()  # image files read for their size (cache invalidation)
     math: int = 0  # math expressions typeset
+    # Worked out with the body, once, rather than for every note's view on every build
+    # (render/views.py note_view): the note's words, its contents for templates (`toc`),
+    # the first image previews can show.
+    words: int = 0
+    contents: tuple[dict, ...] = ()
+    image: str = ""
 
 
 @dataclass(frozen=True)

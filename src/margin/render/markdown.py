@@ -43,8 +43,10 @@ from margin.render.highlight import code_block, language_of
 from margin.render.htmlblocks import balanced_html_plugin
 from margin.render.links import fix_links
 from margin.render.mathrules import math_plugin
+from margin.render.seo import first_image
 from margin.render.state import ENV_KEY, BodyState, lines_before
 from margin.render.unusedrules import unused_rules
+from margin.render.views import contents, word_count
 from margin.render.wikilinks import ENV_KEY as WIKILINKS_KEY
 from margin.render.wikilinks import WikilinkResolver, wikilinks_plugin
 
@@ -119,7 +121,7 @@ def render_body(note: Note, context: BodyContext) -> RenderedBody:
                           f"could not render this note ({type(exc).__name__}: {exc}); "
                           "its text is shown unformatted")
         return RenderedBody(html=f"<pre>{html.escape(note.body)}</pre>\n",
-                            diagnostics=(problem,))
+                            diagnostics=(problem,), words=word_count(note.body))
 
 
 def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
@@ -143,15 +145,19 @@ def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
     number_headings(tokens, state)
     typeset_math(tokens, state)
     body_html = md.renderer.render(tokens, md.options, env)
+    toc = () if state.toc_placed else tuple(state.toc)
     return RenderedBody(
         html=body_html,
-        toc=() if state.toc_placed else tuple(state.toc),
+        toc=toc,
         summary=_summary(tokens, text),
         diagnostics=tuple(state.diagnostics),
         assets=tuple(state.assets.values()),
         links=tuple(state.links),
         images=tuple(dict.fromkeys(state.images)),
         math=state.math,
+        words=word_count(note.body),
+        contents=contents(toc),
+        image=first_image(body_html, context.prefix),
     )
 
 

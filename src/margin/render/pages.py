@@ -66,7 +66,6 @@ class Planner:
         self.config, self.index, self.bodies = config, index, bodies
         self.site, self.layouts, self.memo = site, layouts, memo
         self.tags = {t.slug: t for t in site.tags}
-        self.prefix = urls.prefix_of(config.base_url)
         self._views: dict[str, NoteView] = {}
         self.graph = Graph(index, self.view)
 
@@ -74,11 +73,11 @@ class Planner:
         if key not in self._views:
             note, body = self.index.notes[key], self.bodies.get(key)
             if self.memo is None:
-                self._views[key] = note_view(note, body, self.tags, self.prefix)
+                self._views[key] = note_view(note, body, self.tags)
             else:  # the live server reuses a view while everything note_view reads is the same
                 inputs = (note, body, tuple(self.tags.get(t.slug) for t in note.tags))
                 self._views[key] = self.memo.view(
-                    key, inputs, lambda: note_view(note, body, self.tags, self.prefix))
+                    key, inputs, lambda: note_view(note, body, self.tags))
         return self._views[key]
 
     def views(self, keys) -> tuple[NoteView, ...]:

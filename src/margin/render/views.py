@@ -19,7 +19,6 @@ from margin.model import Note, RenderedBody, SiteConfig, SiteIndex, TagEntry
 from margin.render import charts
 from margin.render.charts import Picture
 from margin.render.feeds import tag_feed
-from margin.render.seo import first_image
 
 WORDS_PER_MINUTE = 230
 CLOUD_TAGS = 30  # the home page's cloud shows this many of the most-used tags
@@ -187,10 +186,9 @@ def _markup(html: str) -> Markup:
     return html if isinstance(html, Markup) else Markup(html)
 
 
-def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView],
-              prefix: str = "") -> NoteView:
-    """A note for templates, its tags as the site spells them; BODY gives content and summary.
-    PREFIX is the base_url's path, taken off the first image's URL so it reads like `url`."""
+def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -> NoteView:
+    """A note for templates, its tags as the site spells them; BODY gives content, summary,
+    contents, words and the first image (worked out when it was rendered)."""
     return NoteView(
         title=note.title,
         url=note.url,
@@ -202,7 +200,7 @@ def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView],
         source=note.source,
         extra=note.extra,
         content=_markup(body.html) if body else Markup(),
-        toc=contents(body.toc) if body else (),
-        words=word_count(note.body),
-        image=first_image(body.html, prefix) if body else "",
+        toc=body.contents if body else (),
+        words=body.words if body else word_count(note.body),
+        image=body.image if body else "",
     )
