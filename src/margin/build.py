@@ -21,6 +21,7 @@ from margin.cache.unchanged import BuildStamp, inputs_digest, stamp_of
 from margin.index import claim_urls, index_claimed
 from margin.linkcheck import CheckedPage, check_pages
 from margin.load import notes_from, read_sources
+from margin.load.known import KnownFiles, known_files
 from margin.model import BuildReport, RenderedBody, SiteConfig, SiteIndex, SourceFile
 from margin.parallel import default_jobs
 from margin.progress import Counter, ProgressBar
@@ -72,20 +73,21 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         return report
     cache = BuildCache(config, options.cache)
     with timer.stage("load"):
-        sources, problems = read_sources(config)
+        last_stamp, taken = cache.last_stamp(), time.time_ns()
+        sources, problems = read_sources(config, last_stamp.files if last_stamp else None)
         inputs = inputs_digest(config, sources, problems) if cache.enabled else ""
-        last_stamp = cache.last_stamp()
     if last_stamp and last_stamp.holds(inputs, cache.output):
         return _unchanged(report, last_stamp, start)  # the output is already this build's
     found = len(report.diagnostics)
     report.diagnostics += problems
-    made = _prepare(config, sources, report, cache, options)
+    made = _prepare(config, sources, report, cache, options, taken)
     last = cache.last_output().trusted()
     update = OutputUpdate(config, last)  # a staging folder beside the output, which is untouched
     drawing = _drawing(config, made, last, options, keep=update.stage)
     try:
         with timer.stage("templates"):
             pages = update.add_pages(drawing.pages())
+        _snapshot_later(cache, made)
         _check_links(config, made.index, drawing, pages, report)
         # Everything is gathered; only now, and only if it all worked, does the output change.
         if diag.has_errors(report.diagnostics, strict=config.strict):
@@ -100,7 +102,8 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
             with timer.stage("cache"):
                 records = update.records()
                 cache.save_output(records, stamp_of(inputs, made.looked_at, records,
-                                                    report.notes, report.diagnostics[found:]))
+                                                    report.notes, report.diagnostics[found:],
+                                                    made.known))
     except OutputError as exc:
         report.diagnostics.append(diag.error("", None, str(exc)))
         report.failed = True
@@ -126,6 +129,7 @@ def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     with Timer(report.timings).stage("templates"):
         pages = {page.path: PageRecord(page.fingerprint, page.digest, (0, 0, 0), page.links,
                                        page.indexed, page.owner) for page in drawing.pages()}
+    _snapshot_later(cache, made)
     _check_links(config, made.index, drawing, pages, report)
     report.written = len(pages)
     cache.saved()
@@ -144,15 +148,18 @@ class _Made:
     looked_at: dict[str, Signature]  # the files the bodies looked at, as they saw them
     files: dict[str, str]  # each note file's digest, by site-relative path
     body_digests: dict[str, str]  # each body's cache entry's digest (with a cache)
+    known: KnownFiles  # the note files as read (the next build need not read them again)
+    snapshot_later: bool = False  # the cache's snapshot is still to be written
 
 
 def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
-             cache: BuildCache, options: Options) -> _Made:
-    """Notes, index and every note's body."""
+             cache: BuildCache, options: Options, taken: int = 0) -> _Made:
+    """Notes, index and every note's body (TAKEN: when the note files were looked at)."""
     timer = Timer(report.timings)
     with timer.stage("notes"):
         notes, problems = notes_from(sources, config, cache.notes)
         files = {source.relative: source.digest for source in sources}
+        known = known_files(sources, taken)
         sources.clear()  # the files' texts: the notes hold their bodies now
     # What the stages make lives to the end of the build: frozen, the collector no longer walks
     # it again and again (Drawing.pages thaws it all once the pages are drawn).
@@ -177,10 +184,15 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     looked_at: dict[str, Signature] = {}
     with timer.stage("markdown", add=True):  # what is left of it
         bodies = rendering.result(looked_at)
-    if not busy:  # written by a child while the pages are drawn (forked without threads)
-        cache.save_snapshot(elsewhere=True)
     gc.freeze()
-    return _Made(index, bodies, looked_at, files, rendering.digests)
+    return _Made(index, bodies, looked_at, files, rendering.digests, known, not busy)
+
+
+def _snapshot_later(cache: BuildCache, made: _Made) -> None:
+    """The snapshot not written while bodies rendered, written now by a child, while this
+    process checks links and writes the output: the pages are drawn, a core is free."""
+    if made.snapshot_later:
+        cache.save_snapshot(elsewhere=True)
 
 
 def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Options,

@@ -47,12 +47,13 @@ class SiteConfig:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A note file as read from disk."""
+    """A note file as read from disk (or, unread, as a build vouched for it: load/known.py)."""
 
     path: Path
     relative: str  # site-relative, with '/' separators: what diagnostics name
-    text: str
+    text: str | None  # None: not read, as the last build read it (read it to make its note)
     digest: str
+    stamp: tuple[int, int, int, int] | None = None  # (size, mtime_ns, ctime_ns, inode) before read
 
 
 @dataclass(frozen=True)

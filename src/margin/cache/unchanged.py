@@ -16,6 +16,7 @@ from pathlib import Path
 
 from margin.cache.fingerprint import digest
 from margin.diagnostics import Diagnostic
+from margin.load.known import KnownFiles
 from margin.model import SiteConfig, SourceFile
 from margin.render.assets import asset_files
 from margin.render.bodycache import Signature, signature
@@ -34,6 +35,8 @@ class BuildStamp:
     pages: int
     assets: int
     diagnostics: tuple[Diagnostic, ...]  # warnings (a build with errors writes nothing)
+    files: KnownFiles | None = None  # the note files as read: the next build need not read
+    # those still the same (load/known.py)
 
     def holds(self, inputs: str, output: Path) -> bool:
         """Whether the inputs are the same and the output is still as this build left it."""
@@ -59,9 +62,10 @@ def inputs_digest(config: SiteConfig, sources: list[SourceFile],
 
 
 def stamp_of(inputs: str, looked_at: dict[str, Signature], records: OutputRecords,
-             notes: int, diagnostics: list[Diagnostic]) -> BuildStamp:
+             notes: int, diagnostics: list[Diagnostic], files: KnownFiles | None = None
+             ) -> BuildStamp:
     outputs = [(path, r.stamp) for path, r in records.pages.items()]
     outputs += [(path, r.stamp) for path, r in records.assets.items()]
     outputs += list(records.bundle.items())
     return BuildStamp(inputs, tuple(sorted(looked_at.items())), tuple(outputs), notes,
-                      len(records.pages), len(records.assets), tuple(diagnostics))
+                      len(records.pages), len(records.assets), tuple(diagnostics), files)

@@ -64,7 +64,8 @@ def read_source(path: Path, config: SiteConfig) -> tuple[SourceFile | None, Diag
     relative = path.relative_to(config.site_dir).as_posix()
     try:
         with open(path, "rb") as stream:  # (a build reads thousands: the plainest way)
-            data = stream.read()
+            found = file_stamp(os.fstat(stream.fileno()))  # before reading: a write
+            data = stream.read()  # meanwhile changes the file's ctime after it
     except OSError as exc:
         return None, error(relative, None, f"cannot read: {exc.strerror}")
     try:
@@ -76,4 +77,10 @@ def read_source(path: Path, config: SiteConfig) -> tuple[SourceFile | None, Diag
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return SourceFile(path, relative, text, digest), None
+    return SourceFile(path, relative, text, digest, found), None
+
+
+def file_stamp(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What changes whenever a file's bytes do: size, mtime, ctime (set by the system on every
+    write, and not settable by programs) and inode (a file replaced by another)."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
