@@ -301,3 +301,27 @@ def test_notes_parsed_once_are_kept_for_later_builds(make_site, tmp_path, monkey
     (site / "content/notes/c.md").write_text("Edited.")
     build(site, output)
     assert parsed == ["content/notes/c.md"]
+
+
+@pytest.mark.parametrize("edited", ["few", "all"])  # moved in one by one; swapped in whole
+def test_a_rebuild_stages_its_files_flat_whatever_their_names(make_site, tmp_path, edited):
+    """A rebuild stages the files it changes side by side, each named after its path (a long
+    path by a digest), and moves them into the output: names with '%', '#' or 200 letters
+    come out where a fresh build puts them."""
+    long = "a-rather-long-name-" * 12
+    notes = {f"content/notes/n{number}.md": f"Plain {number}." for number in range(20)}
+    site = make_site({
+        **notes,
+        "content/notes/a.md": "---\npermalink: /100%-sure/#1/\n---\nSure.\n\nMore.",
+        "content/notes/b.md": f"---\npermalink: /deep/{long}/{long}/\n---\nDeep.\n\nMore.",
+    })
+    output, fresh = tmp_path / "out", tmp_path / "fresh"
+    build(site, output)
+    for name in ["a", "b"] + ([f"n{number}" for number in range(20)] if edited == "all" else []):
+        note = site / f"content/notes/{name}.md"
+        note.write_text(note.read_text() + " Edited.")
+    build(site, output)
+    build(site, fresh, "--no-cache")
+    assert files_of(output) == files_of(fresh)
+    assert "Edited." in (output / "100%-sure/#1/index.html").read_text()
+    assert not list(tmp_path.glob(".*margin-staging"))

@@ -6,14 +6,17 @@ ever replaces or deletes a folder that carries its marker file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from margin.model import AssetFile, OutputFile, SiteConfig
 
 MARKER = ".margin-output"
 JOURNAL = ".margin-updating"
+FLAT = ".margin-staged"  # in a flat staging folder, the files staged ('/' spelled %2F)
 _MARKER_TEXT = "This folder is written by margin; it is replaced on every build.\n"
 
 
@@ -62,9 +65,15 @@ def write_site(config: SiteConfig, pages: list[OutputFile], assets: list[AssetFi
 class Staging:
     """A fresh folder beside the output that becomes the output in one rename (commit), or is
     thrown away (discard). Files the last build wrote that are still right can be hard-linked
-    from the output instead of written again; the output itself is never written into."""
+    from the output instead of written again; the output itself is never written into.
 
-    def __init__(self, config: SiteConfig):
+    FLAT (a rebuild, where few files usually change): files are staged side by side in one
+    folder, to be moved into the output's folders as they are (update), rather than in a copy
+    of its tree whose every folder would be made, and removed, for a few files (at 4,000
+    notes, making 300 folders cost a quarter of a second: the file system seeks a free inode
+    past all those freed in the last half minute)."""
+
+    def __init__(self, config: SiteConfig, flat: bool = False):
         self.output = config.output_dir.resolve()
         self.root = self.output.with_name(f".{self.output.name}.margin-staging")
         self.retired = self.output.with_name(f".{self.output.name}.margin-retired")
@@ -73,10 +82,29 @@ class Staging:
         self.root.mkdir(parents=True)
         (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         self._made: set[Path] = {self.root}
+        self.flat: Path | None = None
+        if flat:
+            self.flat = self.root / FLAT
+            self.flat.mkdir()
         self.committed = False
 
     def path(self, relative: str) -> Path:
+        """Where RELATIVE is staged."""
+        if self.flat is not None:
+            name = relative.replace("%", "%25").replace("#", "%23").replace("/", "%2F")
+            if len(name.encode()) > 200:  # beyond what some file systems take in one name
+                name = "#" + hashlib.blake2b(relative.encode(), digest_size=16).hexdigest()
+            return self.flat / name
         return _target(self.root, relative, self._made)
+
+    def into_tree(self, staged: Iterable[str]) -> None:
+        """Before a commit: the STAGED files (flat) moved to their places in the tree."""
+        if self.flat is None:
+            return
+        for relative in staged:
+            os.replace(self.path(relative), _target(self.root, relative, self._made))
+        self.flat.rmdir()
+        self.flat = None
 
     def write(self, relative: str, data: bytes) -> None:
         self.path(relative).write_bytes(data)
@@ -114,7 +142,7 @@ class Staging:
         for relative in changed:
             target = self.output / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.root / relative, target)
+            os.replace(self.path(relative), target)
         for relative in removed:
             _remove_file(self.output, relative)
         journal.unlink()

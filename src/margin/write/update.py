@@ -33,7 +33,7 @@ IN_PLACE_SHARE = 0.25  # update in place when at most this share of the files ch
 class OutputUpdate:
     def __init__(self, config: SiteConfig, last: OutputRecords):
         self.last = last.trusted()
-        self.staging = Staging(config)
+        self.staging = Staging(config, flat=bool(self.last.pages))
         self.pages: dict[str, PageRecord] = {}
         self.assets: dict[str, AssetRecord] = {}
         self.changed: list[str] = []  # staged: not as the last output has them
@@ -52,7 +52,7 @@ class OutputUpdate:
         if kept is not None:
             return replace(page, data=None, reused=kept)
         self.staging.write(page.path, page.data)
-        return replace(page, data=None, staged=stamp(self.staging.root / page.path))
+        return replace(page, data=None, staged=stamp(self.staging.path(page.path)))
 
     def add_pages(self, pages: Iterable[Drawn]) -> dict[str, PageRecord]:
         """Stage the pages that differ from the last output; returns every page's record."""
@@ -80,7 +80,7 @@ class OutputUpdate:
             else:
                 self.staging.copy(asset.path, asset.source)
                 self.changed.append(asset.path)
-                seen = stamp(self.staging.root / asset.path)
+                seen = stamp(self.staging.path(asset.path))
             self.assets[asset.path] = AssetRecord(str(asset.source), source, seen)
 
     def finish(self) -> None:
@@ -102,6 +102,7 @@ class OutputUpdate:
                         if path not in known and not path.startswith(BUNDLE + "/")}
             self.staging.update(self.changed, sorted(removed))
         else:
+            self.staging.into_tree(self.changed)
             for path in files - set(self.changed):
                 self._link(path)
             for path in self.last.bundle:
