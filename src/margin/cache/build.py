@@ -11,8 +11,6 @@ simply misses; `--no-cache` (enabled=False) reads and writes nothing.
 
 from __future__ import annotations
 
-import pickle
-
 from margin.cache.fingerprint import code_fingerprint, digest
 from margin.cache.store import FOLDER, Store
 from margin.cache.unchanged import BuildStamp
@@ -52,7 +50,7 @@ class BuildCache:
         if self._memos is None:
             self._memos = (NoteMemo(), IndexMemo()) if self.enabled else (None, DIRECT)
             with collector_paused(keep=True):  # the notes live to the end of the build
-                found = _unpickled(self.store.get_file(SNAPSHOT))
+                found = self.store.get_pickled(SNAPSHOT)
             if (isinstance(found, tuple) and len(found) == 3 and found[0] == self.key
                     and isinstance(found[1], NoteMemo) and isinstance(found[2], IndexMemo)):
                 self._memos = (found[1], found[2])
@@ -80,35 +78,23 @@ class BuildCache:
 
     def _write_snapshot(self) -> None:
         notes, index = self._snapshot()
-        data = pickle.dumps((self.key, notes, index), pickle.HIGHEST_PROTOCOL)
-        self.store.put_file(SNAPSHOT, data)
+        self.store.put_pickled(SNAPSHOT, (self.key, notes, index))
 
     def last_output(self) -> OutputRecords:
         """The records of the last build into this output folder (empty: nothing to reuse)."""
-        found = _unpickled(self.store.get_file(self._name("output")))
+        found = self.store.get_pickled(self._name("output"))
         if isinstance(found, OutputRecords) and found.output == self.output:
             return found
         return OutputRecords(self.output)
 
     def save_output(self, records: OutputRecords, stamp: BuildStamp) -> None:
         if self.enabled:
-            self.store.put_file(self._name("output"),
-                                pickle.dumps(records, pickle.HIGHEST_PROTOCOL))
-            self.store.put_file(self._name("stamp"), pickle.dumps(stamp, pickle.HIGHEST_PROTOCOL))
+            self.store.put_pickled(self._name("output"), records)
+            self.store.put_pickled(self._name("stamp"), stamp)
 
     def last_stamp(self) -> BuildStamp | None:
-        found = _unpickled(self.store.get_file(self._name("stamp")))
+        found = self.store.get_pickled(self._name("stamp"))
         return found if isinstance(found, BuildStamp) else None
 
     def _name(self, kind: str) -> str:
         return f"{kind}-{digest(str(self.output))}"
-
-
-def _unpickled(payload: bytes | None) -> object:
-    if payload is None:
-        return None
-    try:
-        with collector_paused():
-            return pickle.loads(payload)
-    except Exception:  # written by another margin, or damaged beyond its checksum
-        return None
