@@ -143,3 +143,42 @@ def test_inputs_that_miss_a_change_are_caught(site, tmp_path, monkeypatch):
     code, _, err = run_margin("build", site, "--output", output, "--jobs", "1")
     assert code != 0
     assert "index.html: kept by its inputs, but it changed" in err
+
+
+def counting_feeds(monkeypatch) -> list[str]:
+    """The URLs of the feeds each build makes (rather than keeps; they are made in a child)."""
+    made: list[str] = []
+    real = margin.render.drawing.Drawing._feeds_kept
+
+    def feeds_kept(self, plans, digests):
+        kept, inputs = real(self, plans, digests)
+        made.extend(url for url, _, _ in plans if url not in kept)
+        return kept, inputs
+
+    monkeypatch.setattr(margin.render.drawing.Drawing, "_feeds_kept", feeds_kept)
+    return made
+
+
+def test_only_the_feeds_an_edited_note_is_in_are_made_again(site, tmp_path, monkeypatch):
+    output, fresh = tmp_path / "out", tmp_path / "fresh"
+    build(site, output, "--jobs", "1")
+    made = counting_feeds(monkeypatch)
+    edit(site, *EDITS["body below the summary"])  # Zeta: undated, in no feed
+    build(site, output, "--jobs", "1")
+    assert made == []
+    edit(site, "content/posts/2025-01-08-beta.md", "Beta builds", "Beta now builds")  # tag ml
+    build(site, output, "--jobs", "1")
+    assert sorted(made) == ["/feed.xml", "/tags/ml/feed.xml"]
+    build(site, fresh, "--no-cache")
+    assert files_of(output) == files_of(fresh)
+
+
+def test_feed_inputs_that_miss_a_change_are_caught(site, tmp_path, monkeypatch):
+    monkeypatch.setattr(margin.render.noteinputs.NotePageInputs, "of_feed",
+                        lambda self, url, title, keys: f"{url}:{title}")
+    output = tmp_path / "out"
+    build(site, output, "--jobs", "1")
+    edit(site, *EDITS["summary"])
+    code, _, err = run_margin("build", site, "--output", output, "--jobs", "1")
+    assert code != 0
+    assert "feed.xml: kept by its inputs, but it changed" in err

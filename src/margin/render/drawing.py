@@ -18,6 +18,7 @@ import gc
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import jinja2
 
@@ -29,7 +30,7 @@ from margin.parallel import Background, fork_imap
 from margin.render import collision_error, templates, with_body_assets
 from margin.render.assets import asset_files
 from margin.render.dependencies import TemplateReader
-from margin.render.feeds import feeds
+from margin.render.feeds import FeedPlan, feed, feed_plans
 from margin.render.noteinputs import NotePageInputs
 from margin.render.pageprint import PagePrinter, base_fingerprint
 from margin.render.pages import Page, Planner, draw
@@ -38,8 +39,8 @@ from margin.render.sitemap import sitemap
 from margin.render.views import NoteView, SiteView, site_view
 
 PARALLEL_FROM = 64  # fewer pages than this are drawn here: forking would cost more
-# Tests: fingerprint every note page kept by its inputs too, and fail if the page changed
-# (tests/conftest.py turns it on for every build the tests run).
+# Tests: draw every feed, and fingerprint every note page, kept by its inputs too, and fail
+# if it changed (tests/conftest.py turns it on for every build the tests run).
 VERIFY = False
 
 
@@ -116,16 +117,23 @@ class Drawing:
         site = site_view(config, index, __version__)
         planner = Planner(config, index, bodies, site, templates.site_templates(config))
         self.diagnostics = [d for body in bodies.values() for d in body.diagnostics]
-        generated = Background(self._feeds)  # on another core, while the pages are planned
-        planned = self._claimed(planner.pages())
         printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
-        kept, inputs = self._kept_by_inputs(planned, planner, site, printer)
+        digests = NotePageInputs(printer.base, index, planner.graph, site, printer, self.files,
+                                 self.body_digests) if self.body_digests else None
+        plans = feed_plans(index, config)
+        kept_feeds, feed_inputs = self._feeds_kept(plans, digests)
+        to_make = [plan for plan in plans if plan[0] not in kept_feeds]
+        # (made on another core, while the pages are planned)
+        generated = Background(lambda: self._feeds(to_make, feed_inputs)) if to_make else None
+        planned = self._claimed(planner.pages())
+        kept, inputs = self._kept_by_inputs(planned, printer, site, digests)
         left = [page for page in planned if urls.output_path(page.url) not in kept]
         _prepare(printer, left, planner.view)
         yield from kept.values()
         yield from self._draw(left, env, site, printer, inputs)
         written = [urls.output_path(page.url) for page in planned]
-        feed_pages = generated.result()
+        made = {page.path: page for page in (generated.result() if generated else ())}
+        feed_pages = [kept_feeds.get(url) or made[urls.output_path(url)] for url, _, _ in plans]
         yield from feed_pages
         written += [page.path for page in feed_pages]
         for output in sitemap([OutputFile(path, b"") for path in written], index, config):
@@ -139,10 +147,34 @@ class Drawing:
         self.diagnostics += problems
         self.assets = with_body_assets(assets, bodies)
 
-    def _feeds(self) -> list[Drawn]:
-        """The Atom feeds, kept (written out) where they are made."""
-        drawn = [_drawn(output, None) for output in feeds(self.index, self.config, self.bodies)]
+    def _feeds(self, plans: list[FeedPlan], inputs: Mapping[str, str]) -> list[Drawn]:
+        """The Atom feeds PLANS say, kept (written out) where they are made."""
+        memo: dict[str, Any] = {}
+        drawn = [_drawn(feed(plan, self.index, self.config, self.bodies, memo), None,
+                        inputs.get(plan[0])) for plan in plans]
         return [self.keep(page) for page in drawn] if self.keep else drawn
+
+    def _feeds_kept(self, plans: list[FeedPlan], digests: NotePageInputs | None
+                    ) -> tuple[dict[str, Drawn], dict[str, str]]:
+        """The feeds whose entries are made from the same notes and bodies as the last
+        build's (by URL), and the inputs of the others (to be recorded with them)."""
+        kept: dict[str, Drawn] = {}
+        inputs: dict[str, str] = {}
+        if digests is None:  # no cache: nothing to keep, nothing to record
+            return kept, inputs
+        for plan in plans:
+            digest = digests.of_feed(*plan)
+            path = urls.output_path(plan[0])
+            record = self.same_inputs(path, digest) if self.same_inputs and digest else None
+            if record is not None:
+                if VERIFY and _drawn(feed(plan, self.index, self.config, self.bodies, {}),
+                                     None).digest != record.digest:
+                    raise AssertionError(f"{path}: kept by its inputs, but it changed")
+                kept[plan[0]] = Drawn(path, "", record.fingerprint, record.digest, record.links,
+                                  record.indexed, reused=record, inputs=digest)
+            elif digest:
+                inputs[plan[0]] = digest
+        return kept, inputs
 
     def _claimed(self, pages: Iterator[Page]) -> list[Page]:
         """The planned pages, each URL once; a second claim on a URL is an error."""
@@ -153,16 +185,15 @@ class Drawing:
                 self.diagnostics.append(collision_error(page, owner))
         return list(claimed.values())
 
-    def _kept_by_inputs(self, planned: list[Page], planner: Planner, site: SiteView,
-                        printer: PagePrinter) -> tuple[dict[str, Drawn], dict[str, str]]:
+    def _kept_by_inputs(self, planned: list[Page], printer: PagePrinter, site: SiteView,
+                        digests: NotePageInputs | None
+                        ) -> tuple[dict[str, Drawn], dict[str, str]]:
         """The note pages whose inputs are as the last build's (kept as it left them, by
         path), and the inputs of the others (to be recorded with them)."""
         kept: dict[str, Drawn] = {}
         inputs: dict[str, str] = {}
-        if not self.body_digests:  # no cache: nothing to keep, nothing to record
+        if digests is None:  # no cache: nothing to keep, nothing to record
             return kept, inputs
-        digests = NotePageInputs(printer.base, self.index, planner.graph, site, printer,
-                                 self.files, self.body_digests)
         for page in planned:
             if page.note is None:
                 continue
@@ -243,10 +274,11 @@ def _prepare(printer: PagePrinter, planned: list[Page], view: Callable[[str], No
         printer.prepare(name, shown.get(name, ()))
 
 
-def _drawn(output: OutputFile, fingerprint: str | None) -> Drawn:
+def _drawn(output: OutputFile, fingerprint: str | None, inputs: str | None = None) -> Drawn:
     data = output.data
     html = output.path.endswith(".html")
     return Drawn(output.path, output.owner, fingerprint,
                  hashlib.blake2b(data, digest_size=16).hexdigest(),
                  page_links(data) if html else None,
-                 searched_digest(data) if html and SEARCH_MARK in data else None, data)
+                 searched_digest(data) if html and SEARCH_MARK in data else None, data,
+                 inputs=inputs)

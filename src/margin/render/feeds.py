@@ -26,25 +26,32 @@ def tag_feed(slug: str) -> str:
     return f"{urls.tag(slug)}feed.xml"
 
 
+FeedPlan = tuple[str, str, tuple[str, ...]]  # a feed's URL, title and entries (note keys)
+
+
 def feeds(index: SiteIndex, config: SiteConfig, bodies: Mapping[str, RenderedBody],
           memo: dict[str, Any] | None = None) -> list[OutputFile]:
     """The site feed and one feed per tag; undated notes are not in feeds. MEMO (the live
     server's) keeps each note's entry while its note and body are the same objects."""
-    limit = config.feed_entries
     memo = {} if memo is None else memo
-    files = [_feed(SITE_FEED, config.title, index.chronological[:limit], index, config, bodies,
-                   memo)]
+    return [feed(plan, index, config, bodies, memo) for plan in feed_plans(index, config)]
+
+
+def feed_plans(index: SiteIndex, config: SiteConfig) -> list[FeedPlan]:
+    """What feeds() makes: the site feed, then each tag's with a dated note."""
+    limit = config.feed_entries
+    plans = [(SITE_FEED, config.title, tuple(index.chronological[:limit]))]
     for entry in index.tags:
-        dated = [key for key in entry.keys if index.notes[key].date][:limit]
+        dated = tuple([key for key in entry.keys if index.notes[key].date][:limit])
         if dated:
-            title = f"{config.title}: {entry.tag.name}"
-            files.append(_feed(tag_feed(entry.tag.slug), title, dated, index, config, bodies,
-                               memo))
-    return files
+            plans.append((tag_feed(entry.tag.slug), f"{config.title}: {entry.tag.name}", dated))
+    return plans
 
 
-def _feed(url: str, title: str, keys, index: SiteIndex, config: SiteConfig,
-          bodies: Mapping[str, RenderedBody], memo: dict[str, Any]) -> OutputFile:
+def feed(plan: FeedPlan, index: SiteIndex, config: SiteConfig,
+         bodies: Mapping[str, RenderedBody], memo: dict[str, Any]) -> OutputFile:
+    """The feed PLAN says (MEMO: entries made for other feeds, kept by note key)."""
+    url, title, keys = plan
     notes = [index.notes[key] for key in keys]
     entries = []
     for note in notes:

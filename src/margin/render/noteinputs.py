@@ -72,17 +72,30 @@ class NotePageInputs:
         hasher.update("\0".join(parts).encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()
 
+    def of_feed(self, url: str, title: str, keys: tuple[str, ...]) -> str | None:
+        """A feed's inputs (render/feeds.py): its entries are made from their notes and
+        bodies alone (tags by the names the notes give them), and the configuration."""
+        parts = [self._note_part(key) for key in keys]
+        if None in parts:
+            return None
+        made = "\0".join((self.base, "feed", url, title, *parts))  # type: ignore[arg-type]
+        return hashlib.blake2b(made.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def _note_part(self, key: str) -> str | None:
+        note = self.index.notes[key]
+        body, file = self.bodies.get(key), self.files.get(note.source)
+        return None if body is None or file is None else f"{note.source}:{file}:{body}"
+
     def _view(self, key: str, template: str) -> str | None:
         """What note KEY's view is made from, digested, as TEMPLATE's pages see its tags;
         None when its body has no digest."""
         found = self._views.get((key, template), "")
         if found == "":
-            note = self.index.notes[key]
-            body, file = self.bodies.get(key), self.files.get(note.source)
-            tags = [self._tag_part(tag.slug, template) for tag in note.tags]
+            note_part = self._note_part(key)
+            tags = [self._tag_part(tag.slug, template) for tag in self.index.notes[key].tags]
             found = None
-            if body is not None and file is not None and None not in tags:
-                made = "\0".join((note.source, file, body, *tags))  # type: ignore[arg-type]
+            if note_part is not None and None not in tags:
+                made = "\0".join((note_part, *tags))  # type: ignore[arg-type]
                 found = hashlib.blake2b(made.encode("utf-8", "surrogatepass"),
                                         digest_size=16).hexdigest()
             self._views[(key, template)] = found
