@@ -110,6 +110,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     finally:
         update.discard()
         cache.saved()
+        gc.unfreeze()  # what the stages froze (_prepare, Drawing.pages) may go now
     report.timings["total"] = time.perf_counter() - start
     return report
 
@@ -133,6 +134,7 @@ def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     _check_links(config, made.index, drawing, pages, report)
     report.written = len(pages)
     cache.saved()
+    gc.unfreeze()
     broken = any(d.message.startswith("broken link:") for d in report.diagnostics)
     report.failed = broken or diag.has_errors(report.diagnostics, strict=config.strict)
     report.timings["total"] = time.perf_counter() - start

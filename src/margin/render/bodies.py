@@ -12,6 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from margin.cache.store import Store
+from margin.collector import collector_paused
 from margin.model import Note, RenderedBody, SiteConfig, SiteIndex
 from margin.parallel import fork_imap
 from margin.render.bodycache import (
@@ -82,15 +83,16 @@ class BodyRendering:
         cache = self._cache
         assert cache is not None
         missing: list[tuple[str, str]] = []
-        for key, note in self._notes.items():
-            cache_key = cache.key(note)
-            kept = cache.get(cache_key)
-            if kept is None:
-                missing.append((key, cache_key))
-            else:
-                self._found[key] = as_markup(kept.body)
-                self._looked_at.update(kept.needs.files)
-                self.digests[key] = cache.digest(cache_key)
+        with collector_paused(keep=True):  # the bodies live to the end of the build
+            for key, note in self._notes.items():
+                cache_key = cache.key(note)
+                kept = cache.get(cache_key)
+                if kept is None:
+                    missing.append((key, cache_key))
+                else:
+                    self._found[key] = as_markup(kept.body)
+                    self._looked_at.update(kept.needs.files)
+                    self.digests[key] = cache.digest(cache_key)
         return missing
 
     def _gather(self, results: Iterator[tuple[int, Any]]) -> None:

@@ -64,9 +64,9 @@ class OutputUpdate:
             else:
                 assert page.reused is not None
                 seen = page.reused.stamp
-            self.pages[page.path] = PageRecord(page.fingerprint, page.digest, seen,
-                                               _shared(page.links), page.indexed, page.owner,
-                                               page.inputs)
+            links = page.links if page.reused is not None else _shared(page.links)
+            self.pages[page.path] = PageRecord(page.fingerprint, page.digest, seen, links,
+                                               page.indexed, page.owner, page.inputs)
         return self.pages
 
     def add_assets(self, assets: list[AssetFile]) -> None:
