@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -31,10 +31,27 @@ _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 @dataclass(frozen=True)
 class PageLinks:
     """What the checker needs of one HTML page: the internal links it holds (outside code)
-    and the ids it offers as #fragments. Small enough to keep between builds."""
+    and the ids it offers as #fragments, each kind as one string, NUL between the values:
+    a site's records are kept between builds, and as separate strings they were millions of
+    objects at 16,000 notes (slow to pickle, to read back and to hold). Made by links_of."""
 
-    targets: tuple[str, ...]
-    ids: frozenset[str]
+    joined_targets: str  # in page order
+    joined_ids: str  # sorted, each once
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(self.joined_targets.split("\0")) if self.joined_targets else ()
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.joined_ids.split("\0")) if self.joined_ids else frozenset()
+
+
+def links_of(targets: Iterable[str], ids: Iterable[str]) -> PageLinks:
+    """PageLinks of TARGETS and IDS. A NUL in one (only a page with NUL bytes in its HTML
+    has one, read plainly) is kept as U+FFFD: it leads nowhere either way."""
+    return PageLinks("\0".join(t.replace("\0", "\ufffd") for t in targets),
+                     "\0".join(sorted({i.replace("\0", "\ufffd") for i in ids})))
 
 
 @dataclass(frozen=True)
@@ -83,7 +100,7 @@ def page_links(data: bytes) -> PageLinks:
     if html is not data and _LONG_GAP.search(html):  # taking code out can join two gaps
         return read_plainly(data)
     found = _ID_FAST.findall(data)
-    ids = frozenset(_joined(found).split("\0")) if found else frozenset()
+    ids = "\0".join(sorted(set(_joined(found).split("\0")))) if found else ""
     found = _TARGET_FAST.findall(html)
     targets = []
     for target in _joined(found).replace("&amp;", "&").split("\0") if found else ():
@@ -91,7 +108,7 @@ def page_links(data: bytes) -> PageLinks:
         if target and (target[0] == "#" or (target[0] == "/" and target[1:2] != "/")
                        or not _EXTERNAL.match(target)):
             targets.append(target)
-    return PageLinks(tuple(targets), ids)
+    return PageLinks("\0".join(targets), ids)  # (no NUL: the page has none)
 
 
 def _joined(found: list[tuple[bytes, bytes]]) -> str:
@@ -101,8 +118,8 @@ def _joined(found: list[tuple[bytes, bytes]]) -> str:
 
 def read_plainly(data: bytes) -> PageLinks:
     """page_links, read with the plain patterns (and the reference it is tested against)."""
-    ids = frozenset((m.group(1) or m.group(2) or b"").decode() for m in _ID.finditer(data))
-    return PageLinks(tuple(_targets(_CODE.sub(b"", data))), ids)
+    ids = [(m.group(1) or m.group(2) or b"").decode() for m in _ID.finditer(data)]
+    return links_of(_targets(_CODE.sub(b"", data)), ids)
 
 
 def check_links(
@@ -119,22 +136,52 @@ def check_pages(pages: list[CheckedPage], files: set[str], notes: Mapping[str, N
                 prefix: str) -> list[Diagnostic]:
     """The same check over pages already read (the build reads each page where it is drawn,
     and keeps what it read for pages that did not change). FILES: every path of the site."""
-    ids = {page.path: page.links.ids for page in pages}
+    ids = _Ids({page.path: page.links for page in pages})
     resolved: dict[tuple[str, str], str | None] = {}  # (base, path) -> file, memoized
     rooted: dict[str, bool] = {}  # a root link is broken or not on every page alike
     problems: list[Diagnostic] = []
     for page in pages:
+        own: frozenset[str] | None = None
         for target in page.links.targets:
-            if target[0] == "/":
+            first = target[0]
+            if first == "/":
                 broken = rooted.get(target)
                 if broken is None:
                     broken = rooted[target] = _broken(target, page.path, files, ids, resolved,
                                                       prefix)
+            elif first == "#":  # most links of all: within the page, as _broken reads them
+                if own is None:
+                    own = ids[page.path]
+                fragment = target[1:]
+                if "%" in fragment:
+                    fragment = unquote(fragment)
+                broken = bool(fragment) and fragment not in own
             else:
                 broken = _broken(target, page.path, files, ids, resolved, prefix)
             if broken:
                 problems.append(_report(target, page, notes))
     return problems
+
+
+class _Ids(Mapping[str, frozenset[str]]):
+    """Each page's ids by path, as a set when first asked for (few pages are the target of
+    a #fragment link)."""
+
+    def __init__(self, links: dict[str, PageLinks]):
+        self._links = links
+        self._sets: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, path: str) -> frozenset[str]:
+        found = self._sets.get(path)
+        if found is None:
+            found = self._sets[path] = self._links[path].ids
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._links)
+
+    def __len__(self) -> int:
+        return len(self._links)
 
 
 def _targets(html: bytes) -> list[str]:

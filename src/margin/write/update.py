@@ -13,13 +13,11 @@ holding a changed page are made again.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from margin.diagnostics import Diagnostic
-from margin.linkcheck import PageLinks
 from margin.model import AssetFile, SiteConfig
 from margin.render.drawing import Drawn, PageRecord
 from margin.write import search
@@ -64,8 +62,7 @@ class OutputUpdate:
             else:
                 assert page.reused is not None
                 seen = page.reused.stamp
-            links = page.links if page.reused is not None else _shared(page.links)
-            self.pages[page.path] = PageRecord(page.fingerprint, page.digest, seen, links,
+            self.pages[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
                                                page.indexed, page.owner, page.inputs)
         return self.pages
 
@@ -131,14 +128,6 @@ class OutputUpdate:
         except OSError as exc:
             raise OutputError(f"{self.last.output / relative} changed during the build "
                               f"({exc.strerror}); run the build again") from None
-
-
-def _shared(links: PageLinks | None) -> PageLinks | None:
-    """The same links, each text held once for the whole site: most pages link to the same
-    places (the records stay small in memory and in the cache)."""
-    if links is None:
-        return None
-    return PageLinks(tuple(map(sys.intern, links.targets)), frozenset(map(sys.intern, links.ids)))
 
 
 def _read_by_pagefind(pages: dict[str, PageRecord]) -> dict[str, str]:
