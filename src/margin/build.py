@@ -148,7 +148,6 @@ class _Made:
     index: SiteIndex
     bodies: dict[str, RenderedBody]
     looked_at: dict[str, Signature]  # the files the bodies looked at, as they saw them
-    files: dict[str, str]  # each note file's digest, by site-relative path
     body_digests: dict[str, str]  # each body's cache entry's digest (with a cache)
     known: KnownFiles  # the note files as read (the next build need not read them again)
     snapshot_later: bool = False  # the cache's snapshot is still to be written
@@ -160,7 +159,6 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     timer = Timer(report.timings)
     with timer.stage("notes"):
         notes, problems = notes_from(sources, config, cache.notes)
-        files = {source.relative: source.digest for source in sources}
         known = known_files(sources, taken)
         sources.clear()  # the files' texts: the notes hold their bodies now
     # What the stages make lives to the end of the build: frozen, the collector no longer walks
@@ -187,7 +185,7 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     with timer.stage("markdown", add=True):  # what is left of it
         bodies = rendering.result(looked_at)
     gc.freeze()
-    return _Made(index, bodies, looked_at, files, rendering.digests, known, not busy)
+    return _Made(index, bodies, looked_at, rendering.digests, known, not busy)
 
 
 def _snapshot_later(cache: BuildCache, made: _Made) -> None:
@@ -201,7 +199,7 @@ def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Opti
              keep: Callable[[Drawn], Drawn] | None = None) -> Drawing:
     """The pages of MADE, to be drawn unless the LAST output has them already."""
     return Drawing(made.index, config, made.bodies, last.reusable if last.pages else None,
-                   options.jobs, options.counter("pages"), keep=keep, files=made.files,
+                   options.jobs, options.counter("pages"), keep=keep,
                    body_digests=made.body_digests,
                    same_inputs=last.same_inputs if last.pages else None)
 

@@ -93,9 +93,8 @@ class Drawing:
     # out there and lets its bytes go, rather than sending them back.
     keep: Callable[[Drawn], Drawn] | None = None
     # What note pages are made from, for keeping those whose inputs are as the last build's
-    # (render/noteinputs.py): each note file's digest (by site-relative path), each body's,
-    # and the last build's records by page inputs. Without them every page is fingerprinted.
-    files: Mapping[str, str] = field(default_factory=dict)
+    # (render/noteinputs.py): each body's digest, and the last build's records by page
+    # inputs. Without them every page is fingerprinted.
     body_digests: Mapping[str, str] = field(default_factory=dict)
     same_inputs: Reusable | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -117,7 +116,7 @@ class Drawing:
         planner = Planner(config, index, bodies, site, templates.site_templates(config))
         self.diagnostics = [d for body in bodies.values() for d in body.diagnostics]
         printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
-        digests = NotePageInputs(printer.base, index, planner.graph, site, printer, self.files,
+        digests = NotePageInputs(printer.base, index, planner.graph, site, printer,
                                  self.body_digests) if self.body_digests else None
         plans = feed_plans(index, config)
         kept_feeds, feed_inputs = self._feeds_kept(plans, digests)

@@ -9,11 +9,11 @@ its template and URL, what its templates read of the site view, its note's view,
 index entries its extras come from (backlinks and their sentences, related notes, papers,
 neighbours, series) with the view of every note those show. A note's view is made from its
 note, its body and its tags as the site counts them; the note is made from its file (the note
-memo's key: path and bytes), the body is its cache entry (whose digest the cache keeps). So
-the digest here is of those, and of the tags as far as the template reads them (a note that
-shares a tag with a note added shows the same tag, unless the count is shown). It is coarser
-than a fingerprint (any change to a note shown counts, seen or not), and a page whose digest
-differs is fingerprinted as before.
+memo's key: path and bytes, whose digest the note keeps), the body is its cache entry (whose
+digest the cache keeps). So the digest here is of those, and of the tags as far as the
+template reads them (a note that shares a tag with a note added shows the same tag, unless
+the count is shown). It is coarser than a fingerprint (any change to a note shown counts,
+seen or not), and a page whose digest differs is fingerprinted as before.
 """
 
 from __future__ import annotations
@@ -36,10 +36,9 @@ class NotePageInputs:
     without a digest, a template whose facts cannot be read): such pages are fingerprinted."""
 
     def __init__(self, base: str, index: SiteIndex, graph: Graph, site: SiteView,
-                 printer: PagePrinter, files: Mapping[str, str], bodies: Mapping[str, str]):
+                 printer: PagePrinter, bodies: Mapping[str, str]):
         self.base, self.index, self.graph, self.site = base, index, graph, site
         self.printer = printer
-        self.files = files  # site-relative path -> digest of the file's bytes
         self.bodies = bodies  # note key -> digest of its body's cache entry
         self._tags = {tag.slug: tag for tag in site.tags}
         self._views: dict[tuple[str, str], str | None] = {}  # (note key, template) -> digest
@@ -83,8 +82,8 @@ class NotePageInputs:
 
     def _note_part(self, key: str) -> str | None:
         note = self.index.notes[key]
-        body, file = self.bodies.get(key), self.files.get(note.source)
-        return None if body is None or file is None else f"{note.source}:{file}:{body}"
+        body = self.bodies.get(key)
+        return None if body is None or not note.digest else f"{note.source}:{note.digest}:{body}"
 
     def _view(self, key: str, template: str) -> str | None:
         """What note KEY's view is made from, digested, as TEMPLATE's pages see its tags;
