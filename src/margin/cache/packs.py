@@ -51,9 +51,9 @@ class Pack:
 @dataclass
 class Packs:
     """The entries in the packs of STORE's folder KIND, and the pack this build adds (`add`,
-    then `close`). A key
-    found in more than one pack is read from the newest (packs are named by when they were
-    written): an entry rendered again because its old one no longer held supersedes it."""
+    then `close`). A key found in more than one pack is read from the newest (packs are named
+    by when they were written): an entry rendered again because its old one no longer held
+    supersedes it."""
 
     store: Store
     kind: str

@@ -61,12 +61,16 @@ class NotePageInputs:
         views = [self._view(k, template) for k in shown]
         if None in views:
             return None
-        papers = [f"{p.id}\1{p.slug}\1{p.title}\1{p.link}"
+        papers = [repr((p.id, p.slug, p.title, p.link))
                   for p in (self._papers[i] for i in index.note_papers.get(key, ()))]
-        parts = [self.base, template, note.url, *views, "backlinks",
-                 *(f"{link.source}\1{link.context}" for link in backlinks), "related", *related,
-                 "papers", *papers, "neighbours", previous or "", following or "",
-                 "series", series or "", *members]
+        # Texts that could hold anything are spelled by repr(), and every list is counted:
+        # two different sets of inputs cannot be joined into the same string.
+        parts = [self.base, template, repr(note.url), *views,
+                 f"backlinks {len(backlinks)}",
+                 *(f"{link.source}\1{link.context!r}" for link in backlinks),
+                 f"related {len(related)}", *related, f"papers {len(papers)}", *papers,
+                 "neighbours", previous or "", following or "",
+                 f"series {series!r} {len(members)}", *members]
         hasher = hashlib.blake2b(site_part, digest_size=16)
         hasher.update("\0".join(parts).encode("utf-8", "surrogatepass"))
         return hasher.hexdigest()
@@ -77,7 +81,7 @@ class NotePageInputs:
         parts = [self._note_part(key) for key in keys]
         if None in parts:
             return None
-        made = "\0".join((self.base, "feed", url, title, *parts))  # type: ignore[arg-type]
+        made = "\0".join((self.base, "feed", repr(url), repr(title), *parts))  # type: ignore[arg-type]
         return hashlib.blake2b(made.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def _note_part(self, key: str) -> str | None:
@@ -106,5 +110,5 @@ class NotePageInputs:
             part = b"-" if tag is None else self.printer.value_part(template, tag, VIEW_KEYS)
             # (its name as well: the article, read whole, lists the names of a note's tags)
             self._tag_parts[(slug, template)] = None if part is None else (
-                part.hex() + (tag.name if tag else ""))
+                part.hex() + (repr(tag.name) if tag else ""))
         return self._tag_parts[(slug, template)]
