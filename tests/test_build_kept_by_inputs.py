@@ -131,18 +131,24 @@ def test_a_body_edit_keeps_every_other_note_page_by_its_inputs(site, tmp_path, m
     assert set(kept) == notes - {"notes/zeta/index.html"}
 
 
-def test_inputs_that_miss_a_change_are_caught(site, tmp_path, monkeypatch):
-    """The check the tests rely on works: digests blind to every other note miss Alpha's new
-    title on the pages that show it (Beta's backlink, a neighbour's link), and the build
-    says so."""
-    monkeypatch.setattr(margin.render.noteinputs.NotePageInputs, "of",
-                        lambda self, note, template: f"{note.key}:{template}")
+@pytest.mark.parametrize(("method", "blind", "change", "what"), [
+    # Digests blind to every other note miss Alpha's new title on the pages that show it
+    # (Beta's backlink, a neighbour's link); blind to the entries, Beta's new summary in feeds.
+    ("of", lambda self, note, template: f"{note.key}:{template}", "title of a linked note",
+     "index.html"),
+    ("of_feed", lambda self, url, title, keys: f"{url}:{title}", "summary", "feed.xml"),
+])
+def test_inputs_that_miss_a_change_are_caught(site, tmp_path, monkeypatch, method, blind,
+                                              change, what):
+    """The check the tests rely on works: a digest that misses a change makes the build fail,
+    saying which file changed though kept."""
+    monkeypatch.setattr(margin.render.noteinputs.NotePageInputs, method, blind)
     output = tmp_path / "out"
     build(site, output, "--jobs", "1")
-    edit(site, *EDITS["title of a linked note"])
+    edit(site, *EDITS[change])
     code, _, err = run_margin("build", site, "--output", output, "--jobs", "1")
     assert code != 0
-    assert "index.html: kept by its inputs, but it changed" in err
+    assert f"{what}: kept by its inputs, but it changed" in err
 
 
 def counting_feeds(monkeypatch) -> list[str]:
@@ -171,14 +177,3 @@ def test_only_the_feeds_an_edited_note_is_in_are_made_again(site, tmp_path, monk
     assert sorted(made) == ["/feed.xml", "/tags/ml/feed.xml"]
     build(site, fresh, "--no-cache")
     assert files_of(output) == files_of(fresh)
-
-
-def test_feed_inputs_that_miss_a_change_are_caught(site, tmp_path, monkeypatch):
-    monkeypatch.setattr(margin.render.noteinputs.NotePageInputs, "of_feed",
-                        lambda self, url, title, keys: f"{url}:{title}")
-    output = tmp_path / "out"
-    build(site, output, "--jobs", "1")
-    edit(site, *EDITS["summary"])
-    code, _, err = run_margin("build", site, "--output", output, "--jobs", "1")
-    assert code != 0
-    assert "feed.xml: kept by its inputs, but it changed" in err

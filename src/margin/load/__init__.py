@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from margin.diagnostics import Diagnostic
-from margin.load.discover import file_stamp, note_paths, read_source
+from margin.load.discover import file_stamp, note_paths, read_source, site_relative
 from margin.load.known import KnownFiles
 from margin.load.memo import NoteMemo
 from margin.load.notes import make_note
@@ -27,14 +27,13 @@ def read_sources(config: SiteConfig, known: KnownFiles | None = None
     before making any note); those KNOWN vouches for are taken unread, at their digest."""
     paths, diagnostics = note_paths(config)
     sources = []
-    site = len(str(config.site_dir)) + 1
     for path in paths:
         if known is not None:
             try:
                 stamp = file_stamp(os.stat(path))
             except OSError:
                 stamp = None  # read_source says why
-            relative = str(path)[site:].replace(os.sep, "/")
+            relative = site_relative(path, config)
             digest = known.digest(relative, stamp) if stamp else None
             if digest is not None:
                 sources.append(SourceFile(path, relative, None, digest, stamp))

@@ -61,7 +61,7 @@ def is_note_file(path: Path, config: SiteConfig) -> bool:
 
 def read_source(path: Path, config: SiteConfig) -> tuple[SourceFile | None, Diagnostic | None]:
     """The file's text (BOM dropped, line endings made '\\n'), or an error naming it."""
-    relative = path.relative_to(config.site_dir).as_posix()
+    relative = site_relative(path, config)
     try:
         with open(path, "rb") as stream:  # (a build reads thousands: the plainest way)
             found = file_stamp(os.fstat(stream.fileno()))  # before reading: a write
@@ -78,6 +78,15 @@ def read_source(path: Path, config: SiteConfig) -> tuple[SourceFile | None, Diag
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     return SourceFile(path, relative, text, digest, found), None
+
+
+def site_relative(path: Path, config: SiteConfig) -> str:
+    """PATH (under the site folder) as diagnostics name it: site-relative, '/' between parts.
+    By its text where it can be (a build names thousands of files)."""
+    text, site = str(path), os.path.join(config.site_dir, "")
+    if text.startswith(site) and os.sep == "/":
+        return text[len(site):]
+    return path.relative_to(config.site_dir).as_posix()
 
 
 def file_stamp(info: os.stat_result) -> tuple[int, int, int, int]:

@@ -32,8 +32,9 @@ VIEW_KEYS = frozenset({"note", "page", "backlinks", "related", "papers", "previo
 
 
 class NotePageInputs:
-    """Digests of note pages' inputs for one build; None where one cannot be had (a body
-    without a digest, a template whose facts cannot be read): such pages are fingerprinted."""
+    """Digests of note pages' inputs (and of feeds', made from the same notes and bodies) for
+    one build; None where one cannot be had (a body without a digest, a template whose facts
+    cannot be read): such pages are fingerprinted, such feeds made."""
 
     def __init__(self, base: str, index: SiteIndex, graph: Graph, site: SiteView,
                  printer: PagePrinter, bodies: Mapping[str, str]):
