@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -111,6 +113,17 @@ def build_site():
         return BuildResult(code, out, err, output)
 
     return build
+
+
+@pytest.fixture
+def corpus_site(fixture_site):
+    """The graph fixture (wikilinks, backlinks, papers, series) plus 90 generated notes: enough
+    bodies and pages for the builds to fork worker processes."""
+    site = fixture_site("graph")
+    subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), "--notes", "90",
+                    "--seed", "3", "--layout", "hugo", "--out", str(site)],
+                   check=True, capture_output=True)
+    return site
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -31,16 +31,6 @@ def no_pagefind(monkeypatch):
     monkeypatch.setattr(search, "pagefind_binary", lambda: None)
 
 
-@pytest.fixture
-def corpus_site(fixture_site):
-    """The graph fixture (wikilinks, backlinks, papers, series) plus 90 generated notes: enough
-    bodies and pages for the builds to fork worker processes."""
-    site = fixture_site("graph")
-    subprocess.run([sys.executable, str(MAKE_CORPUS), "--notes", "90", "--seed", "3",
-                    "--layout", "hugo", "--out", str(site)], check=True, capture_output=True)
-    return site
-
-
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -52,16 +42,16 @@ def build(site: Path, output: Path, *args: str) -> tuple[int, str]:
     return code, out
 
 
-def counting_renders(monkeypatch) -> list[str]:
-    """The note keys whose bodies are rendered (in this process: use --jobs 1)."""
+def counting_renders(monkeypatch, module=margin.render.bodycache) -> list[str]:
+    """The note keys whose bodies MODULE renders (in this process: use --jobs 1)."""
     rendered: list[str] = []
-    real = margin.render.bodycache.render_body
+    real = module.render_body
 
     def render_body(note, context):
         rendered.append(note.key)
         return real(note, context)
 
-    monkeypatch.setattr(margin.render.bodycache, "render_body", render_body)
+    monkeypatch.setattr(module, "render_body", render_body)
     return rendered
 
 

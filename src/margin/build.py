@@ -27,6 +27,7 @@ from margin.parallel import default_jobs
 from margin.progress import Counter, ProgressBar
 from margin.render.bodies import BodyRendering
 from margin.render.bodycache import Signature
+from margin.render.bodytext import BodyShelf
 from margin.render.context import body_context
 from margin.render.drawing import Drawing, Drawn, PageRecord
 from margin.write import check_output_dir
@@ -108,6 +109,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         report.diagnostics.append(diag.error("", None, str(exc)))
         report.failed = True
     finally:
+        made.close()
         update.discard()
         cache.saved()
         gc.unfreeze()  # what the stages froze (_prepare, Drawing.pages) may go now
@@ -133,6 +135,7 @@ def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     _snapshot_later(cache, made)
     _check_links(config, made.index, drawing, pages, report)
     report.written = len(pages)
+    made.close()
     cache.saved()
     gc.unfreeze()
     broken = any(d.message.startswith("broken link:") for d in report.diagnostics)
@@ -150,7 +153,12 @@ class _Made:
     looked_at: dict[str, Signature]  # the files the bodies looked at, as they saw them
     body_digests: dict[str, str]  # each body's cache entry's digest (with a cache)
     known: KnownFiles  # the note files as read (the next build need not read them again)
+    shelf: BodyShelf | None  # where the bodies' HTML is read back from (render/bodytext.py)
     snapshot_later: bool = False  # the cache's snapshot is still to be written
+
+    def close(self) -> None:
+        if self.shelf is not None:
+            self.shelf.close()
 
 
 def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
@@ -173,7 +181,8 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     with timer.stage("markdown"):  # the cache read; rendering what it lacks begins
         rendering = BodyRendering(claimed.by_key, body_context(config, claimed.by_key,
                                                                claimed.targets),
-                                  cache.store, options.jobs, options.counter("markdown"))
+                                  cache.store, options.jobs, options.counter("markdown"),
+                                  shelve=True)
     with timer.stage("index", add=True):
         index, problems = index_claimed(claimed, cache.index)
     busy = rendering.busy()
@@ -185,7 +194,8 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     with timer.stage("markdown", add=True):  # what is left of it
         bodies = rendering.result(looked_at)
     gc.freeze()
-    return _Made(index, bodies, looked_at, rendering.digests, known, not busy)
+    return _Made(index, bodies, looked_at, rendering.digests, known, rendering.shelf,
+                 not busy)
 
 
 def _snapshot_later(cache: BuildCache, made: _Made) -> None:

@@ -166,7 +166,7 @@ class SiteIndex:
 
 @dataclass(frozen=True)
 class RenderedBody:
-    html: str
+    html: Any  # Markup; or where `margin build` left it in the cache: see read_html()
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text)
     summary: str = ""  # the first paragraph's text, shortened (or all before <!--more-->)
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -180,6 +180,11 @@ class RenderedBody:
     words: int = 0
     contents: tuple[dict, ...] = ()
     image: str = ""
+
+    def read_html(self) -> str:
+        """The HTML, read back if it was left in the cache (render/bodytext.py)."""
+        html = self.html
+        return html if isinstance(html, str) else html.load()
 
 
 @dataclass(frozen=True)

@@ -84,13 +84,21 @@ class Packs:
         """The digest of KEY's payload, as stored with it (get() first)."""
         return self._where[key].table[key][2]
 
-    def add(self, key: str, payload: bytes, digest: str) -> None:
-        """Keep PAYLOAD (whose digest is DIGEST) under KEY in this build's pack (a cache that
-        cannot be written is only a slower build)."""
-        with contextlib.suppress(OSError):
+    def add(self, key: str, payload: bytes, digest: str) -> bool:
+        """Keep PAYLOAD (whose digest is DIGEST) under KEY in this build's pack; False when it
+        cannot be written (a cache that cannot be written is only a slower build)."""
+        try:
             if self._writing is None:
                 self._writing = _Writer(self.store.ready(self.folder))
             self._writing.add_packed(key, pack(payload), digest)
+        except OSError:
+            return False
+        return True
+
+    def open(self) -> None:
+        """List the packs and read their tables now (a process forked afterwards shares
+        them)."""
+        self._found_packs()
 
     def close(self, used: set[str]) -> None:
         """Finish this build's pack and tidy the folder. USED: the keys this build read or
@@ -104,7 +112,11 @@ class Packs:
             self._writing = None
         with contextlib.suppress(OSError):
             self._tidy(packs, used)
-        for each in packs:
+        self.release()
+
+    def release(self) -> None:
+        """Close the packs read and forget them: the next get() lists the folder again."""
+        for each in self._packs or ():
             if each.handle is not None:
                 os.close(each.handle)
         self._packs, self._where, self._damaged = None, {}, []

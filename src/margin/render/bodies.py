@@ -24,6 +24,7 @@ from margin.render.bodycache import (
     load_entry,
     render_watched,
 )
+from margin.render.bodytext import BodyShelf, StoredHtml
 from margin.render.context import BodyContext, body_context
 from margin.render.markdown import render_body
 
@@ -44,11 +45,13 @@ def render_bodies(index: SiteIndex, config: SiteConfig, store: Store | None = No
 class BodyRendering:
     """Bodies of NOTES (SiteIndex.notes, in its order) being rendered on every core from the
     moment this is made, while this process goes on with something else (the index): a
-    thread of it receives them. `result()` waits for the last."""
+    thread of it receives them. `result()` waits for the last. SHELVE (with a cache): each
+    body's HTML is left in the cache, read back where a page shows it (render/bodytext.py);
+    `shelf` reads it, and is closed by the caller once the pages are drawn."""
 
     def __init__(self, notes: Mapping[str, Note], context: BodyContext,
                  store: Store | None = None, jobs: int = 1,
-                 progress: Callable[[int], Progress] | None = None):
+                 progress: Callable[[int], Progress] | None = None, shelve: bool = False):
         self._notes = notes
         self._found: dict[str, RenderedBody] = {}
         self._looked_at: dict[str, Signature] = {}
@@ -56,6 +59,8 @@ class BodyRendering:
         self._failure: BaseException | None = None
         self._cache = BodyCache(store, context) if store is not None and store.enabled else None
         self._context = context
+        self.shelf = (BodyShelf(self._cache.packs, notes, context)
+                      if shelve and self._cache is not None else None)
         self._work: list[tuple[str, str]] = (  # (note key, cache key): what to render
             [(key, "") for key in notes] if self._cache is None else self._looked_up())
         results = fork_imap(self._render, self._work,
@@ -70,6 +75,8 @@ class BodyRendering:
             raise self._failure
         if self._cache is not None:
             self._cache.close()
+        if self.shelf is not None:
+            self.shelf.open()
         if looked_at is not None:
             looked_at.update(self._looked_at)
         return {key: self._found[key] for key in self._notes}
@@ -90,9 +97,9 @@ class BodyRendering:
                 if kept is None:
                     missing.append((key, cache_key))
                 else:
-                    self._found[key] = as_markup(kept.body)
+                    digest = self.digests[key] = cache.digest(cache_key)
+                    self._found[key] = self._kept(key, cache_key, kept.body, digest)
                     self._looked_at.update(kept.needs.files)
-                    self.digests[key] = cache.digest(cache_key)
         return missing
 
     def _gather(self, results: Iterator[tuple[int, Any]]) -> None:
@@ -120,10 +127,16 @@ class BodyRendering:
         payload, digest = result
         entry = load_entry(payload)
         assert entry is not None  # made by dump_entry a moment ago
-        self._found[key] = entry.body
+        stored = self._cache.put(cache_key, payload, digest)
+        self._found[key] = self._kept(key, cache_key, entry.body, digest) if stored else entry.body
         self._looked_at.update(entry.needs.files)
-        self._cache.put(cache_key, payload, digest)
         self.digests[key] = digest
+
+    def _kept(self, key: str, cache_key: str, body: RenderedBody, digest: str) -> RenderedBody:
+        """BODY as this build keeps it: its HTML stored, when shelving."""
+        if self.shelf is None:
+            return as_markup(body)
+        return replace(body, html=StoredHtml(self.shelf, key, cache_key, digest))
 
 
 def as_markup(body: RenderedBody) -> RenderedBody:

@@ -112,10 +112,11 @@ class BodyCache:
         """The digest of the entry get(KEY) gave: it stands for the body in page inputs."""
         return self.packs.digest(key)
 
-    def put(self, key: str, payload: bytes, digest: str) -> None:
-        """Keep a rendered entry (already pickled by dump_entry, with its digest)."""
-        self.packs.add(key, payload, digest)
+    def put(self, key: str, payload: bytes, digest: str) -> bool:
+        """Keep a rendered entry (already pickled by dump_entry, with its digest); False when
+        it could not be written."""
         self.used.add(key)
+        return self.packs.add(key, payload, digest)
 
     def holds(self, needs: Dependencies) -> bool:
         context = self.context

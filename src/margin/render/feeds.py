@@ -94,7 +94,7 @@ def feed(plan: FeedPlan, index: SiteIndex, config: SiteConfig,
 def _entry(note: Note, config: SiteConfig, body: RenderedBody | None) -> list[str]:
     link = urls.absolute(config.base_url, note.url)
     summary = note.summary or (body.summary if body else "")
-    content = _absolute_links(body.html if body else "", config.base_url, link)
+    content = _absolute_links(body.read_html() if body else "", config.base_url, link)
     lines = [
         "  <entry>",
         f"    <title>{escape(note.title)}</title>",

@@ -24,6 +24,7 @@ from typing import Any
 
 from margin.cache.fingerprint import code_fingerprint, digest
 from margin.model import SiteConfig
+from margin.render.bodytext import StoredHtml
 from margin.render.dependencies import TemplateReader
 from margin.render.pagecache import _visible_fields  # the live server's reading of dataclasses
 
@@ -267,6 +268,10 @@ class ValuePrinter:
         elif isinstance(value, set | frozenset):
             parts.append(b"<%d" % len(value))
             parts.extend(sorted(self.of(item) for item in value))
+        elif kind is StoredHtml:  # a body's HTML left in the cache: its entry's digest says it
+            data = value.digest.encode()
+            parts.append(b"h%d:" % len(data))
+            parts.append(data)
         else:
             raise Unknown(kind.__name__)
 

@@ -44,10 +44,18 @@ class NoteView:
     summary: str
     source: str  # the note's file, relative to the site folder
     extra: Mapping[str, Any]
-    content: str = ""  # Markup: the rendered HTML
+    # The rendered HTML (Markup), or where `margin build` left it (render/bodytext.py): not
+    # for templates, which read `content`.
+    _html: Any = ""
     toc: tuple[dict, ...] = ()
     words: int = 0
     image: str = ""  # the first image link previews can show (root-relative or full URL)
+
+    @property
+    def content(self) -> Markup:
+        """The rendered HTML, read where a page shows it."""
+        html = self._html
+        return html if isinstance(html, str) else html.load()
 
     @property
     def reading_minutes(self) -> int:
@@ -180,10 +188,11 @@ def contents(toc: tuple[tuple[int, str, str], ...]) -> tuple[dict[str, Any], ...
                  for level, id_, text in toc)
 
 
-def _markup(html: str) -> Markup:
-    """The body's HTML as Markup; `margin build` hands it over as Markup already, and a copy of
-    every note's HTML (Markup() copies) would cost as much memory as the bodies themselves."""
-    return html if isinstance(html, Markup) else Markup(html)
+def _markup(html: Any) -> Any:
+    """The body's HTML as Markup (or left stored, render/bodytext.py); `margin build` hands it
+    over as Markup already, and a copy of every note's HTML (Markup() copies) would cost as
+    much memory as the bodies themselves."""
+    return Markup(html) if isinstance(html, str) and not isinstance(html, Markup) else html
 
 
 def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -> NoteView:
@@ -199,7 +208,7 @@ def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -
         summary=note.summary or (body.summary if body else ""),
         source=note.source,
         extra=note.extra,
-        content=_markup(body.html) if body else Markup(),
+        _html=_markup(body.html) if body else Markup(),
         toc=body.contents if body else (),
         words=body.words if body else word_count(note.body),
         image=body.image if body else "",

@@ -1,0 +1,98 @@
+"""`margin build` leaves the bodies' HTML in the cache and reads it back where a page shows it
+(render/bodytext.py): what it reads must be the body it rendered, or the body rendered again,
+never another; and a page's fingerprint follows the stored body."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+
+import margin.render.bodytext
+from margin.cache.packs import Packs
+from margin.cache.store import FOLDER
+from margin.model import RenderedBody
+from margin.render.bodycache import Dependencies, Entry, dump_entry, entry_digest
+from margin.render.bodytext import BodyShelf, StoredHtml
+from margin.render.pageprint import ValuePrinter
+from margin.write import search
+from test_build_speed import build, counting_renders, files_of
+
+
+@pytest.fixture(autouse=True)
+def no_pagefind(monkeypatch):
+    monkeypatch.setattr(search, "pagefind_binary", lambda: None)
+
+
+def shelf_opened(patch, then) -> None:
+    """Call THEN(shelf) right after the build lists the packs it will read bodies from."""
+    real = BodyShelf.open
+
+    def open_(shelf):
+        real(shelf)
+        then(shelf)
+
+    patch.setattr(BodyShelf, "open", open_)
+
+
+def test_a_cached_build_reads_its_bodies_back_from_the_cache(corpus_site, tmp_path,
+                                                             monkeypatch):
+    read: list[str] = []
+    real = BodyShelf.html
+    monkeypatch.setattr(BodyShelf, "html",
+                        lambda shelf, *args: read.append(args[0]) or real(shelf, *args))
+    build(corpus_site, tmp_path / "cached", "--jobs", "1")
+    build(corpus_site, tmp_path / "fresh", "--jobs", "1", "--no-cache")
+    assert files_of(tmp_path / "cached") == files_of(tmp_path / "fresh")
+    assert len(set(read)) > 90  # every note page's body came from the shelf
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_bodies_whose_entries_vanish_before_their_pages_are_drawn_are_rendered_again(
+        corpus_site, tmp_path, monkeypatch, jobs):
+    def tidied_away(shelf):  # as another build merging the packs would
+        for pack in (corpus_site / FOLDER / "bodies").glob("*.pack"):
+            pack.unlink()
+
+    with monkeypatch.context() as patch:
+        shelf_opened(patch, tidied_away)
+        rendered = counting_renders(patch)  # (for the cache)
+        again = counting_renders(patch, margin.render.bodytext)  # (for the pages)
+        build(corpus_site, tmp_path / "cached", "--jobs", jobs)
+    build(corpus_site, tmp_path / "fresh", "--jobs", "1", "--no-cache")
+    assert files_of(tmp_path / "cached") == files_of(tmp_path / "fresh")
+    if jobs == "1":  # each body rendered for the cache, then again for its page
+        assert len(rendered) > 90 and set(again) == set(rendered)
+
+
+def test_an_entry_replaced_under_the_same_key_is_not_taken_for_the_body(
+        corpus_site, tmp_path, monkeypatch):
+    def replaced(shelf):  # another build, writing its own entries under the same keys
+        keys = list(shelf.packs._where)
+        assert len(keys) > 90
+        other = Packs(shelf.packs.store, "bodies")
+        for key in keys:
+            payload = dump_entry(Entry(RenderedBody(Markup("<p>Not this body.</p>")),
+                                       Dependencies()))
+            other.add(key, payload, entry_digest(payload))
+        other.close(set(keys))
+        shelf.packs.release()
+        shelf.packs.open()
+        assert shelf.packs.get(keys[0]) == payload  # the other build's entry is the newest
+
+    with monkeypatch.context() as patch:
+        shelf_opened(patch, replaced)
+        build(corpus_site, tmp_path / "cached", "--jobs", "2")
+    build(corpus_site, tmp_path / "fresh", "--jobs", "1", "--no-cache")
+    cached = files_of(tmp_path / "cached")
+    assert not any(b"Not this body." in data for data in cached.values())
+    assert cached == files_of(tmp_path / "fresh")
+
+
+def test_a_stored_body_is_fingerprinted_by_its_entry():
+    shelf = BodyShelf(None, {}, None)  # never read: fingerprints do not load the HTML
+    printer = ValuePrinter()
+    one, same, other = (StoredHtml(shelf, "n.md", "key", digest)
+                        for digest in ("d1", "d1", "d2"))
+    assert one == same and hash(one) == hash(same) and one != other
+    assert printer.of(one) == printer.of(same) != printer.of(other)
+    assert printer.of(one) != printer.of(Markup("d1"))
