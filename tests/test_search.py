@@ -283,3 +283,24 @@ def test_a_change_only_to_what_other_pages_show_of_a_note_reindexes_its_shard_al
     (site / "content/notes/n3.md").write_text("---\ntitle: Note 3\n---\nText 3, no link.\n")
     assert build_site(site).exit_code == 0
     assert len(runs) == 1
+
+
+def test_a_note_added_between_two_others_reindexes_its_own_shard_alone(make_site, build_site,
+                                                                      monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+    runs = []
+    run = search.run_pagefind
+    monkeypatch.setattr(search, "run_pagefind", lambda *a: runs.append(a) or run(*a))
+    posts = {f"content/posts/2025-01-{day:02d}-p{day}.md":
+             f"---\ntitle: Post {day}\n---\nDay {day}.\n" for day in range(1, 25, 2)}
+    site = make_site(posts)
+    assert build_site(site).exit_code == 0
+    runs.clear()
+    # The new post is the newer neighbour of one post and the older of another: their pages
+    # change, but only in what the index leaves out.
+    (site / "content/posts/2025-01-10-new.md").write_text("---\ntitle: New post\n---\nNew.\n")
+    result = build_site(site)
+    assert result.exit_code == 0
+    for url in ("/2025/01/09/p9/", "/2025/01/11/p11/"):
+        assert "New post" in result.html(url).select_one("nav.neighbours").get_text()
+    assert len(runs) == 1
