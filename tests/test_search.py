@@ -304,3 +304,29 @@ def test_a_note_added_between_two_others_reindexes_its_own_shard_alone(make_site
     for url in ("/2025/01/09/p9/", "/2025/01/11/p11/"):
         assert "New post" in result.html(url).select_one("nav.neighbours").get_text()
     assert len(runs) == 1
+
+
+def test_the_index_is_made_alongside_the_write_and_dropped_when_the_build_fails(
+        site, build_site, monkeypatch):
+    assert build_site(site).exit_code == 0
+    bundle = site / "_site" / "pagefind"
+    before = {p: p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    assert before
+    started = []
+
+    class Recorded(search.Indexing):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(search, "Indexing", Recorded)
+    note = site / "content/notes/evergreen.md"
+    note.write_text(note.read_text() + "\nGrafting, see [this](/nowhere/).\n")
+    result = build_site(site, "--strict")  # the broken link, a warning, fails a strict build
+    assert result.exit_code == 1 and "broken link: /blog/nowhere/" in result.stderr
+    assert len(started) == 1 and started[0].redo  # indexing had begun: the link check came after
+    assert {p: p.read_bytes() for p in bundle.rglob("*") if p.is_file()} == before
+    assert not list(site.glob(".*margin-search*"))
+    assert build_site(site).exit_code == 0  # not strict: the same pages, now indexed
+    assert "Grafting" in (site / "_site/notes/evergreen/index.html").read_text()
+    assert len(started) == 2 and {p for p in bundle.rglob("*") if p.is_file()} != set(before)

@@ -89,6 +89,10 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         with timer.stage("templates"):
             pages = update.add_pages(drawing.pages())
         _snapshot_later(cache, made)
+        if not diag.has_errors(report.diagnostics + drawing.diagnostics):
+            # Pagefind indexes the changed pages from now, alongside the link check and the
+            # write; were the build to fail after all, its work is dropped.
+            update.start_index(options.jobs, options.counter("search"))
         _check_links(config, made.index, drawing, pages, report)
         # Everything is gathered; only now, and only if it all worked, does the output change.
         if diag.has_errors(report.diagnostics, strict=config.strict):
@@ -97,8 +101,8 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
             with timer.stage("write"):
                 update.add_assets(drawing.assets)
                 update.finish()
-            with timer.stage("search"):
-                report.diagnostics += update.index(options.jobs, options.counter("search"))
+            with timer.stage("search"):  # (what is left of it)
+                report.diagnostics += update.index()
             report.written, report.copied = len(pages), len(drawing.assets)
             with timer.stage("cache"):
                 records = update.records()

@@ -16,9 +16,10 @@ import json
 import os
 import shutil
 import subprocess
+import threading
 import zlib
 from collections.abc import Callable, Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,40 +98,106 @@ def _count_of(names: Collection[str]) -> int:
     return count
 
 
+class Indexing:
+    """OUTPUT/pagefind/ being brought to SHARDS: every shard but those named in KEPT (whose
+    bundles are already these) is indexed again, by Pagefind processes started at once, so that
+    they run while the build checks links and updates the output. A shard's pages are read
+    from SOURCE(path) (default: OUTPUT/path), hard-linked into a folder of its own first, so
+    that they may move meanwhile once `linked()` returns. `result()` waits, puts the new
+    bundles in place and returns the shards now there (name -> key) and warnings, never an
+    exception: a site without search is still a site. `abandon()` drops it all."""
+
+    def __init__(self, output: Path, shards: list[Shard], kept: Collection[str] = (),
+                 jobs: int = 1, binary: Path | None = None, progress: Progress | None = None,
+                 source: Callable[[str], Path] | None = None):
+        self.output, self.shards, self.kept = output, shards, kept
+        self.binary = binary or pagefind_binary()
+        self.work = output.with_name(f".{output.name}.margin-search")
+        self.redo = [shard for shard in shards if shard.name not in kept]
+        self._source = source or (lambda path: output / path)
+        self._made: dict[str, Future[str | None]] = {}
+        self._failed: dict[str, str] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._linking: threading.Thread | None = None
+        if self.binary is None or not self.redo:
+            return
+        shutil.rmtree(self.work, ignore_errors=True)
+        self._tick = progress(len(self.redo)) if progress else None
+        self._pool = ThreadPoolExecutor(max(1, min(jobs, len(self.redo))))
+        self._linking = threading.Thread(target=self._link_all, daemon=True)
+        self._linking.start()
+
+    def linked(self) -> None:
+        """Wait until every page to index is linked (the staged files may move after)."""
+        if self._linking is not None:
+            self._linking.join()
+
+    def result(self) -> tuple[dict[str, str], list[Diagnostic]]:
+        if self.binary is None:
+            _clear(self.output / BUNDLE, keep=())
+            return {}, [warning("", None, NOT_INSTALLED)]
+        present = {shard.name: shard.key for shard in self.shards if shard.name in self.kept}
+        failures: list[str] = []
+        try:
+            self.linked()
+            for shard in self.redo:
+                future = self._made.get(shard.name)
+                reason = self._failed.get(shard.name) or (future.result() if future else None)
+                if reason is None and future is None:
+                    reason = "it was not run"
+                if reason:
+                    failures.append(reason)
+                else:
+                    present[shard.name] = shard.key
+                    _replace(self.work / f"out-{shard.name}", self.output / BUNDLE / shard.name,
+                             self.work)
+        finally:
+            self.abandon()
+        order = [shard.name for shard in self.shards if shard.name in present]
+        _clear(self.output / BUNDLE, keep=order)
+        if order:
+            (self.output / MANIFEST).write_text(
+                json.dumps({"bundles": [f"{name}/" for name in order]}), encoding="utf-8")
+        problems = [warning("", None, f"search: Pagefind failed, "
+                                      f"{_lost(len(failures), len(self.shards))}: {failures[0]}")
+                    ] if failures else []
+        return {name: present[name] for name in order}, problems
+
+    def abandon(self) -> None:
+        """Stop (shards not yet started are not) and forget the work: the output is as it was."""
+        if self._linking is not None:
+            self._linking.join()
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def _link_all(self) -> None:
+        """Each shard's pages linked into a folder of its own, then indexed (on the pool)."""
+        assert self._pool is not None
+        for shard in self.redo:
+            site = self.work / f"src-{shard.name}"
+            try:
+                for path in shard.pages:
+                    target = site / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    try:
+                        os.link(self._source(path), target)
+                    except OSError:
+                        shutil.copyfile(self._source(path), target)
+            except OSError as exc:
+                self._failed[shard.name] = f"could not read {exc.filename}: {exc.strerror}"
+                continue
+            self._made[shard.name] = self._pool.submit(_index_shard, site,
+                                                       self.work / f"out-{shard.name}",
+                                                       self.binary, self._tick)
+
+
 def index_site(output: Path, shards: list[Shard], kept: Collection[str] = (), jobs: int = 1,
                binary: Path | None = None, progress: Progress | None = None
                ) -> tuple[dict[str, str], list[Diagnostic]]:
-    """Bring OUTPUT/pagefind/ to SHARDS, re-indexing every shard but those named in KEPT (whose
-    bundles are already these). Returns the shards now in place (name -> key) and warnings,
-    never an exception: a site without search is still a site."""
-    binary = binary or pagefind_binary()
-    if binary is None:
-        _clear(output / BUNDLE, keep=())
-        return {}, [warning("", None, NOT_INSTALLED)]
-    work = output.with_name(f".{output.name}.margin-search")
-    shutil.rmtree(work, ignore_errors=True)
-    redo = [shard for shard in shards if shard.name not in kept]
-    tick = progress(len(redo)) if progress and redo else None
-    try:
-        with ThreadPoolExecutor(max(1, min(jobs, len(redo) or 1))) as pool:
-            made = list(pool.map(lambda s: _index_shard(output, work, s, binary, tick), redo))
-        failures = [reason for reason in made if reason]
-        present = {shard.name: shard.key for shard, reason in zip(redo, made, strict=True)
-                   if reason is None}
-        present.update({shard.name: shard.key for shard in shards if shard.name in kept})
-        for shard in redo:
-            if shard.name in present:
-                _replace(work / f"out-{shard.name}", output / BUNDLE / shard.name, work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    order = [shard.name for shard in shards if shard.name in present]
-    _clear(output / BUNDLE, keep=order)
-    if order:
-        (output / MANIFEST).write_text(json.dumps({"bundles": [f"{name}/" for name in order]}),
-                                       encoding="utf-8")
-    problems = [warning("", None, f"search: Pagefind failed, {_lost(len(failures), len(shards))}: "
-                                  f"{failures[0]}")] if failures else []
-    return {name: present[name] for name in order}, problems
+    """Bring OUTPUT/pagefind/ to SHARDS, all at once (see Indexing)."""
+    return Indexing(output, shards, kept, jobs, binary, progress).result()
 
 
 def index_folder(output: Path, present: Mapping[str, str], jobs: int = 1
@@ -174,19 +241,10 @@ def _pages_in(output: Path) -> dict[str, str]:
     return marked or pages
 
 
-def _index_shard(output: Path, work: Path, shard: Shard, binary: Path,
-                 tick: Callable[[int], None] | None) -> str | None:
-    """Pagefind over a folder holding only this shard's pages (hard links to the output's),
-    so it reads nothing else and its result URLs are the pages' own."""
-    site = work / f"src-{shard.name}"
-    for path in shard.pages:
-        target = site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(output / path, target)
-        except OSError:
-            shutil.copyfile(output / path, target)
-    made = work / f"out-{shard.name}"
+def _index_shard(site: Path, made: Path, binary: Path, tick: Callable[[int], None] | None
+                 ) -> str | None:
+    """Pagefind over SITE, a folder holding only this shard's pages (hard links to the
+    output's), so it reads nothing else and its result URLs are the pages' own."""
     reason = run_pagefind(binary, site, made)
     if reason is None and not (made / "pagefind-entry.json").is_file():
         reason = "it wrote no index"

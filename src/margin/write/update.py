@@ -40,6 +40,7 @@ class OutputUpdate:
         self.search: dict[str, str] = {}  # search shard -> key
         self.bundle: dict[str, Stamp] = {}
         self.in_place = False
+        self.indexing: search.Indexing | None = None
 
     def stage(self, page: Drawn) -> Drawn:
         """Write PAGE to the staging folder unless the last output has it already; its bytes
@@ -80,15 +81,28 @@ class OutputUpdate:
                 seen = stamp(self.staging.path(asset.path))
             self.assets[asset.path] = AssetRecord(str(asset.source), source, seen)
 
-    def finish(self) -> None:
-        """Put the build in place: in place when few files changed, else by the swap. The
-        search shards whose pages did not change stay (write/search.py)."""
-        files = set(self.pages) | set(self.assets)
-        removed = (set(self.last.pages) | set(self.last.assets)) - files
+    def start_index(self, jobs: int = 1, progress: search.Progress | None = None) -> None:
+        """Start indexing the search shards whose pages changed (the others stay as they are),
+        from the staged pages, while the build goes on; `index()` waits for it."""
         intact = self.last.intact_shards()
         self.shards = search.shards_of(_read_by_pagefind(self.pages), search.pagefind_binary(),
                                        self.last.search)
         self.kept = {shard.name for shard in self.shards if intact.get(shard.name) == shard.key}
+        changed = set(self.changed)
+        output, staging = self.last.output, self.staging
+        self.indexing = search.Indexing(
+            output, self.shards, self.kept, jobs, progress=progress,
+            source=lambda path: staging.path(path) if path in changed else output / path)
+
+    def finish(self) -> None:
+        """Put the build in place: in place when few files changed, else by the swap. The
+        search shards whose pages did not change stay (write/search.py)."""
+        if self.indexing is None:
+            self.start_index()
+        assert self.indexing is not None
+        self.indexing.linked()  # the staged pages Pagefind reads may move from here on
+        files = set(self.pages) | set(self.assets)
+        removed = (set(self.last.pages) | set(self.last.assets)) - files
         self.in_place = bool(self.last.pages) and (
             len(self.changed) + len(removed) <= IN_PLACE_SHARE * len(files))
         if self.in_place:
@@ -107,12 +121,11 @@ class OutputUpdate:
                     self._link(path)
             self.staging.commit()
 
-    def index(self, jobs: int = 1, progress: search.Progress | None = None
-              ) -> list[Diagnostic]:
-        """Bring the search index to this build's pages, re-indexing only the shards whose
-        pages changed."""
-        self.search, problems = search.index_site(self.last.output, self.shards, self.kept,
-                                                  jobs, progress=progress)
+    def index(self) -> list[Diagnostic]:
+        """Bring the search index to this build's pages (after finish()): the shards whose
+        pages changed, indexed since start_index(), put in place."""
+        assert self.indexing is not None
+        self.search, problems = self.indexing.result()
         self.bundle = _bundle_files(self.last.output)
         return problems
 
@@ -120,6 +133,8 @@ class OutputUpdate:
         return OutputRecords(self.last.output, self.pages, self.assets, self.search, self.bundle)
 
     def discard(self) -> None:
+        if self.indexing is not None:
+            self.indexing.abandon()
         self.staging.discard()
 
     def _link(self, relative: str) -> None:
