@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
+import margin.cache.packs
 import margin.render.bodytext
 from margin.cache.packs import Packs
 from margin.cache.store import FOLDER
@@ -96,3 +97,19 @@ def test_a_stored_body_is_fingerprinted_by_its_entry():
     assert one == same and hash(one) == hash(same) and one != other
     assert printer.of(one) == printer.of(same) != printer.of(other)
     assert printer.of(one) != printer.of(Markup("d1"))
+
+
+def test_bodies_that_cannot_be_stored_stay_in_memory(corpus_site, tmp_path, monkeypatch):
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    read: list[str] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(margin.cache.packs._Writer, "add_packed", disk_full)
+        real = BodyShelf.html
+        patch.setattr(BodyShelf, "html",
+                      lambda shelf, *args: read.append(args[0]) or real(shelf, *args))
+        build(corpus_site, tmp_path / "cached", "--jobs", "1")
+    build(corpus_site, tmp_path / "fresh", "--jobs", "1", "--no-cache")
+    assert files_of(tmp_path / "cached") == files_of(tmp_path / "fresh")
+    assert read == []  # nothing was stored, so nothing is read back
