@@ -181,10 +181,11 @@ class RenderedBody:
     contents: tuple[dict, ...] = ()
     image: str = ""
 
-    def read_html(self) -> str:
-        """The HTML, read back if it was left in the cache (render/bodytext.py)."""
-        html = self.html
-        return html if isinstance(html, str) else html.load()
+
+def read_html(html: Any) -> str:
+    """HTML as held: the text, or where `margin build` left it in the cache, read back
+    (render/bodytext.py)."""
+    return html if isinstance(html, str) else html.load()
 
 
 @dataclass(frozen=True)

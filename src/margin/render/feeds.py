@@ -14,7 +14,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from margin import __version__, urls
-from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex
+from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex, read_html
 from margin.slugs import slugify
 
 SITE_FEED = "/feed.xml"
@@ -94,7 +94,7 @@ def feed(plan: FeedPlan, index: SiteIndex, config: SiteConfig,
 def _entry(note: Note, config: SiteConfig, body: RenderedBody | None) -> list[str]:
     link = urls.absolute(config.base_url, note.url)
     summary = note.summary or (body.summary if body else "")
-    content = _absolute_links(body.read_html() if body else "", config.base_url, link)
+    content = _absolute_links(read_html(body.html) if body else "", config.base_url, link)
     lines = [
         "  <entry>",
         f"    <title>{escape(note.title)}</title>",

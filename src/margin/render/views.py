@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from margin import urls
-from margin.model import Note, RenderedBody, SiteConfig, SiteIndex, TagEntry
+from margin.model import Note, RenderedBody, SiteConfig, SiteIndex, TagEntry, read_html
 from margin.render import charts
 from margin.render.charts import Picture
 from margin.render.feeds import tag_feed
@@ -54,8 +54,7 @@ class NoteView:
     @property
     def content(self) -> Markup:
         """The rendered HTML, read where a page shows it."""
-        html = self._html
-        return html if isinstance(html, str) else html.load()
+        return read_html(self._html)
 
     @property
     def reading_minutes(self) -> int:
