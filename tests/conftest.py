@@ -115,6 +115,20 @@ def build_site():
     return build
 
 
+def recorded_calls(monkeypatch, owner, name: str, what) -> list:
+    """OWNER.NAME spied on: WHAT(*args) of each call is appended to the list returned (calls
+    made in this process only: forked workers record in their own copy)."""
+    calls: list = []
+    real = getattr(owner, name)
+
+    def spy(*args, **kwargs):
+        calls.append(what(*args))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spy)
+    return calls
+
+
 @pytest.fixture
 def corpus_site(fixture_site):
     """The graph fixture (wikilinks, backlinks, papers, series) plus 90 generated notes: enough

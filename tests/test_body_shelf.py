@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 import margin.cache.packs
 import margin.render.bodytext
+from conftest import recorded_calls
 from margin.cache.packs import Packs
 from margin.cache.store import FOLDER
 from margin.model import RenderedBody
@@ -35,12 +36,14 @@ def shelf_opened(patch, then) -> None:
     patch.setattr(BodyShelf, "open", open_)
 
 
+def reading_shelf(patch) -> list[str]:
+    """The note keys whose bodies' HTML is read back from the shelf (in this process)."""
+    return recorded_calls(patch, BodyShelf, "html", lambda shelf, note, *_: note)
+
+
 def test_a_cached_build_reads_its_bodies_back_from_the_cache(corpus_site, tmp_path,
                                                              monkeypatch):
-    read: list[str] = []
-    real = BodyShelf.html
-    monkeypatch.setattr(BodyShelf, "html",
-                        lambda shelf, *args: read.append(args[0]) or real(shelf, *args))
+    read = reading_shelf(monkeypatch)
     build(corpus_site, tmp_path / "cached", "--jobs", "1")
     build(corpus_site, tmp_path / "fresh", "--jobs", "1", "--no-cache")
     assert files_of(tmp_path / "cached") == files_of(tmp_path / "fresh")
@@ -103,12 +106,9 @@ def test_bodies_that_cannot_be_stored_stay_in_memory(corpus_site, tmp_path, monk
     def disk_full(*args):
         raise OSError(28, "No space left on device")
 
-    read: list[str] = []
     with monkeypatch.context() as patch:
         patch.setattr(margin.cache.packs._Writer, "add_packed", disk_full)
-        real = BodyShelf.html
-        patch.setattr(BodyShelf, "html",
-                      lambda shelf, *args: read.append(args[0]) or real(shelf, *args))
+        read = reading_shelf(patch)
         build(corpus_site, tmp_path / "cached", "--jobs", "1")
     build(corpus_site, tmp_path / "fresh", "--jobs", "1", "--no-cache")
     assert files_of(tmp_path / "cached") == files_of(tmp_path / "fresh")

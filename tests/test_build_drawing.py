@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import margin.render.drawing
-from conftest import run_margin
+from conftest import recorded_calls, run_margin
 from margin.write import search
 
 
@@ -18,15 +18,7 @@ def no_pagefind(monkeypatch):
 
 def counting_draws(monkeypatch) -> list[str]:
     """The URLs of the pages drawn (in this process: use --jobs 1)."""
-    drawn: list[str] = []
-    real = margin.render.drawing.draw
-
-    def draw(page, *args):
-        drawn.append(page.url)
-        return real(page, *args)
-
-    monkeypatch.setattr(margin.render.drawing, "draw", draw)
-    return drawn
+    return recorded_calls(monkeypatch, margin.render.drawing, "draw", lambda page, *_: page.url)
 
 
 def build(site, output, *args: str) -> None:

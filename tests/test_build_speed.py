@@ -17,7 +17,7 @@ import margin
 import margin.load
 import margin.render.bodies
 import margin.render.bodycache
-from conftest import SHARED, run_margin
+from conftest import SHARED, recorded_calls, run_margin
 from margin.cache.packs import Packs, read_pack
 from margin.cache.store import FOLDER, Store
 from margin.write import search
@@ -44,15 +44,7 @@ def build(site: Path, output: Path, *args: str) -> tuple[int, str]:
 
 def counting_renders(monkeypatch, module=margin.render.bodycache) -> list[str]:
     """The note keys whose bodies MODULE renders (in this process: use --jobs 1)."""
-    rendered: list[str] = []
-    real = module.render_body
-
-    def render_body(note, context):
-        rendered.append(note.key)
-        return real(note, context)
-
-    monkeypatch.setattr(module, "render_body", render_body)
-    return rendered
+    return recorded_calls(monkeypatch, module, "render_body", lambda note, context: note.key)
 
 
 def test_parallel_cached_and_incremental_builds_write_identical_sites(corpus_site, tmp_path):
@@ -271,14 +263,8 @@ def test_notes_parsed_once_are_kept_for_later_builds(make_site, tmp_path, monkey
     bodies render): a note added is parsed by the build that finds it, not by the next."""
     site = make_site({f"content/notes/{name}.md": f"Note {name}." for name in "abc"})
     output = tmp_path / "out"
-    parsed: list[str] = []
-    real = margin.load.make_note
-
-    def make_note(source, config):
-        parsed.append(source.relative)
-        return real(source, config)
-
-    monkeypatch.setattr(margin.load, "make_note", make_note)
+    parsed = recorded_calls(monkeypatch, margin.load, "make_note",
+                            lambda source, config: source.relative)
     # As when the bodies are all rendered by the time the index is made: a child writes it.
     monkeypatch.setattr(margin.render.bodies.BodyRendering, "busy", lambda self: False)
     build(site, output)

@@ -9,7 +9,7 @@ import pytest
 
 import margin.load
 import margin.load.known
-from conftest import run_margin
+from conftest import recorded_calls, run_margin
 from margin.write import search
 
 NOTES = {f"content/notes/{name}.md": f"---\ntitle: {name.title()}\n---\n{name} says [[alpha]]."
@@ -22,15 +22,7 @@ def no_pagefind(monkeypatch):
 
 
 def counting_reads(monkeypatch) -> list[str]:
-    read: list[str] = []
-    real = margin.load.read_source
-
-    def read_source(path, config):
-        read.append(path.name)
-        return real(path, config)
-
-    monkeypatch.setattr(margin.load, "read_source", read_source)
-    return read
+    return recorded_calls(monkeypatch, margin.load, "read_source", lambda path, config: path.name)
 
 
 def build(site, output, *args: str) -> None:
