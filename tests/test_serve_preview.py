@@ -162,7 +162,9 @@ def test_the_search_index_is_made_at_start_and_again_once_saves_pause(tmp_path):
     refresher = SearchRefresher(tmp_path, said.extend, index=lambda out: runs.append(1) or [],
                                 pause=0.2)
     refresher.start()
-    time.sleep(0.1)
+    deadline = time.monotonic() + 5
+    while not runs and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert len(runs) == 1  # right after the initial build
     for _ in range(5):  # five saves in a row
         refresher.changed()
