@@ -99,8 +99,6 @@ class OutputUpdate:
         search shards whose pages did not change stay (write/search.py)."""
         if self.indexing is None:
             self.start_index()
-        assert self.indexing is not None
-        self.indexing.linked()  # the staged pages Pagefind reads may move from here on
         files = set(self.pages) | set(self.assets)
         removed = (set(self.last.pages) | set(self.last.assets)) - files
         self.in_place = bool(self.last.pages) and (
