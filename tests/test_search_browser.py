@@ -179,3 +179,21 @@ def test_a_rare_word_finds_only_its_note_though_other_shards_lack_it(browser, se
     assert results(page) == [(note.title, note.url)]
     assert page.locator("#search-status").inner_text().startswith("1 note matches")
     page.close()
+
+
+def test_pages_load_without_a_missing_file_or_a_script_error(browser, served):
+    """Home, a note, the search page with a query: every request answered (the browser's own
+    favicon request included, which shows only as a console error), no script fails."""
+    _, note = unique_word(served.output)
+    context = browser.new_context()
+    page = context.new_page()
+    troubles: list[str] = []
+    page.on("console", lambda message: message.type == "error" and troubles.append(message.text))
+    page.on("pageerror", lambda error: troubles.append(str(error)))
+    page.on("response", lambda answer: answer.status >= 400 and troubles.append(answer.url))
+    page.on("requestfailed", lambda request: troubles.append(request.url))
+    for url in ("/", note.url, "/search/?q=notes"):
+        page.goto(served.base + url, wait_until="load")
+        page.wait_for_timeout(300)  # the favicon is asked for after the load event
+        assert troubles == [], url
+    context.close()

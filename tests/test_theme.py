@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 import textwrap
+import tomllib
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
 from conftest import BuildResult, run_margin
+from margin import theme
 
 PREFIX = "/blog"
 STYLESHEETS = ("/assets/css/margin.css", "/assets/css/highlight.css")
@@ -94,6 +97,13 @@ def test_every_page_links_the_stylesheets_under_the_base_url_prefix(site):
     for sheet in STYLESHEETS:
         assert (site.output / sheet.lstrip("/")).is_file()
 
+
+def test_every_page_names_the_themes_icon_so_browsers_do_not_ask_for_favicon_ico(site):
+    for name, soup in pages(site).items():
+        icons = [link["href"] for link in soup.find_all("link", rel="icon")]
+        assert icons == [PREFIX + "/assets/icons/favicon.svg"], name
+    icon = BeautifulSoup((site.output / "assets/icons/favicon.svg").read_text(), "html.parser")
+    assert icon.find("svg") is not None
 
 def test_every_page_has_the_header_nav_with_tags_and_archive(site):
     for name, soup in pages(site).items():
@@ -209,3 +219,9 @@ def test_highlight_stylesheet_has_light_and_dark_pygments_rules(site):
     keyword = re.compile(r"\.highlight \.k \{ color: (#[0-9a-fA-F]+)")
     assert keyword.search(light).group(1) != keyword.search(dark).group(1)
 
+
+
+def test_the_wheel_ships_every_theme_folder():
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    shipped = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert set(shipped) == {"templates"} | {f"assets/{name}" for name in theme.ASSET_FOLDERS}

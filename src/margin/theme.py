@@ -9,7 +9,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 # The theme's own asset folders (the wheel ships exactly these; see pyproject.toml). In a
 # development checkout assets/ also holds the demo site's images, which are not theme files.
-ASSET_FOLDERS = ("css", "js")
+ASSET_FOLDERS = ("css", "icons", "js")
 
 
 def builtin_dir() -> Path:
