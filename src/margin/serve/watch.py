@@ -2,8 +2,10 @@
 
 Editors save in bursts (a temporary file, a rename, a chmod; or several files at once), so
 paths are collected until the folders have been quiet for a moment, then given to the rebuild
-as one batch: saves in quick succession give one rebuild. Paths that change while a rebuild
-runs are kept for the next one.
+as one batch: saves in quick succession give one rebuild. (watchdog may hand over a rename up
+to half a second late, while it pairs its two halves: an editor's scratch file then comes alone
+first, a batch that rebuilds nothing.) Paths that change while a rebuild runs are kept for the
+next one.
 """
 
 from __future__ import annotations
