@@ -9,6 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from markupsafe import Markup
+
 from margin.diagnostics import Diagnostic
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
@@ -186,6 +188,12 @@ def read_html(html: Any) -> str:
     """HTML as held: the text, or where `margin build` left it in the cache, read back
     (render/bodytext.py)."""
     return html if isinstance(html, str) else html.load()
+
+
+def markup_of(html: Any) -> Any:
+    """A body's HTML as Markup, which templates take as it is (or left stored, as held).
+    Markup() copies: a copy of every note's HTML would cost as much memory as the bodies."""
+    return Markup(html) if isinstance(html, str) and not isinstance(html, Markup) else html
 
 
 @dataclass(frozen=True)

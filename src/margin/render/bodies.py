@@ -9,11 +9,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from markupsafe import Markup
-
 from margin.cache.store import Store
 from margin.collector import collector_paused
-from margin.model import Note, RenderedBody, SiteConfig, SiteIndex
+from margin.model import Note, RenderedBody, SiteConfig, SiteIndex, markup_of
 from margin.parallel import fork_imap
 from margin.render.bodycache import (
     BodyCache,
@@ -142,6 +140,5 @@ class BodyRendering:
 def as_markup(body: RenderedBody) -> RenderedBody:
     """BODY with its HTML as Markup (the same text): templates take it as it is, where a str
     would be copied into a Markup for every note's view (render/views.py)."""
-    if isinstance(body.html, Markup):
-        return body
-    return replace(body, html=Markup(body.html))
+    html = markup_of(body.html)
+    return body if html is body.html else replace(body, html=html)

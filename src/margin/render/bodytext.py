@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from markupsafe import Markup
 
 from margin.cache.packs import Packs
-from margin.model import Note
+from margin.model import Note, markup_of
 from margin.render.bodycache import load_entry
 from margin.render.context import BodyContext
 from margin.render.markdown import render_body
@@ -45,8 +45,8 @@ class BodyShelf:
         if payload is not None and self.packs.digest(key) == digest:
             entry = load_entry(payload)
             if entry is not None:
-                return _markup(entry.body.html)
-        return _markup(render_body(self.notes[note], self.context).html)
+                return markup_of(entry.body.html)
+        return markup_of(render_body(self.notes[note], self.context).html)
 
 
 class StoredHtml:
@@ -71,7 +71,3 @@ class StoredHtml:
 
     def __repr__(self) -> str:
         return f"StoredHtml({self.note!r}, {self.digest})"
-
-
-def _markup(html: str) -> Markup:
-    return html if isinstance(html, Markup) else Markup(html)  # Markup() would copy it

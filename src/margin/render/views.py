@@ -15,7 +15,15 @@ from typing import Any
 from markupsafe import Markup
 
 from margin import urls
-from margin.model import Note, RenderedBody, SiteConfig, SiteIndex, TagEntry, read_html
+from margin.model import (
+    Note,
+    RenderedBody,
+    SiteConfig,
+    SiteIndex,
+    TagEntry,
+    markup_of,
+    read_html,
+)
 from margin.render import charts
 from margin.render.charts import Picture
 from margin.render.feeds import tag_feed
@@ -187,13 +195,6 @@ def contents(toc: tuple[tuple[int, str, str], ...]) -> tuple[dict[str, Any], ...
                  for level, id_, text in toc)
 
 
-def _markup(html: Any) -> Any:
-    """The body's HTML as Markup (or left stored, render/bodytext.py); `margin build` hands it
-    over as Markup already, and a copy of every note's HTML (Markup() copies) would cost as
-    much memory as the bodies themselves."""
-    return Markup(html) if isinstance(html, str) and not isinstance(html, Markup) else html
-
-
 def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -> NoteView:
     """A note for templates, its tags as the site spells them; BODY gives content, summary,
     contents, words and the first image (worked out when it was rendered)."""
@@ -207,7 +208,7 @@ def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -
         summary=note.summary or (body.summary if body else ""),
         source=note.source,
         extra=note.extra,
-        _html=_markup(body.html) if body else Markup(),
+        _html=markup_of(body.html) if body else Markup(),
         toc=body.contents if body else (),
         words=body.words if body else word_count(note.body),
         image=body.image if body else "",
