@@ -133,10 +133,7 @@ class Indexing:
         failures: list[str] = []
         try:
             for shard in self.redo:
-                future = self._made.get(shard.name)
-                reason = self._failed.get(shard.name) or (future.result() if future else None)
-                if reason is None and future is None:
-                    reason = "it was not run"
+                reason = self._failed.get(shard.name) or self._made[shard.name].result()
                 if reason:
                     failures.append(reason)
                 else:
