@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from conftest import run_margin
+from conftest import recorded_calls, run_margin
 from margin.write import search
 from margin.write.search import NOT_INSTALLED, index_site
 
@@ -54,9 +54,7 @@ def page_counts(output) -> dict[str, int]:
 def test_a_large_site_is_indexed_in_shards_and_an_edit_reindexes_one(make_site, build_site,
                                                                      monkeypatch):
     monkeypatch.setattr(search, "SHARD_PAGES", 4)
-    runs = []
-    run = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind", lambda *a: runs.append(a[1].name) or run(*a))
+    runs = recorded_calls(monkeypatch, search, "run_pagefind", lambda _, site, bundle: site.name)
     notes = {f"content/notes/n{i:02}.md": f"---\ntitle: Note {i}\n---\nText {i}.\n"
              for i in range(30)}
     site = make_site(notes)
@@ -95,9 +93,7 @@ def test_the_live_server_reindexes_only_the_shards_whose_pages_changed(make_site
     output = build_site(site).output
     monkeypatch.undo()
     monkeypatch.setattr(search, "SHARD_PAGES", 4)
-    runs = []
-    run = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind", lambda *a: runs.append(a) or run(*a))
+    runs = recorded_calls(monkeypatch, search, "run_pagefind", lambda *args: args)
     present, problems = search.index_folder(output, {})
     assert (len(present), len(runs), problems) == (4, 4, [])
     runs.clear()
@@ -270,9 +266,7 @@ def test_the_search_digest_follows_what_pagefind_reads_and_nothing_else():
 def test_a_change_only_to_what_other_pages_show_of_a_note_reindexes_its_shard_alone(
         make_site, build_site, monkeypatch):
     monkeypatch.setattr(search, "SHARD_PAGES", 2)
-    runs = []
-    run = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind", lambda *a: runs.append(a) or run(*a))
+    runs = recorded_calls(monkeypatch, search, "run_pagefind", lambda *args: args)
     notes = {f"content/notes/n{i}.md": f"---\ntitle: Note {i}\n---\nSee [[Hub]]. Text {i}.\n"
              for i in range(12)}
     site = make_site({**notes, "content/notes/hub.md": "---\ntitle: Hub\n---\nThe hub.\n"})
@@ -288,9 +282,7 @@ def test_a_change_only_to_what_other_pages_show_of_a_note_reindexes_its_shard_al
 def test_a_note_added_between_two_others_reindexes_its_own_shard_alone(make_site, build_site,
                                                                       monkeypatch):
     monkeypatch.setattr(search, "SHARD_PAGES", 2)
-    runs = []
-    run = search.run_pagefind
-    monkeypatch.setattr(search, "run_pagefind", lambda *a: runs.append(a) or run(*a))
+    runs = recorded_calls(monkeypatch, search, "run_pagefind", lambda *args: args)
     posts = {f"content/posts/2025-01-{day:02d}-p{day}.md":
              f"---\ntitle: Post {day}\n---\nDay {day}.\n" for day in range(1, 25, 2)}
     site = make_site(posts)
