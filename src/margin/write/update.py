@@ -96,9 +96,9 @@ class OutputUpdate:
 
     def finish(self) -> None:
         """Put the build in place: in place when few files changed, else by the swap. The
-        search shards whose pages did not change stay (write/search.py)."""
-        if self.indexing is None:
-            self.start_index()
+        search shards whose pages did not change stay (write/search.py): start_index() came
+        first, so Pagefind has the staged pages it reads already."""
+        assert self.indexing is not None
         files = set(self.pages) | set(self.assets)
         removed = (set(self.last.pages) | set(self.last.assets)) - files
         self.in_place = bool(self.last.pages) and (
