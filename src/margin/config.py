@@ -11,6 +11,7 @@ from typing import Any
 
 from margin import theme
 from margin.diagnostics import Diagnostic, error, warning
+from margin.load import collections
 from margin.model import SiteConfig
 
 CONFIG_NAME = "site.toml"
@@ -35,6 +36,10 @@ KEYS: tuple[Key, ...] = (
     Key("output", str, "The output folder, relative to the site folder."),
     Key("paginate", int, "Notes per list page (tag, section pages)."),
     Key("feed_entries", int, "Notes in each Atom feed (the newest)."),
+    Key("collections", dict, "Folders under content/ written for another tool, and which: "
+        '`"old-blog" = "jekyll"` (jekyll, hugo, quartz, obsidian, typora, pandoc, margin). '
+        "Folders holding the tool's own marker (`_config.yml`, `hugo.toml`, `.obsidian/`, "
+        "`quartz.config.ts`) are found without it."),
     Key("permalinks", dict, "URL patterns: `dated` and `undated` are the defaults; any other key "
         "names a section. Tokens :year :month :day :slug :title :section :path."),
 )
@@ -87,6 +92,7 @@ def load_config(
                                      f"'{name}' must be at least 1"))
             values.pop(name)
 
+    declared = _declared_collections(values.pop("collections", {}), text, diagnostics)
     output = Path(values.pop("output", "_site"))
     output_dir = output if output.is_absolute() else site_dir / output
     config = SiteConfig(
@@ -94,9 +100,25 @@ def load_config(
         output_dir=output_dir.resolve(),
         permalinks=MappingProxyType(permalinks),
         theme_dir=theme.builtin_dir(),
+        collections=collections.detect(site_dir / "content", declared),
         **values,
     )
     return config, diagnostics
+
+
+def _declared_collections(table: dict[str, Any], text: str, diagnostics: list[Diagnostic]
+                          ) -> dict[str, str]:
+    """site.toml's [collections]: folder -> kind, each kind checked."""
+    declared = {}
+    for folder, kind in table.items():
+        if kind in collections.KINDS:
+            declared[folder] = kind
+        else:
+            line = key_line(text, folder, table="collections")
+            kinds = ", ".join(collections.KINDS)
+            diagnostics.append(error(CONFIG_NAME, line,
+                                     f"'collections.{folder}' must be one of {kinds}"))
+    return declared
 
 
 def _defaults(site_dir: Path) -> SiteConfig:
@@ -105,6 +127,7 @@ def _defaults(site_dir: Path) -> SiteConfig:
         output_dir=(site_dir / "_site").resolve(),
         permalinks=MappingProxyType(dict(DEFAULT_PERMALINKS)),
         theme_dir=theme.builtin_dir(),
+        collections=collections.detect(site_dir / "content"),
     )
 
 

@@ -17,6 +17,24 @@ EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
+class Collection:
+    """A folder under content/ holding notes written for another tool (load/collections.py)."""
+
+    root: str  # content-relative folder, '/' between parts; '' for content/ itself
+    kind: str  # 'jekyll', 'hugo', 'quartz', 'obsidian', 'typora', 'pandoc' or 'margin'
+    notes_root: str = ""  # where its notes' paths start (a Hugo site's content/)
+    files_root: str = ""  # where its root-relative file links start (a Hugo site's static/)
+    settings: tuple[tuple[str, str], ...] = ()  # read from the tool's config (Jekyll: permalink)
+
+    def holds(self, key: str) -> bool:
+        """Whether the note or file KEY (content-relative) lies inside this collection."""
+        return not self.root or key.startswith(self.root + "/")
+
+    def setting(self, name: str, default: str = "") -> str:
+        return dict(self.settings).get(name, default)
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything site.toml (and the command line) can set; frozen once loaded."""
 
@@ -33,6 +51,7 @@ class SiteConfig:
     drafts: bool = False
     strict: bool = False
     theme_dir: Path | None = None
+    collections: tuple[Collection, ...] = ()  # foreign sites under content/, outermost first
 
     @property
     def content_dir(self) -> Path:

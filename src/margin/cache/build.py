@@ -28,10 +28,10 @@ class BuildCache:
     def __init__(self, config: SiteConfig, enabled: bool = True):
         self.store = Store(config.site_dir / FOLDER, enabled)
         self.enabled = enabled
-        # Notes depend on the files, the site folder and the permalink patterns; the index's
-        # answers on the notes alone.
+        # Notes depend on the files, the site folder, the permalink patterns and the
+        # collections they lie in; the index's answers on the notes alone.
         self.key = digest(code_fingerprint(), str(config.site_dir),
-                          sorted(config.permalinks.items()))
+                          sorted(config.permalinks.items()), config.collections)
         self.output = config.output_dir.resolve()
         self._memos: tuple[NoteMemo | None, IndexSteps] | None = None
         self._from_snapshot = False

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from margin import urls
-from margin.model import Note, SiteConfig
+from margin.model import Collection, Note, SiteConfig
 
 
 class FileProbe:
@@ -35,6 +35,7 @@ class BodyContext:
     site_title: str = ""
     permalinks: dict[str, str] = field(default_factory=dict)  # note key -> root-relative URL
     link_targets: Any = None  # index.links.LinkTargets, for [[wikilinks]]; None when absent
+    collections: tuple[Collection, ...] = ()  # foreign sites under content/ (SiteConfig's)
     files: FileProbe = field(default_factory=FileProbe, compare=False)
 
     @property
@@ -62,7 +63,8 @@ class BodyContext:
     def fingerprint(self) -> str:
         """Changes whenever anything here could change a rendered body."""
         parts = [str(self.site_dir), str(self.output_dir), str(self.theme_dir), self.base_url,
-                 self.site_title, *sorted(f"{k}={v}" for k, v in self.permalinks.items())]
+                 self.site_title, repr(self.collections),
+                 *sorted(f"{k}={v}" for k, v in self.permalinks.items())]
         names = getattr(self.link_targets, "names", None)  # wikilink names -> keys
         if isinstance(names, dict):
             parts += sorted(f"{name}={','.join(keys)}" for name, keys in names.items())
@@ -80,4 +82,5 @@ def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: An
         site_title=config.title,
         permalinks={key: note.url for key, note in notes.items()},
         link_targets=link_targets,
+        collections=config.collections,
     )
