@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 from margin import theme, urls
 from margin.diagnostics import Diagnostic, error, warning
+from margin.load.dates import split_file_date
 from margin.model import Note
 
 # Files and folders margin (or Pagefind) writes at the site's root, whatever the notes.
@@ -85,8 +86,11 @@ def _precedence(note: Note) -> tuple[bool, bool, str]:
 
 
 def _named_as_url(note: Note) -> bool:
-    stem = posixpath.splitext(posixpath.basename(note.key))[0]
-    return note.slug == stem or stem.endswith("-" + note.slug)
+    """Whether the file's name (its date aside) is its URL's last part exactly: 'x.md' at
+    /x/, '2020-01-02-My-Post.md' at /2020/01/02/My-Post.html."""
+    _, stem = split_file_date(posixpath.splitext(posixpath.basename(note.key))[0])
+    last = posixpath.basename(note.url.rstrip("/"))
+    return stem in (last, posixpath.splitext(last)[0])
 
 
 def _refused(note: Note) -> str:
