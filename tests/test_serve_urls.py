@@ -38,3 +38,17 @@ def test_a_new_file_taking_a_url_pushes_the_later_one_aside_as_a_build_would(liv
 def test_giving_a_colliding_note_a_permalink_frees_the_suffix_as_a_build_would(live):
     live.edit("content/notes/x?.md", "title: Asking", "title: Asking\npermalink: /ask/")
     live.assert_same_as_full_build()
+
+
+def test_a_changed_jekyll_permalink_moves_the_posts_as_a_build_would(make_site, build_site,
+                                                                     tmp_path):
+    site = make_site({
+        "content/blog/_config.yml": "permalink: pretty\n",
+        "content/blog/_posts/2020-01-02-hello.md": "---\ntitle: Hello\n---\nHi.\n",
+        "content/notes/reader.md": "---\ntitle: Reader\n---\nSee [[Hello]].\n",
+    })
+    live = Live(site, build_site, tmp_path / "full")
+    assert (live.session.config.output_dir / "blog/2020/01/02/hello/index.html").is_file()
+    live.save("content/blog/_config.yml", "permalink: /:year/:title.html\n")
+    assert (live.session.config.output_dir / "blog/2020/hello.html").is_file()
+    live.assert_same_as_full_build()
