@@ -23,6 +23,8 @@ from margin.model import Note
 # Files and folders margin (or Pagefind) writes at the site's root, whatever the notes.
 RESERVED_FILES = ("/feed.xml", "/sitemap.xml", "/robots.txt")
 RESERVED_FOLDERS = (urls.SEARCH_BUNDLE, *(f"{urls.ASSETS}{f}/" for f in theme.ASSET_FOLDERS))
+_RESERVED_STARTS = (*RESERVED_FILES, *(f.rstrip("/") for f in RESERVED_FOLDERS), urls.TAGS,
+                    "/.margin")
 # Generated pages every site has: a note deriving one of these gives way.
 GENERATED = {url: f"the generated page {template}" for url, template in (
     (urls.HOME, "home.html"), (urls.TAGS, "tags.html"), (urls.ARCHIVE, "archive.html"),
@@ -39,45 +41,58 @@ class Claims:
     by_tool_url: dict[str, str]
     problems: list[Diagnostic]
 
+    def take(self, note: Note, derived: str) -> None:
+        """NOTE has its URL (DERIVED: the one it asked for, before any suffix)."""
+        self.by_key[note.key] = note
+        self.by_url[note.url] = note.key
+        if note.tool_url:
+            self.by_tool_url.setdefault(derived, note.key)
+
 
 def claim(notes: list[Note]) -> Claims:
     """Every note that may have a URL, at the URL it keeps or is given."""
-    by_key: dict[str, Note] = {}
-    by_url: dict[str, str] = {}
-    by_tool_url: dict[str, str] = {}
-    problems: list[Diagnostic] = []
-
-    def take(note: Note) -> None:
-        by_key[note.key] = note
-        by_url[note.url] = note.key
-
-    ordered = sorted(notes, key=_precedence)
+    found = Claims({}, {}, {}, [])
+    asking: dict[str, list[Note]] = {}
+    for note in notes:
+        asking.setdefault(note.url, []).append(note)
     waiting: list[Note] = []
-    for note in ordered:
-        refused = _refused(note)
-        if refused:
-            problems.append(error(note.source, None, refused))
-        elif note.url in by_url or (note.url in GENERATED and not note.url_chosen):
-            if note.url_chosen:  # (chosen URLs come first: the other chose it too)
-                other = by_key[by_url[note.url]].source
-                problems.append(error(note.source, None,
-                                      f"duplicate permalink {note.url}: {other} has it too"))
+    for url, group in asking.items():
+        if len(group) == 1 and url not in GENERATED and not url.startswith(_RESERVED_STARTS):
+            found.take(group[0], url)  # (nearly every note: the rest is rare)
+        else:
+            waiting += _contest(url, group, found)
+    for note in sorted(waiting, key=lambda n: n.key):
+        moved = replace(note, url=_free(note.url, found.by_url))
+        holder = found.by_url.get(note.url)
+        other = found.by_key[holder].source if holder else GENERATED[note.url]
+        found.problems.append(warning(
+            note.source, None, f"{note.url} is also the URL of {other}; this note is at "
+            f"{moved.url} (give it a `permalink:` to choose its own)"))
+        found.take(moved, note.url)
+    return found
+
+
+def _contest(url: str, group: list[Note], found: Claims) -> list[Note]:
+    """Settle the notes of GROUP asking for URL: the first in precedence takes it, chosen
+    ones after it are errors; the derived ones returned wait for a suffix."""
+    group.sort(key=_precedence)
+    refused = _refused(url)
+    waiting = []
+    for note in group:
+        why = refused or (f"permalink {url} is taken by {GENERATED[url]}"
+                          if note.url_chosen and url in GENERATED else "")
+        if why:
+            found.problems.append(error(note.source, None, why))
+        elif url in found.by_url or url in GENERATED:
+            if note.url_chosen:  # (chosen URLs sort first: the other chose it too)
+                other = found.by_key[found.by_url[url]].source
+                found.problems.append(error(
+                    note.source, None, f"duplicate permalink {url}: {other} has it too"))
             else:
                 waiting.append(note)
         else:
-            take(note)
-    for note in sorted(waiting, key=lambda n: n.key):
-        moved = replace(note, url=_free(note.url, by_url))
-        holder = by_url.get(note.url)
-        other = by_key[holder].source if holder else GENERATED[note.url]
-        problems.append(warning(
-            note.source, None, f"{note.url} is also the URL of {other}; this note is at "
-            f"{moved.url} (give it a `permalink:` to choose its own)"))
-        take(moved)
-    for note in ordered:  # each at the URL it derived, before any suffix
-        if note.tool_url and note.key in by_key:
-            by_tool_url.setdefault(note.url, note.key)
-    return Claims(by_key, by_url, by_tool_url, problems)
+            found.take(note, url)
+    return waiting
 
 
 def _precedence(note: Note) -> tuple[bool, bool, str]:
@@ -93,17 +108,15 @@ def _named_as_url(note: Note) -> bool:
     return stem in (last, posixpath.splitext(last)[0])
 
 
-def _refused(note: Note) -> str:
-    """Why NOTE may not have its URL at all ('' when it may)."""
-    url, bare = note.url, note.url.rstrip("/")
+def _refused(url: str) -> str:
+    """Why no note may have URL ('' when one may)."""
+    bare = url.rstrip("/")
     if bare in RESERVED_FILES or (url.startswith(urls.TAGS) and bare.endswith("/feed.xml")):
         return f"permalink {url}: margin writes its feed, sitemap and robots.txt there"
     if any(url.startswith(folder) or bare + "/" == folder for folder in RESERVED_FOLDERS):
         return f"permalink {url}: the folder {bare.split('/')[1]}/ holds margin's own files"
-    if url.split("/")[1].startswith(".margin"):
+    if url.startswith("/.margin"):
         return f"permalink {url}: .margin* names are margin's own"
-    if note.url_chosen and url in GENERATED:
-        return f"permalink {url} is taken by {GENERATED[url]}"
     return ""
 
 

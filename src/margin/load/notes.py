@@ -10,7 +10,7 @@ from typing import Any
 from margin.diagnostics import Diagnostic, error
 from margin.load import frontmatter
 from margin.load.dates import parse_date, split_file_date
-from margin.load.permalinks import Place, note_url, place_of
+from margin.load.permalinks import FOLDER_PAGES, Place, note_url, place_of
 from margin.model import Note, SiteConfig, SourceFile, Tag
 from margin.slugs import humanize, slugify
 
@@ -125,10 +125,13 @@ def _file_title(place: Place, key: PurePosixPath) -> str:
     was written as a title (it has spaces) or its tool shows names as they are (Obsidian,
     Quartz, Typora); a name written as a slug ('llm-study_notes') reads as words."""
     name = place.stem if place.folder_page else key.stem
+    words = place.stem
+    if place.mount and place.stem in FOLDER_PAGES and not place.folders:
+        name = words = place.mount.rsplit("/", 1)[-1]  # a collection's own index.md
     kind = place.collection.kind if place.collection else "margin"
     if " " in name or kind in NAME_AS_TITLE:
         return name
-    return humanize(place.stem)
+    return humanize(words)
 
 
 def _date_field(meta: dict[str, Any], key: str, line_of) -> datetime | None:

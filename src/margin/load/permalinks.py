@@ -68,7 +68,7 @@ def place_of(key: PurePosixPath, config: SiteConfig, file_date: datetime | None,
     section_folders = [f for f in every if f not in JEKYLL_FOLDERS] or (["posts"] if every
                                                                        else [])
     section = section_folders[0] if section_folders else ""
-    folder_page = key.stem in FOLDER_PAGES and bool(folders)
+    folder_page = stem in FOLDER_PAGES and bool(folders)
     if folder_page:
         stem, folders = folders[-1], folders[:-1]
     if kind == "jekyll":
@@ -110,7 +110,7 @@ def note_url(place: Place, config: SiteConfig, chosen: str, date: datetime | Non
         pattern = _jekyll_expand(_JEKYLL_STYLES.get(style, style), date, named,
                                  place.folders, categories)
         return _mounted(place, urls.normalize(pattern))
-    dated = place.post and date is not None and kind not in _PATH_KINDS
+    dated = place.post and date is not None
     pattern = config.permalinks["dated" if dated else "undated"]
     return _mounted(place, urls.expand(pattern, tokens))
 
@@ -124,7 +124,7 @@ def _mounted(place: Place, url: str) -> tuple[str, str]:
 
 def _root_page(place: Place) -> bool:
     """The page of a collection's own root (its index.md): the collection's address itself."""
-    return bool(place.mount) and place.key.stem in FOLDER_PAGES and not place.folders
+    return bool(place.mount) and place.stem in FOLDER_PAGES and not place.folders
 
 
 def _inside(key: PurePosixPath, collection: Collection | None) -> PurePosixPath:
