@@ -52,3 +52,20 @@ def test_a_changed_jekyll_permalink_moves_the_posts_as_a_build_would(make_site, 
     live.save("content/blog/_config.yml", "permalink: /:year/:title.html\n")
     assert (live.session.config.output_dir / "blog/2020/hello.html").is_file()
     live.assert_same_as_full_build()
+
+
+def test_renaming_one_of_three_dated_maps_renumbers_as_a_build_would(make_site, build_site,
+                                                                     tmp_path):
+    site = make_site({
+        **{f"content/posts/{f}/MOC.md": f"---\ntitle: Map {f}\ndate: 2024-05-21\n---\nx\n"
+           for f in ("a", "b", "c")},
+        "content/notes/index-of-maps.md": "---\ntitle: Maps\n---\n[[Map b]], [[Map c]]\n",
+    })
+    live = Live(site, build_site, tmp_path / "full")
+    old, new = site / "content/posts/b/MOC.md", site / "content/posts/d/MOC.md"
+    new.parent.mkdir()
+    old.rename(new)
+    live.session.rebuild([old, new])
+    live.assert_same_as_full_build()
+    maps = (live.session.config.output_dir / "notes/index-of-maps/index.html").read_text()
+    assert 'href="/2024/05/21/moc-2/"' in maps  # Map c, moved up from -3
