@@ -1,0 +1,78 @@
+"""Delimiters by the habits of the tool a note came from: kramdown, Typora, CJK text,
+WordPress's spaced dollars, and math inside HTML blocks."""
+
+from __future__ import annotations
+
+from render_support import render_note
+
+
+def tex(math) -> str:
+    return math.find("annotation").get_text().strip()
+
+
+def note(body: str) -> str:
+    return f"---\ntitle: P\n---\n{body}\n"
+
+
+def test_kramdown_double_backslash_math_renders_in_a_jekyll_collection(make_site, build_site):
+    body = "Inline \\\\(a\\_i + b\\_{ij}^\\*\\\\) and display \\\\[ \\sum\\_k x\\_k \\\\] here."
+    site = make_site({"content/blog/_config.yml": "title: b\n",
+                      "content/blog/_posts/2024-01-02-p.md": note(body),
+                      "content/notes/m.md": note(body)})
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    jekyll = result.html("2024/01/02/p/").find("article")
+    found = jekyll.find_all("math")
+    assert [tex(m) for m in found] == ["a_i + b_{ij}^*", "\\sum_k x_k"]
+    assert "\\(" not in jekyll.get_text()
+    assert result.html("notes/m/").find("article").find("math") is None  # not margin's habit
+
+
+def test_dollar_right_after_cjk_text_opens_math(tmp_path):
+    rendered = render_note(tmp_path, "设$x$为实数，则$x^2 \\geq 0$成立。US$5 stays.")
+    assert [tex(m) for m in rendered.soup.find_all("math")] == ["x", "x^2 \\geq 0"]
+    assert "US$5" in rendered.text()
+
+
+def test_typora_dollars_around_an_environment_stay_one_equation(tmp_path):
+    rendered = render_note(tmp_path, """
+        The update rule is
+        $$
+        \\begin{align}
+        w_{t+1} &= w_t - \\eta \\nabla L(w_t) \\\\
+        &= w_t - \\eta g_t
+        \\end{align}
+        $$
+        where $\\eta$ is the step.
+
+        A later paragraph with $y$.
+        """)
+    assert rendered.warnings == []
+    displays = rendered.soup.find_all("math", display="block")
+    assert len(displays) == 1 and "\\begin{align}" in tex(displays[0])
+    assert "where" in rendered.text() and "later paragraph" in rendered.text()
+    assert rendered.soup.find("code", class_="math-error") is None
+
+
+def test_four_dollars_close_one_equation_and_open_the_next(tmp_path):
+    rendered = render_note(tmp_path, "$$a = b$$$$c = d$$")
+    assert [tex(m) for m in rendered.soup.find_all("math")] == ["a = b", "c = d"]
+
+
+def test_closing_dollar_after_a_space_when_the_content_is_tex_not_money(tmp_path):
+    rendered = render_note(tmp_path, "A bound $r < 2 \\log n $ holds; it cost $5 and $10 $ total.")
+    assert [tex(m) for m in rendered.soup.find_all("math")] == ["r < 2 \\log n"]
+    assert "$5 and $10 $" in rendered.text()
+
+
+def test_math_inside_block_html_renders_as_around_it(tmp_path):
+    rendered = render_note(tmp_path, """
+        <blockquote>
+        Theorem: for all $x \\in \\mathbb{R}$, $$e^{x} > 0$$ and \\(y\\) too; it costs $5.
+        <code>$not math$</code>
+        </blockquote>
+        """)
+    quote = rendered.soup.find("blockquote")
+    assert [tex(m) for m in quote.find_all("math")] == ["x \\in \\mathbb{R}", "e^{x} > 0", "y"]
+    assert quote.find("code").get_text() == "$not math$"
+    assert "costs $5" in quote.get_text()
