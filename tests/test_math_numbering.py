@@ -62,8 +62,9 @@ def test_references_may_come_before_the_equation(tmp_path):
 def test_an_unknown_label_is_a_warning_with_its_line(tmp_path):
     rendered = render_note(tmp_path, "\\begin{equation} x \\label{a} \\end{equation}\n\n"
                            "Text \\eqref{nope}.\n\nMath $\\eqref{gone}$.\n")
-    assert "warning: content/notes/n.md:3: math: no equation is labelled 'nope'" in rendered.warnings
-    assert "warning: content/notes/n.md:5: math: no equation is labelled 'gone'" in rendered.warnings
+    warnings = rendered.warnings
+    assert "warning: content/notes/n.md:3: math: no equation is labelled 'nope'" in warnings
+    assert "warning: content/notes/n.md:5: math: no equation is labelled 'gone'" in warnings
 
 
 def test_quarto_labelled_equations_and_cross_references(tmp_path):

@@ -43,7 +43,8 @@ class _Math:
 def typeset_math(tokens: list[Token], state: BodyState) -> None:
     found = list(_math_tokens(tokens))
     settings = _with_note_macros(found, state)
-    results = render_all([(m.tex, m.display) for m in found], settings) if found else []
+    results = render_all([(m.tex, m.display) for m in found], settings,
+                         [m.token.content for m in found]) if found else []
     for math, result in zip(found, results, strict=True):
         _place(math, result, state)
     labels = labels_of([r.html for r in results if not r.error and ' id="' in r.html])

@@ -49,9 +49,11 @@ class MathSettings:
 
     macros: tuple[Macro, ...] = ()
     digest: str = ""  # of everything above and the preamble files' bytes: a cache key
+    files: tuple[str, ...] = ()  # the preamble files, site-relative: `margin serve` watches them
 
     def with_macros(self, extra: Sequence[Macro]) -> MathSettings:
-        return MathSettings(self.macros + tuple(extra), self.digest) if extra else self
+        return MathSettings(self.macros + tuple(extra), self.digest, self.files) if extra \
+            else self
 
 
 def to_mathml(tex: str, *, display: bool, settings: MathSettings | None = None) -> MathResult:
@@ -59,8 +61,10 @@ def to_mathml(tex: str, *, display: bool, settings: MathSettings | None = None) 
     return render_all([(tex, display)], settings or MathSettings())[0]
 
 
-def render_all(snippets: Sequence[tuple[str, bool]], settings: MathSettings) -> list[MathResult]:
-    """Each (TeX, display) typeset, numbered and cross-referenced together when any needs it."""
+def render_all(snippets: Sequence[tuple[str, bool]], settings: MathSettings,
+               written: Sequence[str] | None = None) -> list[MathResult]:
+    """Each (TeX, display) typeset, numbered and cross-referenced together when any needs it;
+    WRITTEN, when given, is each one's TeX as the note wrote it (for the annotation)."""
     try:
         engine = _converter(_all_macros(settings.macros))
     except Exception:  # a macro the engine will not take (names are checked when read)
@@ -83,7 +87,7 @@ def render_all(snippets: Sequence[tuple[str, bool]], settings: MathSettings) -> 
     convert = _convert_together if together else _convert_each
     texts = {index: text for index, text, _ in prepared}
     for index, result in convert(engine, prepared).items():
-        tex = snippets[index][0]
+        tex = snippets[index][0] if written is None else written[index]
         if result.error:
             offset = result.error_offset + len(tex) - len(tex.lstrip())
             result = MathResult(_error_html(tex.strip(), result.error), result.error, offset)

@@ -46,12 +46,14 @@ def math_settings(table: Any, site_dir: Path, config_name: str, line_of: LineOf
                                     f"unknown key 'math.{key}' (known: macros, preamble)"))
     digest = hashlib.sha256()
     macros: list[Macro] = []
-    for path in _preamble_paths(table.get("preamble", []), config_name, line_of, problems):
+    files = _preamble_paths(table.get("preamble", []), config_name, line_of, problems)
+    for path in files:
         macros.extend(_read_preamble(site_dir, path, config_name, line_of, problems, digest))
     macros.extend(_table_macros(table.get("macros", {}), config_name, line_of, problems))
     for macro in macros:
         digest.update(repr(macro).encode("utf-8"))
-    return MathSettings(tuple(macros), digest.hexdigest() if macros else ""), problems
+    return MathSettings(tuple(macros), digest.hexdigest() if macros else "", tuple(files)), \
+        problems
 
 
 def _preamble_paths(value: Any, config_name: str, line_of: LineOf,
