@@ -163,3 +163,24 @@ def test_nesting_that_real_formulas_use_still_renders(tmp_path):
     nested = "\\left(" * 30 + "x" + "\\right)" * 30 + "\\frac{" * 30 + "1}{2}" * 30
     rendered = render_note(tmp_path, f"$${nested}$$")
     assert rendered.warnings == [] and rendered.soup.find("math") is not None
+
+
+def test_macros_that_expand_too_deep_are_refused_before_the_engine(tmp_path):
+    """150 nested calls of a macro nesting 150 deep: 22,500 levels once expanded (a crash)."""
+    body = "\\\\frac{" * 150 + "#1" + "}{2}" * 150
+    script = (
+        "import sys, pathlib\n"
+        "sys.path.insert(0, 'tests')\n"
+        "from margin.render.math import MathSettings\n"
+        "from margin.render.texmacros import Macro\n"
+        "import render_support, margin.render.context as context\n"
+        f"settings = MathSettings((Macro('deep', '{body}', 1),), 'd')\n"
+        "real = context.BodyContext\n"
+        "render_support.BodyContext = lambda **kw: real(**kw, math=settings)\n"
+        "r = render_support.render_note(pathlib.Path(sys.argv[1]), "
+        "'$$' + '\\\\deep{' * 150 + 'x' + '}' * 150 + '$$', dedent=False)\n"
+        "print(r.warnings)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "content/notes/n.md:1: math: nested more than" in done.stdout

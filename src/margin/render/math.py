@@ -22,7 +22,13 @@ from functools import lru_cache
 import math_core
 
 from margin.render.mathcompat import COMPAT_MACROS, rename_environments
-from margin.render.texmacros import Macro, nesting_depth, with_optional
+from margin.render.texmacros import (
+    Macro,
+    expanded_depth,
+    expansion_weights,
+    nesting_depth,
+    with_optional,
+)
 
 _OFFSET = re.compile(r"^(?:input(\d+):)?(\d+):\s*")
 # The engine recurses on nesting: 3,000 levels of `\frac{` crash it on an 8 MB stack (a
@@ -70,6 +76,7 @@ def render_all(snippets: Sequence[tuple[str, bool]], settings: MathSettings,
     except Exception:  # a macro the engine will not take (names are checked when read)
         engine = _converter(_all_macros(()))
     optional = {m.name: m for m in (*COMPAT_MACROS, *settings.macros) if m.optional is not None}
+    weights, deepest = _weights(settings.macros)
     results: list[MathResult | None] = [None] * len(snippets)
     prepared: list[tuple[int, str, bool]] = []
     for index, (tex, display) in enumerate(snippets):
@@ -78,7 +85,9 @@ def render_all(snippets: Sequence[tuple[str, bool]], settings: MathSettings,
             results[index] = MathResult("", "empty expression")
             continue
         text = rename_environments(with_optional(source, optional) if optional else source)
-        if nesting_depth(text, MAX_DEPTH) >= MAX_DEPTH:
+        openers = nesting_depth(text, MAX_DEPTH)
+        if openers >= MAX_DEPTH or ((openers + 1) * deepest >= MAX_DEPTH and \
+                expanded_depth(text, weights, MAX_DEPTH) >= MAX_DEPTH):
             reason = f"nested more than {MAX_DEPTH} levels deep; not rendered"
             results[index] = MathResult(_error_html(source, reason), reason)
             continue
@@ -111,25 +120,30 @@ def _convert_each(engine: math_core.LatexToMathML, prepared: list[tuple[int, str
 def _convert_together(engine: math_core.LatexToMathML, prepared: list[tuple[int, str, bool]]
                       ) -> dict[int, MathResult]:
     """One batch, so numbers run on and `\\eqref` finds labels anywhere in the note. The
-    engine stops at the first expression it refuses: that one is set aside and the rest tried
-    again; past a few refusals, expressions are typeset one by one (numbers start again)."""
+    engine stops at the first expression it refuses: then those it refuses alone are set
+    aside, and any refused only in company (a label used twice) one by one."""
     results: dict[int, MathResult] = {}
-    batch = [(index, _ref_as_eqref(text), display) for index, text, display in prepared]
     refs_only = {index for index, text, _ in prepared
                  if _REF.search(text) and "\\eqref" not in text}
-    for _attempt in range(8):
+    batch = [(index, _ref_as_eqref(text), display) for index, text, display in prepared]
+    for attempt in range(8):
         if not batch:
             return results
         try:
             outputs = engine.convert_all([(text, display) for _, text, display in batch])
         except Exception as exc:
+            if attempt == 0:
+                alone = _convert_each(engine, batch)
+                results.update((i, r) for i, r in alone.items() if r.error)
+                batch = [item for item in batch if item[0] not in results]
+                continue
             failed, result = _failure(exc)
             if failed is None or failed >= len(batch):
                 break
             results[batch[failed][0]] = result
             del batch[failed]
             continue
-        for (index, _text, _), output in zip(batch, outputs, strict=True):
+        for (index, _, _), output in zip(batch, outputs, strict=True):
             if index in refs_only:
                 output = _LINK_TEXT.sub(r"\1\2</a>", output)
             results[index] = MathResult(output)
@@ -174,6 +188,14 @@ _UNKNOWN = re.compile(r'<a href="#([^"]*)">\(\?\?\)</a>')
 def unknown_labels(output: str) -> list[str]:
     """The labels OUTPUT refers to that no equation of its note has."""
     return [html.unescape(label) for label in _UNKNOWN.findall(output)] if "??" in output else []
+
+
+@lru_cache(maxsize=64)
+def _weights(site: tuple[Macro, ...]) -> tuple[dict[str, tuple[int, int]], int]:
+    """How deep each macro nests once expanded, and the deepest: a formula can nest no deeper
+    than its braces times that, so most need no closer look."""
+    weights = expansion_weights((*COMPAT_MACROS, *site), MAX_DEPTH)
+    return weights, max((depth for _, depth in weights.values()), default=1)
 
 
 def _all_macros(site: tuple[Macro, ...]) -> tuple[tuple[str, str], ...]:

@@ -122,6 +122,8 @@ def _dollar_block(state: StateBlock, start_line: int, end_line: int, silent: boo
     if silent:
         return True
     for content, label in pieces:
+        if not content.strip():
+            continue  # `$$$$`: nothing between the closing and the reopening dollars
         token = state.push("math_block", "math", 0)
         token.block = True
         token.content = content
@@ -143,7 +145,7 @@ def _closing_dollars(state: StateBlock, position: int, line: int, end_line: int
             if line >= end_line:
                 return None
             position = state.bMarks[line] + state.tShift[line]
-            if state.sCount[line] < state.blkIndent:
+            if state.sCount[line] < state.blkIndent and not state.isEmpty(line):
                 return None  # the container ended
             continue
         close = src.find("$$", position, state.eMarks[line])
@@ -169,9 +171,11 @@ def _outside_open_dollars(rules):
 
 
 def _opened_dollars(state: StateBlock, line: int) -> bool:
-    """Whether the paragraph lines before LINE hold an odd number of `$$`."""
+    """Whether the paragraph lines before LINE (the nearest 50: Typora's `$$` is just above)
+    hold an odd number of `$$`."""
     count = 0
-    while line > 0 and not state.isEmpty(line - 1):
+    stop = max(0, line - 50)
+    while line > stop and not state.isEmpty(line - 1):
         line -= 1
         count += state.src.count("$$", state.bMarks[line], state.eMarks[line])
     return count % 2 == 1

@@ -216,3 +216,80 @@ def nesting_depth(tex: str, limit: int) -> int:
             deepest = depth
         index += 1
     return deepest
+
+
+def expansion_weights(macros: tuple[Macro, ...], limit: int) -> dict[str, tuple[int, int]]:
+    """name -> (arguments, how much deeper its expansion nests): what `expanded_depth` needs.
+    A macro defined through itself counts as LIMIT (the engine stops it, but not in time)."""
+    by_name = {m.name: m for m in macros}
+    weights: dict[str, tuple[int, int]] = {}
+    busy: set[str] = set()
+
+    def weight(name: str) -> int:
+        if name in weights:
+            return weights[name][1]
+        if name in busy:
+            return limit
+        busy.add(name)
+        macro = by_name[name]
+        depth = 1 + expanded_depth(macro.body, _Lookup(weight, by_name), limit)
+        busy.discard(name)
+        weights[name] = (macro.arguments, min(depth, limit))
+        return weights[name][1]
+
+    for name in by_name:
+        weight(name)
+    return weights
+
+
+class _Lookup:
+    """A weights mapping computed on demand (macros defined through other macros)."""
+
+    def __init__(self, weight, macros: dict[str, Macro]) -> None:
+        self.weight, self.macros = weight, macros
+
+    def get(self, name: str) -> tuple[int, int] | None:
+        macro = self.macros.get(name)
+        return None if macro is None else (macro.arguments, self.weight(name))
+
+
+def expanded_depth(tex: str, weights, limit: int) -> int:
+    """How deep TEX nests once its macros are expanded, WEIGHTS giving each macro's
+    (arguments, depth): braces, `\\left` and `\\begin` count one, a macro its depth, and its
+    arguments sit that much deeper. Stops counting at LIMIT."""
+    stack: list[int] = []  # the weight of each open brace
+    total = extra = deepest = 0
+    pending, pending_weight, pending_level = 0, 0, -1
+    index, length = 0, len(tex)
+    while index < length and deepest < limit:
+        char = tex[index]
+        if char == "\\":
+            match = _NAME.match(tex, index)
+            name = match.group(0)[1:] if match else ""
+            index = match.end() if match else index + 1
+            if name in ("left", "begin"):
+                extra += 1
+            elif name in ("right", "end"):
+                extra -= 1
+            else:
+                found = weights.get(name)
+                if found is not None:
+                    deepest = max(deepest, total + extra + found[1])
+                    pending, pending_weight, pending_level = found[0], found[1], len(stack)
+                    continue
+            deepest = max(deepest, total + extra)
+            continue
+        if char == "{":
+            weight = 1
+            if pending and len(stack) == pending_level:
+                weight, pending = pending_weight, pending - 1
+            stack.append(weight)
+            total += weight
+        elif char == "}":
+            if stack:
+                total -= stack.pop()
+        elif not char.isspace() and len(stack) == pending_level:
+            pending = 0  # a bare one-token argument nests nothing
+        deepest = max(deepest, total + extra)
+        index += 1
+    return deepest
