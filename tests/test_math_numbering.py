@@ -93,3 +93,18 @@ def test_a_refused_expression_does_not_stop_the_numbering(tmp_path):
     assert numbers(rendered) == ["(1)", "(2)"]
     assert rendered.soup.find("a", class_="eqref").get_text() == "2"
     assert len([w for w in rendered.warnings if "nosuch" in w]) == 1
+
+
+def test_display_dollars_with_a_label_or_tag_are_an_equation(tmp_path):
+    rendered = render_note(tmp_path, """
+        $$ \\nabla \\cdot \\mathbf{E} = \\frac{\\rho}{\\varepsilon_0} \\label{eq:gauss} $$
+
+        $$ \\oint \\mathbf{B} \\cdot d\\mathbf{A} = 0 \\tag{M2} $$
+
+        $$ x = y \\notag $$
+
+        From \\eqref{eq:gauss}.
+        """)
+    assert rendered.warnings == []
+    assert numbers(rendered) == ["(1)", "(M2)"]
+    assert rendered.soup.find("a", class_="eqref").get_text() == "(1)"

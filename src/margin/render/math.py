@@ -38,6 +38,8 @@ MAX_DEPTH = 200
 _NUMBERED = re.compile(r"\\(?:tag|label|eqref|ref)\b|\\begin\{(?:equation|align|gather|multline"
                        r"|flalign|alignat|xalignat|xxalignat|eqnarray)\}")
 _REF = re.compile(r"\\ref\{")
+_TAGGING = re.compile(r"\\(?:label|tag|notag|nonumber)(?![A-Za-z])")
+_NUMBERED_ENV = re.compile(r"\\begin\{(?:equation|align|gather|multline|flalign|alignat|eqnarray)")
 _ANNOTATION = '<annotation encoding="application/x-tex">'
 _LINK_TEXT = re.compile(r'(<a href="#[^"]*">)\(([^<]*)\)</a>')
 
@@ -85,6 +87,8 @@ def render_all(snippets: Sequence[tuple[str, bool]], settings: MathSettings,
             results[index] = MathResult("", "empty expression")
             continue
         text = rename_environments(with_optional(source, optional) if optional else source)
+        if display and "\\" in text and _TAGGING.search(text) and not _NUMBERED_ENV.search(text):
+            text = f"\\begin{{equation}}{text}\\end{{equation}}"  # `$$x \\label{e}$$`, `\\tag`
         openers = nesting_depth(text, MAX_DEPTH)
         if openers >= MAX_DEPTH or ((openers + 1) * deepest >= MAX_DEPTH and \
                 expanded_depth(text, weights, MAX_DEPTH) >= MAX_DEPTH):
