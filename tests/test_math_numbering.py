@@ -39,6 +39,12 @@ def test_environments_are_numbered_in_order_with_tags_and_nonumber(tmp_path):
     assert rendered.warnings == []
 
 
+def test_a_tag_holding_math_shows_as_plain_text(tmp_path):
+    rendered = render_note(tmp_path, PAPER)
+    assert numbers(rendered)[2] == "(*)"
+    assert rendered.warnings == []
+
+
 def test_labels_name_lines_and_references_link_to_them(tmp_path):
     rendered = render_note(tmp_path, PAPER.replace(r"\tag{$\ast$}", r"\tag{N}"))
     soup = rendered.soup

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import math_core
 
-from margin.render.mathcompat import COMPAT_MACROS, rename_environments
+from margin.render.mathcompat import COMPAT_MACROS, plain_tags, rename_environments
 from margin.render.texmacros import (
     Macro,
     expanded_depth,
@@ -86,7 +86,8 @@ def render_all(snippets: Sequence[tuple[str, bool]], settings: MathSettings,
         if not source:
             results[index] = MathResult("", "empty expression")
             continue
-        text = rename_environments(with_optional(source, optional) if optional else source)
+        text = plain_tags(rename_environments(
+            with_optional(source, optional) if optional else source))
         if display and "\\" in text and _TAGGING.search(text) and not _NUMBERED_ENV.search(text):
             text = f"\\begin{{equation}}{text}\\end{{equation}}"  # `$$x \\label{e}$$`, `\\tag`
         openers = nesting_depth(text, MAX_DEPTH)

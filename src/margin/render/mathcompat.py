@@ -79,3 +79,25 @@ def rename_environments(tex: str) -> str:
         return f"\\{match.group(1)}{{{_ENVIRONMENTS[match.group(2)]}}}{kept or ''}"
 
     return _ENVIRONMENT.sub(rename, tex)
+
+
+_TAG = re.compile(r"\\tag(\*?)\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
+_TAG_SYMBOLS = {"\\ast": "*", "\\star": "*", "\\prime": "'", "\\dagger": "+", "\\ddagger": "++"}
+_TAG_COMMAND = re.compile(r"\\[A-Za-z]+")
+_TAG_KEPT = re.compile(r"[^A-Za-z0-9 .,:;'*+()/=!?|<>\[\]@-]")
+
+
+def plain_tags(tex: str) -> str:
+    """TEX with each `\\tag{...}` holding math (`\\tag{$\\star$}`) given plain text instead:
+    math-core takes only plain ASCII there, MathJax takes math."""
+    if "\\tag" not in tex:
+        return tex
+
+    def plain(match: re.Match[str]) -> str:
+        text = match.group(2)
+        if not _TAG_KEPT.search(text) and "\\" not in text:
+            return match.group(0)
+        text = _TAG_COMMAND.sub(lambda m: _TAG_SYMBOLS.get(m.group(0), m.group(0)[1:]), text)
+        return f"\\tag{match.group(1)}{{{_TAG_KEPT.sub('', text).strip() or '*'}}}"
+
+    return _TAG.sub(plain, tex)
