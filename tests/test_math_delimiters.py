@@ -76,3 +76,15 @@ def test_math_inside_block_html_renders_as_around_it(tmp_path):
     assert [tex(m) for m in quote.find_all("math")] == ["x \\in \\mathbb{R}", "e^{x} > 0", "y"]
     assert quote.find("code").get_text() == "$not math$"
     assert "costs $5" in quote.get_text()
+
+
+def test_a_notes_macros_hold_in_its_html_blocks(tmp_path):
+    rendered = render_note(tmp_path, """
+        $$\\newcommand{\\R}{\\mathbb{R}}$$
+
+        <div class="theorem">
+        For $x \\in \\R$ it holds.
+        </div>
+        """)
+    assert rendered.warnings == []
+    assert "ℝ" in rendered.soup.find("div").find("math").get_text()

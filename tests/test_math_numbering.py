@@ -71,6 +71,7 @@ def test_an_unknown_label_is_a_warning_with_its_line(tmp_path):
     warnings = rendered.warnings
     assert "warning: content/notes/n.md:3: math: no equation is labelled 'nope'" in warnings
     assert "warning: content/notes/n.md:5: math: no equation is labelled 'gone'" in warnings
+    assert rendered.soup.find_all("math")[-1].find("a") is None  # no link to nowhere
 
 
 def test_quarto_labelled_equations_and_cross_references(tmp_path):

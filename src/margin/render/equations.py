@@ -20,7 +20,14 @@ from markdown_it.token import Token
 
 from margin.render.highlight import language_of
 from margin.render.htmlmath import may_hold_math, typeset_html
-from margin.render.math import MathResult, MathSettings, labels_of, render_all, unknown_labels
+from margin.render.math import (
+    MathResult,
+    MathSettings,
+    labels_of,
+    render_all,
+    unknown_labels,
+    unlinked,
+)
 from margin.render.state import BodyState, block_line, lines_before
 from margin.render.texmacros import DEFINITION, Macro, read_definitions
 
@@ -46,20 +53,20 @@ def typeset_math(tokens: list[Token], state: BodyState) -> None:
     results = render_all([(m.tex, m.display) for m in found], settings,
                          [m.token.content for m in found]) if found else []
     for math, result in zip(found, results, strict=True):
-        _place(math, result, state)
-    labels = labels_of([r.html for r in results if not r.error and ' id="' in r.html])
-    for math, result in zip(found, results, strict=True):
-        for label in unknown_labels(result.html):
+        unknown = unknown_labels(result.html)
+        for label in unknown:
             state.warn(math.line, f"math: no equation is labelled '{label}'")
+        _place(math, MathResult(unlinked(result.html)) if unknown else result, state)
+    labels = labels_of([r.html for r in results if not r.error and ' id="' in r.html])
     _link_text_references(tokens, labels, state)
     for token in tokens:
         if token.type == "html_block" and may_hold_math(token.content):
-            _typeset_html_block(token, state)
+            _typeset_html_block(token, state, settings)
 
 
-def _typeset_html_block(token: Token, state: BodyState) -> None:
+def _typeset_html_block(token: Token, state: BodyState, settings: MathSettings) -> None:
     original = token.content
-    token.content, problems = typeset_html(original, state.context.math)
+    token.content, problems = typeset_html(original, settings)
     for offset, reason in problems:
         line = None if not token.map else token.map[0] + original.count("\n", 0, offset)
         state.warn(line, f"math: {reason}")

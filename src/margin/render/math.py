@@ -203,6 +203,11 @@ def _weights(site: tuple[Macro, ...]) -> tuple[dict[str, tuple[int, int]], int]:
     return weights, max((depth for _, depth in weights.values()), default=1)
 
 
+def unlinked(output: str) -> str:
+    """OUTPUT with its references to no equation shown as "(??)" without a dead link."""
+    return _UNKNOWN.sub("(??)", output)
+
+
 def _all_macros(site: tuple[Macro, ...]) -> tuple[tuple[str, str], ...]:
     """name -> body for the engine: the compatibility set, then the site's and the note's (a
     later definition wins)."""
