@@ -88,3 +88,17 @@ def test_a_notes_macros_hold_in_its_html_blocks(tmp_path):
         """)
     assert rendered.warnings == []
     assert "ℝ" in rendered.soup.find("div").find("math").get_text()
+
+
+def test_the_paper_notes_collection_renders_every_expression(fixture_site, build_site):
+    """tests/sites/math-papers: a preamble, numbered environments, a Jekyll post with `\\\\(`,
+    a Typora note in Chinese, Quarto labels, HTML blocks (the README's measured table)."""
+    result = build_site(fixture_site("math-papers"))
+    assert result.exit_code == 0, result.stderr
+    assert not [line for line in result.lines if "math" in line]
+    rendered = errors = 0
+    for page in result.output.rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        rendered += html.count("<math")
+        errors += html.count('class="math-error"')
+    assert errors == 0 and rendered >= 26
