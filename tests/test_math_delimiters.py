@@ -102,3 +102,14 @@ def test_the_paper_notes_collection_renders_every_expression(fixture_site, build
         rendered += html.count("<math")
         errors += html.count('class="math-error"')
     assert errors == 0 and rendered >= 26
+
+
+def test_kramdown_escapes_in_single_dollar_math_of_a_jekyll_post(make_site, build_site):
+    site = make_site({"content/blog/_config.yml": "title: b\n",
+                      "content/blog/_posts/2024-01-02-p.md": note("Weights $w\\_{ij}^\\*$ here."),
+                      "content/notes/m.md": note("Literal $a\\_b$ here.")})
+    result = build_site(site)
+    jekyll = result.html("2024/01/02/p/").find("article").find("math")
+    assert jekyll.find("msubsup") is not None  # a subscript, not a literal underscore
+    margin_note = result.html("notes/m/").find("article").find("math")
+    assert margin_note.find("msub") is None

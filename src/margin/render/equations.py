@@ -28,6 +28,7 @@ from margin.render.math import (
     unknown_labels,
     unlinked,
 )
+from margin.render.mathrules import kramdown_unescaped
 from margin.render.state import BodyState, block_line, lines_before
 from margin.render.texmacros import DEFINITION, Macro, read_definitions
 
@@ -48,7 +49,7 @@ class _Math:
 
 
 def typeset_math(tokens: list[Token], state: BodyState) -> None:
-    found = list(_math_tokens(tokens))
+    found = list(_math_tokens(tokens, state))
     settings = _with_note_macros(found, state)
     results = render_all([(m.tex, m.display) for m in found], settings,
                          [m.token.content for m in found]) if found else []
@@ -72,7 +73,7 @@ def _typeset_html_block(token: Token, state: BodyState, settings: MathSettings) 
         state.warn(line, f"math: {reason}")
 
 
-def _math_tokens(tokens: list[Token]) -> Iterator[_Math]:
+def _math_tokens(tokens: list[Token], state: BodyState) -> Iterator[_Math]:
     """Every math token of the note in reading order, display or not, with its body line."""
     for index, token in enumerate(tokens):
         if token.type == "fence" and language_of(token.info) == "math":
@@ -83,10 +84,11 @@ def _math_tokens(tokens: list[Token]) -> Iterator[_Math]:
             yield _Math(token, True, token.map[0] if token.map else None, tex)
         elif token.type == "inline" and token.children and (
                 "$" in token.content or "\\" in token.content):
-            yield from _inline_math(token, tokens, index)
+            yield from _inline_math(token, tokens, index, state.tool == "jekyll")
 
 
-def _inline_math(inline: Token, tokens: list[Token], index: int) -> Iterator[_Math]:
+def _inline_math(inline: Token, tokens: list[Token], index: int, jekyll: bool
+                 ) -> Iterator[_Math]:
     children = inline.children or []
     line, counted = block_line(tokens, index), 0
     for position, child in enumerate(children):
@@ -96,7 +98,10 @@ def _inline_math(inline: Token, tokens: list[Token], index: int) -> Iterator[_Ma
             line += lines_before(children, position, counted)
             counted = position
         if child.type == "math_inline":
-            yield _Math(child, False, line, child.content)
+            tex = child.content
+            if child.markup == "$" and "\\" in tex and jekyll:
+                tex = kramdown_unescaped(tex)  # kramdown read `$x\_1$` as Markdown text
+            yield _Math(child, False, line, tex)
             continue
         label = _quarto_label(children, position)
         if label:

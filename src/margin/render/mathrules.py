@@ -263,6 +263,11 @@ def _backslash_block(state: StateBlock, start_line: int, end_line: int, silent: 
     return True
 
 
+def kramdown_unescaped(tex: str) -> str:
+    """TeX that went through kramdown as Markdown text: its `\\_`, `\\*`, `\\\\` undone."""
+    return _KRAMDOWN_ESCAPES.sub(r"\1", tex)
+
+
 def _kramdown_inline(state: StateInline, silent: bool) -> bool:
     """kramdown's `\\\\(x\\\\)` and `\\\\[x\\\\]`, in notes of Jekyll collections only."""
     src, start = state.src, state.pos
@@ -275,7 +280,7 @@ def _kramdown_inline(state: StateInline, silent: bool) -> bool:
     close = src.find("\\\\" + _CLOSERS[opener], start + 3, state.posMax)
     if close < 0:
         return False
-    content = _KRAMDOWN_ESCAPES.sub(r"\1", src[start + 3:close])
+    content = kramdown_unescaped(src[start + 3:close])
     if _looks_like_escaped_brackets(content):
         return False
     if not silent:
