@@ -13,6 +13,7 @@ from margin import theme
 from margin.diagnostics import Diagnostic, error, warning
 from margin.load import collections
 from margin.model import SiteConfig
+from margin.render.mathconfig import math_settings
 
 CONFIG_NAME = "site.toml"
 
@@ -40,6 +41,8 @@ KEYS: tuple[Key, ...] = (
         '`"old-blog" = "jekyll"` (jekyll, hugo, quartz, obsidian, typora, pandoc, margin). '
         "Folders holding the tool's own marker (`_config.yml`, `hugo.toml`, `.obsidian/`, "
         "`quartz.config.ts`) are found without it."),
+    Key("math", dict, "Math: `macros = { vz = '\\mathbf{z}' }` and `preamble = "
+        "['tex/macros.tex']` (files of `\\newcommand`, `\\def`, `\\DeclareMathOperator`)."),
     Key("permalinks", dict, "URL patterns: `dated` and `undated` are the defaults; any other key "
         "names a section. Tokens :year :month :day :slug :title :section :path."),
 )
@@ -93,6 +96,9 @@ def load_config(
             values.pop(name)
 
     declared = _declared_collections(values.pop("collections", {}), text, diagnostics)
+    math, problems = math_settings(values.pop("math", {}), site_dir, CONFIG_NAME,
+                                   lambda key, table: key_line(text, key, table))
+    diagnostics.extend(problems)
     output = Path(values.pop("output", "_site"))
     output_dir = output if output.is_absolute() else site_dir / output
     config = SiteConfig(
@@ -101,6 +107,7 @@ def load_config(
         permalinks=MappingProxyType(permalinks),
         theme_dir=theme.builtin_dir(),
         collections=collections.detect(site_dir / "content", declared),
+        math=math,
         **values,
     )
     return config, diagnostics

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from margin.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from margin.render.math import MathSettings
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
@@ -52,6 +55,7 @@ class SiteConfig:
     strict: bool = False
     theme_dir: Path | None = None
     collections: tuple[Collection, ...] = ()  # foreign sites under content/, outermost first
+    math: MathSettings | None = None  # [math]: macros and preamble files (render/mathconfig.py)
 
     @property
     def content_dir(self) -> Path:

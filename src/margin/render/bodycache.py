@@ -83,8 +83,10 @@ class BodyCache:
     def __init__(self, store: Store, context: BodyContext):
         self.packs = Packs(store, KIND)
         self.context = context
+        # (the collections say which tool's habits a body is read by; math, its macros)
         self.fixed = digest(code_fingerprint(), str(context.site_dir), str(context.output_dir),
-                            str(context.theme_dir), context.base_url, context.site_title)
+                            str(context.theme_dir), context.base_url, context.site_title,
+                            repr(context.collections), context.math.digest)
         self._every_url: str | None = None
         self._every_name: str | None = None
         self.used: set[str] = set()  # keys of the entries this build read or wrote

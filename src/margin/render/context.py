@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from margin import urls
 from margin.model import Collection, Note, SiteConfig
+from margin.render.math import MathSettings
 
 
 class FileProbe:
@@ -36,6 +37,7 @@ class BodyContext:
     permalinks: dict[str, str] = field(default_factory=dict)  # note key -> root-relative URL
     link_targets: Any = None  # index.links.LinkTargets, for [[wikilinks]]; None when absent
     collections: tuple[Collection, ...] = ()  # foreign sites under content/ (SiteConfig's)
+    math: MathSettings = field(default_factory=MathSettings)  # macros, preamble files' digest
     files: FileProbe = field(default_factory=FileProbe, compare=False)
 
     @property
@@ -63,7 +65,7 @@ class BodyContext:
     def fingerprint(self) -> str:
         """Changes whenever anything here could change a rendered body."""
         parts = [str(self.site_dir), str(self.output_dir), str(self.theme_dir), self.base_url,
-                 self.site_title, repr(self.collections),
+                 self.site_title, repr(self.collections), self.math.digest,
                  *sorted(f"{k}={v}" for k, v in self.permalinks.items())]
         names = getattr(self.link_targets, "names", None)  # wikilink names -> keys
         if isinstance(names, dict):
@@ -83,4 +85,5 @@ def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: An
         permalinks={key: note.url for key, note in notes.items()},
         link_targets=link_targets,
         collections=config.collections,
+        math=config.math or MathSettings(),
     )

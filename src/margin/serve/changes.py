@@ -71,9 +71,15 @@ def classify(paths: Iterable[Path], config: SiteConfig) -> Changes:
     return changes
 
 
+def config_files(config: SiteConfig) -> list[Path]:
+    """site.toml and the files it names whose change reloads it (math preamble files)."""
+    preambles = config.math.files if config.math is not None else ()
+    return [config.site_dir / CONFIG_NAME, *(config.site_dir / name for name in preambles)]
+
+
 def kind_of(path: Path, config: SiteConfig) -> Kind | None:
     """What PATH is to the site, or None when no page can depend on it."""
-    if path == config.site_dir / CONFIG_NAME:
+    if path == config.site_dir / CONFIG_NAME or path in config_files(config):
         return Kind.CONFIG
     if _inside(path, config.output_dir) or path.name.endswith(_SCRATCH_SUFFIXES):
         return None
