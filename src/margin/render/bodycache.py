@@ -42,9 +42,11 @@ class Dependencies:
     # It went through every permalink (Liquid's post_url) or read the link-name table as a
     # whole: True when rendered, stored as the digest of the whole table at that time.
     every_url: bool | str = False
-    names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # wikilink name -> keys it resolved to
+    # (wikilink name, the folder it was written in) -> keys it resolved to
+    names: tuple[tuple[tuple[str, str | None], tuple[str, ...]], ...] = ()
     every_name: bool | str = False
     files: tuple[tuple[str, Signature], ...] = ()
+    notes: tuple[tuple[str, str | None], ...] = ()  # notes embedded: key -> embed_print()
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def render_watched(note: Note, context: BodyContext) -> Entry:
         link_targets=(None if context.link_targets is None
                       else _WatchedTargets(context.link_targets, watch)),
         files=_WatchedFiles(watch),
+        notes=_WatchedNotes(context.notes, watch),
     )
     body = render_body(note, watched)  # type: ignore[arg-type]  # a Mapping serves as the dict
     return Entry(body, watch.dependencies())
@@ -128,12 +131,17 @@ class BodyCache:
         if needs.names and targets is None:
             return False
         for name, keys in needs.names:
-            if targets.resolve(name).keys != keys:
+            if targets.resolve(*name).keys != keys:
                 return False
         if needs.every_url and needs.every_url != self.every_url():
             return False
         if needs.every_name and needs.every_name != self.every_name():
             return False
+        notes = context.notes
+        for key, seen in needs.notes:
+            note = notes.get(key)
+            if (None if note is None else embed_print(note)) != seen:
+                return False
         return all(signature(path) == seen for path, seen in needs.files)
 
     def every_url(self) -> str:
@@ -180,13 +188,45 @@ def load_entry(payload: bytes) -> Entry | None:
 class _Watch:
     urls: dict[str, str | None] = field(default_factory=dict)
     every_url: bool = False
-    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: dict[tuple[str, str | None], tuple[str, ...]] = field(default_factory=dict)
     every_name: bool = False
     files: dict[str, Signature] = field(default_factory=dict)
+    notes: dict[str, str | None] = field(default_factory=dict)
 
     def dependencies(self) -> Dependencies:
         return Dependencies(tuple(self.urls.items()), self.every_url, tuple(self.names.items()),
-                            self.every_name, tuple(self.files.items()))
+                            self.every_name, tuple(self.files.items()), tuple(self.notes.items()))
+
+
+def embed_print(note: Note) -> str:
+    """All of NOTE that another note embedding it shows: its text, title, URL and place."""
+    text = note.digest or hashlib.blake2b(note.body.encode("utf-8", "surrogatepass"),
+                                          digest_size=16).hexdigest()
+    return digest(note.key, note.source, note.url, note.title, note.body_line, text)
+
+
+class _WatchedNotes(Mapping[str, Note]):
+    """The notes, noting each one read (a note embedded in the body)."""
+
+    def __init__(self, notes: Mapping[str, Note], watch: _Watch):
+        self._notes, self._watch = notes, watch
+
+    def __getitem__(self, key: str) -> Note:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        note = self._notes.get(key)
+        self._watch.notes[key] = None if note is None else embed_print(note)
+        return default if note is None else note
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("a body reads notes one by one, each noted")
+
+    def __len__(self) -> int:
+        return len(self._notes)
 
 
 class _WatchedUrls(Mapping[str, str]):
@@ -237,9 +277,9 @@ class _WatchedTargets:
     def __init__(self, targets: Any, watch: _Watch):
         self._targets, self._watch = targets, watch
 
-    def resolve(self, target: str) -> Any:
-        answer = self._targets.resolve(target)
-        self._watch.names[target] = answer.keys
+    def resolve(self, target: str, folder: str | None = None) -> Any:
+        answer = self._targets.resolve(target, folder)
+        self._watch.names[(target, folder)] = answer.keys
         return answer
 
     def __getattr__(self, name: str) -> Any:
@@ -255,3 +295,7 @@ class _WatchedFiles(FileProbe):
         seen = signature(path)
         self._watch.files[str(path)] = seen
         return seen is not None and stat.S_ISREG(seen[0])
+
+    def looked_in(self, folders: list[Path]) -> None:
+        for folder in folders:
+            self._watch.files[str(folder)] = signature(folder)

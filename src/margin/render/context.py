@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from margin import urls
 from margin.model import Collection, Note, SiteConfig
+from margin.render.filenames import FileNames
 
 
 class FileProbe:
@@ -24,6 +25,9 @@ class FileProbe:
 
     def is_file(self, path: Path) -> bool:
         return path.is_file()
+
+    def looked_in(self, folders: list[Path]) -> None:
+        """A file was searched for by name in FOLDERS: a file added there can change that."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,15 @@ class BodyContext:
     permalinks: dict[str, str] = field(default_factory=dict)  # note key -> root-relative URL
     link_targets: Any = None  # index.links.LinkTargets, for [[wikilinks]]; None when absent
     collections: tuple[Collection, ...] = ()  # foreign sites under content/ (SiteConfig's)
+    # Every note by key, for `![[note]]` (render/transclusion.py): the body cache notes each
+    # one read, so, like the files, it stays out of the fingerprint.
+    notes: Mapping[str, Note] = field(default_factory=dict, compare=False)
     files: FileProbe = field(default_factory=FileProbe, compare=False)
+    file_names: FileNames = field(default=None, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.file_names is None:  # listed when first asked, once per build
+            object.__setattr__(self, "file_names", FileNames(self.content_dir))
 
     @property
     def content_dir(self) -> Path:
@@ -83,4 +95,5 @@ def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: An
         permalinks={key: note.url for key, note in notes.items()},
         link_targets=link_targets,
         collections=config.collections,
+        notes=notes,
     )
