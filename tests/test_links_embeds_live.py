@@ -1,0 +1,73 @@
+"""A note embedding another (`![[note]]`) shows that note's current text: after a save in
+`margin serve`, and in an incremental `margin build`, exactly as a fresh build shows it."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from margin.serve.changes import NoteChange
+from test_serve_incremental import Live
+
+NOTES = {
+    "site.toml": 'title = "Embeds"\n',
+    "content/vault/.obsidian/app.json": "{}",
+    "content/vault/Host.md": "---\ntitle: Host\n---\nThe host.\n\n![[Middle]]\n",
+    "content/vault/Middle.md": "---\ntitle: Middle\n---\nThe middle.\n\n![[Leaf#Part]]\n",
+    "content/vault/Leaf.md": """\
+        ---
+        title: Leaf
+        ---
+        Before.
+
+        ## Part
+
+        The leaf's first words.
+        """,
+}
+HOST = "vault/host/index.html"
+
+
+@pytest.fixture
+def live(make_site, build_site, tmp_path):
+    return Live(make_site(NOTES), build_site, tmp_path / "full")
+
+
+def embedded_text(output, page: str = HOST) -> str:
+    soup = BeautifulSoup((output / page).read_text(encoding="utf-8"), "html.parser")
+    return soup.select_one(".note-body .embed").get_text(" ", strip=True)
+
+
+def test_editing_an_embedded_notes_body_redraws_the_notes_showing_it(live):
+    outcome = live.edit("content/vault/Leaf.md", "The leaf's first words.", "Leaf, rewritten.")
+    assert outcome.notes == {"vault/Leaf.md": NoteChange.BODY}
+    assert HOST in outcome.written  # it embeds Middle, which embeds Leaf
+    assert "Leaf, rewritten." in embedded_text(live.session.config.output_dir)
+    live.assert_same_as_full_build()
+
+
+def test_deleting_an_embedded_note_leaves_a_broken_link_as_a_full_build_does(live):
+    live.save("content/vault/Middle.md", None)
+    assert "The middle." not in (live.session.config.output_dir / HOST).read_text()
+    live.assert_same_as_full_build()
+
+
+def test_an_embedded_section_renamed_away_becomes_a_link(live):
+    live.edit("content/vault/Leaf.md", "## Part", "## Whole")
+    assert "The leaf's first words." not in (live.session.config.output_dir / HOST).read_text()
+    live.assert_same_as_full_build()
+
+
+def test_an_incremental_build_shows_the_embedded_notes_new_text(make_site, build_site,
+                                                                 tmp_path):
+    site = make_site(NOTES)
+    first = build_site(site)
+    assert first.exit_code == 0, first.stderr
+    assert "The leaf's first words." in embedded_text(first.output)
+    leaf = site / "content/vault/Leaf.md"
+    leaf.write_text(leaf.read_text().replace("The leaf's first words.", "Leaf, rewritten."))
+    again = build_site(site)
+    assert again.exit_code == 0, again.stderr
+    assert "Leaf, rewritten." in embedded_text(again.output)
+    fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
+    assert (fresh.output / HOST).read_bytes() == (again.output / HOST).read_bytes()

@@ -1,0 +1,279 @@
+"""Links and embeds as Obsidian, Quartz, Jekyll, Hugo and Typora resolved them, in small
+collections of our own built whole: every link and image that exists reaches its file."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from render_support import png
+
+VAULT = {
+    "content/vault/.obsidian/app.json": "{}",
+    "content/vault/media/Pasted image 20250101120000.png": png(40, 20),
+    "content/vault/Projects/Deep/Plan.md": """\
+        ---
+        title: The plan
+        ---
+        Why we do it. ^why-1
+
+        ## Steps
+
+        First step, then the second.
+
+        ## Risks
+
+        Nothing is certain.
+        """,
+    "content/vault/Projects/Index.md": """\
+        ---
+        title: Projects
+        ---
+        Path links: [[Projects/Deep/Plan]] and [[Deep/Plan|the plan]], a block [[Plan#^why-1]].
+
+        ![[Pasted image 20250101120000.png]]
+
+        ![[Pasted image 20250101120000.png|300]]
+
+        ![[Plan#Steps]]
+        """,
+}
+
+
+def local_targets(result, url: str) -> list[str]:
+    """The root-relative hrefs and srcs of a page's note body (fragments dropped)."""
+    body = result.html(url).select_one(".note-body")
+    found = [a["href"] for a in body.find_all("a", href=True)]
+    found += [img["src"] for img in body.find_all("img", src=True)]
+    return [unquote(urlsplit(t).path) for t in found if t.startswith("/")]
+
+
+def assert_all_exist(result, url: str) -> None:
+    missing = [t for t in local_targets(result, url) if not result.path(t).is_file()]
+    assert missing == [], f"{url} points at files the build did not write: {missing}"
+
+
+def body(result, url: str):
+    return result.html(url).select_one(".note-body")
+
+
+def test_a_vaults_path_links_images_and_embeds_all_resolve(make_site, build_site):
+    result = build_site(make_site(VAULT), "--strict")
+    assert result.exit_code == 0, result.stderr
+    page = body(result, "/vault/Projects/index/")
+    hrefs = [a["href"] for a in page.select("a.wikilink")]
+    assert hrefs[:3] == ["/vault/Projects/Deep/plan/", "/vault/Projects/Deep/plan/",
+                         "/vault/Projects/Deep/plan/#^why-1"]
+    images = page.find_all("img")
+    assert [unquote(i["src"]) for i in images][:2] == [
+        "/vault/media/Pasted image 20250101120000.png"] * 2
+    assert (images[0]["width"], images[1]["width"], images[1]["height"]) == ("40", "300", "150")
+    assert_all_exist(result, "/vault/Projects/index/")
+
+
+def test_a_block_id_marks_its_paragraph_and_is_not_shown(make_site, build_site):
+    result = build_site(make_site(VAULT))
+    page = body(result, "/vault/Projects/Deep/plan/")
+    block = page.find(id="^why-1")
+    assert block.name == "p" and block.get_text() == "Why we do it."
+    assert "^why-1" not in page.get_text()
+
+
+def test_an_embedded_section_shows_that_section_linked_to_its_page(make_site, build_site):
+    result = build_site(make_site(VAULT))
+    embed = body(result, "/vault/Projects/index/").select_one(".embed")
+    assert embed.select_one(".embed-source a")["href"] == "/vault/Projects/Deep/plan/"
+    assert "First step, then the second." in embed.get_text()
+    assert "Nothing is certain" not in embed.get_text()
+    assert embed.parent.name == "div"  # not inside a <p>
+
+
+def test_an_embedded_note_shows_its_whole_body(make_site, build_site):
+    site = make_site({**VAULT, "content/vault/Home.md": "Start.\n\n![[Plan]]\n"})
+    result = build_site(site)
+    embed = body(result, "/vault/home/").select_one(".embed")
+    text = embed.get_text()
+    assert "Why we do it." in text and "Nothing is certain." in text
+    assert embed.find(id="^why-1") is not None
+
+
+def test_notes_embedding_each_other_stop_with_a_link_and_a_warning(make_site, build_site):
+    site = make_site({
+        "content/vault/.obsidian/app.json": "{}",
+        "content/vault/A.md": "A says hi.\n\n![[B]]\n",
+        "content/vault/B.md": "B says hi.\n\n![[A]]\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    page = body(result, "/vault/a/")
+    assert page.get_text().count("A says hi.") == 1
+    assert page.select_one(".embed").find("a", href="/vault/a/") is not None
+    assert any("content/vault/A.md:3: notes embedded in a loop: vault/A.md -> vault/B.md -> "
+               "vault/A.md" in line for line in result.lines), result.stderr
+
+
+def test_a_name_in_the_notes_folder_wins_and_an_ambiguous_one_is_named(make_site, build_site):
+    site = make_site({
+        "content/vault/.obsidian/app.json": "{}",
+        "content/vault/one/Todo.md": "One's list. Also [[Todo]].\n",
+        "content/vault/two/Todo.md": "Two's list.\n",
+        "content/vault/one/Here.md": "See [[Todo]].\n",
+        "content/vault/Elsewhere.md": "See [[Todo]].\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    assert [a["href"] for a in body(result, "/vault/one/here/").find_all("a")] == \
+        ["/vault/one/todo/"]
+    assert body(result, "/vault/elsewhere/").select_one(".broken-link") is not None
+    assert any("content/vault/Elsewhere.md:1: ambiguous wikilink [[Todo]]: matches "
+               "vault/one/Todo.md, vault/two/Todo.md" in line for line in result.lines)
+
+
+def test_an_image_name_two_files_share_is_a_warning_naming_both(make_site, build_site):
+    site = make_site({
+        "content/vault/.obsidian/app.json": "{}",
+        "content/vault/a/chart.png": png(2, 2),
+        "content/vault/b/chart.png": png(2, 2),
+        "content/vault/notes/N.md": "![[chart.png]]\n",
+    })
+    result = build_site(site)
+    assert any("ambiguous: vault/a/chart.png, vault/b/chart.png" in line
+               for line in result.lines), result.stderr
+
+
+def test_brackets_before_a_link_and_code_make_no_wikilink(make_site, build_site):
+    site = make_site({
+        "content/notes/n.md": """\
+            A [[paper title]](https://example.com/p) link, `[[not a link]]` in code.
+
+            ```
+            [[nor this]]
+            ```
+            """,
+    })
+    result = build_site(site, "--strict")
+    assert result.exit_code == 0, result.stderr
+    page = body(result, "/notes/n/")
+    link = page.find("a", href="https://example.com/p")
+    assert link.get_text() == "[paper title]"
+    assert page.select(".broken-link, a.wikilink") == []
+
+
+def test_typora_file_links_show_their_text_with_a_warning(make_site, build_site):
+    site = make_site({
+        "content/papers/n.md": "Read [the paper](file:///Users/me/Papers/x.pdf) first.\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0
+    page = body(result, "/papers/n/")
+    assert page.find("a") is None and "Read the paper first." in page.get_text()
+    assert any("content/papers/n.md:1: link to a file on the author's computer" in line
+               for line in result.lines)
+
+
+def test_image_paths_with_spaces_or_other_scripts_are_images(make_site, build_site):
+    site = make_site({
+        "content/papers/n.md": """\
+            ![a figure](assets/my figure.png)
+
+            ![图](图片/结果.png)
+
+            ![gone](assets/not here.png)
+            """,
+        "content/papers/assets/my figure.png": png(3, 4),
+        "content/papers/图片/结果.png": png(5, 6),
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    images = body(result, "/papers/n/").find_all("img")
+    assert [(i["width"], i["height"]) for i in images[:2]] == [("3", "4"), ("5", "6")]
+    assert_all_exist(result, "/papers/n/")
+    assert "![gone]" not in body(result, "/papers/n/").get_text()
+    assert any("content/papers/n.md:5: image not found: assets/not%20here.png" in line
+               for line in result.lines), result.stderr
+
+
+JEKYLL = {
+    "content/blog/_config.yml": "permalink: /:year/:month/:day/:title.html\nbaseurl: /b\n",
+    "content/blog/assets/img/plot.png": png(8, 6),
+    "content/blog/assets/slides.pdf": "%PDF-1.4\n",
+    "content/blog/_posts/2020-01-02-first.md": """\
+        ---
+        title: First
+        permalink: /2020/01/02/first.html
+        ---
+        The first post.
+        """,
+    "content/blog/_posts/2020-02-03-second.md": """\
+        ---
+        title: Second
+        ---
+        ![plot](/assets/img/plot.png) ![again]({{ site.baseurl }}/assets/img/plot.png)
+        ![and](/b/assets/img/plot.png)
+
+        Back to [the first](/2020/01/02/first.html), the [slides](/assets/slides.pdf).
+        """,
+}
+
+
+def test_a_jekyll_blogs_root_links_reach_its_files_and_old_urls_its_notes(make_site,
+                                                                         build_site):
+    result = build_site(make_site(JEKYLL), "--strict")
+    assert result.exit_code == 0, result.stderr
+    page = body(result, "/2020/02/03/second/")
+    assert [unquote(i["src"]) for i in page.find_all("img")] == ["/blog/assets/img/plot.png"] * 3
+    hrefs = [a["href"] for a in page.find_all("a")]
+    assert hrefs == ["/2020/01/02/first.html", "/blog/assets/slides.pdf"]
+    assert_all_exist(result, "/2020/02/03/second/")
+
+
+def test_a_link_to_an_old_url_follows_the_note_to_its_new_one(make_site, build_site):
+    site = make_site({
+        **JEKYLL,
+        "content/blog/_posts/2020-01-02-first.md": "---\ntitle: First\n---\nThe first post.\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    hrefs = [a["href"] for a in body(result, "/2020/02/03/second/").find_all("a")]
+    assert hrefs[0] == "/2020/01/02/first/"
+    assert_all_exist(result, "/2020/02/03/second/")
+
+
+def test_hugo_static_files_and_quartz_root_paths_resolve(make_site, build_site):
+    site = make_site({
+        "content/hugo/hugo.toml": "title = 'h'\n",
+        "content/hugo/static/images/cat.png": png(4, 4),
+        "content/hugo/content/posts/cats.md": "---\ntitle: Cats\n---\n![cat](/images/cat.png)\n",
+        "content/garden/quartz.config.ts": "export default {}\n",
+        "content/garden/content/computer_sci/MOC.md": "---\ntitle: CS map\n---\nThe map.\n",
+        "content/garden/content/deep/dive/topic.md": """\
+            ---
+            title: Topic
+            ---
+            See [the map](computer_sci/MOC.md) and [again](computer_sci/MOC).
+            """,
+    })
+    result = build_site(site, "--strict")
+    assert result.exit_code == 0, result.stderr
+    cats = [unquote(i["src"]) for i in body(result, "/hugo/content/posts/cats/").find_all("img")]
+    assert cats == ["/hugo/images/cat.png"]
+    topic = "/garden/content/deep/dive/topic/"
+    assert [a["href"] for a in body(result, topic).find_all("a")] == \
+        ["/garden/content/computer_sci/moc/"] * 2
+    for url in ("/hugo/content/posts/cats/", topic):
+        assert_all_exist(result, url)
+
+
+@pytest.mark.parametrize("folder", ["media", "deep/er"])
+def test_an_image_added_anywhere_in_the_vault_reaches_the_next_build(make_site, build_site,
+                                                                     folder):
+    site = make_site({"content/vault/.obsidian/app.json": "{}",
+                      f"content/vault/{folder}/keep.txt": "x",
+                      "content/vault/N.md": "![[late.png]]\n"})
+    first = build_site(site)
+    assert "image not found: late.png" in first.stderr
+    (site / f"content/vault/{folder}/late.png").write_bytes(png(7, 7))
+    second = build_site(site)
+    assert "not found" not in second.stderr
+    assert body(second, "/vault/n/").find("img")["width"] == "7"
