@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from render_support import png
 
@@ -26,7 +27,7 @@ VAULT = {
 
         Nothing is certain.
         """,
-    "content/vault/Projects/Index.md": """\
+    "content/vault/Projects/Overview.md": """\
         ---
         title: Projects
         ---
@@ -39,6 +40,22 @@ VAULT = {
         ![[Plan#Steps]]
         """,
 }
+
+
+def note_url(result, title: str) -> str:
+    """The URL of the note page whose heading is TITLE (found in the output, so the tests hold
+    whatever URL rule gives it)."""
+    for path in sorted(result.output.rglob("index.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        if soup.select_one(".note-body") is not None and soup.h1 and \
+                soup.h1.get_text(strip=True) == title:
+            return "/" + path.parent.relative_to(result.output).as_posix() + "/"
+    raise AssertionError(f"no note page titled {title!r}")
+
+
+def title_at(result, href: str) -> str:
+    """The heading of the page HREF points at."""
+    return result.html(unquote(urlsplit(href).path)).h1.get_text(strip=True)
 
 
 def local_targets(result, url: str) -> list[str]:
@@ -54,27 +71,28 @@ def assert_all_exist(result, url: str) -> None:
     assert missing == [], f"{url} points at files the build did not write: {missing}"
 
 
-def body(result, url: str):
-    return result.html(url).select_one(".note-body")
+def body(result, title: str):
+    """The body of the note titled TITLE."""
+    return result.html(note_url(result, title)).select_one(".note-body")
 
 
 def test_a_vaults_path_links_images_and_embeds_all_resolve(make_site, build_site):
     result = build_site(make_site(VAULT), "--strict")
     assert result.exit_code == 0, result.stderr
-    page = body(result, "/vault/Projects/index/")
+    page = body(result, "Projects")
+    plan = note_url(result, "The plan")
     hrefs = [a["href"] for a in page.select("a.wikilink")]
-    assert hrefs[:3] == ["/vault/Projects/Deep/plan/", "/vault/Projects/Deep/plan/",
-                         "/vault/Projects/Deep/plan/#^why-1"]
+    assert hrefs[:3] == [plan, plan, plan + "#^why-1"]
     images = page.find_all("img")
     assert [unquote(i["src"]) for i in images][:2] == [
         "/vault/media/Pasted image 20250101120000.png"] * 2
     assert (images[0]["width"], images[1]["width"], images[1]["height"]) == ("40", "300", "150")
-    assert_all_exist(result, "/vault/Projects/index/")
+    assert_all_exist(result, note_url(result, "Projects"))
 
 
 def test_a_block_id_marks_its_paragraph_and_is_not_shown(make_site, build_site):
     result = build_site(make_site(VAULT))
-    page = body(result, "/vault/Projects/Deep/plan/")
+    page = body(result, "The plan")
     block = page.find(id="^why-1")
     assert block.name == "p" and block.get_text() == "Why we do it."
     assert "^why-1" not in page.get_text()
@@ -82,17 +100,17 @@ def test_a_block_id_marks_its_paragraph_and_is_not_shown(make_site, build_site):
 
 def test_an_embedded_section_shows_that_section_linked_to_its_page(make_site, build_site):
     result = build_site(make_site(VAULT))
-    embed = body(result, "/vault/Projects/index/").select_one(".embed")
-    assert embed.select_one(".embed-source a")["href"] == "/vault/Projects/Deep/plan/"
+    embed = body(result, "Projects").select_one(".embed")
+    assert embed.select_one(".embed-source a")["href"] == note_url(result, "The plan")
     assert "First step, then the second." in embed.get_text()
     assert "Nothing is certain" not in embed.get_text()
     assert embed.parent.name == "div"  # not inside a <p>
 
 
 def test_an_embedded_note_shows_its_whole_body(make_site, build_site):
-    site = make_site({**VAULT, "content/vault/Home.md": "Start.\n\n![[Plan]]\n"})
+    site = make_site({**VAULT, "content/vault/Home.md": "---\ntitle: Home\n---\n![[Plan]]\n"})
     result = build_site(site)
-    embed = body(result, "/vault/home/").select_one(".embed")
+    embed = body(result, "Home").select_one(".embed")
     text = embed.get_text()
     assert "Why we do it." in text and "Nothing is certain." in text
     assert embed.find(id="^why-1") is not None
@@ -101,32 +119,32 @@ def test_an_embedded_note_shows_its_whole_body(make_site, build_site):
 def test_notes_embedding_each_other_stop_with_a_link_and_a_warning(make_site, build_site):
     site = make_site({
         "content/vault/.obsidian/app.json": "{}",
-        "content/vault/A.md": "A says hi.\n\n![[B]]\n",
-        "content/vault/B.md": "B says hi.\n\n![[A]]\n",
+        "content/vault/A.md": "---\ntitle: A\n---\nA says hi.\n\n![[B]]\n",
+        "content/vault/B.md": "---\ntitle: B\n---\nB says hi.\n\n![[A]]\n",
     })
     result = build_site(site)
     assert result.exit_code == 0, result.stderr
-    page = body(result, "/vault/a/")
+    page = body(result, "A")
     assert page.get_text().count("A says hi.") == 1
-    assert page.select_one(".embed").find("a", href="/vault/a/") is not None
-    assert any("content/vault/A.md:3: notes embedded in a loop: vault/A.md -> vault/B.md -> "
+    assert page.select_one(".embed").find("a", href=note_url(result, "A")) is not None
+    assert any("content/vault/A.md:6: notes embedded in a loop: vault/A.md -> vault/B.md -> "
                "vault/A.md" in line for line in result.lines), result.stderr
 
 
 def test_a_name_in_the_notes_folder_wins_and_an_ambiguous_one_is_named(make_site, build_site):
     site = make_site({
         "content/vault/.obsidian/app.json": "{}",
-        "content/vault/one/Todo.md": "One's list. Also [[Todo]].\n",
-        "content/vault/two/Todo.md": "Two's list.\n",
-        "content/vault/one/Here.md": "See [[Todo]].\n",
-        "content/vault/Elsewhere.md": "See [[Todo]].\n",
+        "content/vault/one/Todo.md": "---\ntitle: One's list\n---\nOne's list.\n",
+        "content/vault/two/Todo.md": "---\ntitle: Two's list\n---\nTwo's list.\n",
+        "content/vault/one/Here.md": "---\ntitle: Here\n---\nSee [[Todo]].\n",
+        "content/vault/Elsewhere.md": "---\ntitle: Elsewhere\n---\nSee [[Todo]].\n",
     })
     result = build_site(site)
     assert result.exit_code == 0, result.stderr
-    assert [a["href"] for a in body(result, "/vault/one/here/").find_all("a")] == \
-        ["/vault/one/todo/"]
-    assert body(result, "/vault/elsewhere/").select_one(".broken-link") is not None
-    assert any("content/vault/Elsewhere.md:1: ambiguous wikilink [[Todo]]: matches "
+    assert [title_at(result, a["href"]) for a in body(result, "Here").find_all("a")] == \
+        ["One's list"]
+    assert body(result, "Elsewhere").select_one(".broken-link") is not None
+    assert any("content/vault/Elsewhere.md:4: ambiguous wikilink [[Todo]]: matches "
                "vault/one/Todo.md, vault/two/Todo.md" in line for line in result.lines)
 
 
@@ -145,6 +163,9 @@ def test_an_image_name_two_files_share_is_a_warning_naming_both(make_site, build
 def test_brackets_before_a_link_and_code_make_no_wikilink(make_site, build_site):
     site = make_site({
         "content/notes/n.md": """\
+            ---
+            title: N
+            ---
             A [[paper title]](https://example.com/p) link, `[[not a link]]` in code.
 
             ```
@@ -154,7 +175,7 @@ def test_brackets_before_a_link_and_code_make_no_wikilink(make_site, build_site)
     })
     result = build_site(site, "--strict")
     assert result.exit_code == 0, result.stderr
-    page = body(result, "/notes/n/")
+    page = body(result, "N")
     link = page.find("a", href="https://example.com/p")
     assert link.get_text() == "[paper title]"
     assert page.select(".broken-link, a.wikilink") == []
@@ -162,19 +183,23 @@ def test_brackets_before_a_link_and_code_make_no_wikilink(make_site, build_site)
 
 def test_typora_file_links_show_their_text_with_a_warning(make_site, build_site):
     site = make_site({
-        "content/papers/n.md": "Read [the paper](file:///Users/me/Papers/x.pdf) first.\n",
+        "content/papers/n.md": "---\ntitle: N\n---\n"
+                               "Read [the paper](file:///Users/me/Papers/x.pdf) first.\n",
     })
     result = build_site(site)
     assert result.exit_code == 0
-    page = body(result, "/papers/n/")
+    page = body(result, "N")
     assert page.find("a") is None and "Read the paper first." in page.get_text()
-    assert any("content/papers/n.md:1: link to a file on the author's computer" in line
+    assert any("content/papers/n.md:4: link to a file on the author's computer" in line
                for line in result.lines)
 
 
 def test_image_paths_with_spaces_or_other_scripts_are_images(make_site, build_site):
     site = make_site({
         "content/papers/n.md": """\
+            ---
+            title: N
+            ---
             ![a figure](assets/my figure.png)
 
             ![图](图片/结果.png)
@@ -186,11 +211,11 @@ def test_image_paths_with_spaces_or_other_scripts_are_images(make_site, build_si
     })
     result = build_site(site)
     assert result.exit_code == 0, result.stderr
-    images = body(result, "/papers/n/").find_all("img")
+    images = body(result, "N").find_all("img")
     assert [(i["width"], i["height"]) for i in images[:2]] == [("3", "4"), ("5", "6")]
-    assert_all_exist(result, "/papers/n/")
-    assert "![gone]" not in body(result, "/papers/n/").get_text()
-    assert any("content/papers/n.md:5: image not found: assets/not%20here.png" in line
+    assert_all_exist(result, note_url(result, "N"))
+    assert "![gone]" not in body(result, "N").get_text()
+    assert any("content/papers/n.md:8: image not found: assets/not%20here.png" in line
                for line in result.lines), result.stderr
 
 
@@ -213,7 +238,9 @@ JEKYLL = {
         ![and](/b/assets/img/plot.png)
 
         Back to [the first](/2020/01/02/first.html), the [slides](/assets/slides.pdf).
+        See [about](/about/) and [the first again](/b/2020/01/02/first.html).
         """,
+    "content/blog/about.md": "---\ntitle: About\n---\nAbout this blog.\n",
 }
 
 
@@ -221,11 +248,13 @@ def test_a_jekyll_blogs_root_links_reach_its_files_and_old_urls_its_notes(make_s
                                                                          build_site):
     result = build_site(make_site(JEKYLL), "--strict")
     assert result.exit_code == 0, result.stderr
-    page = body(result, "/2020/02/03/second/")
+    page = body(result, "Second")
     assert [unquote(i["src"]) for i in page.find_all("img")] == ["/blog/assets/img/plot.png"] * 3
     hrefs = [a["href"] for a in page.find_all("a")]
-    assert hrefs == ["/2020/01/02/first.html", "/blog/assets/slides.pdf"]
-    assert_all_exist(result, "/2020/02/03/second/")
+    assert hrefs[0] == hrefs[3] == "/2020/01/02/first.html"  # its permalink: the old URL
+    assert hrefs[1] == "/blog/assets/slides.pdf"
+    assert title_at(result, hrefs[2]) == "About"
+    assert_all_exist(result, note_url(result, "Second"))
 
 
 def test_a_link_to_an_old_url_follows_the_note_to_its_new_one(make_site, build_site):
@@ -235,9 +264,9 @@ def test_a_link_to_an_old_url_follows_the_note_to_its_new_one(make_site, build_s
     })
     result = build_site(site)
     assert result.exit_code == 0, result.stderr
-    hrefs = [a["href"] for a in body(result, "/2020/02/03/second/").find_all("a")]
-    assert hrefs[0] == "/2020/01/02/first/"
-    assert_all_exist(result, "/2020/02/03/second/")
+    hrefs = [a["href"] for a in body(result, "Second").find_all("a")]
+    assert hrefs[0] != "/2020/01/02/first.html" and title_at(result, hrefs[0]) == "First"
+    assert_all_exist(result, note_url(result, "Second"))
 
 
 def test_hugo_static_files_and_quartz_root_paths_resolve(make_site, build_site):
@@ -245,6 +274,8 @@ def test_hugo_static_files_and_quartz_root_paths_resolve(make_site, build_site):
         "content/hugo/hugo.toml": "title = 'h'\n",
         "content/hugo/static/images/cat.png": png(4, 4),
         "content/hugo/content/posts/cats.md": "---\ntitle: Cats\n---\n![cat](/images/cat.png)\n",
+        "content/hugo/content/posts/dogs.md": "---\ntitle: Dogs\n---\n"
+                                              "Unlike [cats](/posts/cats/).\n",
         "content/garden/quartz.config.ts": "export default {}\n",
         "content/garden/content/computer_sci/MOC.md": "---\ntitle: CS map\n---\nThe map.\n",
         "content/garden/content/deep/dive/topic.md": """\
@@ -256,13 +287,14 @@ def test_hugo_static_files_and_quartz_root_paths_resolve(make_site, build_site):
     })
     result = build_site(site, "--strict")
     assert result.exit_code == 0, result.stderr
-    cats = [unquote(i["src"]) for i in body(result, "/hugo/content/posts/cats/").find_all("img")]
+    cats = [unquote(i["src"]) for i in body(result, "Cats").find_all("img")]
     assert cats == ["/hugo/images/cat.png"]
-    topic = "/garden/content/deep/dive/topic/"
-    assert [a["href"] for a in body(result, topic).find_all("a")] == \
-        ["/garden/content/computer_sci/moc/"] * 2
-    for url in ("/hugo/content/posts/cats/", topic):
-        assert_all_exist(result, url)
+    dogs = [title_at(result, a["href"]) for a in body(result, "Dogs").find_all("a")]
+    assert dogs == ["Cats"]
+    topic = [title_at(result, a["href"]) for a in body(result, "Topic").find_all("a")]
+    assert topic == ["CS map"] * 2
+    for title in ("Cats", "Dogs", "Topic"):
+        assert_all_exist(result, note_url(result, title))
 
 
 @pytest.mark.parametrize("folder", ["media", "deep/er"])
@@ -270,10 +302,10 @@ def test_an_image_added_anywhere_in_the_vault_reaches_the_next_build(make_site, 
                                                                      folder):
     site = make_site({"content/vault/.obsidian/app.json": "{}",
                       f"content/vault/{folder}/keep.txt": "x",
-                      "content/vault/N.md": "![[late.png]]\n"})
+                      "content/vault/N.md": "---\ntitle: N\n---\n![[late.png]]\n"})
     first = build_site(site)
     assert "image not found: late.png" in first.stderr
     (site / f"content/vault/{folder}/late.png").write_bytes(png(7, 7))
     second = build_site(site)
     assert "not found" not in second.stderr
-    assert body(second, "/vault/n/").find("img")["width"] == "7"
+    assert body(second, "N").find("img")["width"] == "7"

@@ -66,8 +66,9 @@ class LinkTargets:
         target = target.strip()
         if target.startswith("/"):  # a URL, or a path from content/: never a bare name
             found = self.names.get(_url_name(target))
-            stem = posixpath.splitext(target)[0] if target.endswith(_NOTE_SUFFIXES) else target
-            key = self._by_path_from("", stem.strip("/")) if not found else None
+            stem = posixpath.splitext(target)[0] if target.endswith(_NOTE_SUFFIXES) else \
+                _url_path(target)
+            key = self._by_path_from("", stem.strip("/")) if not found and stem else None
             return Resolution(found or ((key,) if key else ()))
         if target.endswith(_NOTE_SUFFIXES):
             target = posixpath.splitext(target)[0]
@@ -84,7 +85,9 @@ class LinkTargets:
             path = posixpath.normpath(posixpath.join(folder, stem))
             if not path.startswith("../"):
                 key = (self.by_path.get(path + ".md") or self.by_path.get(path + ".markdown")
-                       or self._folded_paths.get(path.casefold()))
+                       or self._folded_paths.get(path.casefold())
+                       or self.by_path.get(path + "/index.md")  # a folder's own page
+                       or self.by_path.get(path + "/_index.md"))
                 if key is not None:
                     return key
             if not folder:
@@ -105,8 +108,14 @@ def link_names(note: Note) -> frozenset[str]:
         names.add(path[slash + 1 :])
         slash = path.find("/", slash + 1)
     folded = {_fold(name) for name in names}
-    folded.update(_url_name(url) for url in (note.url, *note.aliases) if url.startswith("/"))
+    folded.update(_url_name(url) for url in note_urls(note))
     return frozenset(folded)
+
+
+def note_urls(note: Note) -> tuple[str, ...]:
+    """Every URL a link may reach NOTE by: its own and its old ones (aliases that are URLs:
+    a collection note's URL on its old site, where margin gives it another)."""
+    return (note.url, *(alias for alias in note.aliases if alias.startswith("/")))
 
 
 def _fold(name: str) -> str:
@@ -116,12 +125,16 @@ def _fold(name: str) -> str:
 def _url_name(url: str) -> str:
     """How a note's URL stands among its names: NUL first (no link text folds to that), the
     same for '/a/b/', '/a/b', '/a/b.html' and '/a/b/index.html'."""
+    return "\0" + _url_path(url).casefold()
+
+
+def _url_path(url: str) -> str:
+    """'/a/b/', '/a/b.html', '/a/b/index.html#x' -> '/a/b'."""
     path = unquote(url.split("#", 1)[0].split("?", 1)[0])
     for ending in ("/index.html", "/index.htm", ".html", ".htm", "/"):
         if path.endswith(ending):
-            path = path[: -len(ending)]
-            break
-    return "\0" + path.casefold()
+            return path[: -len(ending)]
+    return path
 
 
 def note_links(

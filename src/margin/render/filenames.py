@@ -72,14 +72,19 @@ def collection_root(collections: tuple[Collection, ...], key: str) -> Collection
 def from_root(path: str, collection: Collection) -> tuple[str, str]:
     """A root-relative PATH written in COLLECTION -> (the file's path under content/, its
     URL): `/blog/assets/x.png` with `baseurl: /blog` -> ('blog/assets/x.png', same)."""
+    relative = posixpath.normpath(without_baseurl(path, collection).lstrip("/"))
+    key = posixpath.join(collection.files_root, relative) if collection.files_root else relative
+    return key, published_url(key, collection)
+
+
+def without_baseurl(path: str, collection: Collection) -> str:
+    """A root-relative PATH with the collection's Jekyll `baseurl` taken off ('/b/x' -> '/x')."""
     baseurl = collection.setting("baseurl").strip().rstrip("/")
     if baseurl and not baseurl.startswith("/"):
         baseurl = "/" + baseurl
     if baseurl and (path == baseurl or path.startswith(baseurl + "/")):
-        path = path[len(baseurl):]
-    relative = posixpath.normpath(path.lstrip("/"))
-    key = posixpath.join(collection.files_root, relative) if collection.files_root else relative
-    return key, published_url(key, collection)
+        return path[len(baseurl):] or "/"
+    return path
 
 
 def published_url(key: str, collection: Collection | None) -> str:

@@ -19,7 +19,8 @@ from urllib.parse import SplitResult, unquote, urlsplit
 from markdown_it.token import Token
 
 from margin import urls
-from margin.render.filenames import collection_root
+from margin.model import Collection
+from margin.render.filenames import collection_root, without_baseurl
 from margin.render.images import is_remote, locate, not_found
 from margin.render.state import BodyState, inline_children
 
@@ -87,9 +88,9 @@ def _rewrite(href: str, parts: SplitResult | None, path: str, token: Token, stat
         if key not in state.links and key != state.note.key:
             state.links.append(key)
         return _with_prefix(context.prefix, context.permalinks[key]) + fragment
-    in_collection = collection_root(context.collections, state.note.key) is not None
-    if in_collection and path:
-        found = _collection_link(path, state)
+    collection = collection_root(context.collections, state.note.key)
+    if collection is not None and path:
+        found = _collection_link(path, state, collection)
         if found is not None:
             return found + fragment
     if path.startswith("/"):
@@ -106,19 +107,25 @@ def _rewrite(href: str, parts: SplitResult | None, path: str, token: Token, stat
     return href
 
 
-def _collection_link(path: str, state: BodyState) -> str | None:
-    """A link written in a collection, to a note by its old URL or its path from the
+def _collection_link(path: str, state: BodyState, collection: Collection) -> str | None:
+    """A link written in COLLECTION, to a note by its old URL or its path from the
     collection's root, or to one of the collection's files: the URL to write, or None."""
     context = state.context
     targets = context.link_targets
-    if targets is not None and (path.startswith("/") or not posixpath.splitext(path)[1]):
-        key = targets.resolve(path, None if path.startswith("/") else
-                              posixpath.dirname(state.note.key)).key
+    rooted = path.startswith("/")
+    if rooted:
+        path = without_baseurl(path, collection)
+    if targets is not None and (rooted or not posixpath.splitext(path)[1]):
+        if rooted:  # a URL of its old site, or a path from its notes' root
+            key = targets.resolve(path).key or targets.resolve(
+                "/" + posixpath.join(collection.notes_root, path.strip("/"))).key
+        else:
+            key = targets.resolve(path, posixpath.dirname(state.note.key)).key
         if key is not None and key in context.permalinks:
             if key not in state.links and key != state.note.key:
                 state.links.append(key)
             return _with_prefix(context.prefix, context.permalinks[key])
-    if path.startswith("/") and posixpath.splitext(path)[1]:
+    if rooted and posixpath.splitext(path)[1]:
         found = locate(path, state.note, context)
         if found is not None and found.copy:
             state.assets.setdefault(found.asset().path, found.asset())
