@@ -3,6 +3,7 @@ collections of our own built whole: every link and image that exists reaches its
 
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -204,18 +205,22 @@ def test_image_paths_with_spaces_or_other_scripts_are_images(make_site, build_si
 
             ![图](图片/结果.png)
 
+            ![accents](résumé.png)
+
             ![gone](assets/not here.png)
             """,
         "content/papers/assets/my figure.png": png(3, 4),
         "content/papers/图片/结果.png": png(5, 6),
+        # the name as a Mac writes it: e and a combining accent (the text has é, one character)
+        "content/papers/" + unicodedata.normalize("NFD", "résumé.png"): png(1, 2),
     })
     result = build_site(site)
     assert result.exit_code == 0, result.stderr
     images = body(result, "N").find_all("img")
-    assert [(i["width"], i["height"]) for i in images[:2]] == [("3", "4"), ("5", "6")]
+    assert [(i["width"], i["height"]) for i in images[:3]] == [("3", "4"), ("5", "6"), ("1", "2")]
     assert_all_exist(result, note_url(result, "N"))
     assert "![gone]" not in body(result, "N").get_text()
-    assert any("content/papers/n.md:8: image not found: assets/not%20here.png" in line
+    assert any("content/papers/n.md:10: image not found: assets/not%20here.png" in line
                for line in result.lines), result.stderr
 
 

@@ -6,6 +6,8 @@
   and Obsidian write paths from there), then content/, then by its name alone, anywhere in
   the collection (content/ for a note in none): Obsidian's `![[Pasted image 2025....png]]` in
   the vault's `media/` folder. A name two files share is ambiguous: no file, a warning.
+  Names match case aside and however their accents are composed (a Mac spells `é` as two
+  characters in file names, the text as one).
 
 Such a file is published at its path under content/ (a Hugo site's static/ left out).
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,17 +46,17 @@ class FileNames:
                 self._folders.append(base)
                 for name in sorted(files):
                     if not name.startswith(".") and not name.endswith(NOTE_SUFFIXES):
-                        found[name.casefold()].append(base + name)
+                        found[_folded(name)].append(base + name)
             self._by_name = dict(found)
         return self._by_name
 
     def named(self, path: str, root: str) -> tuple[str, ...]:
         """The files under content/ROOT whose path ends with PATH ('x.png', 'media/x.png')."""
-        wanted = path.strip("/").casefold()
+        wanted = _folded(path.strip("/"))
         candidates = self._listing().get(posixpath.basename(wanted), [])
         inside = root + "/" if root else ""
         return tuple(c for c in candidates if c.startswith(inside)
-                     and (c.casefold() == wanted or c.casefold().endswith("/" + wanted)))
+                     and (_folded(c) == wanted or _folded(c).endswith("/" + wanted)))
 
     def folders(self, root: str) -> list[Path]:
         """The folders a search under content/ROOT looked through (their listing can change
@@ -61,6 +64,10 @@ class FileNames:
         self._listing()
         inside = root + "/" if root else ""
         return [self.content_dir / f for f in self._folders if f.startswith(inside) or not f]
+
+
+def _folded(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def collection_root(collections: tuple[Collection, ...], key: str) -> Collection | None:
