@@ -91,6 +91,19 @@ def test_a_vaults_path_links_images_and_embeds_all_resolve(make_site, build_site
     assert_all_exist(result, note_url(result, "Projects"))
 
 
+def test_files_a_vault_links_or_embeds_by_name_are_published(make_site, build_site):
+    site = make_site({**VAULT,
+                      "content/vault/media/attachments/paper.pdf": "%PDF-1.4\n",
+                      "content/vault/Reading.md": "---\ntitle: Reading\n---\n"
+                                                  "[[paper.pdf]] and ![[paper.pdf|the paper]]\n"})
+    result = build_site(site, "--strict")
+    assert result.exit_code == 0, result.stderr
+    links = body(result, "Reading").find_all("a")
+    assert [a.get_text() for a in links] == ["paper.pdf", "the paper"]
+    assert {unquote(a["href"]) for a in links} == {"/vault/media/attachments/paper.pdf"}
+    assert_all_exist(result, note_url(result, "Reading"))
+
+
 def test_a_block_id_marks_its_paragraph_and_is_not_shown(make_site, build_site):
     result = build_site(make_site(VAULT))
     page = body(result, "The plan")
@@ -193,6 +206,22 @@ def test_typora_file_links_show_their_text_with_a_warning(make_site, build_site)
     assert page.find("a") is None and "Read the paper first." in page.get_text()
     assert any("content/papers/n.md:4: link to a file on the author's computer" in line
                for line in result.lines)
+
+
+def test_typora_file_images_are_found_by_name_in_the_site(make_site, build_site):
+    site = make_site({
+        "content/papers/n.md": "---\ntitle: N\n---\n"
+                               "![shot](file:///Users/me/Pictures/shot.png)\n\n"
+                               "![lost](file:///Users/me/Pictures/lost.png)\n",
+        "content/papers/img/shot.png": png(9, 3),
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    images = body(result, "N").find_all("img")
+    assert unquote(images[0]["src"]) == "/papers/img/shot.png" and images[0]["width"] == "9"
+    assert_all_exist(result, note_url(result, "N"))
+    assert any("content/papers/n.md:6: image on the author's computer, not in the site: "
+               "file:///Users/me/Pictures/lost.png" in line for line in result.lines)
 
 
 def test_image_paths_with_spaces_or_other_scripts_are_images(make_site, build_site):
