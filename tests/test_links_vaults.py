@@ -9,6 +9,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+import margin.render.bodycache
+from conftest import recorded_calls
 from render_support import png
 
 VAULT = {
@@ -343,3 +345,18 @@ def test_an_image_added_anywhere_in_the_vault_reaches_the_next_build(make_site, 
     second = build_site(site)
     assert "not found" not in second.stderr
     assert body(second, "N").find("img")["width"] == "7"
+
+
+def test_a_note_added_to_a_vault_renders_no_other_body_found_its_images_by_name(
+        make_site, build_site, monkeypatch):
+    site = make_site({"content/vault/.obsidian/app.json": "{}",
+                      "content/vault/media/x.png": png(2, 2),
+                      **{f"content/vault/n{i}.md": f"---\ntitle: N{i}\n---\n![[x.png]]\n"
+                         for i in range(3)}})
+    assert build_site(site).exit_code == 0
+    rendered = recorded_calls(monkeypatch, margin.render.bodycache, "render_body",
+                              lambda note, *_: note.key)
+    (site / "content/vault/media/later.md").write_text("---\ntitle: Later\n---\nNew.\n")
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    assert rendered == ["vault/media/later.md"]

@@ -27,6 +27,7 @@ from margin.cache.packs import Packs
 from margin.cache.store import Store
 from margin.model import Note, RenderedBody
 from margin.render.context import BodyContext, FileProbe
+from margin.render.filenames import FileNames
 from margin.render.markdown import render_body
 
 KIND = "bodies"
@@ -47,6 +48,8 @@ class Dependencies:
     every_name: bool | str = False
     files: tuple[tuple[str, Signature], ...] = ()
     notes: tuple[tuple[str, str | None], ...] = ()  # notes embedded: key -> embed_print()
+    # files looked for by name: (collection root, name) -> the files of that name found
+    by_name: tuple[tuple[tuple[str, str], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class BodyCache:
                             str(context.theme_dir), context.base_url, context.site_title)
         self._every_url: str | None = None
         self._every_name: str | None = None
+        self._folders: dict[str, dict[str, Signature]] = {}  # collection root -> its folders
         self.used: set[str] = set()  # keys of the entries this build read or wrote
 
     def key(self, note: Note) -> str:
@@ -137,12 +141,27 @@ class BodyCache:
             return False
         if needs.every_name and needs.every_name != self.every_name():
             return False
+        for (root, name), found in needs.by_name:
+            if context.file_names.named(name, root) != found:
+                return False
         notes = context.notes
         for key, seen in needs.notes:
             note = notes.get(key)
             if (None if note is None else embed_print(note)) != seen:
                 return False
         return all(signature(path) == seen for path, seen in needs.files)
+
+    def looked_at(self, needs: Dependencies) -> dict[str, Signature]:
+        """The files a body depends on, for the build's stamp (cache/unchanged.py): those it
+        read, and the folders its searches by name went through (a file added to one may
+        answer it), each listed once a build."""
+        found = dict(needs.files)
+        for (root, _), _ in needs.by_name:
+            if root not in self._folders:
+                self._folders[root] = {str(folder): signature(folder)
+                                       for folder in self.context.file_names.folders(root)}
+            found.update(self._folders[root])
+        return found
 
     def every_url(self) -> str:
         if self._every_url is None:
@@ -192,10 +211,12 @@ class _Watch:
     every_name: bool = False
     files: dict[str, Signature] = field(default_factory=dict)
     notes: dict[str, str | None] = field(default_factory=dict)
+    by_name: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def dependencies(self) -> Dependencies:
         return Dependencies(tuple(self.urls.items()), self.every_url, tuple(self.names.items()),
-                            self.every_name, tuple(self.files.items()), tuple(self.notes.items()))
+                            self.every_name, tuple(self.files.items()), tuple(self.notes.items()),
+                            tuple(self.by_name.items()))
 
 
 def embed_print(note: Note) -> str:
@@ -296,6 +317,7 @@ class _WatchedFiles(FileProbe):
         self._watch.files[str(path)] = seen
         return seen is not None and stat.S_ISREG(seen[0])
 
-    def looked_in(self, folders: list[Path]) -> None:
-        for folder in folders:
-            self._watch.files[str(folder)] = signature(folder)
+    def named(self, names: FileNames, name: str, root: str) -> tuple[str, ...]:
+        found = names.named(name, root)
+        self._watch.by_name[(root, name)] = found
+        return found

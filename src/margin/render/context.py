@@ -26,8 +26,9 @@ class FileProbe:
     def is_file(self, path: Path) -> bool:
         return path.is_file()
 
-    def looked_in(self, folders: list[Path]) -> None:
-        """A file was searched for by name in FOLDERS: a file added there can change that."""
+    def named(self, names: FileNames, name: str, root: str) -> tuple[str, ...]:
+        """The files called NAME under content/ROOT (FileNames.named)."""
+        return names.named(name, root)
 
 
 @dataclass(frozen=True)

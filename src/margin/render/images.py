@@ -143,8 +143,7 @@ def _by_name(path: str, note: Note, context: BodyContext,
              collection: Collection | None = None) -> Located | None:
     collection = collection or collection_root(context.collections, note.key)
     root = collection.root if collection is not None else ""
-    context.files.looked_in(context.file_names.folders(root))
-    found = context.file_names.named(path, root)
+    found = context.files.named(context.file_names, path, root)
     if len(found) != 1:
         return None
     return _in_content(found[0], published_url(found[0], collection), context)
