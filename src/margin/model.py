@@ -108,6 +108,8 @@ class Note:
     # other front matter keys; a plain dict (typed read-only) so notes pickle to workers
     extra: Mapping[str, Any] = field(default_factory=dict)
     digest: str = ""
+    url_chosen: bool = False  # the note set its URL (permalink:/url:); False: margin derived it
+    tool_url: str = ""  # in a collection: the URL its own tool gave it, before mounting
 
     @property
     def dated(self) -> bool:
@@ -175,6 +177,9 @@ class SiteIndex:
     related: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: EMPTY)
     series: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: EMPTY)
     link_targets: Any = None  # index.links.LinkTargets: wikilink names -> keys, for the renderer
+    # collection notes by the URL their own tool gave them, mounted under the collection
+    # ('/R/2020/01/02/x.html' -> key): links written for the old site (index/claims.py)
+    by_tool_url: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
 
     def ordered(self, keys: tuple[str, ...] | None = None) -> tuple[str, ...]:
         """All (or the given) keys: dated newest first, then undated by title."""

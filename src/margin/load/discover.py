@@ -11,11 +11,13 @@ from margin.model import SiteConfig, SourceFile
 
 NOTE_SUFFIXES = (".md", ".markdown")
 JEKYLL_FOLDERS = ("_posts", "_drafts")
+_PUBLISHED = (*JEKYLL_FOLDERS, *(f"_index{suffix}" for suffix in NOTE_SUFFIXES))
 
 
 def is_hidden(name: str) -> bool:
-    """Names starting with '.' or '_' are not published, except Jekyll's post folders."""
-    return name.startswith(".") or (name.startswith("_") and name not in JEKYLL_FOLDERS)
+    """Names starting with '.' or '_' are not published, except Jekyll's post folders and
+    Hugo's _index.md (a folder's own page)."""
+    return name.startswith(".") or (name.startswith("_") and name not in _PUBLISHED)
 
 
 def note_paths(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:

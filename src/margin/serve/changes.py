@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from margin.config import CONFIG_NAME
+from margin.load.collections import MARKER_NAMES
 from margin.load.discover import NOTE_SUFFIXES, is_hidden
 from margin.model import SiteConfig
 
@@ -78,6 +79,8 @@ def kind_of(path: Path, config: SiteConfig) -> Kind | None:
         return None
     if _inside(path, config.content_dir):
         parts = path.relative_to(config.content_dir).parts
+        if path.name in MARKER_NAMES and not any(is_hidden(p) for p in parts[:-1]):
+            return Kind.CONFIG  # a collection's marker: which notes it holds, their URLs
         if any(is_hidden(part) for part in parts) or path.name.startswith("#"):
             return None
         # A folder (created, moved or deleted) may hold notes: it is read again as notes.
