@@ -116,9 +116,12 @@ def _collection_link(path: str, state: BodyState, collection: Collection) -> str
     if rooted:
         path = without_baseurl(path, collection)
     if targets is not None and (rooted or not posixpath.splitext(path)[1]):
-        if rooted:  # a URL of its old site, or a path from its notes' root
-            key = targets.resolve(path).key or targets.resolve(
-                "/" + posixpath.join(collection.notes_root, path.strip("/"))).key
+        if rooted:  # a URL of its old site (mounted under the collection's folder, as
+            # load/permalinks.py mounts its notes), a URL of this one, a path from its notes
+            mount = "/" + collection.root if collection.root else ""
+            key = (targets.resolve(mount + path).key or targets.resolve(path).key
+                   or targets.resolve("/" + posixpath.join(collection.notes_root,
+                                                           path.strip("/"))).key)
         else:
             key = targets.resolve(path, posixpath.dirname(state.note.key)).key
         if key is not None and key in context.permalinks:
