@@ -1,5 +1,6 @@
-"""A note embedding another (`![[note]]`) shows that note's current text: after a save in
-`margin serve`, and in an incremental `margin build`, exactly as a fresh build shows it."""
+"""A note embedding another (`![[note]]`) shows that note's current text, and an image found by
+name shows once the file arrives: after a save in `margin serve`, and in an incremental
+`margin build`, exactly as a fresh build shows it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from margin.serve.changes import NoteChange
+from render_support import png
 from test_serve_incremental import Live
 
 NOTES = {
@@ -85,3 +87,18 @@ def test_an_incremental_build_shows_the_embedded_notes_new_text(make_site, build
     fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
     page = host_page(again.output)
     assert (fresh.output / page).read_bytes() == (again.output / page).read_bytes()
+
+
+def test_an_image_dropped_into_the_vaults_media_folder_shows_where_it_was_missing(live):
+    missing = live.edit("content/vault/Host.md", "The host.", "The host. ![[Pasted image 1.png]]")
+    assert [d.message for d in missing.diagnostics if "not found" in d.message] == [
+        "image not found: Pasted image 1.png"]
+    output = live.session.config.output_dir
+    image = live.site / "content/vault/media/Pasted image 1.png"
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_bytes(png(6, 3))
+    outcome = live.session.rebuild([image])
+    assert not [d for d in outcome.diagnostics if "not found" in d.message]
+    soup = BeautifulSoup((output / host_page(output)).read_text(encoding="utf-8"), "html.parser")
+    assert soup.select_one(".note-body img")["width"] == "6"
+    live.assert_same_as_full_build()
