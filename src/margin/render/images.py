@@ -2,8 +2,11 @@
 
 A local `src` is looked for, in order: beside the note (such files are copied next to the
 note's page), at the URL a browser would request from the note's permalink (Jekyll notes
-write `../../../../assets/x.png` against the permalink), and under the site root. The `src`
-written is root-relative with the base_url prefix; remote images are left alone.
+write `../../../../assets/x.png` against the permalink), under the site root, then from the
+note's collection's root, from content/ and by its name alone (render/filenames.py); in a
+collection, a root-relative path is first one from the collection's root. The `src` written is
+root-relative with the base_url prefix; remote images are left alone, and Typora's `file://`
+ones looked for by name.
 """
 
 from __future__ import annotations
