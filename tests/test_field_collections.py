@@ -1,0 +1,46 @@
+"""Patterns met in real collections built whole (a field test), each in a small note of ours."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from render_support import png
+
+
+def _page(result, url: str) -> BeautifulSoup:
+    return BeautifulSoup((result.output / url.strip("/") / "index.html").read_text(), "html.parser")
+
+
+def test_typora_root_url_places_root_relative_images(make_site, build_site):
+    site = make_site({
+        "content/reading/notes/orbits.md": """\
+            ---
+            title: Orbits
+            typora-root-url: ./..
+            ---
+            ![orbit](/figures/orbit.png)
+
+            <img src="/figures/orbit.png" width="200">
+            """,
+        "content/reading/figures/orbit.png": png(8, 6),
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    assert "not found" not in result.stderr
+    srcs = [img["src"] for img in _page(result, "reading/notes/orbits").select("main img")]
+    assert srcs == ["/reading/figures/orbit.png"] * 2
+    assert (result.output / "reading/figures/orbit.png").is_file()
+
+
+def test_typora_root_url_on_the_authors_disk_is_not_followed(make_site, build_site):
+    site = make_site({
+        "content/reading/orbits.md": """\
+            ---
+            typora-root-url: /Users/someone/notes
+            ---
+            ![orbit](/figures/orbit.png)
+            """,
+    })
+    result = build_site(site)
+    assert result.exit_code == 0
+    assert "image not found: /figures/orbit.png" in result.stderr
