@@ -44,3 +44,29 @@ def test_typora_root_url_on_the_authors_disk_is_not_followed(make_site, build_si
     result = build_site(site)
     assert result.exit_code == 0
     assert "image not found: /figures/orbit.png" in result.stderr
+
+
+def test_label_written_after_an_align_environment_numbers_it(make_site, build_site):
+    site = make_site({
+        "content/growth.md": r"""
+            ---
+            title: Growth
+            ---
+            $$
+            \begin{align}
+            u' &= a u \\
+            v' &= b v
+            \end{align}
+            \label{eq:growth}
+            $$
+
+            Both rates appear in $\eqref{eq:growth}$.
+            """,
+    })
+    result = build_site(site)
+    assert result.exit_code == 0
+    assert "math" not in result.stderr
+    page = _page(result, "growth")
+    assert not page.select(".math-error")
+    assert page.find(id="eq:growth") is not None
+    assert page.select_one('a[href="#eq:growth"]').get_text() == "(2)"
