@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from bs4 import BeautifulSoup
 
 import margin.render.drawing
 from margin.cli import main
+from synthetic_notes import write_notes
 
 TESTS = Path(__file__).resolve().parent
 SITES = TESTS / "sites"
@@ -134,10 +133,22 @@ def corpus_site(fixture_site):
     """The graph fixture (wikilinks, backlinks, papers, series) plus 90 generated notes: enough
     bodies and pages for the builds to fork worker processes."""
     site = fixture_site("graph")
-    subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), "--notes", "90",
-                    "--seed", "3", "--layout", "hugo", "--out", str(site)],
-                   check=True, capture_output=True)
+    write_notes(site, 90, seed=3)
     return site
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test marked needs_shared(PATH) skips when PATH (under ../shared, beside the
+    repository) is missing, unless MARGIN_REQUIRE_SHARED=1 (CI) makes it fail."""
+    for mark in item.iter_markers("needs_shared"):
+        path = mark.args[0] if mark.args else CORPUS
+        if path.exists():
+            continue
+        if os.environ.get("MARGIN_REQUIRE_SHARED") == "1":
+            pytest.fail(f"no {path}, and MARGIN_REQUIRE_SHARED=1 requires the tests that use it")
+        pytest.skip(f"no {path.relative_to(SHARED.parent)} beside the repository "
+                    "(set MARGIN_REQUIRE_SHARED=1 to fail instead of skipping)")
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -20,7 +20,7 @@ from margin.importers.review_dates import find_date
 
 DATA = Path(__file__).resolve().parent / "data" / "papers"
 STREAM = SHARED / "corpus" / "imports" / "daily-papers.txt"
-needs_stream = pytest.mark.skipif(not STREAM.is_file(), reason="the shared stream is not here")
+needs_stream = pytest.mark.needs_shared(STREAM)
 
 ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf|html)/|\barxiv:\s?)(\d{4}\.\d{4,5})", re.I)
 
