@@ -26,7 +26,8 @@ from synthetic_notes import write_notes
 
 TESTS = Path(__file__).resolve().parent
 SITES = TESTS / "sites"
-SHARED = TESTS.parent.parent / "shared"
+# The material beside the repository (the user's notes); MARGIN_SHARED names it from elsewhere.
+SHARED = Path(os.environ.get("MARGIN_SHARED") or TESTS.parent.parent / "shared").resolve()
 CORPUS = SHARED / "corpus"
 
 
@@ -147,8 +148,8 @@ def pytest_runtest_setup(item):
             continue
         if os.environ.get("MARGIN_REQUIRE_SHARED") == "1":
             pytest.fail(f"no {path}, and MARGIN_REQUIRE_SHARED=1 requires the tests that use it")
-        pytest.skip(f"no {path.relative_to(SHARED.parent)} beside the repository "
-                    "(set MARGIN_REQUIRE_SHARED=1 to fail instead of skipping)")
+        pytest.skip(f"no {path} (../shared beside the repository, or MARGIN_SHARED); "
+                    "set MARGIN_REQUIRE_SHARED=1 to fail instead of skipping")
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -361,6 +361,8 @@ def _import_papers(args: argparse.Namespace) -> int:
         return 2
     tags = [tag.strip() for tag in args.tag.split(",") if tag.strip()]
     reviews, problems = paper_stream.parse_stream(text, stream.name, default_date=date.today())
+    reviews, repeats = write_notes.drop_repeats(reviews, stream.name)
+    problems += repeats
     diag.print_all(problems)
     counts = dict.fromkeys(_IMPORT_COUNTS, 0)
     try:
