@@ -31,7 +31,8 @@ def site(make_site):
 @pytest.mark.skipif(search.pagefind_binary() is None,
                     reason="Pagefind is not installed (pip install 'pagefind[bin]')")
 def test_the_build_indexes_the_notes_and_only_the_notes(site, build_site):
-    result = build_site(site, "--strict")  # no warning: /pagefind/ and /search/ links are fine
+    result = build_site(site, "--strict", "--base-url", "https://example.org/")  # no warning:
+    # /pagefind/ and /search/ links are fine
     assert result.exit_code == 0, result.stderr
     manifest = json.loads((result.output / "pagefind/shards.json").read_text())
     assert manifest == {"bundles": ["0/"]}  # a small site is one shard

@@ -17,6 +17,7 @@ from margin.config import load_config
 from margin.importers import papers as paper_stream
 from margin.importers import write_notes
 from margin.model import BuildReport
+from margin.origin import Origin, installed_origin
 from margin.parallel import default_jobs
 from margin.progress import ProgressBar
 
@@ -183,6 +184,8 @@ def _build(args: argparse.Namespace) -> int:
         if options.progress:
             options.progress.close()
     diag.print_all(report.diagnostics)
+    if not report.failed and not args.quiet:
+        _warn_without_base_url(config.base_url, "set it in site.toml or pass --base-url")
     if not args.quiet or report.failed:
         print(_summary(report, config.strict), file=sys.stderr if report.failed else sys.stdout)
     return 1 if report.failed else 0
@@ -215,6 +218,14 @@ def _check(args: argparse.Namespace) -> int:
           f"{_plural(warnings, 'warning')}, {_plural(errors, 'error')}",
           file=sys.stderr if report.failed else sys.stdout)
     return 1 if report.failed else 0
+
+
+def _warn_without_base_url(base_url: str, remedy: str) -> None:
+    """Said after a build that wrote feeds and a sitemap: they are read away from the site,
+    so their links must be absolute."""
+    if not base_url:
+        print(f"margin: warning: base_url is unset, so the feeds and sitemap.xml hold relative "
+              f"URLs that readers and search engines cannot follow; {remedy}", file=sys.stderr)
 
 
 def _summary(report: BuildReport, strict: bool) -> str:
@@ -260,15 +271,16 @@ def _add_init_command(commands: argparse._SubParsersAction) -> None:
     _add_site_dir(init_cmd, "the new site's folder")
     init_cmd.add_argument("--requirement", metavar="SPEC",
                           help="what the GitHub workflow pip-installs margin from, e.g. "
-                               "'margin @ git+https://github.com/OWNER/margin' (default: the "
-                               "repository this margin was installed from, else 'margin')")
+                               "'margin @ git+https://github.com/OWNER/margin' (default: where "
+                               "this margin was installed from: a git remote and commit, a "
+                               "local wheel copied into the site, or PyPI)")
     init_cmd.set_defaults(run=_init)
 
 
 def _init(args: argparse.Namespace) -> int:
-    requirement = args.requirement or init.installed_requirement()
+    origin = Origin(args.requirement) if args.requirement else installed_origin()
     try:
-        result = init.init_site(Path(args.site), today=date.today(), requirement=requirement)
+        result = init.init_site(Path(args.site), today=date.today(), origin=origin)
     except init.InitError as exc:
         print(f"margin: {exc}", file=sys.stderr)
         return 1
@@ -289,9 +301,11 @@ def _init(args: argparse.Namespace) -> int:
     ]
     print(f"margin: started a site in {Path(args.site).resolve()}. Next:")
     print("\n".join(f"  {step}" for step in steps))
-    if requirement == init.DEFAULT_REQUIREMENT:
-        print("note: the workflow pip-installs 'margin'; if you install margin from elsewhere, "
-              "edit MARGIN_REQUIREMENT in .github/workflows/pages.yml")
+    if origin.guessed:
+        print(f"note: the workflow pip-installs '{origin.requirement}', and margin cannot tell "
+              "where this one came from; edit MARGIN_REQUIREMENT in .github/workflows/pages.yml")
+    else:
+        print(f"note: the workflow pip-installs {origin.requirement}")
     return 0
 
 
@@ -337,6 +351,7 @@ def _deploy(args: argparse.Namespace) -> int:
                 print("margin: deploy refused: the build has errors; nothing was committed",
                       file=sys.stderr)
                 return 1
+            _warn_without_base_url(config.base_url, "set it in site.toml")
             done = deploy.publish(target, output, args.message)
     except deploy.DeployError as exc:
         print(f"margin: {exc}", file=sys.stderr)
