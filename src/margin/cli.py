@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="margin", description="Build a static website from a folder of Markdown notes."
+        prog="margin", description="Build a static website from a folder of Markdown notes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version unwrapped: a path
     )
     parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
