@@ -69,3 +69,11 @@ def test_an_installed_package_builds_the_demo_from_another_folder(dist, tmp_path
     version = subprocess.run([str(venv / "bin/margin"), "--version"], capture_output=True,
                              text=True, check=True).stdout
     assert str(venv) in version  # runs from the venv, not from this checkout
+
+    # `margin init` hands the package itself to the site's workflow: GitHub cannot reach here.
+    subprocess.run([str(venv / "bin/margin"), "init", "new-site"], cwd=elsewhere,
+                   capture_output=True, check=True)
+    package = only(dist, kind).name
+    assert (elsewhere / "new-site/.github/margin" / package).is_file()
+    workflow = (elsewhere / "new-site/.github/workflows/pages.yml").read_text(encoding="utf-8")
+    assert f'MARGIN_REQUIREMENT: "./.github/margin/{package}"' in workflow

@@ -274,7 +274,7 @@ def _add_init_command(commands: argparse._SubParsersAction) -> None:
                           help="what the GitHub workflow pip-installs margin from, e.g. "
                                "'margin @ git+https://github.com/OWNER/margin' (default: where "
                                "this margin was installed from: a git remote and commit, a "
-                               "local wheel copied into the site, or PyPI)")
+                               "local wheel or sdist copied into the site, or PyPI)")
     init_cmd.set_defaults(run=_init)
 
 

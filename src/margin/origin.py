@@ -2,8 +2,9 @@
 
 pip records a direct install in the distribution's direct_url.json (PEP 610): a git URL and
 commit, a local folder (often an editable checkout) or an archive. A folder that is a git
-checkout with a remote becomes that remote at its commit; a local wheel is copied into the site
-(the workflow cannot reach this machine); an install from an index pins the same version.
+checkout with a remote becomes that remote at its commit; a local wheel or sdist is copied into
+the site (the workflow cannot reach this machine); an install from an index pins the same
+version.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ _SCP_LIKE = re.compile(r"^(?:[\w.-]+@)?(?P<host>[\w.-]+):(?P<path>[^/][^:]*)$") 
 @dataclass(frozen=True)
 class Origin:
     requirement: str  # a pip requirement, or a path (in the site) to a wheel
-    wheel: Path | None = None  # the local wheel to copy to `requirement`
+    wheel: Path | None = None  # the local wheel (or sdist) to copy to `requirement`
     guessed: bool = False  # nothing recorded says where margin came from: a bare name
 
 
@@ -55,7 +56,7 @@ def origin_from_direct_url(record: dict) -> Origin:
         return Origin(f"{NAME} @ {url}")
     if url.startswith("file:"):
         path = Path(unquote(urlparse(url).path))
-        if path.suffix == ".whl" and path.is_file():
+        if path.name.endswith((".whl", ".tar.gz", ".zip")) and path.is_file():
             return Origin(f"./{WHEEL_FOLDER}/{path.name}", wheel=path)
         if path.is_dir():
             return _checkout_origin(path)
