@@ -45,7 +45,7 @@ def test_init_makes_a_site_that_builds_and_publishes_both_examples(tmp_path, bui
 
     result = build_site(site)
     assert result.exit_code == 0, result.stderr
-    assert result.lines == [UNSET_BASE_URL]  # until site.toml says where it is published
+    assert result.stderr.splitlines() == [UNSET_BASE_URL]  # until site.toml sets base_url
     day = post.name[:10]
     post_page = result.html(f"/{day.replace('-', '/')}/hello-margin/")
     note_page = result.html("/notes/writing-notes/")

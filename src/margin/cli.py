@@ -221,12 +221,15 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+BASE_URL_UNSET = ("margin: warning: base_url is unset, so the feeds and sitemap.xml hold "
+                  "relative URLs that readers and search engines cannot follow")
+
+
 def _warn_without_base_url(base_url: str, remedy: str) -> None:
     """Said after a build that wrote feeds and a sitemap: they are read away from the site,
     so their links must be absolute."""
     if not base_url:
-        print(f"margin: warning: base_url is unset, so the feeds and sitemap.xml hold relative "
-              f"URLs that readers and search engines cannot follow; {remedy}", file=sys.stderr)
+        print(f"{BASE_URL_UNSET}; {remedy}", file=sys.stderr)
 
 
 def _summary(report: BuildReport, strict: bool) -> str:
