@@ -70,3 +70,20 @@ def test_label_written_after_an_align_environment_numbers_it(make_site, build_si
     assert not page.select(".math-error")
     assert page.find(id="eq:growth") is not None
     assert page.select_one('a[href="#eq:growth"]').get_text() == "(2)"
+
+
+def test_hugo_double_backslash_parentheses_are_math(make_site, build_site):
+    body = "---\ntitle: Rates\n---\nThe rate \\\\( r_t \\\\) and \\\\[ \\sum_t r_t \\\\] grow.\n"
+    site = make_site({
+        "content/blog/hugo.toml": 'title = "b"\n',
+        "content/blog/content/posts/rates.md": body,
+        "content/blog/static/.keep": "",
+        "content/plain/rates.md": body,
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    hugo = _page(result, "blog/posts/rates").find("article")
+    assert [m.find("annotation").get_text() for m in hugo.find_all("math")] == \
+        ["r_t", "\\sum_t r_t"]
+    assert "\\(" not in hugo.get_text()
+    assert _page(result, "plain/rates").find("article").find("math") is None
