@@ -87,3 +87,20 @@ def test_hugo_double_backslash_parentheses_are_math(make_site, build_site):
         ["r_t", "\\sum_t r_t"]
     assert "\\(" not in hugo.get_text()
     assert _page(result, "plain/rates").find("article").find("math") is None
+
+
+def test_link_and_embed_of_a_heading_holding_math_typeset_it(make_site, build_site):
+    site = make_site({
+        "content/vault/.obsidian/app.json": "{}",
+        "content/vault/Rates.md": "## Growth of $r_t$\n\nIt doubles.\n",
+        "content/vault/Index.md": "See [[Rates#Growth of $r_t$]].\n\n![[Rates#Growth of $r_t$]]\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    body = _page(result, "vault/index").find(class_="note-body")
+    links = body.select("a.wikilink")
+    assert len(links) == 2
+    for link in links:
+        assert link.find("math") is not None
+        assert "$" not in link.get_text()
+    assert links[0]["href"].endswith("#growth-of-r-t")
