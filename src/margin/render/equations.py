@@ -13,10 +13,12 @@ from markdown_it.token import Token
 
 from margin.render.highlight import language_of
 from margin.render.math import to_mathml
+from margin.render.mathtext import math_text
 from margin.render.state import BodyState, inline_children
 
 BLOCK_TYPES = ("math_block", "amsmath")
 BREAKS = ("softbreak", "hardbreak")
+SEARCH_TEXT_CLASS = "math-search-text"
 _INLINE_TYPES = frozenset({"math_inline", "math_inline_double"})
 
 
@@ -36,15 +38,31 @@ def typeset_math(tokens: list[Token], state: BodyState) -> None:
 
 
 def _typeset(token: Token, *, display: bool, state: BodyState, line: int | None) -> None:
+    """Put the token's HTML in its meta, and for snippets its MathML and its text (the source,
+    for math the engine refuses)."""
     state.math += 1
     result = to_mathml(token.content, display=display)
     if result.error:
         where = None if line is None else line + token.content[: result.error_offset].count("\n")
         state.warn(where, f"math: {result.error}")
-        if token.type in BLOCK_TYPES:
-            token.meta = {**token.meta, "html": f'<pre class="math-error">{result.html}</pre>\n'}
-            return
-    token.meta = {**token.meta, "html": result.html + ("\n" if token.block else "")}
+        shown = (f'<pre class="math-error">{result.html}</pre>' if token.type in BLOCK_TYPES
+                 else result.html)
+        text = token.content
+    else:
+        text = math_text(result.html)
+        shown = searchable(result.html, text)
+    token.meta = {**token.meta, "mathml": result.html, "text": text,
+                  "html": shown + ("\n" if token.block else "")}
+
+
+def searchable(mathml: str, text: str) -> str:
+    """MATHML as the search index reads it: Pagefind passes over the MathML (whose elements'
+    text would run together, the TeX annotation after it) and reads TEXT from a hidden span,
+    which no browser shows (feeds leave it out: render/feeds.py)."""
+    if not mathml.startswith("<math"):
+        return mathml
+    return (f"<math data-pagefind-ignore{mathml[5:]}"
+            f'<span class="{SEARCH_TEXT_CLASS}" hidden>{html.escape(text)}</span>')
 
 
 def _alone_on_line(children: list[Token], position: int) -> bool:
