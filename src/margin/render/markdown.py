@@ -34,7 +34,6 @@ from margin.render.equations import render_math, typeset_math
 from margin.render.figures import make_figures, resolve_images
 from margin.render.headings import (
     ANCHOR_TOKEN,
-    heading_text,
     number_headings,
     render_anchor,
     toc_html,
@@ -44,6 +43,7 @@ from margin.render.htmlblocks import balanced_html_plugin
 from margin.render.links import fix_links
 from margin.render.mathrules import math_plugin
 from margin.render.seo import first_image
+from margin.render.snippets import Atom, Snippet, atoms_of, shortened
 from margin.render.state import ENV_KEY, BodyState, lines_before
 from margin.render.unusedrules import unused_rules
 from margin.render.views import contents, word_count
@@ -145,11 +145,13 @@ def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
     number_headings(tokens, state)
     typeset_math(tokens, state)
     body_html = md.renderer.render(tokens, md.options, env)
+    summary = _summary(tokens, text)
     toc = () if state.toc_placed else tuple(state.toc)
     return RenderedBody(
         html=body_html,
         toc=toc,
-        summary=_summary(tokens, text),
+        summary=summary.text,
+        summary_html=summary.html,
         diagnostics=tuple(state.diagnostics),
         assets=tuple(state.assets.values()),
         links=tuple(state.links),
@@ -201,26 +203,24 @@ def _unbalanced_dollars(core: StateCore) -> None:
                 state.warn(line, "math: unbalanced $$ (no closing $$); shown as text")
 
 
-def _summary(tokens: list[Token], text: str) -> str:
+def _summary(tokens: list[Token], text: str) -> Snippet:
     """The text before `<!--more-->` when the note has one, else its first paragraph, shortened.
 
     TEXT is what was parsed: a marker token holds the marker as written there.
     """
-    texts: list[str] = []
+    atoms: list[Atom] = []
     for index, token in enumerate(tokens if MORE_MARKER in text else ()):
         if _is_more(token):
-            return " ".join(" ".join(texts).split())
+            return shortened(atoms, None)
         if token.type == "inline" and index and tokens[index - 1].type in ("paragraph_open",
                                                                           "heading_open"):
-            text = heading_text(token) if tokens[index - 1].type == "heading_open" else \
-                _plain_text(token)
-            texts.append(text)
+            atoms += [Atom("text", " ", " "), *atoms_of(token.children or [])]
     for index, token in enumerate(tokens):
         if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
-            text = " ".join(_plain_text(token).split())
-            if text:
-                return shorten(text)
-    return ""
+            summary = shortened(atoms_of(token.children or []), SUMMARY_LENGTH)
+            if summary.text:
+                return summary
+    return Snippet("", "")
 
 
 def _is_more(token: Token) -> bool:
@@ -230,19 +230,3 @@ def _is_more(token: Token) -> bool:
         return any(c.type == "html_inline" and c.content.strip() == MORE_MARKER
                    for c in token.children or [])
     return False
-
-
-def _plain_text(inline: Token) -> str:
-    return "".join(
-        " " if child.type in ("softbreak", "hardbreak") else child.content
-        for child in inline.children or ()
-        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
-        or child.type.startswith("math")
-    )
-
-
-def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:—-")
-    return cut + "…"
