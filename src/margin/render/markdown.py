@@ -22,12 +22,12 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from margin.diagnostics import warning
 from margin.model import Note, RenderedBody
 from margin.render import liquid
 from margin.render.attributes import TOC_TOKEN, apply_attributes
+from margin.render.autolinks import autolink_plugin
 from margin.render.callouts import make_callouts
 from margin.render.context import BodyContext
 from margin.render.equations import render_math, typeset_math
@@ -92,7 +92,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.normalizeLink = normalize_link  # both pure functions of the URL
     md.normalizeLinkText = _normalize_link_text
     stops = getattr(md.inline, "terminator_re", None)
-    md.use(gfm_autolink_plugin)
+    md.use(autolink_plugin)
     if stops is not None and "gfm_autolink_www" in unused:
         md.inline.terminator_re = stops  # the plugin stops the text rule at `w` for www. only
     md.use(footnote_plugin)
