@@ -14,8 +14,7 @@ _ARXIV = re.compile(
     rf"(?:arxiv\.org/(?:abs|pdf|html)/|\barxiv:\s?)({_ARXIV_NEW}|{_ARXIV_OLD})(?:v\d+)?(?:\.pdf)?",
     re.IGNORECASE,
 )
-# (a DOI's name is bounded, so a run of DOI-like text is read a bounded number of times)
-_DOI = re.compile(r"(?:doi\.org/|\bdoi:\s?)(10\.\d{4,9}/[^\s\"<>\])]{0,400}[^\s\"<>\]).,;:])",
+_DOI = re.compile(r"(?:doi\.org/|\bdoi:\s?)(10\.\d{4,9}/[^\s\"<>\])]+[^\s\"<>\]).,;:])",
                   re.IGNORECASE)
 _ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.({_ARXIV_NEW})$")
 _LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?([^()\[\]\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
