@@ -71,6 +71,7 @@ def test_code_free_lines_follow_the_rules_line_by_line(pieces):
     ("- item one\nstill [[Note|label]] item. Next\n- other", 1, 6,
      f"item one\nstill {MARK}[[Note|label]] item. Next"),
     ("> quoted [[X]] text", 0, 9, f"quoted {MARK}[[X]] text"),
+    ("- a\n    * nested [[X]] item\n    * next", 1, 13, f"nested {MARK}[[X]] item"),
     ("a `[[X]]` b\n\nafter", 0, 0, f"{MARK}a `[[X]]` b"),
 ])
 def test_passage_around_is_the_paragraph_as_written_with_the_spot_marked(paragraph, line, column,

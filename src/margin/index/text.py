@@ -13,8 +13,10 @@ import re
 # end a code block. (Matched from "\n" rather than a multiline "^", which is several times slower.)
 _BLOCK_LINE = re.compile(r"\n(?: {0,3}(`{3,}|~{3,})|    )")
 _BACKTICKS = re.compile(r"`+")
-_BLOCK_MARKER = re.compile(r" {0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)")
-_BLOCK_START = re.compile(r"\s{0,3}(#{1,6}\s|[-*+]\s|\d+[.)]\s|>)")
+# What starts a block, at a line's start: a heading, or at any indent (nested lists) a list
+# item or a quote; and that marker with the space after it, which a passage leaves out.
+_BLOCK_START = re.compile(r" {0,3}#{1,6}\s|[ \t]*(?:[-*+]\s|\d{1,9}[.)]\s|>)")
+_BLOCK_MARKER = re.compile(r" {0,3}#{1,6}[ \t]+|[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)")
 MARK = "\ue000"  # where, in a passage, the link or citation it was taken for stands
 PASSAGE_LIMIT = 1200  # characters of a paragraph kept around a link: a context is shorter
 
