@@ -11,6 +11,9 @@ import re
 
 import pytest
 
+from margin.model import Note
+from margin.render.context import BodyContext
+from margin.render.markdown import render_body
 from margin.render.math import to_mathml
 from margin.render.mathtext import math_text
 from margin.write import search
@@ -116,3 +119,10 @@ def test_the_search_index_holds_math_as_unicode_text_not_tex(make_site, build_si
     attention = next(text for text in contents if "Attention weighs" in text)
     assert "softmax(QKᵀ/√d)V for each query" in attention
     assert not any(TEX.search(text) for text in contents)
+
+
+def test_contents_show_a_headings_math_as_text_and_keep_its_id(tmp_path):
+    note = Note(key="a.md", source="content/a.md", title="A", body="## The $\\alpha$ trick\n",
+                body_line=4, section="", slug="a", url="/a/")
+    rendered = render_body(note, BodyContext(site_dir=tmp_path, output_dir=tmp_path / "out"))
+    assert rendered.toc == ((2, "the-alpha-trick", "The α trick"),)
