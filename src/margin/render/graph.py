@@ -26,8 +26,13 @@ class Mention:
     context_text: str
 
 
-def mention(note: NoteView, passage: str) -> Mention:
-    """NOTE's mention, from the PASSAGE around it the index kept (render/contexts.py)."""
+def mention(note: NoteView, target: str, passage: str) -> Mention:
+    """NOTE's mention of TARGET (a note key or a paper id): the sentence its rendered body
+    holds, else (a link in raw HTML, a paper in front matter) the sentence of the PASSAGE
+    around it the index kept, parsed now (render/contexts.py)."""
+    for spot, html, text in note._contexts:
+        if spot == target:
+            return Mention(note, Markup(html), text)
     snippet = context_snippet(passage) if passage else None
     return Mention(note, Markup(snippet.html if snippet else ""), snippet.text if snippet else "")
 
@@ -68,7 +73,7 @@ class Graph:
         key = note.key
         previous, following = self.neighbours(note)
         return {
-            "backlinks": tuple(mention(self.view(link.source), link.context)
+            "backlinks": tuple(mention(self.view(link.source), key, link.context)
                                for link in self.index.backlinks.get(key, ())),
             "related": tuple(self.view(k) for k in self.index.related.get(key, ())),
             "papers": tuple(self.paper_view(self.papers[p], with_citations=False)
@@ -113,7 +118,8 @@ class Graph:
         return found
 
     def paper_view(self, paper: Paper, with_citations: bool = True) -> PaperView:
-        mentions = tuple(mention(self.view(c.key), c.context) for c in paper.citations) \
+        mentions = tuple(mention(self.view(c.key), paper.id, c.context)
+                         for c in paper.citations) \
             if with_citations else ()
         return PaperView(paper.id, paper.title, urls.paper(paper.slug), paper.link, mentions)
 

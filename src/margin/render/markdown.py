@@ -43,7 +43,7 @@ from margin.render.htmlblocks import balanced_html_plugin
 from margin.render.links import fix_links
 from margin.render.mathrules import math_plugin
 from margin.render.seo import first_image
-from margin.render.snippets import Atom, Snippet, atoms_of, shortened
+from margin.render.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
 from margin.render.state import ENV_KEY, BodyState, lines_before
 from margin.render.unusedrules import unused_rules
 from margin.render.views import contents, word_count
@@ -152,6 +152,7 @@ def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
         toc=toc,
         summary=summary.text,
         summary_html=summary.html,
+        contexts=contexts_of(tokens),
         diagnostics=tuple(state.diagnostics),
         assets=tuple(state.assets.values()),
         links=tuple(state.links),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from margin.index.papers import paper_ids
 from margin.index.text import MARK
 
 CONTEXT_LIMIT = 280
@@ -72,6 +73,9 @@ def atoms_of(children: list[Token]) -> list[Atom]:
                                f"</{tag}>" if closing else f"<{tag}>", tag))
         elif kind == "link_open":
             in_link += 1
+            note = child.meta.get("note") if child.meta else None
+            atoms.append(Atom("link", "", "", f"note:{note}" if note else
+                               f"href:{child.attrGet('href') or ''}"))
         elif kind == "link_close":
             in_link = max(0, in_link - 1)
     return atoms
@@ -79,8 +83,12 @@ def atoms_of(children: list[Token]) -> list[Atom]:
 
 def sentence_with_mark(atoms: list[Atom], limit: int = CONTEXT_LIMIT) -> Snippet:
     """The sentence of ATOMS holding MARK (the first when none does), without the mark."""
+    return sentence_at(atoms, "".join(atom.text for atom in atoms).find(MARK), limit)
+
+
+def sentence_at(atoms: list[Atom], at: int, limit: int = CONTEXT_LIMIT) -> Snippet:
+    """The sentence of ATOMS holding the offset AT of their text (the first when AT < 0)."""
     view = "".join(atom.text for atom in atoms)
-    at = view.find(MARK)
     start, end = 0, len(view)
     for match in _sentence_ends(atoms, view):
         if at < 0 or match.start(1) < at:
@@ -209,3 +217,48 @@ def _joined(atoms: list[Atom]) -> Snippet:
     text = " ".join("".join(atom.text for atom in atoms).split())
     markup = " ".join("".join(atom.html for atom in atoms).split())
     return Snippet(markup, text)
+
+
+def contexts_of(tokens: list[Token]) -> tuple[tuple[str, str, str], ...]:
+    """The sentence around each note a body links to and each paper it cites, at the first
+    mention, from its parsed paragraphs (math typeset): (note key or paper id, HTML, text).
+    What the notes' backlinks and the paper pages show, at no cost of parsing again."""
+    found: dict[str, Snippet] = {}
+    for token in tokens:
+        children = token.children
+        if token.type != "inline" or not children:
+            continue
+        cites = _may_cite(token.content)
+        if not cites and not any(child.type == "link_open" and child.meta.get("note")
+                                 for child in children):
+            continue
+        atoms = atoms_of(children)
+        for spot, at in _spots(atoms, cites):
+            if spot not in found:
+                found[spot] = sentence_at(atoms, at)
+    return tuple((spot, snippet.html, snippet.text) for spot, snippet in found.items())
+
+
+def _spots(atoms: list[Atom], cites: bool) -> list[tuple[str, int]]:
+    """Where in ATOMS' text each linked note (by key) and, when CITES, each cited paper (by
+    id: in a link's URL, else in the text) is mentioned, in order."""
+    spots, offset = [], 0
+    for atom in atoms:
+        if atom.kind == "link":
+            kind, _, target = atom.tag.partition(":")
+            if kind == "note":
+                spots.append((target, offset))
+            elif cites:
+                spots.extend((paper, offset) for paper in paper_ids(target))
+        offset += len(atom.text)
+    if cites:
+        view = "".join(atom.text for atom in atoms)
+        lowered = view.lower()
+        for paper in paper_ids(view):
+            spots.append((paper, max(lowered.find(paper.partition(":")[2]), 0)))
+    return spots
+
+
+def _may_cite(text: str) -> bool:
+    lowered = text.lower()
+    return "arxiv" in lowered or "doi" in lowered

@@ -60,6 +60,8 @@ class NoteView:
     words: int = 0
     image: str = ""  # the first image link previews can show (root-relative or full URL)
     summary_html: Markup = _NO_HTML  # the summary as HTML, math as MathML, for lists
+    # Not for templates: the sentences around this note's links and citations (graph.py).
+    _contexts: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def content(self) -> Markup:
@@ -216,4 +218,5 @@ def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -
         image=body.image if body else "",
         summary_html=escape(note.summary) if note.summary else
         Markup(body.summary_html if body else ""),
+        _contexts=body.contexts if body else (),
     )

@@ -91,7 +91,7 @@ def _link(state: StateInline, target: str, heading: str, label: str | None) -> N
         return
     opening = state.push("link_open", "a", 1)
     opening.attrs = {"href": url + anchor, "class": "wikilink"}
-    opening.meta = {"wikilink": True}
+    opening.meta = {"wikilink": True, "note": candidates[0] if target and candidates else None}
     body = state.push("text", "", 0)
     body.content = text
     state.push("link_close", "a", -1)
