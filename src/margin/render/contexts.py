@@ -1,9 +1,10 @@
-"""The sentence a backlink or a paper page shows of the note that links or cites.
+"""The sentence a backlink or a paper page shows, when the linking note's body does not hold it.
 
-The index keeps, from the source, the passage around each link with MARK where the link
-stands (index/text.py passage_around): cheap, and no rendering before the index is made.
-Here, when a page shows it, the passage is parsed as inline Markdown with its math typeset,
-and the sentence holding MARK cut out of what was parsed (render/snippets.py).
+A body's contexts come from its parsed paragraphs (render/snippets.py contexts_of). A link the
+parse does not show as one (inside raw HTML) or a paper named in front matter has none there;
+for those the index keeps the passage around the spot, with MARK where it stands
+(index/text.py passage_around), and here it is parsed as inline Markdown, its math typeset,
+and the sentence holding MARK cut out of it.
 """
 
 from __future__ import annotations
