@@ -126,3 +126,12 @@ def test_contents_show_a_headings_math_as_text_and_keep_its_id(tmp_path):
                 body_line=4, section="", slug="a", url="/a/")
     rendered = render_body(note, BodyContext(site_dir=tmp_path, output_dir=tmp_path / "out"))
     assert rendered.toc == ((2, "the-alpha-trick", "The α trick"),)
+
+
+def test_a_summary_keeps_the_words_of_a_broken_wikilink_and_types_its_math(tmp_path):
+    note = Note(key="a.md", source="content/a.md", title="A",
+                body="See [[Nowhere]] for *more* on $x^2$. Then.\n", body_line=4, section="",
+                slug="a", url="/a/")
+    rendered = render_body(note, BodyContext(site_dir=tmp_path, output_dir=tmp_path / "out"))
+    assert rendered.summary == "See Nowhere for more on x². Then."
+    assert rendered.summary_html.startswith("See Nowhere for <em>more</em> on <math>")

@@ -78,6 +78,9 @@ def atoms_of(children: list[Token]) -> list[Atom]:
                                f"href:{child.attrGet('href') or ''}"))
         elif kind == "link_close":
             in_link = max(0, in_link - 1)
+        elif kind == "html_inline" and child.meta and "text" in child.meta:
+            text = child.meta["text"]  # a broken wikilink: its words
+            atoms.append(Atom("fixed", text, html.escape(text)))
     return atoms
 
 

@@ -88,6 +88,7 @@ def _link(state: StateInline, target: str, heading: str, label: str | None) -> N
         why = "ambiguous: " + ", ".join(candidates) if candidates else "no note is called that"
         token.content = (f'<span class="broken-link" title="{_escape(why)}">'
                          f"{_escape(text)}</span>")
+        token.meta = {"text": text}  # what summaries and contexts show of it
         return
     opening = state.push("link_open", "a", 1)
     opening.attrs = {"href": url + anchor, "class": "wikilink"}
