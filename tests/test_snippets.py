@@ -135,3 +135,12 @@ def test_a_summary_keeps_the_words_of_a_broken_wikilink_and_types_its_math(tmp_p
     rendered = render_body(note, BodyContext(site_dir=tmp_path, output_dir=tmp_path / "out"))
     assert rendered.summary == "See Nowhere for more on x². Then."
     assert rendered.summary_html.startswith("See Nowhere for <em>more</em> on <math>")
+
+
+def test_math_nested_deeper_than_python_recurses_still_reads_as_text(tmp_path):
+    tex = "x^{" * 1000 + "y" + "}" * 1000
+    note = Note(key="a.md", source="content/a.md", title="A", body=f"Deep ${tex}$ here.\n",
+                body_line=4, section="", slug="a", url="/a/")
+    rendered = render_body(note, BodyContext(site_dir=tmp_path, output_dir=tmp_path / "out"))
+    assert rendered.diagnostics == () and "<math" in rendered.html
+    assert math_text(to_mathml(tex, display=False).html) == "x" * 1000 + "y"

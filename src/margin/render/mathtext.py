@@ -16,6 +16,8 @@ from functools import lru_cache
 
 # One tag or one run of text: each pattern stops at the first `<` or `>`, so a scan is linear.
 _PART = re.compile(r"<(/?)([A-Za-z][\w:-]*)([^<>]*)>|([^<]+)|<")
+_TAG = re.compile(r"<[^<>]*>")
+_ANNOTATION = re.compile(r"<annotation[^<>]*>[^<]*</annotation>")
 _ACCENT_ATTR = re.compile(r"""\baccent\s*=\s*["']true["']""")
 _SKIPPED = frozenset({"annotation", "annotation-xml", "mphantom"})
 _VOID = frozenset({"mspace", "none", "mprescripts", "malignmark", "maligngroup"})
@@ -49,8 +51,11 @@ class _Element:
 def math_text(mathml: str) -> str:
     """The readable text of the MathML in MATHML (one or more <math> elements, and whatever
     text is around them)."""
-    text = " ".join(_text(_parse(mathml)).split())
-    return _LEFT_MARKS.sub("", _APPLIED.sub(" ", text))
+    try:
+        text = _text(_parse(mathml))
+    except RecursionError:  # nested deeper than Python recurses: its characters, in order
+        text = html.unescape(_TAG.sub("", _ANNOTATION.sub("", mathml)))
+    return _LEFT_MARKS.sub("", _APPLIED.sub(" ", " ".join(text.split())))
 
 
 def _parse(markup: str) -> _Element:
