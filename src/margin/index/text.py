@@ -28,8 +28,9 @@ def code_free_lines(body: str) -> list[str]:
     blanks whole runs of fenced lines at once; inline code is blanked in one pass over the body
     (a span never crosses a line end, so this equals blanking it line by line).
     """
-    text = _without_code_spans(body) if "`" in body else body
-    lines = text.split("\n")
+    lines = body.split("\n")
+    if "`" in body:
+        lines = [_without_code_spans(line) if "`" in line else line for line in lines]
     fence: str | None = None
     number, counted, last = 0, 0, -1  # line of the match; where counted up to; previous match
     broken = "\n" + body  # so that the first line, too, follows a line break
@@ -50,32 +51,39 @@ def code_free_lines(body: str) -> list[str]:
     return lines
 
 
-def _without_code_spans(body: str) -> str:
-    """BODY with its inline code spans blanked, as CommonMark reads them on one line: a run of
-    backticks opens a span that the next run of as many closes. Linear: each run learns where
-    the next run of its length on its line is, from one pass backwards."""
-    runs: list[tuple[int, int, int]] = []  # (line, start, end)
-    line, counted = 0, 0
-    for match in _BACKTICKS.finditer(body):
-        line += body.count("\n", counted, match.start())
-        counted = match.start()
-        runs.append((line, match.start(), match.end()))
+def _without_code_spans(line: str) -> str:
+    """LINE with its inline code spans blanked, as CommonMark reads them: a run of backticks
+    opens a span that the next run of as many closes. Linear: each run learns where the next
+    run of its length is from one pass backwards; a line of single backticks (the usual case)
+    pairs them in order."""
+    if "``" not in line:
+        parts = line.split("`")
+        kept = [parts[0]]
+        for index in range(1, len(parts)):
+            if index % 2 == 0:
+                kept.append(parts[index])  # after a span's closing backtick
+            elif index + 1 < len(parts):
+                kept.append(" " * (len(parts[index]) + 2))
+            else:
+                kept.append("`" + parts[index])  # a backtick that nothing closes
+        return "".join(kept)
+    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(line)]
     closing: list[int | None] = [None] * len(runs)
-    seen: dict[tuple[int, int], int] = {}
+    seen: dict[int, int] = {}
     for index in range(len(runs) - 1, -1, -1):
-        line, start, end = runs[index]
-        closing[index] = seen.get((line, end - start))
-        seen[(line, end - start)] = index
-    pieces, kept, index = [], 0, 0
+        start, end = runs[index]
+        closing[index] = seen.get(end - start)
+        seen[end - start] = index
+    pieces, kept_to, index = [], 0, 0
     while index < len(runs):
         close = closing[index]
         if close is None:
             index += 1
             continue
-        start, end = runs[index][1], runs[close][2]
-        pieces += [body[kept:start], " " * (end - start)]
-        kept, index = end, close + 1
-    return "".join(pieces) + body[kept:] if pieces else body
+        start, end = runs[index][0], runs[close][1]
+        pieces += [line[kept_to:start], " " * (end - start)]
+        kept_to, index = end, close + 1
+    return "".join(pieces) + line[kept_to:] if pieces else line
 
 
 def _blank_before(lines: list[str], number: int) -> bool:

@@ -9,9 +9,9 @@ code or math) and not after an abbreviation such as "et al." or "e.g.".
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markdown_it.token import Token
@@ -22,8 +22,9 @@ from margin.index.text import MARK
 CONTEXT_LIMIT = 280
 # A sentence's end: its stop (group 1) and the space after, before what can start a sentence.
 _SENTENCE_END = re.compile(r"([.!?][\"”’)]*)\s+(?=[^\sa-z])")
-_ABBREVIATIONS = ("et al", "e.g", "i.e", "fig", "figs", "eq", "eqs", "vs", "cf", "sec", "ch",
-                  "no", "approx", "resp", "ref", "refs", "thm", "def", "prop", "dr", "prof")
+# A word that ends an abbreviation, right before its `.` (not the end of a longer word).
+_ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:et al|e\.g|i\.e|figs?|eqs?|vs|cf|sec|ch|no|approx"
+                           r"|resp|refs?|thm|def|prop|dr|prof)\Z", re.IGNORECASE)
 _UNFINISHED = " \n,.;:—-"  # what a cut snippet does not end with before its ellipsis
 _TAGS = {"em_open": "em", "strong_open": "strong", "s_open": "del",
          "em_close": "em", "strong_close": "strong", "s_close": "del"}
@@ -40,9 +41,9 @@ class Atom:
     """A piece of a snippet: plain text (where a sentence may end), fixed text (code, math, a
     link's text: never split), or an opening or closing tag (no text)."""
 
-    kind: str  # "text", "fixed", "open" or "close"
+    kind: str  # "text", "fixed", "open", "close" or "link" (where a link starts: its target)
     text: str
-    html: str
+    html: str | None = None  # None: the text, escaped (worked out only for what is shown)
     tag: str = ""
 
 
@@ -57,7 +58,7 @@ def atoms_of(children: list[Token]) -> list[Atom]:
         kind = child.type
         if kind in ("text", "text_special"):
             content = child.content
-            atoms.append(Atom("fixed" if in_link else "text", content, html.escape(content)))
+            atoms.append(Atom("fixed" if in_link else "text", content))
         elif kind in ("softbreak", "hardbreak"):
             atoms.append(Atom("text", " ", " "))
         elif kind == "code_inline":
@@ -80,34 +81,45 @@ def atoms_of(children: list[Token]) -> list[Atom]:
             in_link = max(0, in_link - 1)
         elif kind == "html_inline" and child.meta and "text" in child.meta:
             text = child.meta["text"]  # a broken wikilink: its words
-            atoms.append(Atom("fixed", text, html.escape(text)))
+            atoms.append(Atom("fixed", text))
     return atoms
 
 
 def sentence_with_mark(atoms: list[Atom], limit: int = CONTEXT_LIMIT) -> Snippet:
     """The sentence of ATOMS holding MARK (the first when none does), without the mark."""
-    return sentence_at(atoms, "".join(atom.text for atom in atoms).find(MARK), limit)
+    paragraph = Paragraph(atoms)
+    return paragraph.sentence_at(paragraph.text.find(MARK), limit)
 
 
-def sentence_at(atoms: list[Atom], at: int, limit: int = CONTEXT_LIMIT) -> Snippet:
-    """The sentence of ATOMS holding the offset AT of their text (the first when AT < 0)."""
-    view = "".join(atom.text for atom in atoms)
-    start, end = 0, len(view)
-    for match in _sentence_ends(atoms, view):
-        if at < 0 or match.start(1) < at:
-            if at < 0:
-                end = match.end(1)
-                break
-            start = match.end()
-        else:
-            end = match.end(1)
-            break
-    lead: list[Atom] = []
-    if at - start > limit * 2 // 3:  # a long sentence: start near the mark, at a word
-        space = view.find(" ", at - limit // 2, at)
-        if space > start:
-            start, lead = space + 1, [Atom("fixed", "… ", "… ")]
-    return shortened(lead + _sliced(atoms, start, end), limit)
+class Paragraph:
+    """A paragraph's atoms, its text and where its sentences end, worked out once for all the
+    sentences taken from it."""
+
+    def __init__(self, atoms: list[Atom]):
+        self.atoms = atoms
+        self.text = "".join(atom.text for atom in atoms)
+        plain = _plain_spans(atoms)
+        # (where a sentence ends, where the next starts), for each end in plain text
+        self.ends = [(match.end(1), match.end()) for match in _SENTENCE_END.finditer(self.text)
+                     if _in_spans(plain, match.start(1))
+                     and not _abbreviated(self.text, match.start(1))]
+
+    def sentence_at(self, at: int, limit: int = CONTEXT_LIMIT) -> Snippet:
+        """The sentence holding the offset AT of the text (the first when AT < 0)."""
+        view, ends = self.text, self.ends
+        after = 0 if at < 0 else bisect.bisect_right(ends, at, key=_next_start)
+        start = ends[after - 1][1] if after else 0
+        end = ends[after][0] if after < len(ends) else len(view)
+        lead: list[Atom] = []
+        if at - start > limit * 2 // 3:  # a long sentence: start near the mark, at a word
+            space = view.find(" ", at - limit // 2, at)
+            if space > start:
+                start, lead = space + 1, [Atom("fixed", "… ", "… ")]
+        return shortened(lead + _sliced(self.atoms, start, end), limit)
+
+
+def _next_start(end: tuple[int, int]) -> int:
+    return end[1]
 
 
 def shortened(atoms: list[Atom], limit: int | None) -> Snippet:
@@ -121,30 +133,20 @@ def shortened(atoms: list[Atom], limit: int | None) -> Snippet:
             if atom.kind == "text":
                 head = text[: limit - length].rsplit(" ", 1)[0] if " " in text[
                     : limit - length] else ""
-                kept.append(Atom("text", head, html.escape(head)))
+                kept.append(Atom("text", head))
             cut = True
             break
-        kept.append(atom if text == atom.text else
-                    Atom(atom.kind, text, atom.html.replace(MARK, ""), atom.tag))
+        kept.append(atom if text == atom.text else Atom(
+            atom.kind, text, None if atom.html is None else atom.html.replace(MARK, ""), atom.tag))
         length += len(text)
     if cut:
         while kept and kept[-1].kind == "text" and not kept[-1].text.strip(_UNFINISHED):
             kept.pop()
         if kept and kept[-1].kind == "text":
             last = kept[-1].text.rstrip(_UNFINISHED)
-            kept[-1] = Atom("text", last, html.escape(last))
+            kept[-1] = Atom("text", last)
         kept.append(Atom("ellipsis", "…", "…"))
     return _joined(_balanced(kept))
-
-
-def _sentence_ends(atoms: list[Atom], view: str) -> Iterator[re.Match[str]]:
-    """The sentence ends in VIEW (the atoms' text joined) that fall in plain text."""
-    plain = _plain_spans(atoms)
-    for match in _SENTENCE_END.finditer(view):
-        stop = match.start(1)
-        if not _in_spans(plain, stop) or _abbreviated(view, stop):
-            continue
-        yield match
 
 
 def _plain_spans(atoms: list[Atom]) -> list[tuple[int, int]]:
@@ -157,26 +159,17 @@ def _plain_spans(atoms: list[Atom]) -> list[tuple[int, int]]:
 
 
 def _in_spans(spans: list[tuple[int, int]], at: int) -> bool:
-    low, high = 0, len(spans)
-    while low < high:  # the last span starting at or before AT
-        middle = (low + high) // 2
-        if spans[middle][0] <= at:
-            low = middle + 1
-        else:
-            high = middle
-    return low > 0 and at < spans[low - 1][1]
+    found = bisect.bisect_right(spans, at, key=_span_start)  # spans starting at or before AT
+    return found > 0 and at < spans[found - 1][1]
+
+
+def _span_start(span: tuple[int, int]) -> int:
+    return span[0]
 
 
 def _abbreviated(view: str, stop: int) -> bool:
-    """Whether the `.` at STOP ends an abbreviation or an initial ("J. Smith") in VIEW."""
-    if view[stop] != ".":
-        return False
-    before = view[max(0, stop - 8): stop].lower()
-    for word in _ABBREVIATIONS:
-        if before.endswith(word) and (len(before) == len(word) or not before[-len(word) - 1]
-                                      .isalpha()):
-            return True
-    return False
+    """Whether the `.` at STOP ends an abbreviation ("et al.", "e.g.") in VIEW."""
+    return view[stop] == "." and _ABBREVIATION.search(view, max(0, stop - 8), stop) is not None
 
 
 def _sliced(atoms: list[Atom], start: int, end: int) -> list[Atom]:
@@ -191,7 +184,7 @@ def _sliced(atoms: list[Atom], start: int, end: int) -> list[Atom]:
             continue
         if atom.kind == "text" and (position < start or after > end):
             piece = atom.text[max(start - position, 0): end - position]
-            atom = Atom("text", piece, html.escape(piece))
+            atom = Atom("text", piece)
         kept.append(atom)
         position = after
     return kept
@@ -218,7 +211,8 @@ def _balanced(atoms: list[Atom]) -> list[Atom]:
 
 def _joined(atoms: list[Atom]) -> Snippet:
     text = " ".join("".join(atom.text for atom in atoms).split())
-    markup = " ".join("".join(atom.html for atom in atoms).split())
+    markup = " ".join("".join(html.escape(atom.text) if atom.html is None else atom.html
+                              for atom in atoms).split())
     return Snippet(markup, text)
 
 
@@ -236,9 +230,11 @@ def contexts_of(tokens: list[Token]) -> tuple[tuple[str, str, str], ...]:
                                  for child in children):
             continue
         atoms = atoms_of(children)
+        paragraph: Paragraph | None = None
         for spot, at in _spots(atoms, cites):
             if spot not in found:
-                found[spot] = sentence_at(atoms, at)
+                paragraph = paragraph or Paragraph(atoms)
+                found[spot] = paragraph.sentence_at(at)
     return tuple((spot, snippet.html, snippet.text) for spot, snippet in found.items())
 
 
