@@ -125,3 +125,12 @@ def test_any_mix_of_notes_builds_cleanly_with_a_page_for_each_note(notes):
                 page = site / "_site" / f"n{number}" / "index.html"
                 soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
                 assert soup.select_one("article.note h1") is not None
+
+
+def test_a_shortcode_left_open_across_lines_is_a_one_line_warning(make_site, build_site):
+    """Found by the fuzzer: the warning quoted the tag with its line break."""
+    site = make_site({"content/a.md": "---\ntitle: A\n---\n{{<\nmore {{< x >}}\n"})
+    result = build_site(site)
+    assert result.exit_code == 0
+    assert [line for line in result.lines if "shortcode" in line] == [
+        "warning: content/a.md:4: unsupported Hugo shortcode left as text: {{< more {{< x >}}"]
