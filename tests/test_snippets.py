@@ -137,10 +137,9 @@ def test_a_summary_keeps_the_words_of_a_broken_wikilink_and_types_its_math(tmp_p
     assert rendered.summary_html.startswith("See Nowhere for <em>more</em> on <math>")
 
 
-def test_math_nested_deeper_than_python_recurses_still_reads_as_text(tmp_path):
-    tex = "x^{" * 1000 + "y" + "}" * 1000
-    note = Note(key="a.md", source="content/a.md", title="A", body=f"Deep ${tex}$ here.\n",
-                body_line=4, section="", slug="a", url="/a/")
-    rendered = render_body(note, BodyContext(site_dir=tmp_path, output_dir=tmp_path / "out"))
-    assert rendered.diagnostics == () and "<math" in rendered.html
-    assert math_text(to_mathml(tex, display=False).html) == "x" * 1000 + "y"
+def test_math_nested_deeper_than_python_recurses_still_reads_as_text():
+    # A note's math never gets this deep (render/math.py refuses TeX nested over 200 levels
+    # before the engine sees it), but whatever MathML comes, its text reads in order.
+    mathml = ("<math>" + "<msup><mi>x</mi><mrow>" * 3000 + "<mi>y</mi>"
+              + "</mrow></msup>" * 3000 + "</math>")
+    assert math_text(mathml) == "x" * 3000 + "y"

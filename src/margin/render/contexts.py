@@ -22,7 +22,9 @@ from margin.render.wikilinks import ENV_KEY
 
 class _AnyNote:
     """Stands in for the wikilink resolver: a context shows a wikilink's label as text, so
-    whatever the name, it is a link."""
+    whatever the name, it is a link (to no URL in particular)."""
+
+    urls = {"": ""}  # noqa: RUF012 (read only)
 
     @staticmethod
     def lookup(target: str) -> tuple[str, tuple[str, ...]]:
