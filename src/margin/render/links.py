@@ -87,6 +87,7 @@ def _rewrite(href: str, parts: SplitResult | None, path: str, token: Token, stat
             return href  # the link checker reports it, at this line
         if key not in state.links and key != state.note.key:
             state.links.append(key)
+        token.meta = {**token.meta, "note": key}  # for the sentence backlinks show
         return _with_prefix(context.prefix, context.permalinks[key]) + fragment
     collection = collection_root(context.collections, state.note.key)
     if collection is not None and path:

@@ -102,6 +102,7 @@ def _link(state: StateInline, target: str, heading: str, label: str | None, embe
         why = "ambiguous: " + ", ".join(candidates) if candidates else "no note is called that"
         token.content = (f'<span class="broken-link" title="{_escape(why)}">'
                          f"{_escape(text)}</span>")
+        token.meta = {"text": text}  # what summaries and contexts show of it
         return
     if embed and key is not None:
         token = state.push(EMBED_TOKEN, "", 0)
@@ -109,7 +110,7 @@ def _link(state: StateInline, target: str, heading: str, label: str | None, embe
         return
     opening = state.push("link_open", "a", 1)
     opening.attrs = {"href": url + anchor, "class": "wikilink"}
-    opening.meta = {"wikilink": True}
+    opening.meta = {"wikilink": True, "note": candidates[0] if target and candidates else None}
     for is_math, piece in math_pieces(text):
         body = state.push("math_inline" if is_math else "text", "math" if is_math else "", 0)
         body.content = piece
