@@ -104,3 +104,18 @@ def test_link_and_embed_of_a_heading_holding_math_typeset_it(make_site, build_si
         assert link.find("math") is not None
         assert "$" not in link.get_text()
     assert links[0]["href"].endswith("#growth-of-r-t")
+
+
+def test_quartz_content_folder_opened_as_a_vault_stays_the_sites_notes(make_site, build_site):
+    site = make_site({
+        "content/garden/quartz.config.ts": "export default {}\n",
+        "content/garden/content/.obsidian/app.json": "{}",
+        "content/garden/content/Topics/Ring.md": "A ring of [[Shards]].\n",
+        "content/garden/content/Topics/Shards.md": "Pieces of a ring.\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    assert (result.output / "garden/Topics/ring/index.html").is_file()
+    assert not (result.output / "garden/content").exists()
+    link = _page(result, "garden/Topics/ring").select_one("a.wikilink")
+    assert link["href"] == "/garden/Topics/shards/"
