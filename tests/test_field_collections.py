@@ -119,3 +119,31 @@ def test_quartz_content_folder_opened_as_a_vault_stays_the_sites_notes(make_site
     assert not (result.output / "garden/content").exists()
     link = _page(result, "garden/Topics/ring").select_one("a.wikilink")
     assert link["href"] == "/garden/Topics/shards/"
+
+
+def test_block_id_alone_after_a_callout_or_table_names_that_block(make_site, build_site):
+    site = make_site({
+        "content/vault/.obsidian/app.json": "{}",
+        "content/vault/Lemmas.md": """\
+            > [!lemma] Bounded
+            > Every step is bounded.
+
+            ^bound-1
+
+            | a | b |
+            |---|---|
+            | 1 | 2 |
+
+            ^table-1
+
+            By [[#^bound-1]] and [[#^table-1]].
+            """,
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    body = _page(result, "vault/lemmas").find(class_="note-body")
+    assert "callout" in body.find(id="^bound-1")["class"]
+    assert body.find(id="^table-1").name == "table"
+    for link in body.select("a.wikilink"):
+        link.decompose()
+    assert "^" not in body.get_text()
