@@ -147,3 +147,20 @@ def test_block_id_alone_after_a_callout_or_table_names_that_block(make_site, bui
     for link in body.select("a.wikilink"):
         link.decompose()
     assert "^" not in body.get_text()
+
+
+def test_double_equals_highlight_in_a_vault_is_marked_text(make_site, build_site):
+    text = "A ==bright **idea**== here, x ==y and == z, ==open only.\n"
+    site = make_site({
+        "content/vault/.obsidian/app.json": "{}",
+        "content/vault/Ideas.md": text,
+        "content/plain/ideas.md": text,
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    vault = _page(result, "vault/ideas").find(class_="note-body")
+    marks = vault.find_all("mark")
+    assert [m.get_text() for m in marks] == ["bright idea"]
+    assert marks[0].find("strong").get_text() == "idea"
+    assert "==y and == z, ==open only." in vault.get_text()
+    assert _page(result, "plain/ideas").find("mark") is None
