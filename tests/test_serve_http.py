@@ -267,3 +267,27 @@ def test_a_base_url_prefix_is_served_under_its_path(tmp_path):
         assert served.get("/a/")[0] == 404
     finally:
         served.close()
+
+
+def test_a_path_segment_longer_than_any_file_name_is_not_found(served):
+    for path in ("/" + "a" * 300, "/a/" + "%C3%A9" * 200 + "/", "/" + "%41" * 300):
+        status, _, body = served.get(path)
+        assert (status, text_of(body)) == (404, "Not here"), path
+
+
+def test_a_path_longer_than_any_page_is_refused_as_too_long(served):
+    assert served.get("/ab" * 1000)[0] == 414
+
+
+@pytest.mark.parametrize("path", ["/%2f%2fassets", "/%2F%2Fassets", "//assets", "///assets"])
+def test_a_redirect_always_stays_on_this_server(served, path):
+    status, headers, _ = served.get(path)
+    assert (status, headers["location"]) == (302, "/assets/")  # '//assets/': the host 'assets'
+
+
+def test_a_redirect_under_a_prefix_stays_on_this_server(tmp_path):
+    served = Served(tmp_path, prefix="/blog")
+    try:
+        assert served.get("/blog/%2f%2fassets")[1]["location"] == "/blog/assets/"
+    finally:
+        served.close()

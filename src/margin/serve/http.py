@@ -20,6 +20,8 @@ from margin.serve.hub import Epoch, ReloadHub
 
 EVENTS = "/__margin__/events"
 KEEPALIVE_SECONDS = 15.0
+MAX_PATH_BYTES = 2048  # a longer request path is refused (414); no page has one
+MAX_NAME_BYTES = 255  # the longest file name file systems allow: a longer segment is no file
 _CLIENT = (Path(__file__).with_name("client.js")).read_text(encoding="utf-8")
 _TEXT = "; charset=utf-8"
 CONTENT_TYPES = {
@@ -61,29 +63,38 @@ def locate(root: Path, prefix: str, raw_path: str) -> Found:
         return Found()
     if prefix:
         if path in ("/", prefix):
-            return Found(redirect=quote(prefix + "/"))
+            return Found(redirect=_local(prefix + "/"))
         if not path.startswith(prefix + "/"):
             return Found()
         path = path[len(prefix):]
-    segments = path.split("/")[1:]
-    if any(s in (".", "..") or s.startswith(".") for s in segments if s):
+    segments = [s for s in path.split("/") if s]
+    if any(s in (".", "..") or s.startswith(".") for s in segments):
         return Found()
-    root = root.resolve()
-    target = root.joinpath(*[s for s in segments if s])
+    if any(len(s.encode()) > MAX_NAME_BYTES for s in segments):
+        return Found()  # no file has such a name
     try:
-        resolved = target.resolve()
-    except (OSError, RuntimeError):
+        return _find(root.resolve(), segments, prefix, path.endswith("/"))
+    except (OSError, RuntimeError):  # a name too long for the system, a symlink loop
         return Found()
+
+
+def _find(root: Path, segments: list[str], prefix: str, slash: bool) -> Found:
+    resolved = root.joinpath(*segments).resolve()
     if not resolved.is_relative_to(root):
         return Found()  # a symlink leading out of the output folder
     if resolved.is_dir():
-        if not path.endswith("/"):
-            return Found(redirect=quote(prefix + path + "/"))
+        if not slash:
+            return Found(redirect=_local(prefix + "/" + "/".join(segments) + "/"))
         index = (resolved / "index.html").resolve()
         if index.is_file() and index.is_relative_to(root):
             return Found(file=index)
         return Found()  # no directory listings
     return Found(file=resolved) if resolved.is_file() else Found()
+
+
+def _local(path: str) -> str:
+    """PATH as a redirect that stays on this server: '//x/' would name the host x."""
+    return quote("/" + path.lstrip("/"))
 
 
 def inject(html: bytes, epoch: int, instance: str) -> bytes:
@@ -130,6 +141,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         if parts.path == EVENTS and not head:
             self._events(parse_qs(parts.query))
+            return
+        if len(parts.path) > MAX_PATH_BYTES:
+            self._send(HTTPStatus.REQUEST_URI_TOO_LONG, b"URI too long\n", "text/plain" + _TEXT,
+                       head)
             return
         try:
             found = locate(self.server.root, self.server.prefix, parts.path)
