@@ -40,7 +40,7 @@ class FakeBuilder:
 
 
 class Served:
-    def __init__(self, tmp_path: Path, prefix: str = ""):
+    def __init__(self, tmp_path: Path, prefix: str = "", **limits: float):
         self.secret = tmp_path / "secret.txt"
         self.secret.write_text("SECRET")
         self.root = tmp_path / "out"
@@ -65,7 +65,7 @@ class Served:
         }.items():
             self.builder.write(relative, data)
         self.server = PreviewServer(("127.0.0.1", 0), self.root, self.hub, prefix=prefix,
-                                    instance="test")
+                                    instance="test", **limits)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True,
                                        kwargs={"poll_interval": 0.02})
@@ -88,7 +88,6 @@ class Served:
         return EventStream(self.port, epoch, page)
 
     def close(self) -> None:
-        self.hub.close()
         self.server.shutdown()
         self.server.server_close()
 

@@ -7,19 +7,17 @@ script; the files on disk never do.
 
 from __future__ import annotations
 
-import json
 import mimetypes
-import socket
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from margin.serve.hub import Epoch, ReloadHub
+from margin.serve.connections import ConnectionServer, PooledHandler
+from margin.serve.hub import ReloadHub
+from margin.serve.streams import EventStreams, Stream
 
 EVENTS = "/__margin__/events"
-KEEPALIVE_SECONDS = 15.0
 MAX_PATH_BYTES = 2048  # a longer request path is refused (414); no page has one
 MAX_NAME_BYTES = 255  # the longest file name file systems allow: a longer segment is no file
 _CLIENT = (Path(__file__).with_name("client.js")).read_text(encoding="utf-8")
@@ -105,25 +103,21 @@ def inject(html: bytes, epoch: int, instance: str) -> bytes:
     return html + script if at < 0 else html[:at] + script + html[at:]
 
 
-def event(name: str, data: dict) -> bytes:
-    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
-
-
-class PreviewServer(ThreadingHTTPServer):
+class PreviewServer(ConnectionServer):
     """Serves ROOT (the output folder) under PREFIX (the base_url's path), with HUB's events."""
 
-    daemon_threads = True
-    block_on_close = False
-
     def __init__(self, address: tuple[str, int], root: Path, hub: ReloadHub, *,
-                 prefix: str = "", instance: str = "margin"):
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
+                 prefix: str = "", instance: str = "margin", **limits: float):
         self.root, self.hub, self.prefix, self.instance = root, hub, prefix, instance
-        super().__init__(address, PreviewHandler)
+        super().__init__(address, PreviewHandler, EventStreams(hub, instance, self._prefix),
+                         **limits)
+        hub.on_publish(self.wake)
+
+    def _prefix(self) -> str:
+        return self.prefix
 
 
-class PreviewHandler(BaseHTTPRequestHandler):
+class PreviewHandler(PooledHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
     server_version = "margin-serve"
@@ -185,42 +179,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _events(self, query: dict[str, list[str]]) -> None:
-        """The event stream of one open page: a hello, then one event per rebuild."""
-        hub, prefix = self.server.hub, self.server.prefix
+        """An open page's event stream: the headers here, its events from the loop."""
         try:
             seen = int(query.get("epoch", ["0"])[0])
         except ValueError:
             seen = 0
+        prefix = self.server.prefix
         page = query.get("page", ["/"])[0]
         url = page[len(prefix):] if prefix and page.startswith(prefix + "/") else page
-        self.close_connection = True
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Connection", "close")
         self.end_headers()
-        current = hub.current
-        hello = {"instance": self.server.instance, "epoch": current.number,
-                 "errors": list(current.errors), "reload": hub.changed_since(url, seen)}
-        try:
-            self.wfile.write(b"retry: 1000\n\n" + event("hello", hello))
-            self.wfile.flush()
-            seen = current.number
-            while not hub.closed:
-                epoch = hub.wait(seen, KEEPALIVE_SECONDS)
-                if epoch is None:
-                    self.wfile.write(b": keep-alive\n\n")
-                else:
-                    self.wfile.write(event("build", self._build_event(epoch, url, seen)))
-                    seen = epoch.number
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
-            return  # the page was closed
-
-    def _build_event(self, epoch: Epoch, url: str, seen: int) -> dict:
-        prefix = self.server.prefix
-        return {"epoch": epoch.number, "reload": self.server.hub.changed_since(url, seen),
-                "changed": sorted(prefix + u for u in epoch.changed), "errors": list(epoch.errors)}
+        self.wfile.flush()
+        self.server.adopt(self, Stream(self.connection, url, seen))
 
 
 def _read(file: Path) -> bytes | None:

@@ -1,0 +1,146 @@
+"""The preview server under what breaks servers: bursts of connections, many open pages, idle and
+half-sent connections, clients leaving mid-answer, hostile paths, a failing search index."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+
+import pytest
+
+from margin.serve.http import PreviewServer
+from margin.serve.hub import ReloadHub
+from sse_client import EventStream
+from test_serve_http import PAGE, Served, text_of
+
+
+@pytest.fixture
+def served(tmp_path):
+    running = Served(tmp_path, idle_seconds=1.0, request_seconds=0.5)
+    yield running
+    running.close()
+
+
+def ask(port: int, path: str = "/a/") -> bytes:
+    """A whole GET exchange on a fresh connection; the raw answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    return data
+
+
+def one_answer(conn: socket.socket) -> bytes:
+    """The body of the next response on a kept-alive connection."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+    while len(body) < length:
+        body += conn.recv(65536)
+    return body
+
+
+def closed_by_server(conn: socket.socket, within: float) -> bool:
+    conn.settimeout(within)
+    try:
+        return conn.recv(1) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_a_burst_of_connections_is_held_by_the_backlog_not_dropped(tmp_path):
+    (tmp_path / "index.html").write_text(PAGE.format(title="Home"))
+    server = PreviewServer(("127.0.0.1", 0), tmp_path, ReloadHub(), instance="test")
+    port, start = server.server_address[1], time.monotonic()
+    seconds: list[float] = []
+    clients = [threading.Thread(target=lambda: ask(port, "/") and seconds.append(
+        time.monotonic() - start)) for _ in range(150)]
+    for client in clients:
+        client.start()
+    time.sleep(0.3)  # every client has connected or been refused before the server accepts
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        for client in clients:
+            client.join(10)
+    finally:
+        server.shutdown(), server.server_close()
+    # A connection the kernel dropped is retried only a second later.
+    assert len(seconds) == 150 and max(seconds) < 1.0, sorted(seconds)[-5:]
+
+
+def test_a_hundred_pages_opened_at_once_all_receive_the_next_build(served):
+    streams: list[EventStream] = []
+    together = threading.Barrier(100)
+
+    def open_page() -> None:
+        together.wait(5)
+        streams.append(served.events(0, "/a/"))
+
+    openers = [threading.Thread(target=open_page) for _ in range(100)]
+    started = time.monotonic()
+    for opener in openers:
+        opener.start()
+    for opener in openers:
+        opener.join(10)
+    assert len(streams) == 100
+    for stream in streams:  # a dropped connection is retried only after a second or more
+        assert stream.next(1, timeout=max(0.1, started + 2 - time.monotonic()))[0] == "hello"
+    served.builder.rebuild({"a/index.html": PAGE.format(title="Edited")})
+    for stream in streams:
+        name, data = stream.next(2)
+        assert (name, data["reload"]) == ("build", True)
+        stream.close()
+
+
+def test_open_pages_and_idle_connections_hold_no_thread_and_requests_still_pass(served):
+    assert text_of(ask(served.port).partition(b"\r\n\r\n")[2]) == "Page A"  # the pool is up
+    threads = threading.active_count()
+    streams = [served.events(0, "/b/") for _ in range(100)]
+    idle = [socket.create_connection(("127.0.0.1", served.port)) for _ in range(200)]
+    for stream in streams:
+        stream.next(1)
+    started = time.monotonic()
+    assert text_of(ask(served.port).partition(b"\r\n\r\n")[2]) == "Page A"
+    assert time.monotonic() - started < 1.0
+    assert threading.active_count() - threads <= 100  # the test's own stream readers
+    for conn in idle:
+        conn.close()
+    for stream in streams:
+        stream.close()
+
+
+def test_an_idle_connection_is_closed_after_the_idle_timeout(served):
+    with socket.create_connection(("127.0.0.1", served.port)) as conn:
+        conn.sendall(b"GET /a/ HTTP/1.1\r\nHost: x\r\n\r\n")  # keep-alive
+        assert text_of(one_answer(conn)) == "Page A"
+        assert closed_by_server(conn, within=3.0)
+
+
+def test_a_half_sent_request_is_dropped_after_the_request_timeout(served):
+    with socket.create_connection(("127.0.0.1", served.port)) as conn:
+        conn.sendall(b"GET /a/ HTTP/1.1\r\nHo")
+        started = time.monotonic()
+        assert closed_by_server(conn, within=3.0)
+        assert time.monotonic() - started < 2.0
+    assert b"Page A" in ask(served.port)
+
+
+def test_a_client_leaving_mid_answer_prints_nothing(served, capfd):
+    served.builder.write("big.bin", b"x" * (16 << 20))
+    for _ in range(5):
+        with socket.create_connection(("127.0.0.1", served.port)) as conn:
+            conn.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            conn.recv(1024)
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    time.sleep(0.5)
+    assert b"Page A" in ask(served.port)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
