@@ -3,6 +3,7 @@ and announces epochs on the hub, as the real rebuild does."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -290,3 +291,11 @@ def test_a_redirect_under_a_prefix_stays_on_this_server(tmp_path):
         assert served.get("/blog/%2f%2fassets")[1]["location"] == "/blog/assets/"
     finally:
         served.close()
+
+
+def test_a_page_can_ask_once_what_its_stream_would_say_first(served):
+    served.builder.rebuild({"a/index.html": PAGE.format(title="Newer")})
+    status, headers, body = served.get("/__margin__/status?epoch=0&page=/a/")
+    assert (status, headers["content-type"]) == (200, "application/json")
+    assert json.loads(body) == {"instance": "test", "epoch": 1, "errors": [], "reload": True}
+    assert json.loads(served.get("/__margin__/status?epoch=0&page=/b/")[2])["reload"] is False

@@ -7,6 +7,7 @@ script; the files on disk never do.
 
 from __future__ import annotations
 
+import json
 import mimetypes
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -17,7 +18,8 @@ from margin.serve.connections import ConnectionServer, PooledHandler
 from margin.serve.hub import ReloadHub
 from margin.serve.streams import EventStreams, Stream
 
-EVENTS = "/__margin__/events"
+EVENTS = "/__margin__/events"  # an open page's event stream
+STATUS = "/__margin__/status"  # the same page's hello, as one answer (client.js)
 MAX_PATH_BYTES = 2048  # a longer request path is refused (414); no page has one
 MAX_NAME_BYTES = 255  # the longest file name file systems allow: a longer segment is no file
 _CLIENT = (Path(__file__).with_name("client.js")).read_text(encoding="utf-8")
@@ -134,7 +136,11 @@ class PreviewHandler(PooledHandler):
     def _respond(self, head: bool) -> None:
         parts = urlsplit(self.path)
         if parts.path == EVENTS and not head:
-            self._events(parse_qs(parts.query))
+            self._events(*self._page(parse_qs(parts.query)))
+            return
+        if parts.path == STATUS:
+            hello = json.dumps(self.server.streams.hello(*self._page(parse_qs(parts.query))))
+            self._send(HTTPStatus.OK, hello.encode(), "application/json", head)
             return
         if len(parts.path) > MAX_PATH_BYTES:
             self._send(HTTPStatus.REQUEST_URI_TOO_LONG, b"URI too long\n", "text/plain" + _TEXT,
@@ -178,15 +184,18 @@ class PreviewHandler(PooledHandler):
         if not head:
             self.wfile.write(data)
 
-    def _events(self, query: dict[str, list[str]]) -> None:
-        """An open page's event stream: the headers here, its events from the loop."""
+    def _page(self, query: dict[str, list[str]]) -> tuple[str, int]:
+        """The site URL of the page asking, and the epoch it was served at."""
         try:
             seen = int(query.get("epoch", ["0"])[0])
         except ValueError:
             seen = 0
         prefix = self.server.prefix
         page = query.get("page", ["/"])[0]
-        url = page[len(prefix):] if prefix and page.startswith(prefix + "/") else page
+        return page[len(prefix):] if prefix and page.startswith(prefix + "/") else page, seen
+
+    def _events(self, url: str, seen: int) -> None:
+        """An open page's event stream: the headers here, its events from the loop."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")

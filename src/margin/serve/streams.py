@@ -65,7 +65,7 @@ class EventStreams:
         """Greet the new streams, tell every stream of a new epoch, keep idle ones alive; the
         streams that could not take their message (to be closed)."""
         current = self.hub.current
-        failed = [s for s in self._new if s in self._streams and not self._greet(s, current)]
+        failed = [s for s in self._new if s in self._streams and not self._greet(s)]
         self._new = []
         if current.number > self._told:
             failed += self._tell(current)
@@ -75,17 +75,21 @@ class EventStreams:
             self._keepalive_at = time.monotonic() + KEEPALIVE_SECONDS
         return failed
 
-    def _greet(self, stream: Stream, current: Epoch) -> bool:
-        hello = {"instance": self.instance, "epoch": current.number,
-                 "errors": list(current.errors),
-                 "reload": self.hub.changed_since(stream.url, stream.seen)}
-        stream.seen, stream.greeted = current.number, True
+    def hello(self, url: str, seen: int) -> dict:
+        """What a page served at epoch SEEN is told when it connects (or asks)."""
+        current = self.hub.current
+        return {"instance": self.instance, "epoch": current.number,
+                "errors": list(current.errors), "reload": self.hub.changed_since(url, seen)}
+
+    def _greet(self, stream: Stream) -> bool:
+        hello = self.hello(stream.url, stream.seen)
+        stream.seen, stream.greeted = hello["epoch"], True
         return _send(stream.sock, RETRY + event("hello", hello))
 
     def _tell(self, epoch: Epoch) -> list[Stream]:
         prefix = self.prefix()
         common = {"epoch": epoch.number, "changed": sorted(prefix + u for u in epoch.changed),
-                  "errors": list(epoch.errors)}
+                  "everything": epoch.everything, "errors": list(epoch.errors)}
         messages = {reload: event("build", {**common, "reload": reload})
                     for reload in (False, True)}
         failed = []
