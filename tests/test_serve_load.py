@@ -1,6 +1,7 @@
-"""`margin serve` under load, as a separate process on 127.0.0.1: 200 open pages (each a browser
-tab: the page, its stylesheets and icon, its event stream) through 50 saves. Every request is
-answered, none takes over 2 s, and every open page hears of every save that changed it."""
+"""`margin serve` under load, as a separate process on 127.0.0.1: 200 open pages through 50 saves,
+each page loading as a tab of a browser of its own would (the page, its stylesheets and icon,
+then its own event stream: the server's worst case, as tabs of one browser share a stream).
+Every request is answered, none takes over 2 s, and every page hears of every save."""
 
 from __future__ import annotations
 
