@@ -24,6 +24,7 @@ EDITS = 50
 PAGES = ("a", "b", "c", "d")  # the clients are spread over these notes' pages
 SLOWEST_ANSWER = 2.0  # seconds
 EDIT_SECONDS = 10.0  # a save that has not reached every page by then fails the test
+START_SECONDS = 60.0  # the first build of a four-note site, on a busy machine
 ASSET = re.compile(rb'<link rel="(?:stylesheet|icon)" href="([^"]+)"')
 EPOCH = re.compile(rb'data-epoch="(\d+)"')
 
@@ -128,16 +129,25 @@ def _events(conn: socket.socket):
 
 
 def _start_server(site: Path) -> tuple[subprocess.Popen, int, list[str]]:
+    """`margin serve SITE` on a free port of 127.0.0.1; its port and what it says."""
     server = subprocess.Popen([sys.executable, "-m", "margin", "serve", str(site), "--port", "0",
                                "--host", "127.0.0.1"], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     said: list[str] = []
-    for line in server.stdout:
-        said.append(line)
-        if found := re.search(r"serving http://127\.0\.0\.1:(\d+)/", line):
-            threading.Thread(target=lambda: said.extend(server.stdout), daemon=True).start()
-            return server, int(found.group(1)), said
-    raise AssertionError("".join(said))
+    serving = threading.Event()
+
+    def read() -> None:
+        for line in server.stdout:
+            said.append(line)
+            if "serving http://" in line:
+                serving.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not serving.wait(START_SECONDS):
+        server.kill()
+        raise AssertionError(f"not serving after {START_SECONDS} s: {''.join(said)}")
+    port = re.search(r"serving http://127\.0\.0\.1:(\d+)/", "".join(said))
+    return server, int(port.group(1)), said
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -149,7 +159,9 @@ def test_two_hundred_open_pages_through_fifty_saves(make_site):
     site = make_site({"site.toml": 'title = "Load"\n', **{
         f"content/notes/{n}.md": f"---\ntitle: Note {n}\n---\nThe first words of {n}.\n"
         for n in PAGES}})
+    starting = time.monotonic()
     server, port, said = _start_server(site)
+    start_seconds = time.monotonic() - starting
     tally, stop = Tally(), threading.Event()
     tabs = [Tab(n, port, f"/notes/{PAGES[n % len(PAGES)]}/", tally, stop) for n in range(CLIENTS)]
     threads = [threading.Thread(target=tab.run, daemon=True) for tab in tabs]
@@ -168,10 +180,15 @@ def test_two_hundred_open_pages_through_fifty_saves(make_site):
         seconds = time.monotonic() - started
         stop.set()
         server.send_signal(signal.SIGINT)
-        server.wait(10)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
     answers, reloads = [s * 1000 for s in tally.answers], [s * 1000 for s in tally.reloads]
-    print(f"\n{len(answers)} requests in {seconds:.1f} s: p50 {statistics.median(answers):.0f} "
-          f"ms, p99 {_percentile(answers, 0.99):.0f} ms, max {max(answers):.0f} ms; "
+    print(f"\nserving after {start_seconds:.1f} s; {len(answers)} requests in {seconds:.1f} s: "
+          f"p50 {statistics.median(answers):.0f} ms, p99 {_percentile(answers, 0.99):.0f} ms, "
+          f"max {max(answers):.0f} ms; "
           f"{len(reloads)} reloads, save to reload p50 {statistics.median(reloads):.0f} ms, "
           f"max {max(reloads):.0f} ms")
     assert tally.unanswered == []
