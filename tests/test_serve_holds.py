@@ -34,14 +34,18 @@ def ask(port: int, path: str = "/a/") -> bytes:
 
 
 def one_answer(conn: socket.socket) -> bytes:
-    """The body of the next response on a kept-alive connection."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += conn.recv(65536)
-    head, _, body = data.partition(b"\r\n\r\n")
+    """The body of the next response on a kept-alive connection (read no further)."""
+    head = b""
+    while not head.endswith(b"\r\n\r\n"):
+        byte = conn.recv(1)
+        assert byte, f"closed by the server after {head!r}"
+        head += byte
     length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+    body = b""
     while len(body) < length:
-        body += conn.recv(65536)
+        chunk = conn.recv(length - len(body))
+        assert chunk, "closed by the server mid-body"
+        body += chunk
     return body
 
 
@@ -153,3 +157,14 @@ def test_a_client_leaving_mid_answer_prints_nothing(served, capfd):
     assert b"Page A" in ask(served.port)
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
+
+
+def test_a_kept_alive_connection_answers_each_request_and_two_sent_at_once(served):
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as conn:
+        conn.sendall(b"GET /a/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert text_of(one_answer(conn)) == "Page A"
+        time.sleep(0.2)  # back with the loop, waiting for the next request
+        conn.sendall(b"GET /b/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert text_of(one_answer(conn)) == "Page B"
+        conn.sendall(b"GET /a/ HTTP/1.1\r\nHost: x\r\n\r\nGET /b/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert [text_of(one_answer(conn)) for _ in range(2)] == ["Page A", "Page B"]
