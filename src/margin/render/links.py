@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from margin import urls
 from margin.model import Collection
-from margin.render.filenames import collection_root, without_baseurl
+from margin.render.filefinder import collection_root, without_baseurl
 from margin.render.images import is_remote, locate, not_found
 from margin.render.state import BodyState, inline_children
 
