@@ -103,10 +103,8 @@ def test_hugo_figure_shortcode_is_a_figure_with_resolved_image(tmp_path):
 @pytest.mark.parametrize(("written", "message"), [
     ("{{ page.date | date: '%Y' }}", "unsupported Liquid expression left as text"),
     ("{% include footer.html %}", "unsupported Liquid tag left as text"),
-    ("{{< youtube abc >}}", "unsupported Hugo shortcode left as text"),
     ("{% link notes/missing.md %}", "no note or file at 'notes/missing.md'; left as text"),
     ("{% post_url 2099-01-01-none %}", "no post named '2099-01-01-none'; left as text"),
-    ('{{< ref "nowhere" >}}', "no note at 'nowhere'; left as text"),
 ])
 def test_anything_else_is_left_as_text_with_a_warning(tmp_path, written, message):
     rendered = render(tmp_path, f"First.\n\nThen {written} here.", body_line=10)

@@ -20,6 +20,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "math_block": ("$$",),
     "math_backslash_block": ("\\[",),
     "fence": ("```", "~~~"),
+    "highlight_tag": ("highlight",),  # Jekyll's and Hugo's highlight blocks
     "amsmath": ("\\begin{",),
     "blockquote": (">",),
     "footnote_def": ("[^",),
