@@ -4,6 +4,8 @@
   blank line between), else to the block after it; at the end of a paragraph, to the
   paragraph; right after an emphasis, link, image or code span, to that element.
 - `## Heading {#id .class}` (kramdown, pandoc, Hugo) sets the heading's id and classes.
+- `{: .class}` on the line after a table (which GFM would read as one more row) applies to
+  the table.
 - `{:toc}` (usually as `* TOC` + `{:toc}`) and a paragraph `[TOC]` place the table of
   contents there; a heading with the class `no_toc` is left out of it.
 Attribute lines never show as text: what cannot be applied is dropped.
@@ -57,6 +59,8 @@ def apply_attributes(tokens: list[Token], state: BodyState) -> list[Token]:
     """TOKENS with attribute lines applied and removed, and TOC markers in place."""
     _heading_attributes(tokens)
     _span_attributes(tokens)
+    if "{" in state.note.body:
+        _table_attributes(tokens)
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -210,6 +214,31 @@ def _heading_attributes(tokens: list[Token]) -> None:
             last.content = last.content[: match.start()]
             inline.content = inline.content[: len(inline.content) - len(match.group(0))]
             apply(token, parse(match.group(1)))
+
+
+def _table_attributes(tokens: list[Token]) -> None:
+    """A table's last row holding only an attribute list in its first cell: the table's."""
+    index = 0
+    while index < len(tokens):
+        if tokens[index].type != "table_close" or tokens[index - 1].type != "tbody_close":
+            index += 1
+            continue
+        row_end = index - 2  # tr_close
+        row_start = row_end
+        while tokens[row_start].type != "tr_open":
+            row_start -= 1
+        cells = [t.content.strip() for t in tokens[row_start:row_end] if t.type == "inline"]
+        found = _ial_of([Token("text", "", 0, content=cells[0])]) if cells else None
+        if found is None or any(cells[1:]):
+            index += 1
+            continue
+        table = _opening(tokens, index, "table_open")
+        if table is not None:
+            apply(table, found)
+        del tokens[row_start:row_end + 1]
+        if tokens[row_start - 1].type == "tbody_open":  # it was the only row
+            del tokens[row_start - 1:row_start + 1]
+        index = row_start
 
 
 _SPAN_TARGETS = {"em_close": "em_open", "strong_close": "strong_open", "link_close": "link_open",

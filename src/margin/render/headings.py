@@ -4,15 +4,21 @@ The id is the heading text's slug (`slugify(text, "section")`, the same one wiki
 `[[note#Heading]]`); a second heading with the same text gets `-1`, then `-2`. An id written
 by the author (`{#id}`) is kept and never given to another heading. A heading with the class
 `no_toc` (kramdown's) stays out of the table of contents.
+
+A Jekyll note's links were written against kramdown's ids, which differ from ours ('1. Intro'
+is `intro` there, `1-intro` here; 'A & B' is `a--b`): where they differ, the heading also
+carries kramdown's id, on an empty element at its start, so `#intro` still lands on it.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from margin.load.collections import kind_of
 from margin.render.state import BodyState
 from margin.slugs import slugify
 
@@ -32,19 +38,49 @@ def heading_text(inline: Token) -> str:
 
 def number_headings(tokens: list[Token], state: BodyState) -> None:
     taken = {str(t.attrGet("id")) for t in tokens if t.type == "heading_open" and t.attrGet("id")}
+    kramdown: dict[str, int] | None = None
+    if kind_of(state.context.collections, state.note.key) == "jekyll":
+        kramdown = {}
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
         inline = tokens[index + 1]
         text = heading_text(inline)
         identifier = token.attrGet("id")
+        alias = None
         if not identifier:
             identifier = _unique(slugify(text, "section"), taken)
             token.attrSet("id", identifier)
+            if kramdown is not None:
+                alias = _kramdown_id(inline.content, kramdown)
         identifier = str(identifier)
+        if alias is not None and alias != identifier and alias not in taken:
+            taken.add(alias)
+            inline.children = [_alias(alias), *(inline.children or [])]
         inline.children = [*(inline.children or []), _anchor(identifier)]
         if "no_toc" not in str(token.attrGet("class") or "").split():
             state.toc.append((int(token.tag[1]), identifier, text))
+
+
+_KRAMDOWN_LEAD = re.compile(r"^[^a-zA-Z]+")
+_KRAMDOWN_DROPPED = re.compile(r"[^a-zA-Z0-9 -]")
+
+
+def _kramdown_id(raw: str, used: dict[str, int]) -> str:
+    """kramdown's auto id for a heading written as RAW: ASCII letters, digits, spaces (each a
+    dash) and dashes, from the first letter on; a repeat gets `-1`, `-2`."""
+    identifier = _KRAMDOWN_DROPPED.sub("", _KRAMDOWN_LEAD.sub("", raw))
+    identifier = identifier.replace(" ", "-").lower() or "section"
+    if identifier in used:
+        used[identifier] += 1
+        return f"{identifier}-{used[identifier]}"
+    used[identifier] = 0
+    return identifier
+
+
+def _alias(identifier: str) -> Token:
+    """An empty element holding another id for the heading it starts."""
+    return Token("html_inline", "", 0, content=f'<span id="{escapeHtml(identifier)}"></span>')
 
 
 def _unique(slug: str, taken: set[str]) -> str:
