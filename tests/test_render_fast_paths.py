@@ -21,6 +21,7 @@ RULE_SAMPLES = {
     "math_backslash_block": "\\[\nx^2\n\\]\n",
     "fence": "```\ncode\n```\n",
     "highlight_tag": "{{< highlight py >}}x = 1{{< /highlight >}}\n",
+    "fenced_div": "::: note\n*x*\n:::\n",
     "amsmath": "\\begin{align}\nx\n\\end{align}\n",
     "blockquote": "> quoted\n",
     "footnote_def": "text[^1]\n\n[^1]: the note\n",
@@ -53,6 +54,7 @@ PIECES = [
     "#", "## ", "\n", "\n", "\n\n", "    ", "\t", "\r\n", "\r", "\0", "w", "é", "word", "two",
     "Term\n: def", "a | b\n--|--\n", "Title\n---\n", "<!--more-->",
     "{{< highlight py >}}", "{{< /highlight >}}", "{% highlight py %}", "{% endhighlight %}",
+    "::: {.note}\n", ":::\n",
 ]
 BANNABLE = "|$\\`~<>[^!&@w:=-\t{*_#\r"
 

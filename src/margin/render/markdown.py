@@ -32,6 +32,7 @@ from margin.render.callouts import make_callouts
 from margin.render.codetags import code_tags_plugin
 from margin.render.context import BodyContext
 from margin.render.equations import render_math, typeset_math
+from margin.render.fenceddivs import fenced_divs_plugin
 from margin.render.figures import make_figures, resolve_images
 from margin.render.headings import (
     ANCHOR_TOKEN,
@@ -100,6 +101,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(deflist_plugin)
     md.use(balanced_html_plugin)
     md.use(code_tags_plugin)
+    md.use(fenced_divs_plugin)
     md.use(math_plugin)
     md.use(wikilinks_plugin)
     md.core.ruler.before("text_join", "unbalanced_dollars", _unbalanced_dollars)

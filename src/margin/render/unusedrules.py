@@ -21,6 +21,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "math_backslash_block": ("\\[",),
     "fence": ("```", "~~~"),
     "highlight_tag": ("highlight",),  # Jekyll's and Hugo's highlight blocks
+    "fenced_div": (":::",),  # pandoc's
     "amsmath": ("\\begin{",),
     "blockquote": (">",),
     "footnote_def": ("[^",),
