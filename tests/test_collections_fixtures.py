@@ -26,6 +26,13 @@ DECLARED = {"typora": "typora", "pandoc": "pandoc"}
 KINDS = ("jekyll", "hugo", "quartz", "obsidian", "typora", "pandoc")
 # Syntax of the tools that must never reach a reader as text.
 RAW_SYNTAX = ("{{<", "{{%", "{%", "[[", "]]", "{:", ":::")
+# What margin says when something a note names is not there: every fixture's targets exist.
+MISSING = ("not found", "no note", "broken link", "ambiguous", "no post", "no front matter")
+# The warnings a fixture must give: what its tool would draw from files that are not in it.
+EXPECTED_WARNINGS = {
+    "hugo": ("unsupported Hugo shortcode 'notice' (its inner text shown)",
+             "unsupported Hugo shortcode 'unknown-widget' (left out)"),
+}
 LEAD_H1 = re.compile(r"\A\s*#\s+(.+?)\s*$", re.MULTILINE)
 
 
@@ -57,7 +64,8 @@ def notes_of(kind: str) -> dict[str, str]:
         if not part.body.strip():
             continue
         heading = LEAD_H1.match(part.body)
-        title = front_matter.parse(part).get("title") or (heading.group(1) if heading else path.stem)
+        title = front_matter.parse(part).get("title") or (
+            heading.group(1) if heading else path.stem)
         expected[path.relative_to(COLLECTIONS / kind).as_posix()] = str(title)
     return expected
 
@@ -96,6 +104,17 @@ def target_file(output: Path, page: Path, reference: str) -> Path | None:
 def test_the_collection_builds(built):
     _, code, err, _ = built
     assert code == 0, err
+
+
+def test_nothing_that_exists_is_reported_missing(built):
+    _, _, err, _ = built
+    assert [line for line in err.splitlines() if any(m in line for m in MISSING)] == []
+
+
+def test_the_warnings_name_what_the_tool_drew_from_elsewhere(built):
+    kind, _, err, _ = built
+    for expected in EXPECTED_WARNINGS.get(kind, ()):
+        assert expected in err
 
 
 def test_every_note_has_its_page(built):
