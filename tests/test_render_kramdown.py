@@ -1,4 +1,5 @@
-"""Notes of a Jekyll blog read as kramdown read them: inline HTML lines, table attributes, ids."""
+"""Notes of a Jekyll blog read as kramdown read them (inline HTML lines, table attributes, ids),
+and the heading ids Hugo gave."""
 
 from __future__ import annotations
 
@@ -83,3 +84,16 @@ def test_kramdown_heading_ids_are_kept_beside_ours(tmp_path):
 def test_notes_outside_jekyll_get_no_alias_ids(tmp_path):
     soup = render(tmp_path, "## 1. Introduction\n", key="notes/n.md")
     assert soup.find("h2").find("span", id=True) is None
+
+
+def test_hugo_notes_keep_github_style_heading_ids_beside_ours(tmp_path):
+    hugo = (Collection(root="site", kind="hugo", notes_root="site/content",
+                       files_root="site/static"),)
+    (tmp_path / "content").mkdir(exist_ok=True)
+    context = BodyContext(site_dir=tmp_path, output_dir=tmp_path / "_site", collections=hugo)
+    note = Note(key="site/content/posts/a.md", source="content/site/content/posts/a.md",
+                title="A", body="## Loss & accuracy\n\n## snake_case names\n\n## Plain\n",
+                body_line=1, section="site", slug="a", url="/a/")
+    soup = BeautifulSoup(render_unguarded(note, context).html, "html.parser")
+    aliases = [[s["id"] for s in h.find_all("span", id=True)] for h in soup.find_all("h2")]
+    assert aliases == [["loss--accuracy"], ["snake_case-names"], []]

@@ -6,8 +6,10 @@ by the author (`{#id}`) is kept and never given to another heading. A heading wi
 `no_toc` (kramdown's) stays out of the table of contents.
 
 A Jekyll note's links were written against kramdown's ids, which differ from ours ('1. Intro'
-is `intro` there, `1-intro` here; 'A & B' is `a--b`): where they differ, the heading also
-carries kramdown's id, on an empty element at its start, so `#intro` still lands on it.
+is `intro` there, `1-intro` here; 'A & B' is `a--b`), and a Hugo or Quartz note's against
+GitHub-style ids ('A & B' is `a--b`, 'snake_case' keeps its underscore): where they differ,
+the heading also carries the tool's id, on an empty element at its start, so `#intro` still
+lands on it.
 """
 
 from __future__ import annotations
@@ -38,9 +40,8 @@ def heading_text(inline: Token) -> str:
 
 def number_headings(tokens: list[Token], state: BodyState) -> None:
     taken = {str(t.attrGet("id")) for t in tokens if t.type == "heading_open" and t.attrGet("id")}
-    kramdown: dict[str, int] | None = None
-    if kind_of(state.context.collections, state.note.key) == "jekyll":
-        kramdown = {}
+    foreign = _FOREIGN_IDS.get(kind_of(state.context.collections, state.note.key))
+    used: dict[str, int] = {}  # the tool's ids so far -> repeats
     for index, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
@@ -51,8 +52,8 @@ def number_headings(tokens: list[Token], state: BodyState) -> None:
         if not identifier:
             identifier = _unique(slugify(text, "section"), taken)
             token.attrSet("id", identifier)
-            if kramdown is not None:
-                alias = _kramdown_id(inline.content, kramdown)
+            if foreign is not None:
+                alias = _repeated(foreign(inline.content, text), used)
         identifier = str(identifier)
         if alias is not None and alias != identifier and alias not in taken:
             taken.add(alias)
@@ -64,13 +65,27 @@ def number_headings(tokens: list[Token], state: BodyState) -> None:
 
 _KRAMDOWN_LEAD = re.compile(r"^[^a-zA-Z]+")
 _KRAMDOWN_DROPPED = re.compile(r"[^a-zA-Z0-9 -]")
+_GITHUB_DROPPED = re.compile(r"[^\w\- ]")
 
 
-def _kramdown_id(raw: str, used: dict[str, int]) -> str:
-    """kramdown's auto id for a heading written as RAW: ASCII letters, digits, spaces (each a
-    dash) and dashes, from the first letter on; a repeat gets `-1`, `-2`."""
+def _kramdown_id(raw: str, text: str) -> str:
+    """kramdown's auto id from the heading as written: ASCII letters, digits, spaces (each a
+    dash) and dashes, from the first letter on."""
     identifier = _KRAMDOWN_DROPPED.sub("", _KRAMDOWN_LEAD.sub("", raw))
-    identifier = identifier.replace(" ", "-").lower() or "section"
+    return identifier.replace(" ", "-").lower() or "section"
+
+
+def _github_id(raw: str, text: str) -> str:
+    """Goldmark's (Hugo) and github-slugger's (Quartz) id from the heading's words: lower case,
+    punctuation dropped, each space a dash."""
+    return _GITHUB_DROPPED.sub("", text.lower()).replace(" ", "-") or "heading"
+
+
+_FOREIGN_IDS = {"jekyll": _kramdown_id, "hugo": _github_id, "quartz": _github_id}
+
+
+def _repeated(identifier: str, used: dict[str, int]) -> str:
+    """A repeat of IDENTIFIER gets `-1`, `-2`, as all three tools number them."""
     if identifier in used:
         used[identifier] += 1
         return f"{identifier}-{used[identifier]}"
