@@ -158,3 +158,10 @@ def test_shortcodes_inside_code_are_code(tmp_path):
     assert [c.get_text() for c in rendered.soup.find_all("code")] == [
         "{{< youtube abc >}}\n", "{{< ref x >}}"]
     assert not rendered.warnings
+
+
+def test_a_shortcodes_arguments_may_run_over_lines(tmp_path):
+    rendered = render(tmp_path, '{{< figure\n    src="/assets/f.png"\n    caption="Wide" >}}\n\n'
+                      "![x](gone.png)", files={"assets/f.png": png(50, 40)})
+    assert rendered.soup.find("figcaption").get_text() == "Wide"
+    assert rendered.warnings == ["warning: content/notes/n.md:5: image not found: gone.png"]

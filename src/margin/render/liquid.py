@@ -117,8 +117,8 @@ def translate(body: str, note: Note, context: BodyContext,
             new = resolver.output(expression)
             if new is None:
                 warn(start, f"unsupported Liquid expression left as text: {match.group(0)}")
-        if new is not None:
-            edits.replace(start, end, new)
+        if new is not None:  # (a shortcode's arguments may run over lines: keep them)
+            edits.replace(start, end, new + "\n" * body.count("\n", start, end))
     return edits.apply(), problems
 
 

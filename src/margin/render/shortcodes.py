@@ -22,7 +22,8 @@ from margin.model import Note
 # Group names shared with liquid.py's one pattern for every template form.
 PATTERN = (
     r"\{\{(?P<cm>[<%])/\*(?P<cm_body>[^\n]*?)\*/[>%]\}\}"
-    r"|\{\{(?P<sc>[<%])\s*(?P<sc_close>/?)\s*(?P<sc_name>[\w./-]+)(?P<sc_args>[^\n]*?)\s*[>%]\}\}"
+    r"|\{\{(?P<sc>[<%])\s*(?P<sc_close>/?)\s*(?P<sc_name>[\w./-]+)"
+    r"(?P<sc_args>(?:[^\n{}]|\n(?![ \t]*\n))*?)\s*[>%]\}\}"  # over lines, not a blank one
 )
 _ARG = re.compile(
     r"(?:(?P<key>[\w-]+)\s*=\s*)?(?:\"(?P<dq>[^\"]*)\"|`(?P<bq>[^`]*)`|'(?P<sq>[^']*)'"
