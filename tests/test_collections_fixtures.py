@@ -25,7 +25,7 @@ COLLECTIONS = TESTS / "collections"
 DECLARED = {"typora": "typora", "pandoc": "pandoc"}
 KINDS = ("jekyll", "hugo", "quartz", "obsidian", "typora", "pandoc")
 # Syntax of the tools that must never reach a reader as text.
-RAW_SYNTAX = ("{{<", "{{%", "{%", "[[", "]]", "{:", ":::")
+RAW_SYNTAX = ("{{<", "{{%", "{%", "[[", "]]", "{:", ":::", "](")
 # What margin says when something a note names is not there: every fixture's targets exist.
 MISSING = ("not found", "no note", "broken link", "ambiguous", "no post", "no front matter")
 # The warnings a fixture must give: what its tool would draw from files that are not in it.
