@@ -165,3 +165,10 @@ def test_a_shortcodes_arguments_may_run_over_lines(tmp_path):
                       "![x](gone.png)", files={"assets/f.png": png(50, 40)})
     assert rendered.soup.find("figcaption").get_text() == "Wide"
     assert rendered.warnings == ["warning: content/notes/n.md:5: image not found: gone.png"]
+
+
+def test_a_highlight_inside_a_sentence_is_inline_code(tmp_path):
+    rendered = render(tmp_path, "Run {{< highlight sh >}}ls *.md{{< /highlight >}} first.")
+    assert rendered.soup.find("p").find("code").get_text() == "ls *.md"
+    assert rendered.soup.find("p").get_text() == "Run ls *.md first."
+    assert not rendered.warnings

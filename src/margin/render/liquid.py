@@ -52,9 +52,9 @@ class _Edits:
     def replace(self, start: int, end: int, new: str) -> None:
         self.replacements.append((start, end, new))
 
-    def hide(self, start: int, end: int) -> None:
-        """Drop TEXT[start:end], keeping its line breaks, and leave what is in it alone."""
-        self.replace(start, end, "\n" * self.text.count("\n", start, end))
+    def take(self, start: int, end: int, new: str) -> None:
+        """TEXT[start:end] becomes NEW, keeping its line breaks; what is in it is left alone."""
+        self.replace(start, end, new + "\n" * self.text.count("\n", start, end))
         self.protect(start, end)
 
     def is_protected(self, start: int, end: int) -> bool:
@@ -99,7 +99,7 @@ def translate(body: str, note: Note, context: BodyContext,
     _fences(edits, warn)
     _code_spans(edits)
     resolver = _Resolver(note, context)
-    hugo = shortcodes.Shortcodes(body, resolver, warn, edits.hide)
+    hugo = shortcodes.Shortcodes(body, resolver, warn, edits.take)
     for match in _TEMPLATE.finditer(body):
         start, end = match.span()
         if edits.is_protected(start, end):

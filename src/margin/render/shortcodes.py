@@ -53,8 +53,8 @@ class Shortcodes:
     """Translates one body's shortcodes in order, pairing closing tags with their openings."""
 
     def __init__(self, text: str, resolver: Resolver, warn: Callable[[int, str], None],
-                 hide: Callable[[int, int], None]):
-        self.text, self.resolver, self.warn, self.hide = text, resolver, warn, hide
+                 take: Callable[[int, int, str], None]):
+        self.text, self.resolver, self.warn, self.take = text, resolver, warn, take
         self.open: Counter[str] = Counter()
 
     def translate(self, match: re.Match[str]) -> str | None:
@@ -76,7 +76,12 @@ class Shortcodes:
         closing = None if self_closing else self._closing(name, match.end())
         if closing is not None:
             if name in _HIDDEN:
-                self.hide(start, closing.end())
+                self.take(start, closing.end(), "")
+                return None
+            if name == "highlight":  # inside a line (codetags.py has those that start one)
+                code = html.escape(self.text[match.end():closing.start()], quote=False)
+                language = html.escape(positional[0] if positional else "", quote=True)
+                self.take(start, closing.end(), f'<code class="language-{language}">{code}</code>')
                 return None
             self.open[name] += 1
         drawn = self._builtin(name, positional, named, written, start)
