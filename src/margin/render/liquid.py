@@ -22,6 +22,7 @@ from margin.render import shortcodes
 from margin.render.codetags import CLOSING, OPENING
 from margin.render.context import BodyContext
 
+_END_COMMENT = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
 _RAW = re.compile(r"\{%-?\s*(raw|endraw)\s*-?%\}")
 _FENCE_OPEN = re.compile(r"^[ \t>]*(`{3,}(?=[^`]*$)|~{3,})")  # also inside blockquotes
 # One pattern for all three forms, tried left to right: Hugo shortcodes, Liquid output, tags.
@@ -107,7 +108,7 @@ def translate(body: str, note: Note, context: BodyContext,
         if match.group("sc") or match.group("cm"):
             new = hugo.translate(match)
         elif match.group("tag"):
-            new = _tag(match, resolver, lambda m, p=start: warn(p, m))
+            new = _tag(match, resolver, lambda m, p=start: warn(p, m), edits)
         else:
             expression = match.group("expr").strip()
             if not _LIQUID_EXPR.match(expression):
@@ -297,20 +298,28 @@ def _split_pipes(expression: str) -> list[str]:
     return parts
 
 
-def _tag(match: re.Match[str], resolver: _Resolver, warn: Callable[[str], None]) -> str | None:
+def _tag(match: re.Match[str], resolver: _Resolver, warn: Callable[[str], None],
+         edits: _Edits) -> str | None:
+    """A tag's replacement. What Jekyll would have drawn from elsewhere (an include, a loop) is
+    left out with a warning, as is a link to nothing: a reader never sees `{% %}`."""
     name, args = match.group("tag"), match.group("tag_args").strip()
     written = match.group(0)
     if name == "link":
         found = resolver.note_url(args) or resolver.site_file(args)
         if found is None:
-            warn(f"{written}: no note or file at '{args}'; left as text")
-        return found
+            warn(f"{written}: no note or file at '{args}'; left out")
+        return found or ""
     if name == "post_url":
         found = resolver.post_url(args)
         if found is None:
-            warn(f"{written}: no post named '{args}'; left as text")
-        return found
+            warn(f"{written}: no post named '{args}'; left out")
+        return found or ""
     if name in ("raw", "endraw"):
         return None  # already handled, or reported as unmatched
-    warn(f"unsupported Liquid tag left as text: {written}")
-    return None
+    if name == "comment":
+        closing = _END_COMMENT.search(edits.text, match.end())
+        if closing is not None:
+            edits.take(match.start(), closing.end(), "")
+            return None
+    warn(f"unsupported Liquid tag left out: {written}")
+    return ""
