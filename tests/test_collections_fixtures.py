@@ -30,6 +30,7 @@ RAW_SYNTAX = ("{{<", "{{%", "{%", "[[", "]]", "{:", ":::", "](")
 MISSING = ("not found", "no note", "broken link", "ambiguous", "no post", "no front matter")
 # The warnings a fixture must give: what its tool would draw from files that are not in it.
 EXPECTED_WARNINGS = {
+    "jekyll": ("unsupported Liquid tag left out: {% include newsletter.html %}",),
     "hugo": ("unsupported Hugo shortcode 'notice' (its inner text shown)",
              "unsupported Hugo shortcode 'unknown-widget' (left out)"),
 }
