@@ -77,7 +77,9 @@ def pages(output: Path) -> dict[Path, BeautifulSoup]:
 
 
 def note_pages(output: Path) -> dict[Path, BeautifulSoup]:
-    return {path: soup for path, soup in pages(output).items() if soup.select_one(".note-body")}
+    found = {path: soup for path, soup in pages(output).items() if soup.select_one(".note-body")}
+    assert found, "no note pages were written"
+    return found
 
 
 def heading_words(element) -> str:
