@@ -86,6 +86,11 @@ def test_ref_and_relref_name_a_path_under_the_hugo_sites_content(tmp_path, writt
     assert not rendered.warnings
 
 
+def test_a_ref_to_a_fragment_stays_on_the_page(tmp_path):
+    rendered = render(tmp_path, '[below]({{< relref "#results" >}})')
+    assert rendered.soup.find("a")["href"] == "#results" and not rendered.warnings
+
+
 def test_a_ref_to_nothing_is_its_links_text_and_a_warning(tmp_path):
     rendered = render(tmp_path, 'See [this]({{< ref "nowhere" >}}).', body_line=3)
     assert rendered.soup.find("p").get_text() == "See this."

@@ -100,6 +100,8 @@ class Shortcodes:
         first = named.get("id") or (positional[0] if positional else "")
         if name in ("ref", "relref"):
             target = named.get("path") or first
+            if target.startswith("#"):
+                return target  # a heading of this very note
             found = self.resolver.note_url(target)
             if found is None:
                 self.warn(start, f"{written}: no note at '{target}'; its text is left out")
