@@ -288,3 +288,14 @@ def test_a_broken_site_toml_keeps_the_site_and_says_why(live):
     outcome = live.save("site.toml", 'title = "Live again"\npaginate = 2\n')
     assert outcome.errors == []
     live.assert_same_as_full_build()
+
+
+def test_a_math_preamble_edit_renders_the_notes_again(live):
+    live.save("tex/macros.tex", "\\newcommand{\\R}{\\mathbb{R}}\n")
+    live.save("site.toml", 'title = "Live"\npaginate = 2\n[math]\npreamble = ["tex/macros.tex"]\n')
+    live.edit("content/notes/delta.md", "evergreen.", "evergreen, in $\\R^n$.")
+    outcome = live.save("tex/macros.tex", "\\newcommand{\\R}{\\mathbb{C}}\n")
+    assert outcome.config and outcome.errors == []
+    live.assert_same_as_full_build()
+    page = (live.session.config.output_dir / "notes/delta/index.html").read_text(encoding="utf-8")
+    assert "ℂ" in page and "ℝ" not in page

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from margin.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from margin.render.math import MathSettings
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
@@ -48,10 +51,12 @@ class SiteConfig:
     permalinks: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
     paginate: int = 20
     feed_entries: int = 20
+    max_note_mb: int = 10  # a larger note file is skipped with a warning (load/discover.py)
     drafts: bool = False
     strict: bool = False
     theme_dir: Path | None = None
     collections: tuple[Collection, ...] = ()  # foreign sites under content/, outermost first
+    math: MathSettings | None = None  # [math]: macros and preamble files (render/mathconfig.py)
 
     @property
     def content_dir(self) -> Path:
@@ -108,6 +113,8 @@ class Note:
     # other front matter keys; a plain dict (typed read-only) so notes pickle to workers
     extra: Mapping[str, Any] = field(default_factory=dict)
     digest: str = ""
+    url_chosen: bool = False  # the note set its URL (permalink:/url:); False: margin derived it
+    tool_url: str = ""  # in a collection: the URL its own tool gave it, before mounting
 
     @property
     def dated(self) -> bool:
@@ -175,6 +182,9 @@ class SiteIndex:
     related: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: EMPTY)
     series: MappingProxyType[str, tuple[str, ...]] = field(default_factory=lambda: EMPTY)
     link_targets: Any = None  # index.links.LinkTargets: wikilink names -> keys, for the renderer
+    # collection notes by the URL their own tool gave them, mounted under the collection
+    # ('/R/2020/01/02/x.html' -> key): links written for the old site (index/claims.py)
+    by_tool_url: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
 
     def ordered(self, keys: tuple[str, ...] | None = None) -> tuple[str, ...]:
         """All (or the given) keys: dated newest first, then undated by title."""
@@ -190,11 +200,16 @@ class RenderedBody:
     html: Any  # Markup; or where `margin build` left it in the cache: see read_html()
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text)
     summary: str = ""  # the first paragraph's text, shortened (or all before <!--more-->)
+    summary_html: str = ""  # the same as HTML: math as MathML (render/snippets.py)
+    # (note key or paper id, HTML, text): the sentence around the body's first link to each
+    # note and first mention of each paper, for backlinks and paper pages
+    contexts: tuple[tuple[str, str, str], ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     assets: tuple[AssetFile, ...] = ()  # files the body uses that the asset stage won't copy
     links: tuple[str, ...] = ()  # keys of the notes the body links to
     images: tuple[str, ...] = ()  # image files read for their size (cache invalidation)
     math: int = 0  # math expressions typeset
+    embeds: tuple[str, ...] = ()  # keys of the notes shown inside it (`![[note]]`), any depth
     # Worked out with the body, once, rather than for every note's view on every build
     # (render/views.py note_view): the note's words, its contents for templates (`toc`),
     # the first image previews can show.

@@ -14,11 +14,15 @@ from pathlib import Path, PurePosixPath
 import frontmatter
 import yaml
 
+from margin.diagnostics import Diagnostic, warning
 from margin.importers.papers import Review
 from margin.load.discover import is_hidden
 from margin.slugs import slugify
 
 MAX_SLUG = 80  # long paper titles make unwieldy file names and URLs; cut at a word
+# A file name holds at most 255 bytes, and four-byte characters (CJK beyond the first plane)
+# make 80 characters 320 bytes: the file is named with the date and maybe '-2' too.
+MAX_SLUG_BYTES = 160
 _DANGLING = frozenset({"a", "an", "the", "of", "for", "and", "or", "in", "on", "to", "with",
                        "via", "by", "from", "at", "as", "is"})
 
@@ -51,6 +55,27 @@ def check_section(section: str) -> str:
     if not name or is_hidden(name) or "/" in name or "\\" in name or ".." in name:
         raise ImportFailed(f"not a section name: {section!r}")
     return name
+
+
+def drop_repeats(reviews: list[Review], name: str) -> tuple[list[Review], list[Diagnostic]]:
+    """Each review once: one pasted twice into the stream (the same header and text, whatever
+    blank lines surround it) is kept where it first appears, with a warning naming both lines."""
+    first_at: dict[tuple[tuple[str, ...], str], int] = {}
+    kept: list[Review] = []
+    problems: list[Diagnostic] = []
+    for review in reviews:
+        key = (tuple(line.strip() for line in review.header), _plain(review.body))
+        if key in first_at:
+            problems.append(warning(name, review.line, f"the same review as {name}:"
+                                    f"{first_at[key]}; written once, as that one"))
+        else:
+            first_at[key] = review.line
+            kept.append(review)
+    return kept, problems
+
+
+def _plain(body: str) -> str:
+    return "\n".join(line.rstrip() for line in body.strip().splitlines() if line.strip())
 
 
 def plan_notes(reviews: list[Review], *, section: str, tags: list[str], source: str
@@ -113,11 +138,15 @@ def write_notes(site: Path, plans: list[PlannedNote], *, force: bool = False,
 
 
 def _short_slug(title: str) -> str:
-    """The title's slug, cut at a word past MAX_SLUG characters, no dangling 'a' or 'of'."""
+    """The title's slug, cut at a word past MAX_SLUG characters (and MAX_SLUG_BYTES bytes), no
+    dangling 'a' or 'of'."""
     slug = slugify(title)
-    if len(slug) <= MAX_SLUG:
+    if len(slug) <= MAX_SLUG and len(slug.encode()) <= MAX_SLUG_BYTES:
         return slug
-    words = slug[:MAX_SLUG + 1].split("-")[:-1] or [slug[:MAX_SLUG]]
+    most = MAX_SLUG
+    while len(slug[:most].encode()) > MAX_SLUG_BYTES:
+        most -= 1
+    words = slug[:most + 1].split("-")[:-1] or [slug[:most]]
     while len(words) > 1 and words[-1] in _DANGLING:
         words.pop()
     return "-".join(words)

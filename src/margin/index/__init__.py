@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from margin.collector import collector_paused
-from margin.diagnostics import Diagnostic, error
+from margin.diagnostics import Diagnostic
+from margin.index.claims import claim
 from margin.index.links import LinkTargets
 from margin.index.memo import DIRECT, IndexSteps
 from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
@@ -23,17 +24,18 @@ class Claimed:
     by_url: dict[str, str]
     targets: LinkTargets
     diagnostics: list[Diagnostic]
+    by_tool_url: dict[str, str]  # collection notes by their old URL, mounted (claims.py)
 
 
 def index_notes(notes: list[Note], steps: IndexSteps = DIRECT
                 ) -> tuple[SiteIndex, list[Diagnostic]]:
-    """Order and group the notes; two notes (or a note and a generated page) on one URL: error.
+    """Order and group the notes, each at its own URL (claims.py).
     STEPS does the per-note work (the live server passes an IndexMemo that remembers it)."""
     return index_claimed(claim_urls(notes, steps), steps)
 
 
 def claim_urls(notes: list[Note], steps: IndexSteps = DIRECT) -> Claimed:
-    """Each URL to the first note (by key) that asks for it; the names links resolve by."""
+    """Each note's URL, collisions told apart (claims.py); the names links resolve by."""
     with collector_paused():
         return _claim(notes, steps)
 
@@ -46,20 +48,10 @@ def index_claimed(claimed: Claimed, steps: IndexSteps = DIRECT
 
 
 def _claim(notes: list[Note], steps: IndexSteps) -> Claimed:
-    diagnostics: list[Diagnostic] = []
-    by_key: dict[str, Note] = {}
-    by_url: dict[str, str] = {}
-    for note in sorted(notes, key=lambda n: n.key):
-        claimed = by_url.get(note.url)
-        if claimed is not None:
-            other = by_key[claimed].source
-            diagnostics.append(error(
-                note.source, None, f"duplicate permalink {note.url}: {other} has it too"
-            ))
-            continue
-        by_key[note.key] = note
-        by_url[note.url] = note.key
-    return Claimed(by_key, by_url, steps.targets(list(by_key.values())), diagnostics)
+    found = claim(notes)
+    by_key = dict(sorted(found.by_key.items()))
+    return Claimed(by_key, found.by_url, steps.targets(list(by_key.values())), found.problems,
+                   found.by_tool_url)
 
 
 def _index(claimed: Claimed, steps: IndexSteps) -> tuple[SiteIndex, list[Diagnostic]]:
@@ -100,6 +92,7 @@ def _index(claimed: Claimed, steps: IndexSteps) -> tuple[SiteIndex, list[Diagnos
         related=MappingProxyType(steps.related(by_key, note_papers)),
         series=MappingProxyType(_series(ordered, by_key)),
         link_targets=targets,
+        by_tool_url=MappingProxyType(claimed.by_tool_url),
     )
     return index, diagnostics
 

@@ -28,6 +28,10 @@ from margin.model import Collection
 
 KINDS = ("jekyll", "hugo", "quartz", "obsidian", "typora", "pandoc", "margin")
 _HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.json", "config.toml", "config.yaml")
+# The names whose coming, going or change can change what a folder's collection is (or, for
+# _config.yml, its notes' URLs): the live server reads the site's configuration again.
+MARKER_NAMES = frozenset({"_config.yml", "_config.yaml", "quartz.config.ts", ".obsidian",
+                          *_HUGO_CONFIGS})
 # What margin reads from a Jekyll _config.yml: the rest is the blog's own business.
 _JEKYLL_SETTINGS = ("permalink", "baseurl")
 

@@ -7,11 +7,10 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from margin import urls
 from margin.diagnostics import Diagnostic, error
 from margin.load import frontmatter
 from margin.load.dates import parse_date, split_file_date
-from margin.load.discover import JEKYLL_FOLDERS
+from margin.load.permalinks import FOLDER_PAGES, Place, note_url, place_of
 from margin.model import Note, SiteConfig, SourceFile, Tag
 from margin.slugs import humanize, slugify
 
@@ -20,6 +19,12 @@ TYPED_KEYS = frozenset({
     "title", "date", "updated", "last_modified_at", "tags", "categories", "category", "slug",
     "permalink", "draft", "description", "summary", "layout", "template", "aliases",
 })
+# Layouts that list posts: with an empty body, such a page has nothing of its own to show.
+LIST_LAYOUTS = frozenset({
+    "home", "archive", "archives", "blog", "category", "categories", "tag", "tags", "posts",
+    "list", "paginate", "index",
+})
+NAME_AS_TITLE = ("obsidian", "quartz", "typora")  # tools that show a note's file name as is
 _HEADING = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_MARKUP = [
@@ -50,67 +55,83 @@ def make_note(source: SourceFile, config: SiteConfig) -> tuple[Note | None, list
 
 def _note(
     source: SourceFile, part: frontmatter.Split, meta: dict[str, Any], config: SiteConfig
-) -> Note:
+) -> Note | None:
     key_path = PurePosixPath(source.path.relative_to(config.content_dir).as_posix())
-    folders = [f for f in key_path.parent.parts if f not in JEKYLL_FOLDERS]
-    if not folders and key_path.parent.parts:
-        folders = ["posts"]  # content/_posts/ and content/_drafts/ hold the posts section
-    section = folders[0] if folders else ""
 
     def line_of(key: str) -> int:
         return frontmatter.key_line(part, key)
 
     file_date, stem = split_file_date(key_path.stem)
-    if stem == "index" and folders:
-        stem = folders[-1]  # a folder's index.md speaks for the folder
-        folders = folders[:-1]
+    place = place_of(key_path, config, file_date, stem)
     date = _date_field(meta, "date", line_of) or file_date
     updated = _date_field(meta, "updated", line_of) or _date_field(
         meta, "last_modified_at", line_of
     )
     body, body_line = part.body, part.body_line
+    layout = _text(meta.get("layout")) or None
+    if _only_lists_notes(key_path, layout, body):
+        return None
     title = _text(meta.get("title"))
     if not title:
         title, body = _title_from_heading(body)
     if not title:
-        title = humanize(stem)
+        title = _file_title(place, key_path)
 
-    slug = slugify(_text(meta.get("slug")) or stem)
-    tokens = {
-        "year": f"{date:%Y}" if date else "",
-        "month": f"{date:%m}" if date else "",
-        "day": f"{date:%d}" if date else "",
-        "slug": slug,
-        "title": slugify(title),
-        "section": section,
-        "path": "/".join([*folders, slug]),
-    }
-    if _text(meta.get("permalink")):
-        url = urls.normalize(_text(meta["permalink"]))
-    else:
-        default = config.permalinks["dated" if date else "undated"]
-        url = urls.expand(config.permalinks.get(section, default), tokens)
-
+    named = _text(meta.get("slug")) or place.stem
+    chosen = _text(meta.get("permalink")) or _site_path(meta.get("url"))
+    url, tool_url = note_url(place, config, chosen, date, named, title,
+                             _strings(meta.get("categories"), "categories", line_of)
+                             + _strings(meta.get("category"), "category", line_of))
     return Note(
         key=key_path.as_posix(),
         source=source.relative,
         title=title,
         body=body,
         body_line=body_line,
-        section=section,
-        slug=slug,
+        section=place.section,
+        slug=slugify(named),
         url=url,
         date=date,
         updated=updated,
         tags=_tags(meta, line_of),
         draft=_flag(meta.get("draft")) or "_drafts" in key_path.parent.parts,
         summary=_text(meta.get("description")) or _text(meta.get("summary")),
-        layout=_text(meta.get("layout")) or None,
+        layout=layout,
         template=_text(meta.get("template")) or None,
         aliases=tuple(_aliases(meta.get("aliases"), line_of)),
         extra={k: v for k, v in meta.items() if k not in TYPED_KEYS},
         digest=source.digest,
+        url_chosen=bool(chosen),
+        tool_url=tool_url,
     )
+
+
+def _only_lists_notes(key: PurePosixPath, layout: str | None, body: str) -> bool:
+    """A page with nothing of its own (an empty body) whose layout or place makes it a list of
+    posts: Jekyll's home/archive/tag pages, Hugo's _index.md. margin draws its own lists."""
+    if body.strip():
+        return False
+    return key.stem == "_index" or (layout or "").lower() in LIST_LAYOUTS
+
+
+def _site_path(value: Any) -> str:
+    """Hugo's `url:` when it is a path on the site (not a link elsewhere)."""
+    text = _text(value)
+    return text if text and "://" not in text and not text.startswith("mailto:") else ""
+
+
+def _file_title(place: Place, key: PurePosixPath) -> str:
+    """A note without a title is called by its file name: exactly as written when the name
+    was written as a title (it has spaces) or its tool shows names as they are (Obsidian,
+    Quartz, Typora); a name written as a slug ('llm-study_notes') reads as words."""
+    name = place.stem if place.folder_page else key.stem
+    words = place.stem
+    if place.mount and place.stem in FOLDER_PAGES and not place.folders:
+        name = words = place.mount.rsplit("/", 1)[-1]  # a collection's own index.md
+    kind = place.collection.kind if place.collection else "margin"
+    if " " in name or kind in NAME_AS_TITLE:
+        return name
+    return humanize(words)
 
 
 def _date_field(meta: dict[str, Any], key: str, line_of) -> datetime | None:

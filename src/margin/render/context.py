@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from margin import urls
 from margin.model import Collection, Note, SiteConfig
+from margin.render.filenames import FileNames
+from margin.render.math import MathSettings
 
 
 class FileProbe:
@@ -24,6 +26,10 @@ class FileProbe:
 
     def is_file(self, path: Path) -> bool:
         return path.is_file()
+
+    def named(self, names: FileNames, name: str, root: str) -> tuple[str, ...]:
+        """The files called NAME under content/ROOT (FileNames.named)."""
+        return names.named(name, root)
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,16 @@ class BodyContext:
     permalinks: dict[str, str] = field(default_factory=dict)  # note key -> root-relative URL
     link_targets: Any = None  # index.links.LinkTargets, for [[wikilinks]]; None when absent
     collections: tuple[Collection, ...] = ()  # foreign sites under content/ (SiteConfig's)
+    math: MathSettings = field(default_factory=MathSettings)  # macros, preamble files' digest
+    # Every note by key, for `![[note]]` (render/transclusion.py): the body cache notes each
+    # one read, so, like the files, it stays out of the fingerprint.
+    notes: Mapping[str, Note] = field(default_factory=dict, compare=False)
     files: FileProbe = field(default_factory=FileProbe, compare=False)
+    file_names: FileNames = field(default=None, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.file_names is None:  # listed when first asked, once per build
+            object.__setattr__(self, "file_names", FileNames(self.content_dir))
 
     @property
     def content_dir(self) -> Path:
@@ -63,7 +78,7 @@ class BodyContext:
     def fingerprint(self) -> str:
         """Changes whenever anything here could change a rendered body."""
         parts = [str(self.site_dir), str(self.output_dir), str(self.theme_dir), self.base_url,
-                 self.site_title, repr(self.collections),
+                 self.site_title, repr(self.collections), self.math.digest,
                  *sorted(f"{k}={v}" for k, v in self.permalinks.items())]
         names = getattr(self.link_targets, "names", None)  # wikilink names -> keys
         if isinstance(names, dict):
@@ -83,4 +98,6 @@ def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: An
         permalinks={key: note.url for key, note in notes.items()},
         link_targets=link_targets,
         collections=config.collections,
+        math=config.math or MathSettings(),
+        notes=notes,
     )

@@ -14,12 +14,17 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from margin import __version__, urls
+from margin.filenames import unfit
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex, read_html
+from margin.render.equations import SEARCH_TEXT_CLASS
 from margin.slugs import slugify
 
 SITE_FEED = "/feed.xml"
 _FRAGMENT = re.compile(r"""(\shref=)(["'])(#[^"']*)\2""")
 _ROOT_RELATIVE = re.compile(r"""(\s(?:href|src)=)(["'])(/(?!/)[^"']*)\2""")
+# The text math carries for the search index (render/equations.py): a reader that drops the
+# `hidden` attribute would show it beside the MathML.
+_SEARCH_TEXT = re.compile(rf'<span class="{SEARCH_TEXT_CLASS}" hidden>[^<]*</span>')
 
 
 def tag_feed(slug: str) -> str:
@@ -43,7 +48,8 @@ def feed_plans(index: SiteIndex, config: SiteConfig) -> list[FeedPlan]:
     plans = [(SITE_FEED, config.title, tuple(index.chronological[:limit]))]
     for entry in index.tags:
         dated = tuple([key for key in entry.keys if index.notes[key].date][:limit])
-        if dated:
+        if dated and not unfit(urls.output_path(tag_feed(entry.tag.slug))):
+            # (a tag whose name cannot be a file has no feed: its list page says why)
             plans.append((tag_feed(entry.tag.slug), f"{config.title}: {entry.tag.name}", dated))
     return plans
 
@@ -94,7 +100,8 @@ def feed(plan: FeedPlan, index: SiteIndex, config: SiteConfig,
 def _entry(note: Note, config: SiteConfig, body: RenderedBody | None) -> list[str]:
     link = urls.absolute(config.base_url, note.url)
     summary = note.summary or (body.summary if body else "")
-    content = _absolute_links(read_html(body.html) if body else "", config.base_url, link)
+    content = _absolute_links(_for_readers(read_html(body.html)) if body else "",
+                              config.base_url, link)
     lines = [
         "  <entry>",
         f"    <title>{escape(note.title)}</title>",
@@ -108,6 +115,10 @@ def _entry(note: Note, config: SiteConfig, body: RenderedBody | None) -> list[st
         lines.append(f"    <summary>{escape(summary)}</summary>")
     lines += [f'    <content type="html">{escape(content)}</content>', "  </entry>"]
     return lines
+
+
+def _for_readers(html: str) -> str:
+    return _SEARCH_TEXT.sub("", html) if SEARCH_TEXT_CLASS in html else html
 
 
 def _absolute_links(html: str, base_url: str, page: str) -> str:

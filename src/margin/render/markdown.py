@@ -13,6 +13,7 @@ note is a warning at its file line, and a bug of ours costs only that note's for
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from functools import lru_cache
 
@@ -22,12 +23,13 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from margin.diagnostics import warning
 from margin.model import Note, RenderedBody
 from margin.render import liquid
 from margin.render.attributes import TOC_TOKEN, apply_attributes
+from margin.render.autolinks import autolink_plugin
+from margin.render.blockrefs import has_block_ids, mark_blocks
 from margin.render.callouts import make_callouts
 from margin.render.codetags import code_tags_plugin
 from margin.render.context import BodyContext
@@ -36,7 +38,6 @@ from margin.render.fenceddivs import fenced_divs_plugin
 from margin.render.figures import make_figures, resolve_images
 from margin.render.headings import (
     ANCHOR_TOKEN,
-    heading_text,
     number_headings,
     render_anchor,
     toc_html,
@@ -44,13 +45,16 @@ from margin.render.headings import (
 from margin.render.highlight import PLAIN, code_block, language_of
 from margin.render.htmlblocks import balanced_html_plugin
 from margin.render.links import fix_links
+from margin.render.loosepaths import loose_destination_plugin
 from margin.render.mathrules import math_plugin
 from margin.render.seo import first_image
+from margin.render.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
 from margin.render.state import ENV_KEY, BodyState, lines_before
+from margin.render.transclusion import embed_notes, render_embed
 from margin.render.unusedrules import unused_rules
 from margin.render.views import contents, word_count
+from margin.render.wikilinks import EMBED_TOKEN, WikilinkResolver, wikilinks_plugin
 from margin.render.wikilinks import ENV_KEY as WIKILINKS_KEY
-from margin.render.wikilinks import WikilinkResolver, wikilinks_plugin
 
 SUMMARY_LENGTH = 220
 MORE_MARKER = "<!--more-->"
@@ -84,6 +88,12 @@ _normalized_link = lru_cache(maxsize=4096)(normalize_url.normalizeLink)
 _normalize_link_text = lru_cache(maxsize=4096)(normalize_url.normalizeLinkText)
 
 
+def valid_link(url: str) -> bool:
+    """markdown-it's check, letting Typora's `file:` links through: render/links.py shows
+    their text (with a warning), render/images.py looks for the file in the site."""
+    return url[:5].lower() == "file:" or normalize_url.validateLink(url)
+
+
 @lru_cache(maxsize=256)
 def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     """One configured parser per set of unused rules and process: building one costs more than
@@ -93,8 +103,9 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.options["tasklists"] = True
     md.normalizeLink = normalize_link  # both pure functions of the URL
     md.normalizeLinkText = _normalize_link_text
+    md.validateLink = valid_link
     stops = getattr(md.inline, "terminator_re", None)
-    md.use(gfm_autolink_plugin)
+    md.use(autolink_plugin)
     if stops is not None and "gfm_autolink_www" in unused:
         md.inline.terminator_re = stops  # the plugin stops the text rule at `w` for www. only
     md.use(footnote_plugin)
@@ -104,6 +115,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(fenced_divs_plugin)
     md.use(math_plugin)
     md.use(wikilinks_plugin)
+    md.use(loose_destination_plugin)
     md.core.ruler.before("text_join", "unbalanced_dollars", _unbalanced_dollars)
     for kind in ("math_inline", "math_inline_double", "math_block", "amsmath"):
         md.add_render_rule(kind, render_math)
@@ -111,6 +123,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.add_render_rule("code_block", _render_code_block)
     md.add_render_rule(TOC_TOKEN, _render_toc)
     md.add_render_rule(ANCHOR_TOKEN, render_anchor)
+    md.add_render_rule(EMBED_TOKEN, render_embed)
     if unused:
         md.disable(sorted(unused))
     return md
@@ -129,16 +142,25 @@ def render_body(note: Note, context: BodyContext) -> RenderedBody:
 
 
 def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
-    state = BodyState(note, context)
-    text = note.body
+    return _render(note, note.body, BodyState(note, context))
+
+
+def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
+    """NOTE's body made of TEXT (its body, or the part of it another note embeds)."""
+    context = state.context
     if liquid.has_templates(text):
         text, problems = liquid.translate(text, note, context, _indented_code(text))
         state.diagnostics.extend(problems)
     md = parser_for(text)
     env = {ENV_KEY: state}
     if context.link_targets is not None:
-        env[WIKILINKS_KEY] = WikilinkResolver(context.link_targets, context.permalinks)
+        env[WIKILINKS_KEY] = WikilinkResolver(context.link_targets, context.permalinks,
+                                              posixpath.dirname(note.key))
     tokens = md.parse(text, env)
+    if "![[" in text:
+        embed_notes(tokens, state, _render)
+    if has_block_ids(text):
+        mark_blocks(tokens)
     tokens = apply_attributes(tokens, state)
     make_callouts(tokens)
     fix_links(tokens, state)
@@ -149,16 +171,20 @@ def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
     number_headings(tokens, state)
     typeset_math(tokens, state)
     body_html = md.renderer.render(tokens, md.options, env)
+    summary = _summary(tokens, text)
     toc = () if state.toc_placed else tuple(state.toc)
     return RenderedBody(
         html=body_html,
         toc=toc,
-        summary=_summary(tokens, text),
+        summary=summary.text,
+        summary_html=summary.html,
+        contexts=contexts_of(tokens),
         diagnostics=tuple(state.diagnostics),
         assets=tuple(state.assets.values()),
         links=tuple(state.links),
         images=tuple(dict.fromkeys(state.images)),
         math=state.math,
+        embeds=tuple(state.embeds),
         words=word_count(note.body),
         contents=contents(toc),
         image=first_image(body_html, context.prefix),
@@ -205,26 +231,24 @@ def _unbalanced_dollars(core: StateCore) -> None:
                 state.warn(line, "math: unbalanced $$ (no closing $$); shown as text")
 
 
-def _summary(tokens: list[Token], text: str) -> str:
+def _summary(tokens: list[Token], text: str) -> Snippet:
     """The text before `<!--more-->` when the note has one, else its first paragraph, shortened.
 
     TEXT is what was parsed: a marker token holds the marker as written there.
     """
-    texts: list[str] = []
+    atoms: list[Atom] = []
     for index, token in enumerate(tokens if MORE_MARKER in text else ()):
         if _is_more(token):
-            return " ".join(" ".join(texts).split())
+            return shortened(atoms, None)
         if token.type == "inline" and index and tokens[index - 1].type in ("paragraph_open",
                                                                           "heading_open"):
-            text = heading_text(token) if tokens[index - 1].type == "heading_open" else \
-                _plain_text(token)
-            texts.append(text)
+            atoms += [Atom("text", " ", " "), *atoms_of(token.children or [])]
     for index, token in enumerate(tokens):
         if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
-            text = " ".join(_plain_text(token).split())
-            if text:
-                return shorten(text)
-    return ""
+            summary = shortened(atoms_of(token.children or []), SUMMARY_LENGTH)
+            if summary.text:
+                return summary
+    return Snippet("", "")
 
 
 def _is_more(token: Token) -> bool:
@@ -234,19 +258,3 @@ def _is_more(token: Token) -> bool:
         return any(c.type == "html_inline" and c.content.strip() == MORE_MARKER
                    for c in token.children or [])
     return False
-
-
-def _plain_text(inline: Token) -> str:
-    return "".join(
-        " " if child.type in ("softbreak", "hardbreak") else child.content
-        for child in inline.children or ()
-        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
-        or child.type.startswith("math")
-    )
-
-
-def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:—-")
-    return cut + "…"

@@ -124,6 +124,8 @@ class Planner:
         for name, keys in self.index.sections.items():
             if urls.section(name) == urls.PAPERS and self.index.papers:
                 continue  # the paper index speaks for a section called 'papers'
+            if urls.section(name) in self.index.by_url:
+                continue  # the folder's own page (its index.md) stands in for the list
             yield from self.list_pages(urls.section(name), section_title(name), keys,
                                        kind="section", tag=None)
         yield self.archive_page()

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 
 from markdown_it.token import Token
 
 from margin.diagnostics import Diagnostic, warning
+from margin.load.collections import kind_of
 from margin.model import AssetFile, Note
 from margin.render.context import BodyContext
 
@@ -31,6 +33,13 @@ class BodyState:
     math: int = 0
     toc: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     toc_placed: bool = False
+    chain: tuple[str, ...] = ()  # the notes embedding this one (`![[note]]`), outermost first
+    embeds: list[str] = field(default_factory=list)  # keys of the notes embedded, at any depth
+
+    @cached_property
+    def tool(self) -> str:
+        """The tool the note was written for ('jekyll', 'typora'... 'margin'): its habits."""
+        return kind_of(self.context.collections, self.note.key)
 
     def warn(self, line: int | None, message: str) -> None:
         """LINE is 0-based in the body (markdown-it's map); diagnostics name the file line."""

@@ -22,7 +22,8 @@ from margin.model import SiteIndex
 
 # SiteIndex fields no note page reads (render/graph.py's note_extras and the note view): a
 # change there alone leaves note pages as they were. Fields not listed count as read.
-NOTE_PAGES_IGNORE = frozenset({"tags", "archive", "by_url", "link_targets", "links"})
+NOTE_PAGES_IGNORE = frozenset({"tags", "archive", "by_url", "link_targets", "links",
+                               "by_tool_url"})
 # SiteIndex fields the generated pages (home, tags, lists, archive, papers, series) may read,
 # besides the note views they show; note_papers and related reach them through the views.
 GENERATED_READ = ("by_url", "chronological", "undated", "tags", "archive", "sections", "papers",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from margin.config import CONFIG_NAME
+from margin.load.collections import MARKER_NAMES
 from margin.load.discover import NOTE_SUFFIXES, is_hidden
 from margin.model import SiteConfig
 
@@ -70,14 +71,22 @@ def classify(paths: Iterable[Path], config: SiteConfig) -> Changes:
     return changes
 
 
+def config_files(config: SiteConfig) -> list[Path]:
+    """site.toml and the files it names whose change reloads it (math preamble files)."""
+    preambles = config.math.files if config.math is not None else ()
+    return [config.site_dir / CONFIG_NAME, *(config.site_dir / name for name in preambles)]
+
+
 def kind_of(path: Path, config: SiteConfig) -> Kind | None:
     """What PATH is to the site, or None when no page can depend on it."""
-    if path == config.site_dir / CONFIG_NAME:
+    if path == config.site_dir / CONFIG_NAME or path in config_files(config):
         return Kind.CONFIG
     if _inside(path, config.output_dir) or path.name.endswith(_SCRATCH_SUFFIXES):
         return None
     if _inside(path, config.content_dir):
         parts = path.relative_to(config.content_dir).parts
+        if path.name in MARKER_NAMES and not any(is_hidden(p) for p in parts[:-1]):
+            return Kind.CONFIG  # a collection's marker: which notes it holds, their URLs
         if any(is_hidden(part) for part in parts) or path.name.startswith("#"):
             return None
         # A folder (created, moved or deleted) may hold notes: it is read again as notes.

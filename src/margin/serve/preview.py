@@ -22,9 +22,9 @@ from typing import TextIO
 import margin
 from margin import diagnostics as diag
 from margin import urls
-from margin.config import CONFIG_NAME
 from margin.diagnostics import Diagnostic
 from margin.model import SiteConfig
+from margin.serve.changes import config_files
 from margin.serve.http import PreviewServer
 from margin.serve.hub import ReloadHub
 from margin.serve.searchindex import SearchRefresher
@@ -78,7 +78,7 @@ class Preview:
         self._thread = threading.Thread(target=self.server.serve_forever, name="margin-http",
                                         kwargs={"poll_interval": 0.2}, daemon=True)
         self._thread.start()
-        self.watcher.watch(self._folders(), [self.config.site_dir / CONFIG_NAME])
+        self.watcher.watch(self._folders(), config_files(self.config))
         self.watcher.start()
         self.search.start()
         return self.url

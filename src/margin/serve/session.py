@@ -129,6 +129,7 @@ class Session:
         with timer.stage("index"):
             index, index_problems = index_notes(list(self.notes.values()), self.index_memo)
         self.index = index
+        self._forget_moved(index)
         with timer.stage("markdown"):
             missing = [k for k, note in index.notes.items() if not self._body_fresh(k, note)]
             fresh = render_some(self.config, index, missing, jobs=jobs)
@@ -242,6 +243,23 @@ class Session:
             names |= file_names(path.name)
         for key in self.mentions.mentioning(names, self._body_notes):
             del self.bodies[key], self._body_notes[key]
+        if notes:  # a note shown inside others (`![[note]]`): any change shows in them
+            for key in [k for k, body in self.bodies.items() if not notes.keys().isdisjoint(
+                    body.embeds)]:
+                del self.bodies[key], self._body_notes[key]
+
+
+    def _forget_moved(self, index: SiteIndex) -> None:
+        """Drop the bodies linking to a note that another note moved, unsaved (two notes
+        deriving one URL: a file added, renamed or deleted gives the URL to another)."""
+        names: set[str] = set()
+        for key, note in index.notes.items():
+            before = self._body_notes.get(key)
+            if before is not None and before.url != note.url:
+                names |= note_names(before)
+        if names:
+            for key in self.mentions.mentioning(names, self._body_notes):
+                del self.bodies[key], self._body_notes[key]
 
 
 def _what_changed(old: Note, new: Note) -> NoteChange:
