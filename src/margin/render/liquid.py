@@ -29,6 +29,7 @@ _FENCE_OPEN = re.compile(r"^[ \t>]*(`{3,}(?=[^`]*$)|~{3,})")  # also inside bloc
 _TEMPLATE = re.compile(
     shortcodes.PATTERN + r"|\{\{-?\s*(?P<expr>[^\n{}]*?)\s*-?\}\}"
     r"|\{%-?\s*(?P<tag>[A-Za-z_]\w*)(?P<tag_args>[^\n]*?)-?%\}"
+    r"|(?P<sc_stray>\{\{[<%])"  # none of the above: a shortcode that never closes
 )
 # What a Liquid output expression must look like before we call it Liquid at all: TeX such as
 # `x^{{a}}` or `\frac{{n}}{2}` has double braces too, and is none of our business.
@@ -104,6 +105,9 @@ def translate(body: str, note: Note, context: BodyContext,
     for match in _TEMPLATE.finditer(body):
         start, end = match.span()
         if edits.is_protected(start, end):
+            continue
+        if match.group("sc_stray"):
+            warn(start, f"a shortcode opened here never closes; left as text: {match.group(0)}")
             continue
         if match.group("sc") or match.group("cm"):
             new = hugo.translate(match)

@@ -112,6 +112,9 @@ class Shortcodes:
         if name == "param":
             return self._param(named.get("name") or first, written, start)
         if name in _EMBEDS:
+            if not first:
+                self.warn(start, f"{written}: names no {name} to show; left out")
+                return ""
             return _EMBEDS[name](positional, named, first)
         return None
 
