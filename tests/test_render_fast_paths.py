@@ -20,6 +20,8 @@ RULE_SAMPLES = {
     "math_block": "$$\nx^2\n$$\n",
     "math_backslash_block": "\\[\nx^2\n\\]\n",
     "fence": "```\ncode\n```\n",
+    "highlight_tag": "{{< highlight py >}}x = 1{{< /highlight >}}\n",
+    "fenced_div": "::: note\n*x*\n:::\n",
     "amsmath": "\\begin{align}\nx\n\\end{align}\n",
     "blockquote": "> quoted\n",
     "footnote_def": "text[^1]\n\n[^1]: the note\n",
@@ -53,6 +55,8 @@ PIECES = [
     "|---|---|", "---", "===", "- ", "1. ", "> ", ": ", "~ ", "{: .x}", "{:toc}", "[TOC]", "\\{",
     "#", "## ", "\n", "\n", "\n\n", "    ", "\t", "\r\n", "\r", "\0", "w", "é", "word", "two",
     "Term\n: def", "a | b\n--|--\n", "Title\n---\n", "<!--more-->",
+    "{{< highlight py >}}", "{{< /highlight >}}", "{% highlight py %}", "{% endhighlight %}",
+    "::: {.note}\n", ":::\n",
 ]
 BANNABLE = "|$\\`~<>[^!&@w:=-\t{*_#\r"
 

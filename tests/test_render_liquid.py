@@ -102,11 +102,6 @@ def test_hugo_figure_shortcode_is_a_figure_with_resolved_image(tmp_path):
 
 @pytest.mark.parametrize(("written", "message"), [
     ("{{ page.date | date: '%Y' }}", "unsupported Liquid expression left as text"),
-    ("{% include footer.html %}", "unsupported Liquid tag left as text"),
-    ("{{< youtube abc >}}", "unsupported Hugo shortcode left as text"),
-    ("{% link notes/missing.md %}", "no note or file at 'notes/missing.md'; left as text"),
-    ("{% post_url 2099-01-01-none %}", "no post named '2099-01-01-none'; left as text"),
-    ('{{< ref "nowhere" >}}', "no note at 'nowhere'; left as text"),
 ])
 def test_anything_else_is_left_as_text_with_a_warning(tmp_path, written, message):
     rendered = render(tmp_path, f"First.\n\nThen {written} here.", body_line=10)
@@ -146,3 +141,24 @@ def test_a_spaced_lone_variable_is_unsupported_liquid_but_tex_braces_are_not(tmp
     rendered = render(tmp_path, "Show {{ content }} here; TeX $x^{{a}}$ stays quiet.")
     assert len(rendered.warnings) == 1
     assert "unsupported Liquid expression left as text: {{ content }}" in rendered.warnings[0]
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("{% include footer.html %}", "unsupported Liquid tag left out"),
+    ("{% link notes/missing.md %}", "no note or file at 'notes/missing.md'; left out"),
+    ("{% post_url 2099-01-01-none %}", "no post named '2099-01-01-none'; left out"),
+])
+def test_a_tag_jekyll_would_fill_from_elsewhere_is_left_out_with_a_warning(tmp_path, written,
+                                                                            message):
+    rendered = render(tmp_path, f"First.\n\n[Then]({written}) here.", body_line=10)
+    assert rendered.soup.find_all("p")[1].get_text() == "Then here."
+    assert len(rendered.warnings) == 1
+    assert rendered.warnings[0].startswith("warning: content/notes/n.md:12: ")
+    assert message in rendered.warnings[0]
+
+
+def test_a_liquid_comment_hides_its_text_and_keeps_line_numbers(tmp_path):
+    rendered = render(tmp_path, "{% comment %}\nnot for readers\n{% endcomment %}\n\n"
+                      "![x](gone.png)")
+    assert "not for readers" not in rendered.soup.get_text()
+    assert rendered.warnings == ["warning: content/notes/n.md:5: image not found: gone.png"]

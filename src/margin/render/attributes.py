@@ -4,6 +4,8 @@
   blank line between), else to the block after it; at the end of a paragraph, to the
   paragraph; right after an emphasis, link, image or code span, to that element.
 - `## Heading {#id .class}` (kramdown, pandoc, Hugo) sets the heading's id and classes.
+- `{: .class}` on the line after a table (which GFM would read as one more row) applies to
+  the table.
 - `{:toc}` (usually as `* TOC` + `{:toc}`) and a paragraph `[TOC]` place the table of
   contents there; a heading with the class `no_toc` is left out of it.
 Attribute lines never show as text: what cannot be applied is dropped.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from margin.render.state import BodyState, matching_close
@@ -20,8 +23,11 @@ from margin.render.state import BodyState, matching_close
 _IAL_LINE = re.compile(r"^\{:(?!:)\s*([^{}]*?)\s*\}$")
 _ALD_LINE = re.compile(r"^\{:[\w-]+:[^{}]*\}$")  # an attribute list definition: nothing to show
 _SPAN_IAL = re.compile(r"^\{:(?!:)\s*([^{}\n]*?)\s*\}")
-_HEADING_ATTRS = re.compile(
-    r"\s*\{((?:\s*[#.][\w:-]+|\s*[\w-]+=(?:\"[^\"]*\"|'[^']*'|\S+))+)\s*\}\s*$")
+# `#id .class key=value ...`, as kramdown's headings and pandoc write attributes in braces
+_ATTRS = r"((?:\s*[#.][\w:-]+|\s*[\w-]+=(?:\"[^\"]*\"|'[^']*'|[^\s}]+))+)\s*\}"
+_HEADING_ATTRS = re.compile(r"\s*\{" + _ATTRS + r"\s*$")
+_PANDOC_ATTRS = re.compile(r"\{" + _ATTRS)
+_BRACKETED_SPAN = re.compile(r"\[([^\[\]\n]+)\]\{" + _ATTRS)
 _PART = re.compile(r"""([#.])([\w:-]+)|([\w-]+)=(?:"([^"]*)"|'([^']*)'|([^\s}]+))|([\w-]+)""")
 _TOC_MARKER = re.compile(r"^\[toc\]$", re.IGNORECASE)
 TOC_TOKEN = "toc_placeholder"
@@ -57,6 +63,8 @@ def apply_attributes(tokens: list[Token], state: BodyState) -> list[Token]:
     """TOKENS with attribute lines applied and removed, and TOC markers in place."""
     _heading_attributes(tokens)
     _span_attributes(tokens)
+    if "{" in state.note.body:
+        _table_attributes(tokens)
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -212,31 +220,92 @@ def _heading_attributes(tokens: list[Token]) -> None:
             apply(token, parse(match.group(1)))
 
 
+def _table_attributes(tokens: list[Token]) -> None:
+    """A table's last row holding only an attribute list in its first cell: the table's."""
+    index = 0
+    while index < len(tokens):
+        if tokens[index].type != "table_close" or tokens[index - 1].type != "tbody_close":
+            index += 1
+            continue
+        row_end = index - 2  # tr_close
+        row_start = row_end
+        while tokens[row_start].type != "tr_open":
+            row_start -= 1
+        cells = [t.content.strip() for t in tokens[row_start:row_end] if t.type == "inline"]
+        found = _ial_of([Token("text", "", 0, content=cells[0])]) if cells else None
+        if found is None or any(cells[1:]):
+            index += 1
+            continue
+        table = _opening(tokens, index, "table_open")
+        if table is not None:
+            apply(table, found)
+        del tokens[row_start:row_end + 1]
+        if tokens[row_start - 1].type == "tbody_open":  # it was the only row
+            del tokens[row_start - 1:row_start + 1]
+        index = row_start
+
+
 _SPAN_TARGETS = {"em_close": "em_open", "strong_close": "strong_open", "link_close": "link_open",
                  "s_close": "s_open"}
 
 
 def _span_attributes(tokens: list[Token]) -> None:
-    """`*word*{: .x}`, `[a](b){: .x}`, `![a](b){: .x}`, `` `c`{: .x} ``."""
+    """`*word*{: .x}`, `[a](b){: .x}`, `![a](b){: .x}`, `` `c`{: .x} ``; pandoc's
+    `![a](b){#fig:x width="3in"}`, `[a](b){.x}` and bracketed spans `[words]{.smallcaps}`."""
     for token in tokens:
         if not token.children or not _may_hold_braces(token):
             continue
         children = token.children
         for position, child in enumerate(children):
-            if child.type != "text" or not position or not child.content.startswith("{:"):
-                continue
-            match = _SPAN_IAL.match(child.content)
-            if not match:
+            if child.type != "text" or not position or not child.content.startswith("{"):
                 continue
             previous = children[position - 1]
+            match = _SPAN_IAL.match(child.content)
+            pandoc = match is None and previous.type in ("image", "link_close")
+            if pandoc:
+                match = _PANDOC_ATTRS.match(child.content)
+            if not match:
+                continue
             target = None
             if previous.type in ("image", "code_inline"):
                 target = previous
             elif previous.type in _SPAN_TARGETS:
                 target = _opening(children, position - 1, _SPAN_TARGETS[previous.type])
             if target is not None:
-                apply(target, parse(match.group(1)))
+                found = parse(match.group(1))
+                apply(target, _sized_by_style(found) if pandoc else found)
                 child.content = child.content[match.end():]
+        if "]{" in token.content:
+            token.children = [piece for child in children for piece in _bracketed_spans(child)]
+
+
+def _sized_by_style(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Pandoc's `width="3.5in"` or `50%`: a size with a unit is a style, as pandoc writes it;
+    a number of pixels stays the attribute (the image pass works out the other side)."""
+    sizes = [f"{name}: {value}" for name, value in found
+             if name in ("width", "height") and not value.isdigit()]
+    kept = [(n, v) for n, v in found if n not in ("width", "height") or v.isdigit()]
+    return kept + ([("style", "; ".join(sizes))] if sizes else [])
+
+
+def _bracketed_spans(child: Token) -> list[Token]:
+    """A text token holding `[words]{.class}` -> text, <span class>, words, </span>, text."""
+    if child.type != "text" or "]{" not in child.content:
+        return [child]
+    pieces, last = [], 0
+    for match in _BRACKETED_SPAN.finditer(child.content):
+        opening = Token("span_open", "span", 1)
+        apply(opening, parse(match.group(2)))
+        attrs = "".join(f' {name}="{escapeHtml(str(value))}"'
+                        for name, value in (opening.attrs or {}).items())
+        pieces += [Token("text", "", 0, content=child.content[last:match.start()]),
+                   Token("html_inline", "", 0, content=f"<span{attrs}>"),
+                   Token("text", "", 0, content=match.group(1)),
+                   Token("html_inline", "", 0, content="</span>")]
+        last = match.end()
+    if not pieces:
+        return [child]
+    return [*pieces, Token("text", "", 0, content=child.content[last:])]
 
 
 def _opening(children: list[Token], closing: int, kind: str) -> Token | None:

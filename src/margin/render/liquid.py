@@ -9,7 +9,6 @@ with a warning. Every replacement keeps the line count, so later file:line repor
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -17,24 +16,20 @@ from dataclasses import dataclass, field
 
 from margin import urls
 from margin.diagnostics import Diagnostic, warning
+from margin.load.collections import collection_of
 from margin.model import Note
+from margin.render import shortcodes
+from margin.render.codetags import CLOSING, OPENING
 from margin.render.context import BodyContext
 
+_END_COMMENT = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
 _RAW = re.compile(r"\{%-?\s*(raw|endraw)\s*-?%\}")
 _FENCE_OPEN = re.compile(r"^[ \t>]*(`{3,}(?=[^`]*$)|~{3,})")  # also inside blockquotes
-_HIGHLIGHT_OPEN = re.compile(
-    r"^(?P<indent>[ \t]*)(?:\{%-?\s*highlight\s+(?P<jlang>[\w+#.-]+)[^%\n]*?-?%\}"
-    r"|\{\{<\s*highlight\s+\"?(?P<hlang>[\w+#.-]+)\"?[^\n]*?>\}\})[ \t]*$"
-)
-_HIGHLIGHT_CLOSE = {
-    "jekyll": re.compile(r"^[ \t]*\{%-?\s*endhighlight\s*-?%\}[ \t]*$"),
-    "hugo": re.compile(r"^[ \t]*\{\{<\s*/\s*highlight\s*>\}\}[ \t]*$"),
-}
 # One pattern for all three forms, tried left to right: Hugo shortcodes, Liquid output, tags.
 _TEMPLATE = re.compile(
-    r"\{\{(?P<sc>[<%])\s*(?P<sc_close>/?)\s*(?P<sc_name>[\w./-]+)(?P<sc_args>[^\n]*?)\s*[>%]\}\}"
-    r"|\{\{-?\s*(?P<expr>[^\n{}]*?)\s*-?\}\}"
+    shortcodes.PATTERN + r"|\{\{-?\s*(?P<expr>[^\n{}]*?)\s*-?\}\}"
     r"|\{%-?\s*(?P<tag>[A-Za-z_]\w*)(?P<tag_args>[^\n]*?)-?%\}"
+    r"|(?P<sc_stray>\{\{[<%])"  # none of the above: a shortcode that never closes
 )
 # What a Liquid output expression must look like before we call it Liquid at all: TeX such as
 # `x^{{a}}` or `\frac{{n}}{2}` has double braces too, and is none of our business.
@@ -43,8 +38,6 @@ _LIQUID_EXPR = re.compile(
 )
 # `{{ content }}`: a lone variable is Liquid only when spaced as Liquid is (TeX writes `{{a}}`).
 _BARE_VARIABLE = re.compile(r"^\{\{-?\s+[A-Za-z_][\w-]*\s+-?\}\}$")
-_ARG = re.compile(
-    r"(?:(?P<key>[\w-]+)\s*=\s*)?(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>\S+))")
 
 
 @dataclass
@@ -60,6 +53,11 @@ class _Edits:
 
     def replace(self, start: int, end: int, new: str) -> None:
         self.replacements.append((start, end, new))
+
+    def take(self, start: int, end: int, new: str) -> None:
+        """TEXT[start:end] becomes NEW, keeping its line breaks; what is in it is left alone."""
+        self.replace(start, end, new + "\n" * self.text.count("\n", start, end))
+        self.protect(start, end)
 
     def is_protected(self, start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in self.protected)
@@ -103,14 +101,18 @@ def translate(body: str, note: Note, context: BodyContext,
     _fences(edits, warn)
     _code_spans(edits)
     resolver = _Resolver(note, context)
+    hugo = shortcodes.Shortcodes(body, resolver, warn, edits.take)
     for match in _TEMPLATE.finditer(body):
         start, end = match.span()
         if edits.is_protected(start, end):
             continue
-        if match.group("sc"):
-            new = _shortcode(match, resolver, lambda m, p=start: warn(p, m))
+        if match.group("sc_stray"):
+            warn(start, f"a shortcode opened here never closes; left as text: {match.group(0)}")
+            continue
+        if match.group("sc") or match.group("cm"):
+            new = hugo.translate(match)
         elif match.group("tag"):
-            new = _tag(match, resolver, lambda m, p=start: warn(p, m))
+            new = _tag(match, resolver, lambda m, p=start: warn(p, m), edits)
         else:
             expression = match.group("expr").strip()
             if not _LIQUID_EXPR.match(expression):
@@ -120,8 +122,8 @@ def translate(body: str, note: Note, context: BodyContext,
             new = resolver.output(expression)
             if new is None:
                 warn(start, f"unsupported Liquid expression left as text: {match.group(0)}")
-        if new is not None:
-            edits.replace(start, end, new)
+        if new is not None:  # (a shortcode's arguments may run over lines: keep them)
+            edits.replace(start, end, new + "\n" * body.count("\n", start, end))
     return edits.apply(), problems
 
 
@@ -145,11 +147,11 @@ def _raw_regions(edits: _Edits, warn: Callable[[int, str], None]) -> None:
 
 
 def _fences(edits: _Edits, warn: Callable[[int, str], None]) -> None:
-    """Protect fenced code; turn highlight blocks (Jekyll and Hugo) into fences."""
+    """Protect fenced code, and highlight blocks (render/codetags.py parses them as code)."""
     text = edits.text
     offset = 0
     fence: tuple[str, int, int] | None = None  # char, length, start offset
-    highlight: tuple[str, str, str, int, int] | None = None  # kind, lang, indent, start, end
+    highlight: tuple[int, int] | None = None  # the opening tag's span
     for line in text.split("\n"):
         end = offset + len(line)
         stripped = line.lstrip(" \t>")
@@ -160,31 +162,28 @@ def _fences(edits: _Edits, warn: Callable[[int, str], None]) -> None:
                 edits.protect(start, end)
                 fence = None
         elif highlight is not None:
-            kind, lang, indent, start, open_end = highlight
-            if _HIGHLIGHT_CLOSE[kind].match(line):
-                code = text[open_end + 1:offset]
-                longest = max((len(r) for r in re.findall(r"`+", code)), default=0)
-                marker = "`" * max(3, longest + 1)
-                edits.replace(start, open_end, f"{indent}{marker}{lang}")
-                edits.replace(offset, end, f"{indent}{marker}")
-                edits.protect(start, end)
+            closing = CLOSING.search(line)
+            if closing:
+                edits.protect(highlight[0], offset + closing.end())
                 highlight = None
         else:
             opening = _FENCE_OPEN.match(line)
-            tag = _HIGHLIGHT_OPEN.match(line)
+            tag = OPENING.match(line, len(line) - len(stripped))
             if opening:
                 marker = opening.group(1)
                 fence = (marker[0], len(marker), offset)
             elif tag and not edits.is_protected(offset, end):
-                kind = "jekyll" if tag.group("jlang") else "hugo"
-                lang = tag.group("jlang") or tag.group("hlang")
-                highlight = (kind, lang, tag.group("indent"), offset, end)
+                closing = CLOSING.search(line, tag.end())
+                if closing:
+                    edits.protect(offset, offset + closing.end())
+                else:
+                    highlight = (offset + tag.start(), offset + tag.end())
         offset = end + 1
     if fence is not None:
         edits.protect(fence[2], len(text))
     if highlight is not None:
-        warn(highlight[3], "highlight block without its closing tag left as text")
-        edits.protect(highlight[3], highlight[4])
+        warn(highlight[0], "highlight block without its closing tag left as text")
+        edits.protect(*highlight)
 
 
 def _code_spans(edits: _Edits) -> None:
@@ -251,6 +250,11 @@ class _Resolver:
         found = None
         candidates = [path, path + ".md", posixpath.normpath(
             posixpath.join(posixpath.dirname(self.note.key), path))]
+        collection = collection_of(self.context.collections, self.note.key)
+        if collection is not None:  # a Hugo ref names a path under the site's content/
+            inside = posixpath.join(collection.notes_root, path)
+            candidates += [inside, inside + ".md", posixpath.join(inside, "index.md"),
+                           posixpath.join(inside, "_index.md")]
         for candidate in candidates:
             if candidate in keys:
                 found = keys[candidate]
@@ -298,76 +302,28 @@ def _split_pipes(expression: str) -> list[str]:
     return parts
 
 
-def _arguments(text: str) -> tuple[list[str], dict[str, str]]:
-    positional, named = [], {}
-    for match in _ARG.finditer(text):
-        value = next(v for v in (match.group("dq"), match.group("sq"), match.group("bare"))
-                     if v is not None)
-        if match.group("key"):
-            named[match.group("key").lower()] = value
-        else:
-            positional.append(value)
-    return positional, named
-
-
-def _tag(match: re.Match[str], resolver: _Resolver, warn: Callable[[str], None]) -> str | None:
+def _tag(match: re.Match[str], resolver: _Resolver, warn: Callable[[str], None],
+         edits: _Edits) -> str | None:
+    """A tag's replacement. What Jekyll would have drawn from elsewhere (an include, a loop) is
+    left out with a warning, as is a link to nothing: a reader never sees `{% %}`."""
     name, args = match.group("tag"), match.group("tag_args").strip()
     written = match.group(0)
     if name == "link":
         found = resolver.note_url(args) or resolver.site_file(args)
         if found is None:
-            warn(f"{written}: no note or file at '{args}'; left as text")
-        return found
+            warn(f"{written}: no note or file at '{args}'; left out")
+        return found or ""
     if name == "post_url":
         found = resolver.post_url(args)
         if found is None:
-            warn(f"{written}: no post named '{args}'; left as text")
-        return found
+            warn(f"{written}: no post named '{args}'; left out")
+        return found or ""
     if name in ("raw", "endraw"):
         return None  # already handled, or reported as unmatched
-    warn(f"unsupported Liquid tag left as text: {written}")
-    return None
-
-
-def _shortcode(match: re.Match[str], resolver: _Resolver, warn: Callable[[str], None]
-               ) -> str | None:
-    name = match.group("sc_name").lower()
-    positional, named = _arguments(match.group("sc_args"))
-    written = match.group(0)
-    if match.group("sc_close"):
-        warn(f"closing shortcode without its opening one left as text: {written}")
-        return None
-    if name in ("ref", "relref"):
-        target = named.get("path") or (positional[0] if positional else "")
-        found = resolver.note_url(target)
-        if found is None:
-            warn(f"{written}: no note at '{target}'; left as text")
-        return found
-    if name == "figure":
-        return _figure(named)
-    warn(f"unsupported Hugo shortcode left as text: {written}")
-    return None
-
-
-def _figure(named: dict[str, str]) -> str:
-    """Hugo's figure shortcode as one line of HTML; its <img> is resolved like any other."""
-    def attr(name: str, value: str) -> str:
-        return f' {name}="{html.escape(value, quote=True)}"'
-
-    image = "<img" + attr("src", named.get("src", ""))
-    image += attr("alt", named.get("alt", named.get("caption", named.get("title", ""))))
-    for name in ("width", "height"):
-        if name in named:
-            image += attr(name, named[name])
-    image += ">"
-    if named.get("link"):
-        image = f'<a{attr("href", named["link"])}>{image}</a>'
-    caption = ""
-    if named.get("title"):
-        caption += f"<strong>{html.escape(named['title'])}</strong> "
-    caption += html.escape(named.get("caption", ""))
-    figure = "<figure" + (attr("class", named["class"]) if named.get("class") else "") + ">"
-    figure += image
-    if caption.strip():
-        figure += f"<figcaption>{caption.strip()}</figcaption>"
-    return figure + "</figure>"
+    if name == "comment":
+        closing = _END_COMMENT.search(edits.text, match.end())
+        if closing is not None:
+            edits.take(match.start(), closing.end(), "")
+            return None
+    warn(f"unsupported Liquid tag left out: {written}")
+    return ""

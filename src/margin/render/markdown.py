@@ -31,8 +31,10 @@ from margin.render.attributes import TOC_TOKEN, apply_attributes
 from margin.render.autolinks import autolink_plugin
 from margin.render.blockrefs import has_block_ids, mark_blocks
 from margin.render.callouts import make_callouts
+from margin.render.codetags import code_tags_plugin
 from margin.render.context import BodyContext
 from margin.render.equations import render_math, typeset_math
+from margin.render.fenceddivs import fenced_divs_plugin
 from margin.render.figures import make_figures, resolve_images
 from margin.render.headings import (
     ANCHOR_TOKEN,
@@ -40,7 +42,7 @@ from margin.render.headings import (
     render_anchor,
     toc_html,
 )
-from margin.render.highlight import code_block, language_of
+from margin.render.highlight import PLAIN, code_block, language_of
 from margin.render.htmlblocks import balanced_html_plugin
 from margin.render.links import fix_links
 from margin.render.loosepaths import loose_destination_plugin
@@ -110,6 +112,8 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(balanced_html_plugin)
+    md.use(code_tags_plugin)
+    md.use(fenced_divs_plugin)
     md.use(math_plugin)
     md.use(wikilinks_plugin)
     md.use(marks_plugin)
@@ -197,7 +201,7 @@ def _indented_code(text: str) -> list[tuple[int, int]]:
 
 def _render_fence(self, tokens: list[Token], index: int, options, env) -> str:
     token = tokens[index]
-    return code_block(token.content, language_of(token.info))
+    return code_block(token.content, language_of(token.info), token.meta.get("code_options", PLAIN))
 
 
 def _render_code_block(self, tokens: list[Token], index: int, options, env) -> str:

@@ -20,6 +20,8 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "math_block": ("$$",),
     "math_backslash_block": ("\\[",),
     "fence": ("```", "~~~"),
+    "highlight_tag": ("highlight",),  # Jekyll's and Hugo's highlight blocks
+    "fenced_div": (":::",),  # pandoc's
     "amsmath": ("\\begin{",),
     "blockquote": (">",),
     "footnote_def": ("[^",),
