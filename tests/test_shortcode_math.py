@@ -1,4 +1,4 @@
-"""Themes' math shortcodes (Hugo Book's katex pair, Blowfish's lone katex) read as math."""
+"""Themes' shortcodes around TeX (Hugo Book's katex pair, Blowfish's lone katex) and diagrams."""
 
 from __future__ import annotations
 
@@ -23,3 +23,14 @@ def test_a_lone_katex_tag_is_dropped_quietly(tmp_path):
     assert rendered.soup.find("math") is not None
     assert "katex" not in rendered.text()
     assert not rendered.warnings
+
+
+def test_a_mermaid_pair_is_shown_as_its_code(tmp_path):
+    rendered = render_note(tmp_path, (
+        "Flow:\n\n{{< mermaid >}}\nflowchart TD\n    A[\"Start\"] --> B\n\n    B --> C\n"
+        "{{< /mermaid >}}\n\nAfter.\n"))
+    code = rendered.soup.find("code", class_="language-mermaid")
+    assert code is not None
+    assert code.get_text() == 'flowchart TD\n    A["Start"] --> B\n\n    B --> C'
+    assert "{{" not in rendered.text()
+    assert rendered.soup.find_all("p")[-1].get_text() == "After."

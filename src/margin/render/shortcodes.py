@@ -4,7 +4,7 @@
 paired with `{{< /name >}}`, with positional or named (`key="value"`) arguments. The
 built-ins a blog uses become what Hugo would have shown (figure, ref/relref, param, gist,
 youtube, vimeo, tweet/x, instagram; highlight is a code block, render/codetags.py), and the
-themes' `katex`/`math` pairs are math. Any other
+themes' `katex`/`math` pairs are math, a `mermaid` pair its code. Any other
 shortcode is dropped and its inner text kept, with a warning: its template is the blog's own
 and not here, but the words between its tags are the author's. A comment, `{{</* x */>}}`,
 shows the shortcode as written, as Hugo shows it.
@@ -30,6 +30,7 @@ _ARG = re.compile(
     r"(?:(?P<key>[\w-]+)\s*=\s*)?(?:\"(?P<dq>[^\"]*)\"|`(?P<bq>[^`]*)`|'(?P<sq>[^']*)'"
     r"|(?P<bare>[^\s\"'`]+))")
 _HIDDEN = frozenset({"comment"})  # paired shortcodes whose inner text Hugo never shows
+_DIAGRAMS = frozenset({"mermaid"})
 _MATH = frozenset({"katex", "math", "mathjax"})  # themes' shortcodes around TeX (Hugo Book)
 
 
@@ -83,6 +84,11 @@ class Shortcodes:
             if name in _MATH:
                 self.take(start, closing.end(), _math(self.text[match.end():closing.start()],
                                                       positional, named))
+                return None
+            if name in _DIAGRAMS:  # drawn by the theme's script: shown as the code it is
+                code = html.escape(self.text[match.end():closing.start()].strip("\n"), quote=False)
+                self.take(start, closing.end(),
+                          f'<pre><code class="language-{name}">{code}</code></pre>')
                 return None
             if name == "highlight":  # inside a line (codetags.py has those that start one)
                 code = html.escape(self.text[match.end():closing.start()], quote=False)
