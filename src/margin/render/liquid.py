@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from margin import urls
 from margin.diagnostics import Diagnostic, warning
+from margin.index.links import IMAGE_SUFFIXES
 from margin.load.collections import collection_of
 from margin.model import Note
 from margin.render import shortcodes
@@ -302,6 +303,23 @@ def _split_pipes(expression: str) -> list[str]:
     return parts
 
 
+_IMAGE_ARGS = ("url", "img", "image", "src", "file", "path")
+_CAPTION_ARGS = ("caption", "title", "text", "description", "alt")
+
+
+def _included_image(args: str) -> str | None:
+    """`{% include image.html url="/assets/x.png" caption="…" %}`: the blog's own include is
+    not here, but the image it draws is plain from its arguments; drawn as a figure."""
+    _, named = shortcodes.arguments(args)
+    source = next((named[k] for k in _IMAGE_ARGS
+                   if named.get(k, "").lower().endswith(IMAGE_SUFFIXES)), None)
+    if source is None:
+        return None
+    caption = next((named[k] for k in _CAPTION_ARGS if named.get(k)), "")
+    return shortcodes.figure({"src": source, "caption": caption,
+                              "alt": named.get("alt", caption)})
+
+
 def _tag(match: re.Match[str], resolver: _Resolver, warn: Callable[[str], None],
          edits: _Edits) -> str | None:
     """A tag's replacement. What Jekyll would have drawn from elsewhere (an include, a loop) is
@@ -320,6 +338,10 @@ def _tag(match: re.Match[str], resolver: _Resolver, warn: Callable[[str], None],
         return found or ""
     if name in ("raw", "endraw"):
         return None  # already handled, or reported as unmatched
+    if name == "include":
+        drawn = _included_image(args)
+        if drawn is not None:
+            return drawn
     if name == "comment":
         closing = _END_COMMENT.search(edits.text, match.end())
         if closing is not None:

@@ -3,7 +3,8 @@
 `{{< name args >}}` and `{{% name args %}}` alike, anywhere on a line, self-closing (`/>`) or
 paired with `{{< /name >}}`, with positional or named (`key="value"`) arguments. The
 built-ins a blog uses become what Hugo would have shown (figure, ref/relref, param, gist,
-youtube, vimeo, tweet/x, instagram; highlight is a code block, render/codetags.py). Any other
+youtube, vimeo, tweet/x, instagram; highlight is a code block, render/codetags.py), and the
+themes' `katex`/`math` pairs are math, a `mermaid` pair its code. Any other
 shortcode is dropped and its inner text kept, with a warning: its template is the blog's own
 and not here, but the words between its tags are the author's. A comment, `{{</* x */>}}`,
 shows the shortcode as written, as Hugo shows it.
@@ -29,6 +30,8 @@ _ARG = re.compile(
     r"(?:(?P<key>[\w-]+)\s*=\s*)?(?:\"(?P<dq>[^\"]*)\"|`(?P<bq>[^`]*)`|'(?P<sq>[^']*)'"
     r"|(?P<bare>[^\s\"'`]+))")
 _HIDDEN = frozenset({"comment"})  # paired shortcodes whose inner text Hugo never shows
+_DIAGRAMS = frozenset({"mermaid"})
+_MATH = frozenset({"katex", "math", "mathjax"})  # themes' shortcodes around TeX (Hugo Book)
 
 
 class Resolver(Protocol):
@@ -78,12 +81,23 @@ class Shortcodes:
             if name in _HIDDEN:
                 self.take(start, closing.end(), "")
                 return None
+            if name in _MATH:
+                self.take(start, closing.end(), _math(self.text[match.end():closing.start()],
+                                                      positional, named))
+                return None
+            if name in _DIAGRAMS:  # drawn by the theme's script: shown as the code it is
+                code = html.escape(self.text[match.end():closing.start()].strip("\n"), quote=False)
+                self.take(start, closing.end(),
+                          f'<pre><code class="language-{name}">{code}</code></pre>')
+                return None
             if name == "highlight":  # inside a line (codetags.py has those that start one)
                 code = html.escape(self.text[match.end():closing.start()], quote=False)
                 language = html.escape(positional[0] if positional else "", quote=True)
                 self.take(start, closing.end(), f'<code class="language-{language}">{code}</code>')
                 return None
             self.open[name] += 1
+        if name in _MATH and closing is None:
+            return ""  # `{{< katex >}}` alone turns KaTeX on for the page (Blowfish, Congo)
         drawn = self._builtin(name, positional, named, written, start)
         if drawn is not None:
             return drawn
@@ -138,6 +152,15 @@ def _dotted(data: Any, key: str) -> Any:
 
 def _attr(name: str, value: str) -> str:
     return f' {name}="{html.escape(value, quote=True)}"'
+
+
+def _math(tex: str, positional: list[str], named: dict[str, str]) -> str:
+    """A math shortcode's TeX as the dollars margin reads: display when it says so
+    (`display=true`, Hugo Book) or its tags stand on lines of their own around it."""
+    display = named.get("display", "").lower() in ("true", "1", "yes") or "display" in positional
+    if display or (tex.startswith("\n") and tex.rstrip(" \t").endswith("\n")):
+        return f"$$\n{tex.strip()}\n$$"
+    return f"${tex.strip()}$" if tex.strip() else ""
 
 
 def figure(named: dict[str, str]) -> str:
