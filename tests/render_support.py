@@ -10,6 +10,7 @@ import struct
 import textwrap
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -22,7 +23,12 @@ from margin.render.markdown import render_unguarded
 @dataclass
 class Rendered:
     result: RenderedBody
-    soup: BeautifulSoup
+
+    @cached_property
+    def soup(self) -> BeautifulSoup:
+        """Parsed when asked for: raw HTML passed through from a note (`<div><![x`) can be
+        more than Python's HTML parser accepts, and the property tests never ask."""
+        return BeautifulSoup(self.result.html, "html.parser")
 
     @property
     def html(self) -> str:
@@ -60,7 +66,7 @@ def render_note(site: Path, body: str, *, files: dict[str, bytes | str] | None =
     note = Note(key=key, source=f"content/{key}", title=title, body=text, body_line=body_line,
                 section=key.split("/")[0], slug="n", url=url)
     result = render_unguarded(note, context)
-    return Rendered(result, BeautifulSoup(result.html, "html.parser"))
+    return Rendered(result)
 
 
 def png(width: int, height: int) -> bytes:
