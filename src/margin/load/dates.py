@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+import yaml
+from yaml.constructor import SafeConstructor
+
 _JEKYLL_ZONE = re.compile(r"\s*([+-]\d{2}):?(\d{2})$")
 _FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
@@ -37,3 +40,19 @@ def split_file_date(stem: str) -> tuple[datetime | None, str]:
     except ValueError:
         return None, stem
     return day, match.group(4)
+
+
+class YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's safe loader, except that a timestamp naming no real moment (2024-02-30, month 13,
+    year 0, hour 25) stays the text it was: the note's date check then names the file, line and
+    value, where PyYAML would raise from deep inside the parser."""
+
+
+def _timestamp_or_text(loader: SafeConstructor, node: yaml.ScalarNode) -> object:
+    try:
+        return SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)

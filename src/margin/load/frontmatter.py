@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from margin.load.dates import YamlLoader
+
+_LOADER = YamlLoader
 _FENCES = {"---": ("yaml", ("---", "...")), "+++": ("toml", ("+++",))}
 _TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
