@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from itertools import compress
 
 from margin.model import Note
@@ -112,4 +113,5 @@ def _add(scores: dict[str, float], keys: Iterable[str], weight: float) -> None:
 
 def _age(note: Note) -> float:
     """Newer notes first among equals; undated notes after dated ones."""
-    return -note.date.timestamp() if note.date else math.inf
+    # (seconds since year 1, not timestamp(): local time has no offset for year 1's first day)
+    return -(note.date - datetime.min).total_seconds() if note.date else math.inf

@@ -53,7 +53,8 @@ def heatmap(days: Iterable[date], *, end: date | None = None, weeks: int = HEAT_
     if not counts:
         return None
     end = end or max(counts)
-    first = week_start(end) - timedelta(weeks=weeks - 1)
+    # (no earlier than the calendar's first Monday, 1 January of year 1)
+    first = week_start(end) - timedelta(weeks=min(weeks - 1, (end - date.min).days // 7))
     shown = {day: n for day, n in counts.items() if first <= day <= end}
     most = max(shown.values(), default=0)
     left, top = 30, 16
@@ -67,9 +68,9 @@ def heatmap(days: Iterable[date], *, end: date | None = None, weeks: int = HEAT_
                      f"{name}</text>")
     for column in range(weeks):
         for row in range(7):
+            if column * 7 + row > (end - first).days:
+                break  # (the days after the last may lie past the calendar's end, 9999)
             day = first + timedelta(weeks=column, days=row)
-            if day > end:
-                break
             count = shown.get(day, 0)
             x, y = left + column * step, top + row * step
             cell = (f'<rect class="heat-{heat_level(count, most)}" x="{x}" y="{y}" '
