@@ -43,6 +43,8 @@ KEYS: tuple[Key, ...] = (
         "`quartz.config.ts`) are found without it."),
     Key("math", dict, "Math: `macros = { vz = '\\mathbf{z}' }` and `preamble = "
         "['tex/macros.tex']` (files of `\\newcommand`, `\\def`, `\\DeclareMathOperator`)."),
+    Key("max_note_mb", int, "The largest note file read, in megabytes (default 10); a larger "
+        "one is skipped with a warning."),
     Key("permalinks", dict, "URL patterns: `dated` and `undated` are the defaults; any other key "
         "names a section. Tokens :year :month :day :slug :title :section :path."),
 )
@@ -57,7 +59,9 @@ def load_config(
     """Read SITE_DIR/site.toml (absent is fine), apply command-line overrides, check everything."""
     site_dir = site_dir.resolve()
     path = site_dir / CONFIG_NAME
-    text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+    text, unreadable = _read(path)
+    if unreadable:
+        return _defaults(site_dir), [unreadable]
     diagnostics: list[Diagnostic] = []
     try:
         raw = tomllib.loads(text)
@@ -89,7 +93,7 @@ def load_config(
         else:
             line = key_line(text, section, table="permalinks")
             diagnostics.append(error(CONFIG_NAME, line, f"'permalinks.{section}' must be text"))
-    for name in ("paginate", "feed_entries"):
+    for name in ("paginate", "feed_entries", "max_note_mb"):
         if values.get(name, 1) < 1:
             diagnostics.append(error(CONFIG_NAME, key_line(text, name),
                                      f"'{name}' must be at least 1"))
@@ -126,6 +130,20 @@ def _declared_collections(table: dict[str, Any], text: str, diagnostics: list[Di
             diagnostics.append(error(CONFIG_NAME, line,
                                      f"'collections.{folder}' must be one of {kinds}"))
     return declared
+
+
+def _read(path: Path) -> tuple[str, Diagnostic | None]:
+    """site.toml's text ('' when there is none), or the error that says why it cannot be read."""
+    try:
+        data = path.read_bytes() if path.is_file() else b""
+    except OSError as exc:
+        return "", error(CONFIG_NAME, None, f"cannot read: {exc.strerror}")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start:exc.start + 1].hex()
+        return "", error(CONFIG_NAME, line, f"not UTF-8 text (byte 0x{byte}); save it as UTF-8")
 
 
 def _defaults(site_dir: Path) -> SiteConfig:

@@ -51,6 +51,7 @@ class SiteConfig:
     permalinks: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
     paginate: int = 20
     feed_entries: int = 20
+    max_note_mb: int = 10  # a larger note file is skipped with a warning (load/discover.py)
     drafts: bool = False
     strict: bool = False
     theme_dir: Path | None = None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from margin.diagnostics import Diagnostic, error, warning
@@ -12,6 +14,8 @@ from margin.model import SiteConfig, SourceFile
 NOTE_SUFFIXES = (".md", ".markdown")
 JEKYLL_FOLDERS = ("_posts", "_drafts")
 _PUBLISHED = (*JEKYLL_FOLDERS, *(f"_index{suffix}" for suffix in NOTE_SUFFIXES))
+MEGABYTE = 1024 * 1024
+_READ_NOW = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
 
 
 def is_hidden(name: str) -> bool:
@@ -64,12 +68,23 @@ def is_note_file(path: Path, config: SiteConfig) -> bool:
 def read_source(path: Path, config: SiteConfig) -> tuple[SourceFile | None, Diagnostic | None]:
     """The file's text (BOM dropped, line endings made '\\n'), or an error naming it."""
     relative = site_relative(path, config)
+    limit = config.max_note_mb * MEGABYTE
     try:
-        with open(path, "rb") as stream:  # (a build reads thousands: the plainest way)
-            found = file_stamp(os.fstat(stream.fileno()))  # before reading: a write
-            data = stream.read()  # meanwhile changes the file's ctime after it
+        # Not blocking: opening a FIFO named x.md would otherwise wait for a writer forever.
+        with open(os.open(path, _READ_NOW), "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return None, warning(relative, None, f"{_kind(info.st_mode)}, not a note "
+                                                     "file; skipped")
+            found = file_stamp(info)  # before reading: a write meanwhile changes the
+            data = stream.read(limit + 1)  # file's ctime after it
     except OSError as exc:
+        if exc.errno == errno.ENXIO:  # what opening a socket says
+            return None, warning(relative, None, "a socket, not a note file; skipped")
         return None, error(relative, None, f"cannot read: {exc.strerror}")
+    if len(data) > limit:
+        return None, warning(relative, None, f"larger than {config.max_note_mb} MB "
+                                             "(max_note_mb in site.toml); skipped")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -80,6 +95,16 @@ def read_source(path: Path, config: SiteConfig) -> tuple[SourceFile | None, Diag
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     return SourceFile(path, relative, text, digest, found), None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a folder" if stat.S_ISDIR(mode) else "a special file"
 
 
 def site_relative(path: Path, config: SiteConfig) -> str:

@@ -33,8 +33,14 @@ def _walk(root: Path, boundary: Path, problems: list[Diagnostic], site: SiteConf
                          and _inside(Path(folder, d), boundary, problems, site))
         for name in sorted(files):
             path = Path(folder, name)
-            if not name.startswith(".") and _inside(path, boundary, problems, site):
-                yield path, path.relative_to(root).as_posix()
+            if name.startswith(".") or not _inside(path, boundary, problems, site):
+                continue
+            if not path.is_file():  # a FIFO, device or socket: copying one would block or fail
+                if site is not None:
+                    problems.append(warning(path.relative_to(site.site_dir).as_posix(), None,
+                                            "not a regular file; skipped"))
+                continue
+            yield path, path.relative_to(root).as_posix()
 
 
 def _inside(path: Path, boundary: Path, problems: list[Diagnostic], site: SiteConfig | None):
