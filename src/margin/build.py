@@ -112,6 +112,9 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     except OutputError as exc:
         report.diagnostics.append(diag.error("", None, str(exc)))
         report.failed = True
+    except OSError as exc:  # a full or read-only disk: the staging folder is thrown away
+        report.diagnostics.append(diag.os_error(exc))
+        report.failed = True
     finally:
         made.close()
         update.discard()

@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("margin: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the system refused: a full or read-only disk, a name too long
+        print(diag.os_error(exc), file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug in margin, not in the notes: say so in one line
         if os.environ.get("MARGIN_DEBUG"):
             traceback.print_exc()

@@ -40,6 +40,15 @@ def warning(path: str, line: int | None, message: str) -> Diagnostic:
     return Diagnostic(path, line, message, Level.WARNING)
 
 
+def os_error(exc: OSError) -> Diagnostic:
+    """What the system refused (a full or read-only disk, a name too long, no permission), as
+    one line naming the file: `error: PATH: No space left on device`."""
+    path = exc.filename if isinstance(exc.filename, str) else ""
+    if isinstance(exc.filename2, str):
+        path = f"{path} -> {exc.filename2}"
+    return error(path, None, exc.strerror or str(exc))
+
+
 def count(diagnostics: Iterable[Diagnostic], level: Level) -> int:
     return sum(1 for d in diagnostics if d.level is level)
 

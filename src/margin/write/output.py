@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from margin.model import AssetFile, OutputFile, SiteConfig
@@ -107,10 +108,22 @@ class Staging:
         self.flat = None
 
     def write(self, relative: str, data: bytes) -> None:
-        self.path(relative).write_bytes(data)
+        with self.naming(relative):
+            self.path(relative).write_bytes(data)
 
     def copy(self, relative: str, source: Path) -> None:
-        shutil.copyfile(source, self.path(relative))
+        with self.naming(relative):
+            shutil.copyfile(source, self.path(relative))
+
+    @contextmanager
+    def naming(self, relative: str) -> Iterator[None]:
+        """A write's OSError (a full disk's says no file) names the output file it was for."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.filename is None or str(exc.filename).startswith(str(self.root)):
+                exc.filename, exc.filename2 = str(self.output / relative), None
+            raise
 
     def link(self, relative: str, previous: Path) -> None:
         """Put the last build's file (already checked to be the right one) in place: a hard
@@ -119,7 +132,8 @@ class Staging:
         try:
             os.link(previous, target)
         except OSError:
-            shutil.copyfile(previous, target)
+            with self.naming(relative):
+                shutil.copyfile(previous, target)
 
     def commit(self) -> None:
         """Swap the staging folder in as the output; the old output is removed."""
