@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from margin import __version__, urls
 from margin.diagnostics import Diagnostic, error
+from margin.filenames import shortened, unfit
 from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.render import templates
 from margin.render.assets import asset_files
@@ -40,9 +41,10 @@ def render(
     claimed: dict[str, Page] = {}
     collided = False
     for page in planner.pages():
-        owner = claimed.setdefault(urls.output_path(page.url), page)
-        if owner is not page:
-            diagnostics.append(collision_error(page, owner))
+        unwritable = unfit_error(page, index)
+        owner = page if unwritable else claimed.setdefault(urls.output_path(page.url), page)
+        if unwritable or owner is not page:
+            diagnostics.append(unwritable or collision_error(page, owner))
             collided = True
             continue
         if cache:
@@ -83,6 +85,18 @@ def with_body_assets(assets: list[AssetFile], bodies: Mapping[str, RenderedBody]
             if asset.path not in taken:
                 extra.setdefault(asset.path, asset)
     return assets + sorted(extra.values(), key=lambda a: a.path)
+
+
+def unfit_error(page: Page, index: SiteIndex) -> Diagnostic | None:
+    """When PAGE's URL cannot be a file (a part too long, a NUL byte): the error, naming the
+    note the URL comes from (its own, else the first it shows: a tag's, a paper's)."""
+    why = unfit(urls.output_path(page.url))
+    if why is None:
+        return None
+    shown = [index.notes[key] for key in page.sources if key in index.notes]
+    note = page.note or (shown[0] if shown else None)
+    return error(note.source if note else "", None,
+                 f"URL {shortened(page.url)} cannot be a file: {why}")
 
 
 def collision_error(page: Page, owner: Page) -> Diagnostic:

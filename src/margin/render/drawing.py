@@ -27,7 +27,7 @@ from margin.diagnostics import Diagnostic, error
 from margin.linkcheck import PageLinks, page_links
 from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.parallel import Background, fork_imap
-from margin.render import collision_error, templates, with_body_assets
+from margin.render import collision_error, templates, unfit_error, with_body_assets
 from margin.render.assets import asset_files
 from margin.render.dependencies import TemplateReader
 from margin.render.feeds import FeedPlan, feed, feed_plans
@@ -178,6 +178,10 @@ class Drawing:
         """The planned pages, each URL once; a second claim on a URL is an error."""
         claimed: dict[str, Page] = {}
         for page in pages:
+            unwritable = unfit_error(page, self.index)
+            if unwritable:
+                self.diagnostics.append(unwritable)
+                continue
             owner = claimed.setdefault(urls.output_path(page.url), page)
             if owner is not page:
                 self.diagnostics.append(collision_error(page, owner))

@@ -14,6 +14,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from margin import __version__, urls
+from margin.filenames import unfit
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex, read_html
 from margin.slugs import slugify
 
@@ -43,7 +44,8 @@ def feed_plans(index: SiteIndex, config: SiteConfig) -> list[FeedPlan]:
     plans = [(SITE_FEED, config.title, tuple(index.chronological[:limit]))]
     for entry in index.tags:
         dated = tuple([key for key in entry.keys if index.notes[key].date][:limit])
-        if dated:
+        if dated and not unfit(urls.output_path(tag_feed(entry.tag.slug))):
+            # (a tag whose name cannot be a file has no feed: its list page says why)
             plans.append((tag_feed(entry.tag.slug), f"{config.title}: {entry.tag.name}", dated))
     return plans
 
