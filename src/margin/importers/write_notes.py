@@ -19,6 +19,9 @@ from margin.load.discover import is_hidden
 from margin.slugs import slugify
 
 MAX_SLUG = 80  # long paper titles make unwieldy file names and URLs; cut at a word
+# A file name holds at most 255 bytes, and four-byte characters (CJK beyond the first plane)
+# make 80 characters 320 bytes: the file is named with the date and maybe '-2' too.
+MAX_SLUG_BYTES = 160
 _DANGLING = frozenset({"a", "an", "the", "of", "for", "and", "or", "in", "on", "to", "with",
                        "via", "by", "from", "at", "as", "is"})
 
@@ -113,11 +116,15 @@ def write_notes(site: Path, plans: list[PlannedNote], *, force: bool = False,
 
 
 def _short_slug(title: str) -> str:
-    """The title's slug, cut at a word past MAX_SLUG characters, no dangling 'a' or 'of'."""
+    """The title's slug, cut at a word past MAX_SLUG characters (and MAX_SLUG_BYTES bytes), no
+    dangling 'a' or 'of'."""
     slug = slugify(title)
-    if len(slug) <= MAX_SLUG:
+    if len(slug) <= MAX_SLUG and len(slug.encode()) <= MAX_SLUG_BYTES:
         return slug
-    words = slug[:MAX_SLUG + 1].split("-")[:-1] or [slug[:MAX_SLUG]]
+    most = MAX_SLUG
+    while len(slug[:most].encode()) > MAX_SLUG_BYTES:
+        most -= 1
+    words = slug[:most + 1].split("-")[:-1] or [slug[:most]]
     while len(words) > 1 and words[-1] in _DANGLING:
         words.pop()
     return "-".join(words)
