@@ -115,3 +115,60 @@ def test_a_note_over_the_size_limit_is_skipped_until_the_limit_allows_it(make_si
     assert again.exit_code == 0, again.stderr
     assert "skipped" not in again.stderr
     assert again.html("posts/big/").h1.text == "Big"
+
+
+LONG = "a" * 300
+
+
+@pytest.mark.parametrize(("front", "url"), [
+    (f"permalink: /x/{LONG}/", "/x/aaaa"),
+    (f"slug: {LONG}", "/posts/aaaa"),
+    (f"date: 2024-05-01\ntags: [{LONG}]", "/tags/aaaa"),  # (a dated note: its tag has a feed)
+])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_url_part_too_long_for_a_file_name_is_an_error_naming_the_note(make_site, command,
+                                                                        front, url):
+    site = make_site({NOTE: f"---\ntitle: A\n{front}\n---\nWords.\n",
+                      "content/posts/b.md": "---\ntitle: B\n---\nMore words.\n"})
+    code, _, err = run_margin(command, site)
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, err
+    assert errors[0].startswith(f"error: {NOTE}: URL {url}")
+    assert errors[0].endswith("cannot be a file: its part 'aaaaaaaaaaaaaaaaaaaaaaa…' is 300 "
+                              "bytes long; a file name takes at most 244")
+    assert "internal error" not in err and "File name too long" not in err
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_dois_too_long_or_holding_a_nul_byte_are_errors_naming_the_citing_note(make_site,
+                                                                              command):
+    site = make_site({NOTE: f"---\ntitle: A\n---\nSee doi:10.1234/{LONG} and doi:10.1234/ab\0cd"
+                            " for more.\n"})
+    code, _, err = run_margin(command, site)
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {NOTE}: URL /papers/doi/10.1234/{'a' * 39}… cannot be a file: its part "
+        "'aaaaaaaaaaaaaaaaaaaaaaa…' is 300 bytes long; a file name takes at most 244",
+        f"error: {NOTE}: URL /papers/doi/10.1234/ab\\0cd/ cannot be a file: it holds a NUL "
+        "byte, which no file name may",
+    ]
+
+
+def test_an_import_whose_title_is_long_in_bytes_writes_every_note(tmp_path):
+    wide = "\U00020000" * 100  # a CJK character beyond the first plane: four bytes in UTF-8
+    titles = ["Widgets", wide, "Pebbles", "Noise"]
+    stream = tmp_path / "stream.txt"
+    stream.write_text("\n".join(f"Dana's Daily Paper Review – 2025-03-1{day}: {title}\n\n"
+                                f"A few words about {day}.\n"
+                                for day, title in enumerate(titles)), encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    code, _, err = run_margin("import", "papers", stream, "--site", site)
+    assert code == 0, err
+    written = sorted((site / "content/papers").iterdir())
+    assert len(written) == 4
+    assert all(len(path.name.encode()) <= 255 for path in written)
+    built = run_margin("build", site)
+    assert built[0] == 0, built[2]
