@@ -18,6 +18,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from margin.collector import frozen_for_fork
+from margin.orphans import die_with_parent
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -138,7 +139,7 @@ def _forked(context: Any, work: Callable[[T], R], items: Sequence[T], chunks: li
         for _ in range(count):
             reader, writer = context.Pipe(duplex=False)
             process = context.Process(target=_work, args=(work, items, chunks, claims.claim,
-                                                          writer), daemon=True)
+                                                          writer, os.getpid()), daemon=True)
             process.start()
             writer.close()
             workers.append((process, reader))
@@ -187,7 +188,8 @@ class Background:
                 once = iter([0])
                 self._process = context.Process(
                     target=_work, args=(lambda _: work(), [None], [range(1)],
-                                        lambda: next(once, None), writer), daemon=True)
+                                        lambda: next(once, None), writer, os.getpid()),
+                    daemon=True)
                 self._process.start()
             writer.close()
 
@@ -205,9 +207,10 @@ class Background:
 
 
 def _work(work: Callable[[T], R], items: Sequence[T], chunks: list[range],
-          claim: Callable[[], int | None], writer: Connection) -> None:
+          claim: Callable[[], int | None], writer: Connection, parent: int) -> None:
     """In a worker: do the chunks it claims, sending each chunk's results (None when one
-    failed)."""
+    failed); killed with PARENT, should that die first."""
+    die_with_parent(parent)
     try:
         while (number := claim()) is not None:
             try:
