@@ -31,6 +31,7 @@ from margin.render.bodytext import BodyShelf
 from margin.render.context import body_context
 from margin.render.drawing import Drawing, Drawn, PageRecord
 from margin.write import check_output_dir
+from margin.write.journal import finish_interrupted
 from margin.write.output import OutputError
 from margin.write.previous import OutputRecords
 from margin.write.update import OutputUpdate
@@ -68,6 +69,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     start, timer = time.perf_counter(), Timer(report.timings)
     try:
         check_output(config)
+        finish_interrupted(config.output_dir)  # a build killed amid its renames: complete them
     except OutputError as exc:
         report.diagnostics.append(diag.error("", None, str(exc)))
         report.failed = True
@@ -100,9 +102,11 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         else:
             with timer.stage("write"):
                 update.add_assets(drawing.assets)
-                update.finish()
+                update.prepare()
             with timer.stage("search"):  # (what is left of it)
                 report.diagnostics += update.index()
+            with timer.stage("write", add=True):
+                update.finish()  # pages and search index in one step
             report.written, report.copied = len(pages), len(drawing.assets)
             with timer.stage("cache"):
                 records = update.records()

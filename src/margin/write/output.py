@@ -14,11 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from margin.model import AssetFile, OutputFile, SiteConfig
+from margin.write import journal
+from margin.write.atomic import exchange, reached
+from margin.write.journal import JOURNAL, interrupted
+from margin.write.marker import MARKER, made_by_margin, mark, remove_own
 
-MARKER = ".margin-output"
-JOURNAL = ".margin-updating"
+__all__ = ["JOURNAL", "MARKER", "interrupted"]  # (for the modules that import them from here)
 FLAT = ".margin-staged"  # in a flat staging folder, the files staged ('/' spelled %2F)
-_MARKER_TEXT = "This folder is written by margin; it is replaced on every build.\n"
 
 
 class OutputError(Exception):
@@ -42,11 +44,17 @@ def check_output_dir(config: SiteConfig) -> None:
             raise OutputError(f"output folder {output} is inside {name}; choose another")
     if output.is_symlink():
         raise OutputError(f"output folder {output} is a symlink; margin does not write through it")
-    if output.exists() and not _made_by_margin(output):
+    if output.exists() and not made_by_margin(output):
         raise OutputError(
             f"output folder {output} exists and was not made by margin (no {MARKER} file); "
             "move it away or choose another --output"
         )
+    for kind in ("staging", "retired"):  # the folders beside it that margin makes and deletes
+        beside = output.with_name(f".{output.name}.margin-{kind}")
+        if (beside.exists() or beside.is_symlink()) and (
+                beside.is_symlink() or not made_by_margin(beside)):
+            raise OutputError(f"{beside} exists and was not made by margin (no {MARKER} "
+                              "file); margin would replace it: move it away")
 
 
 def write_site(config: SiteConfig, pages: list[OutputFile], assets: list[AssetFile]) -> int:
@@ -78,10 +86,13 @@ class Staging:
         self.output = config.output_dir.resolve()
         self.root = self.output.with_name(f".{self.output.name}.margin-staging")
         self.retired = self.output.with_name(f".{self.output.name}.margin-retired")
+        journal.finish_interrupted(self.output)  # (it needs the staging folder it names)
+        if not self.output.exists() and made_by_margin(self.retired):
+            os.replace(self.retired, self.output)  # parked by a swap cut short: put it back
         for leftover in (self.root, self.retired):
-            _remove_own(leftover)
+            remove_own(leftover)
         self.root.mkdir(parents=True)
-        (self.root / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        mark(self.root)
         self._made: set[Path] = {self.root}
         self.flat: Path | None = None
         if flat:
@@ -136,58 +147,44 @@ class Staging:
                 shutil.copyfile(previous, target)
 
     def commit(self) -> None:
-        """Swap the staging folder in as the output; the old output is removed."""
+        """Swap the staging folder in as the output in one step (the output path always holds
+        a whole site, the old or the new); the old output is removed."""
         output = self.output
         if output.is_dir() and not any(output.iterdir()):
             output.rmdir()  # an empty folder the user made for us
-        if output.exists():
+        reached("swap:ready")
+        old = self.retired
+        if not output.exists():
+            os.replace(self.root, output)
+        elif exchange(self.root, output):
+            old = self.root  # (the old output is where the staging folder was)
+        else:  # two renames: a build killed between them is undone by the next (__init__)
             os.replace(output, self.retired)
-        os.replace(self.root, output)
+            reached("swap:parked")
+            os.replace(self.root, output)
         self.committed = True
-        _remove_own(self.retired)
+        reached("swap:done")
+        remove_own(old)
 
-    def update(self, changed: list[str], removed: list[str]) -> None:
+    def update(self, changed: list[str], removed: list[str],
+               search: list[journal.Step] = ()) -> None:
         """Instead of the swap, when few files change: move each staged file in CHANGED into the
-        output (one atomic rename each) and delete the REMOVED ones. A journal file marks the
-        output meanwhile; an update cut short is seen by the next build (`interrupted`), which
-        then writes the whole output afresh."""
-        journal = self.output / JOURNAL
-        journal.write_text("margin is updating this folder\n", encoding="utf-8")
-        for relative in changed:
-            target = self.output / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.path(relative), target)
-        for relative in removed:
-            _remove_file(self.output, relative)
-        journal.unlink()
+        output (one atomic rename each), put the SEARCH steps' bundles in place and delete the
+        REMOVED files, as a journal of renames written first (write/journal.py): a build killed
+        among them is completed by the next."""
+        beside = self.output.parent
+        steps = [["file", self.path(relative).relative_to(beside).as_posix(), relative]
+                 for relative in changed]
+        steps += search
+        steps += [["remove", relative] for relative in removed]
+        journal.run(self.output, steps)
         self.committed = True
-        _remove_own(self.root)
+        remove_own(self.root)
 
     def discard(self) -> None:
         """Throw the staging folder away unless it was committed (a failed build)."""
         if not self.committed:
-            _remove_own(self.root)
-
-
-def interrupted(output: Path) -> bool:
-    """Whether an in-place update of OUTPUT was cut short (its files may be half old, half new)."""
-    return (output / JOURNAL).exists()
-
-
-def _remove_file(root: Path, relative: str) -> None:
-    """Delete a file margin wrote under ROOT, then the folders that left empty (never ROOT)."""
-    target = root / relative
-    if not target.parent.resolve().is_relative_to(root.resolve()):
-        return
-    if target.is_file() and not target.is_symlink():
-        target.unlink()
-    folder = target.parent
-    while folder != root and folder.is_relative_to(root):
-        try:
-            folder.rmdir()  # only succeeds when empty
-        except OSError:
-            break
-        folder = folder.parent
+            remove_own(self.root)
 
 
 def _target(root: Path, relative: str, made: set[Path]) -> Path:
@@ -196,15 +193,3 @@ def _target(root: Path, relative: str, made: set[Path]) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         made.add(target.parent)
     return target
-
-
-def _made_by_margin(folder: Path) -> bool:
-    if not folder.is_dir():
-        return False
-    return (folder / MARKER).is_file() or not any(folder.iterdir())
-
-
-def _remove_own(folder: Path) -> None:
-    """Delete a staging or retired folder of ours; anything else is left alone."""
-    if folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file():
-        shutil.rmtree(folder)

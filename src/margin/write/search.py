@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import zlib
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -25,7 +26,9 @@ from pathlib import Path
 from margin import urls
 from margin.cache.fingerprint import digest
 from margin.diagnostics import Diagnostic, warning
+from margin.orphans import dying_with
 from margin.render.searchable import SEARCH_MARK, searched_digest
+from margin.write.marker import mark, remove_own
 from margin.write.previous import stamp
 
 TIMEOUT_SECONDS = 300
@@ -97,71 +100,108 @@ def _count_of(names: Collection[str]) -> int:
     return count
 
 
+@dataclass
+class Made:
+    """What an Indexing made: the shards present once its bundles are in place (name -> key,
+    in order), the new bundles (name -> folder in the work folder) and what went wrong."""
+
+    present: dict[str, str]
+    bundles: dict[str, Path]
+    problems: list[Diagnostic]
+
+    def manifest(self) -> bytes | None:
+        """shards.json for the present shards; None when there are none (no /pagefind/)."""
+        if not self.present:
+            return None
+        return json.dumps({"bundles": [f"{name}/" for name in self.present]}).encode()
+
+
 class Indexing:
     """OUTPUT/pagefind/ being brought to SHARDS: every shard but those named in KEPT (whose
     bundles are already these) is indexed again, by Pagefind processes started at once, so that
     they run while the build checks links and updates the output. A shard's pages are read
     from SOURCE(path) (default: OUTPUT/path), hard-linked into a folder of its own first (here,
     not on a thread: ~0.05 ms a page alone, but a thread waits for the busy main one at every
-    system call), so that they may move once this returns. `result()` waits, puts the new
-    bundles in place and returns the shards now there (name -> key) and warnings, never an
-    exception: a site without search is still a site. `abandon()` drops it all."""
+    system call), so that they may move once this returns. The work is done in a folder of
+    its own beside the output, marked as margin's (output.py MARKER): only such a folder is
+    ever deleted. `made()` waits and returns the new bundles, for the caller to put in place
+    with the pages; `result()` puts them in OUTPUT itself. Neither raises: a site without
+    search is still a site. `abandon()` drops it all."""
 
     def __init__(self, output: Path, shards: list[Shard], kept: Collection[str] = (),
                  jobs: int = 1, binary: Path | None = None, progress: Progress | None = None,
                  source: Callable[[str], Path] | None = None):
         self.output, self.shards, self.kept = output, shards, kept
         self.binary = binary or pagefind_binary()
-        self.work = output.with_name(f".{output.name}.margin-search")
         self.redo = [shard for shard in shards if shard.name not in kept]
         self._source = source or (lambda path: output / path)
         self._made: dict[str, Future[str | None]] = {}
         self._failed: dict[str, str] = {}
         self._pool: ThreadPoolExecutor | None = None
+        self.work: Path | None = None
         if self.binary is None or not self.redo:
             return
-        shutil.rmtree(self.work, ignore_errors=True)
+        for leftover in output.parent.glob(f".{output.name}.margin-search*"):
+            remove_own(leftover)  # of a build killed while indexing
+        self.work = Path(tempfile.mkdtemp(prefix=f".{output.name}.margin-search-",
+                                          dir=output.parent))
+        mark(self.work)
         self._tick = progress(len(self.redo)) if progress else None
         self._pool = ThreadPoolExecutor(max(1, min(jobs, len(self.redo))))
         self._link_all()
 
-    def result(self) -> tuple[dict[str, str], list[Diagnostic]]:
+    def made(self) -> Made:
+        """Wait for the shards being indexed; their bundles stay in the work folder."""
         if self.binary is None:
-            _clear(self.output / BUNDLE, keep=())
-            return {}, [warning("", None, NOT_INSTALLED)]
+            return Made({}, {}, [warning("", None, NOT_INSTALLED)])
         present = {shard.name: shard.key for shard in self.shards if shard.name in self.kept}
+        bundles: dict[str, Path] = {}
         failures: list[str] = []
-        try:
-            for shard in self.redo:
-                reason = self._failed.get(shard.name) or self._made[shard.name].result()
-                if reason:
-                    failures.append(reason)
-                else:
-                    present[shard.name] = shard.key
-                    _replace(self.work / f"out-{shard.name}", self.output / BUNDLE / shard.name,
-                             self.work)
-        finally:
-            self.abandon()
-        order = [shard.name for shard in self.shards if shard.name in present]
-        _clear(self.output / BUNDLE, keep=order)
-        if order:
-            (self.output / MANIFEST).write_text(
-                json.dumps({"bundles": [f"{name}/" for name in order]}), encoding="utf-8")
+        for shard in self.redo:
+            assert self.work is not None
+            reason = self._failed.get(shard.name) or self._made[shard.name].result()
+            if reason:
+                failures.append(reason)
+            else:
+                present[shard.name] = shard.key
+                bundles[shard.name] = self.work / f"out-{shard.name}"
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        order = {shard.name: present[shard.name] for shard in self.shards
+                 if shard.name in present}
         problems = [warning("", None, f"search: Pagefind failed, "
                                       f"{_lost(len(failures), len(self.shards))}: {failures[0]}")
                     ] if failures else []
-        return {name: present[name] for name in order}, problems
+        return Made(order, bundles, problems)
+
+    def result(self) -> tuple[dict[str, str], list[Diagnostic]]:
+        """made(), put in OUTPUT: each new bundle in its shard's place, one rename each."""
+        try:
+            made = self.made()
+            for name, bundle in made.bundles.items():
+                assert self.work is not None
+                _replace(bundle, self.output / BUNDLE / name, self.work)
+        finally:
+            self.abandon()
+        _clear(self.output / BUNDLE, keep=made.present)
+        manifest = made.manifest()
+        if manifest is not None:
+            (self.output / MANIFEST).write_bytes(manifest)
+        return made.present, made.problems
 
     def abandon(self) -> None:
         """Stop (shards not yet started are not) and forget the work: the output is as it was."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
-        shutil.rmtree(self.work, ignore_errors=True)
+        if self.work is not None:
+            remove_own(self.work)
+            self.work = None
 
     def _link_all(self) -> None:
         """Each shard's pages linked into a folder of its own, then indexed (on the pool)."""
-        assert self._pool is not None
+        assert self._pool is not None and self.work is not None
         for shard in self.redo:
             site = self.work / f"src-{shard.name}"
             try:
@@ -203,7 +243,8 @@ def run_pagefind(binary: Path, site: Path, bundle: Path) -> str | None:
     command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--quiet"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
-                              check=False, stdin=subprocess.DEVNULL)
+                              check=False, stdin=subprocess.DEVNULL,
+                              preexec_fn=dying_with(os.getpid()))
     except (OSError, subprocess.SubprocessError) as exc:
         return f"could not run: {exc}"
     if done.returncode != 0:

@@ -4,15 +4,17 @@ as little as possible, and nothing before the build has succeeded.
 While pages are drawn, only the files that differ from the last output are written, into the
 staging folder beside the output. Once the build has succeeded, either
   - few files changed: each is moved into the output with one atomic rename and the files no
-    longer made are deleted (Staging.update, journaled so an update cut short is redone); or
+    longer made are deleted (Staging.update, journaled so that an update cut short is
+    completed by the next build); or
   - many changed, or the last output is unknown: the staging folder is completed with hard
-    links to the output's unchanged files and swapped in whole (Staging.commit).
+    links to the output's unchanged files and swapped in whole, in one step (Staging.commit).
 A failed build only ever throws the staging folder away. Of the search index, only the shards
-holding a changed page are made again.
+holding a changed page are made again, and they go in with the pages, never after them.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -40,7 +42,9 @@ class OutputUpdate:
         self.search: dict[str, str] = {}  # search shard -> key
         self.bundle: dict[str, Stamp] = {}
         self.in_place = False
+        self.removed: set[str] = set()
         self.indexing: search.Indexing | None = None
+        self.made: search.Made | None = None
 
     def stage(self, page: Drawn) -> Drawn:
         """Write PAGE to the staging folder unless the last output has it already; its bytes
@@ -94,38 +98,82 @@ class OutputUpdate:
             output, self.shards, self.kept, jobs, progress=progress,
             source=lambda path: staging.path(path) if path in changed else output / path)
 
-    def finish(self) -> None:
-        """Put the build in place: in place when few files changed, else by the swap. The
-        search shards whose pages did not change stay (write/search.py): start_index() came
-        first, so Pagefind has the staged pages it reads already."""
-        assert self.indexing is not None
+    def prepare(self) -> None:
+        """Decide how the build goes in (in place when few files changed, else by the swap)
+        and, for the swap, complete the staging tree with the unchanged files, while Pagefind
+        may still be indexing."""
         files = set(self.pages) | set(self.assets)
-        removed = (set(self.last.pages) | set(self.last.assets)) - files
+        self.removed = (set(self.last.pages) | set(self.last.assets)) - files
         self.in_place = bool(self.last.pages) and (
-            len(self.changed) + len(removed) <= IN_PLACE_SHARE * len(files))
+            len(self.changed) + len(self.removed) <= IN_PLACE_SHARE * len(files))
         if self.in_place:
             # Files margin did not make go too, as they would with the swap; the search
-            # bundle's folder is write/search.py's to tidy.
+            # bundle's folder is put right with the bundles.
             known = files | {MARKER}
-            removed |= {path for path in present_files(self.last.output)
-                        if path not in known and not path.startswith(BUNDLE + "/")}
-            self.staging.update(self.changed, sorted(removed))
-        else:
-            self.staging.into_tree(self.changed)
-            for path in files - set(self.changed):
+            self.removed |= {path for path in present_files(self.last.output)
+                             if path not in known and not path.startswith(BUNDLE + "/")}
+            return
+        self.staging.into_tree(self.changed)
+        for path in files - set(self.changed):
+            self._link(path)
+        for path in self.last.bundle:
+            if path.split("/")[1] in self.kept:
                 self._link(path)
-            for path in self.last.bundle:
-                if path.split("/")[1] in self.kept:
-                    self._link(path)
-            self.staging.commit()
 
     def index(self) -> list[Diagnostic]:
-        """Bring the search index to this build's pages (after finish()): the shards whose
-        pages changed, indexed since start_index(), put in place."""
+        """Wait for the search shards whose pages changed (indexed since start_index())."""
         assert self.indexing is not None
-        self.search, problems = self.indexing.result()
+        self.made = self.indexing.made()
+        self.search = self.made.present
+        return self.made.problems
+
+    def finish(self) -> None:
+        """Put the build in place, search index included, so that a build killed at any
+        moment leaves a whole site, old or new: the staging tree swapped in in one step, or
+        the in-place renames journaled (write/journal.py)."""
+        assert self.indexing is not None and self.made is not None
+        try:
+            if self.in_place:
+                self.staging.update(self.changed, sorted(self.removed), self._search_steps())
+            else:
+                self._search_into_staging()
+                self.staging.commit()
+        finally:
+            self.indexing.abandon()
         self.bundle = _bundle_files(self.last.output)
-        return problems
+
+    def _search_into_staging(self) -> None:
+        """The new bundles and the manifest, into the staging tree (kept ones are linked)."""
+        assert self.made is not None
+        manifest = self.made.manifest()
+        if manifest is None:
+            return
+        for name, bundle in self.made.bundles.items():
+            target = self.staging.root / BUNDLE / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(bundle, target)
+        (self.staging.root / search.MANIFEST).write_bytes(manifest)
+
+    def _search_steps(self) -> list[list[str]]:
+        """The journal's steps that bring the output's search bundle to this build's."""
+        assert self.made is not None and self.indexing is not None
+        beside, output = self.last.output.parent, self.last.output
+        steps: list[list[str]] = []
+        for name, bundle in self.made.bundles.items():
+            aside = bundle.with_name(f"old-{name}")
+            steps.append(["dir", bundle.relative_to(beside).as_posix(), f"{BUNDLE}/{name}",
+                          aside.relative_to(beside).as_posix()])
+        manifest = self.made.manifest()
+        folder = output / BUNDLE
+        present = sorted(entry.name for entry in folder.iterdir()) if folder.is_dir() else []
+        if manifest is None:
+            return steps + ([["remove-dir", BUNDLE]] if present else [])
+        self.staging.write(search.MANIFEST, manifest)
+        steps.append(["file", self.staging.path(search.MANIFEST).relative_to(beside).as_posix(),
+                      search.MANIFEST])
+        keep = set(self.made.present) | {search.MANIFEST.split("/")[1]}
+        return steps + [["remove-dir" if (folder / name).is_dir() else "remove",
+                         f"{BUNDLE}/{name}"] for name in present if name not in keep]
 
     def records(self) -> OutputRecords:
         return OutputRecords(self.last.output, self.pages, self.assets, self.search, self.bundle)
