@@ -13,6 +13,8 @@ import sys
 import pytest
 
 from conftest import run_margin
+from margin.config import load_config
+from margin.serve.session import Session
 from test_errors import snapshot
 
 NOTE = "content/posts/a.md"
@@ -172,3 +174,20 @@ def test_an_import_whose_title_is_long_in_bytes_writes_every_note(tmp_path):
     assert all(len(path.name.encode()) <= 255 for path in written)
     built = run_margin("build", site)
     assert built[0] == 0, built[2]
+
+
+@pytest.mark.parametrize(("front", "message"), [
+    (f"date: 2024-05-01\ntags: [{LONG}]", "URL /tags/aaaa"),
+    ("date: 2024-02-30", "front matter: 'date' is not a date: '2024-02-30'"),
+])
+def test_the_preview_server_reports_the_same_errors_and_keeps_serving(make_site, front,
+                                                                      message):
+    site = make_site({NOTE: "---\ntitle: A\n---\nWords.\n", "content/posts/b.md": "More.\n"})
+    config, _ = load_config(site)
+    session = Session(config)
+    assert not session.build_all().errors
+    (site / NOTE).write_text(f"---\ntitle: A\n{front}\n---\nWords.\n", encoding="utf-8")
+    outcome = session.rebuild([site / NOTE])
+    assert [error.path for error in outcome.errors] == [NOTE]
+    assert outcome.errors[0].message.startswith(message)
+    assert (config.output_dir / "index.html").is_file()
