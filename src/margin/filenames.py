@@ -15,6 +15,9 @@ def unfit(path: str) -> str | None:
     """Why output PATH ('a/b/index.html') cannot be written as a file, or None when it can."""
     if "\0" in path:
         return "it holds a NUL byte, which no file name may"
+    if len(path) <= MAX_PART_BYTES // 4 or len(path.encode("utf-8", "surrogateescape")
+                                               ) <= MAX_PART_BYTES:
+        return None  # (every page of most sites: the whole path would fit in one name)
     for part in path.split("/"):
         size = len(part.encode("utf-8", "surrogateescape"))
         if size > MAX_PART_BYTES:
