@@ -6,6 +6,7 @@ folder it did not make. Real builds in child processes, killed at named steps
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from margin.write import journal
 from margin.write.journal import JOURNAL, finish_interrupted
 from test_errors import snapshot
 
@@ -273,3 +275,33 @@ def _indexing(token: str) -> bool:
             if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"sleep\0"):
                 return True
     return False
+
+
+def test_renames_the_system_refuses_halfway_are_completed_by_the_next_build(
+        make_site, build_site, monkeypatch, tmp_path):
+    site = make_site(notes())
+    assert build_site(site).exit_code == 0
+    note = site / EDITS["one note"][0]
+    note.write_text(note.read_text(encoding="utf-8") + "Frost on the reeds.\n", encoding="utf-8")
+    shutil.copytree(site, tmp_path / "reference", symlinks=True)
+    new = build_site(tmp_path / "reference")
+    assert new.exit_code == 0
+    real, done = journal._do, []
+
+    def full_disk_at_the_second(output, step):
+        if done:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(output / step[-1]))
+        done.append(step)
+        real(output, step)
+
+    monkeypatch.setattr(journal, "_do", full_disk_at_the_second)
+    failed = build_site(site)
+    assert failed.exit_code == 1
+    assert failed.lines[0].endswith(": No space left on device")
+    assert (site / "_site" / JOURNAL).is_file()
+    monkeypatch.setattr(journal, "_do", real)
+    assert finish_interrupted(site / "_site")  # every file it names is still there to move
+    assert pages(snapshot(site / "_site")) == pages(snapshot(new.output))
+    assert _search_is_whole(site / "_site")
+    assert build_site(site).exit_code == 0
+    assert pages(snapshot(site / "_site")) == pages(snapshot(new.output))

@@ -177,8 +177,8 @@ class Staging:
                  for relative in changed]
         steps += search
         steps += [["remove", relative] for relative in removed]
+        self.committed = True  # (once journaled, the staged files are the next build's to move)
         journal.run(self.output, steps)
-        self.committed = True
         remove_own(self.root)
 
     def discard(self) -> None:

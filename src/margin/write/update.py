@@ -23,7 +23,7 @@ from margin.diagnostics import Diagnostic
 from margin.model import AssetFile, SiteConfig
 from margin.render.drawing import Drawn, PageRecord
 from margin.write import search
-from margin.write.output import MARKER, OutputError, Staging
+from margin.write.output import MARKER, OutputError, Staging, interrupted
 from margin.write.previous import AssetRecord, OutputRecords, Stamp, present_files, stamp
 from margin.write.search import BUNDLE
 
@@ -139,7 +139,8 @@ class OutputUpdate:
                 self._search_into_staging()
                 self.staging.commit()
         finally:
-            self.indexing.abandon()
+            if not interrupted(self.last.output):  # else its bundles are the next build's
+                self.indexing.abandon()
         self.bundle = _bundle_files(self.last.output)
 
     def _search_into_staging(self) -> None:
