@@ -86,6 +86,11 @@ def _search_is_whole(output: Path) -> bool:
                                  for name in bundles)
 
 
+def _search_files(output: Path) -> dict[str, str]:
+    return {path: digest for path, digest in snapshot(output).items()
+            if path.startswith("pagefind/")}
+
+
 def _killed(done: subprocess.CompletedProcess) -> bool:
     return done.returncode == -signal.SIGKILL
 
@@ -281,6 +286,7 @@ def test_renames_the_system_refuses_halfway_are_completed_by_the_next_build(
         make_site, build_site, monkeypatch, tmp_path):
     site = make_site(notes())
     assert build_site(site).exit_code == 0
+    old_search = _search_files(site / "_site")
     note = site / EDITS["one note"][0]
     note.write_text(note.read_text(encoding="utf-8") + "Frost on the reeds.\n", encoding="utf-8")
     shutil.copytree(site, tmp_path / "reference", symlinks=True)
@@ -303,5 +309,6 @@ def test_renames_the_system_refuses_halfway_are_completed_by_the_next_build(
     assert finish_interrupted(site / "_site")  # every file it names is still there to move
     assert pages(snapshot(site / "_site")) == pages(snapshot(new.output))
     assert _search_is_whole(site / "_site")
+    assert _search_files(site / "_site") != old_search  # the new bundle went in too
     assert build_site(site).exit_code == 0
     assert pages(snapshot(site / "_site")) == pages(snapshot(new.output))

@@ -132,15 +132,12 @@ class OutputUpdate:
         moment leaves a whole site, old or new: the staging tree swapped in in one step, or
         the in-place renames journaled (write/journal.py)."""
         assert self.indexing is not None and self.made is not None
-        try:
-            if self.in_place:
-                self.staging.update(self.changed, sorted(self.removed), self._search_steps())
-            else:
-                self._search_into_staging()
-                self.staging.commit()
-        finally:
-            if not interrupted(self.last.output):  # else its bundles are the next build's
-                self.indexing.abandon()
+        if self.in_place:
+            self.staging.update(self.changed, sorted(self.removed), self._search_steps())
+        else:
+            self._search_into_staging()
+            self.staging.commit()
+        self.indexing.abandon()
         self.bundle = _bundle_files(self.last.output)
 
     def _search_into_staging(self) -> None:
@@ -180,7 +177,9 @@ class OutputUpdate:
         return OutputRecords(self.last.output, self.pages, self.assets, self.search, self.bundle)
 
     def discard(self) -> None:
-        if self.indexing is not None:
+        """Drop what a failed build made; but an update its journal names (cut short by a
+        refused rename) keeps it all, for the next build to finish."""
+        if self.indexing is not None and not interrupted(self.last.output):
             self.indexing.abandon()
         self.staging.discard()
 
