@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -23,11 +21,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 import margin.render.drawing
-from margin.cli import main
+from margin.cli import BASE_URL_UNSET, main
+from synthetic_notes import write_notes
 
 TESTS = Path(__file__).resolve().parent
 SITES = TESTS / "sites"
-SHARED = TESTS.parent.parent / "shared"
+# The material beside the repository (the user's notes); MARGIN_SHARED names it from elsewhere.
+SHARED = Path(os.environ.get("MARGIN_SHARED") or TESTS.parent.parent / "shared").resolve()
 CORPUS = SHARED / "corpus"
 
 
@@ -58,7 +58,10 @@ class BuildResult:
 
     @property
     def lines(self) -> list[str]:
-        return [line for line in self.stderr.splitlines() if line.strip()]
+        """What the build said about the notes: stderr's lines, less the advice every site
+        without a base_url gets (test_feeds.py checks that one)."""
+        return [line for line in self.stderr.splitlines()
+                if line.strip() and not line.startswith(BASE_URL_UNSET)]
 
 
 def run_margin(*args: str) -> tuple[int, str, str]:
@@ -134,10 +137,22 @@ def corpus_site(fixture_site):
     """The graph fixture (wikilinks, backlinks, papers, series) plus 90 generated notes: enough
     bodies and pages for the builds to fork worker processes."""
     site = fixture_site("graph")
-    subprocess.run([sys.executable, str(SHARED / "bench" / "make_corpus.py"), "--notes", "90",
-                    "--seed", "3", "--layout", "hugo", "--out", str(site)],
-                   check=True, capture_output=True)
+    write_notes(site, 90, seed=3)
     return site
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test marked needs_shared(PATH) skips when PATH (under ../shared, beside the
+    repository) is missing, unless MARGIN_REQUIRE_SHARED=1 (CI) makes it fail."""
+    for mark in item.iter_markers("needs_shared"):
+        path = mark.args[0] if mark.args else CORPUS
+        if path.exists():
+            continue
+        if os.environ.get("MARGIN_REQUIRE_SHARED") == "1":
+            pytest.fail(f"no {path}, and MARGIN_REQUIRE_SHARED=1 requires the tests that use it")
+        pytest.skip(f"no {path} (../shared beside the repository, or MARGIN_SHARED); "
+                    "set MARGIN_REQUIRE_SHARED=1 to fail instead of skipping")
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -17,12 +17,10 @@ import margin
 import margin.load
 import margin.render.bodies
 import margin.render.bodycache
-from conftest import SHARED, recorded_calls, run_margin
+from conftest import recorded_calls, run_margin
 from margin.cache.packs import Packs, read_pack
 from margin.cache.store import FOLDER, Store
 from margin.write import search
-
-MAKE_CORPUS = SHARED / "bench" / "make_corpus.py"
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,7 @@ import pytest
 
 from conftest import CORPUS
 
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository"
-)
+pytestmark = pytest.mark.needs_shared(CORPUS)
 
 WEEK_ONE = "/what-i-read-this-week/02-02-2025/to/08-02-2025/"
 WEEK_TWO = "/what-i-read-this-week/16-02-2025/to/22-02-2025/"

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import CORPUS, BuildResult, run_margin
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="no ../shared/corpus")
+pytestmark = pytest.mark.needs_shared(CORPUS)
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 WEEKS = {"02/02/25 -> 08/02/25", "16/02/25 -> 22/02/25"}
 

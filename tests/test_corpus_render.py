@@ -15,9 +15,7 @@ from bs4 import BeautifulSoup
 
 from conftest import CORPUS, BuildResult, run_margin
 
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason="../shared/corpus is not beside the repository"
-)
+pytestmark = pytest.mark.needs_shared(CORPUS)
 
 WEEKLY = {
     "/what-i-read-this-week/02-02-2025/to/08-02-2025/": "posts/2025-02-08-what-i-read-this-week.md",

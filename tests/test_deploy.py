@@ -14,7 +14,7 @@ from margin.write.output import MARKER
 
 NOTES = {
     ".gitignore": "_site/\n.margin-cache/\n",
-    "site.toml": 'title = "Lab notes"\n',
+    "site.toml": 'title = "Lab notes"\nbase_url = "https://lab.example.org/"\n',
     "content/posts/2025-02-03-sparse-attention.md": "---\ntitle: Sparse attention\ntags: [llms]\n"
                                                     "---\nBlocks of keys.\n",
     "content/notes/lora.md": "---\ntitle: LoRA\n---\nLow-rank updates.\n",
@@ -53,7 +53,8 @@ def repo(make_site, remote) -> Path:
     git(site, "add", "-A")
     git(site, "commit", "--quiet", "-m", "notes")
     git(site, "remote", "add", "origin", str(remote))
-    (site / "site.toml").write_text('title = "Lab notes, edited"\n')
+    (site / "site.toml").write_text('title = "Lab notes, edited"\n'
+                                    'base_url = "https://lab.example.org/"\n')
     (site / "content/notes/staged.md").write_text("# Staged\n")
     git(site, "add", "content/notes/staged.md")
     (site / "scratch.txt").write_text("not for git\n")
@@ -154,6 +155,15 @@ def test_a_custom_branch_and_remote(repo, tmp_path):
     assert "to site" in out and out.rstrip().endswith("pushed it to mirror")
     assert "index.html" in git(mirror, "ls-tree", "--name-only", "site").split()
     assert "refs/heads/gh-pages" not in refs(mirror)
+
+
+def test_deploy_without_a_base_url_warns_in_one_line_and_still_publishes(repo, remote):
+    (repo / "site.toml").write_text('title = "Lab notes"\n')
+    code, out, err = run_margin("deploy", repo)
+    assert code == 0 and "pushed it to origin" in out
+    assert err.splitlines() == [
+        "margin: warning: base_url is unset, so the feeds and sitemap.xml hold relative URLs "
+        "that readers and search engines cannot follow; set it in site.toml"]
 
 
 def test_not_a_git_repository_is_one_line(make_site):

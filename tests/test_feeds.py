@@ -68,3 +68,14 @@ def test_sitemap_lists_every_page_with_lastmod_and_robots_points_at_it(site, bui
     assert (result.output / "robots.txt").read_text().splitlines()[-1] == (
         "Sitemap: https://x.github.io/blog/sitemap.xml"
     )
+
+
+def test_a_build_without_a_base_url_warns_once_that_feeds_need_it(make_site, build_site):
+    site = make_site({"content/posts/2025-01-01-one.md": "---\ntitle: One\n---\nFirst."})
+    unset = build_site(site)
+    assert unset.exit_code == 0
+    assert unset.stderr.splitlines() == [
+        "margin: warning: base_url is unset, so the feeds and sitemap.xml hold relative URLs "
+        "that readers and search engines cannot follow; set it in site.toml or pass --base-url"]
+    given = build_site(site, "--base-url", "https://me.example.org/")
+    assert given.exit_code == 0 and given.stderr == ""

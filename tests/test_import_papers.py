@@ -20,7 +20,7 @@ from margin.importers.review_dates import find_date
 
 DATA = Path(__file__).resolve().parent / "data" / "papers"
 STREAM = SHARED / "corpus" / "imports" / "daily-papers.txt"
-needs_stream = pytest.mark.skipif(not STREAM.is_file(), reason="the shared stream is not here")
+needs_stream = pytest.mark.needs_shared(STREAM)
 
 ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:abs|pdf|html)/|\barxiv:\s?)(\d{4}\.\d{4,5})", re.I)
 
@@ -481,3 +481,17 @@ def test_a_section_heading_after_the_first_paragraph_is_not_taken_for_the_title(
     (review,), _ = parse_stream(text, "s.txt", default_date=date(2000, 1, 1))
     assert review.title == "Paper review, 2025-03-14"
     assert review.body.startswith("Introduction:")
+
+
+def test_a_review_pasted_twice_is_written_once_with_a_warning_naming_both_lines(tmp_path):
+    review = "Jo's Daily Paper - 01.06.25: Told Twice\n\nSome text.\n\n<https://arxiv.org/abs/2506.1>\n\n"
+    other = "Jo's Daily Paper - 02.06.25: Told Once\n\nOther text.\n\n"
+    stream = tmp_path / "pasted.txt"
+    stream.write_text(review + other + review + "\n", encoding="utf-8")
+    code, out, err = import_papers(stream, tmp_path)
+    assert code == 0
+    assert err.splitlines() == [
+        "warning: pasted.txt:11: the same review as pasted.txt:1; written once, as that one"]
+    notes = read_notes(tmp_path / "content" / "papers")
+    assert [post["title"] for _, post in notes] == ["Told Twice", "Told Once"]
+    assert "2 reviews in pasted.txt: 2 written, 1 warning" in out

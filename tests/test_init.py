@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import subprocess
+from datetime import date
+from pathlib import Path
+
 import frontmatter
 import pytest
 import yaml
 
 from conftest import run_margin
 from margin.config import load_config
-from margin.init import requirement_from_direct_url
+from margin.init import init_site
+from margin.origin import origin_from_direct_url
 
+UNSET_BASE_URL = ("margin: warning: base_url is unset, so the feeds and sitemap.xml hold relative "
+                  "URLs that readers and search engines cannot follow; set it in site.toml or "
+                  "pass --base-url")
 STARTER = [
     ".gitignore", "site.toml", ".github/workflows/pages.yml", "archetypes/notes.md",
     "archetypes/posts.md", "content/notes/writing-notes.md",
@@ -37,7 +45,7 @@ def test_init_makes_a_site_that_builds_and_publishes_both_examples(tmp_path, bui
 
     result = build_site(site)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == ""
+    assert result.stderr.splitlines() == [UNSET_BASE_URL]  # until site.toml sets base_url
     day = post.name[:10]
     post_page = result.html(f"/{day.replace('-', '/')}/hello-margin/")
     note_page = result.html("/notes/writing-notes/")
@@ -157,12 +165,64 @@ def test_archetypes_shape_the_notes_margin_new_writes(tmp_path):
      "margin @ git+https://github.com/o/margin@abc123"),
     ({"url": "https://github.com/o/margin", "vcs_info": {"vcs": "git"}},
      "margin @ git+https://github.com/o/margin"),
-    ({"url": "file:///home/me/margin", "dir_info": {"editable": True}}, "margin"),
-    ({"url": "https://example.org/margin-0.1.0.tar.gz", "archive_info": {}}, "margin"),
+    ({"url": "https://example.org/margin-0.1.0.tar.gz", "archive_info": {}},
+     "margin @ https://example.org/margin-0.1.0.tar.gz"),
+    ({"url": "file:///nowhere/margin", "dir_info": {"editable": True}}, "margin"),
     ({}, "margin"),
 ])
 def test_workflow_installs_margin_from_where_this_one_came_from(record, expected):
-    assert requirement_from_direct_url(record) == expected
+    assert origin_from_direct_url(record).requirement == expected
+
+
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@pytest.mark.parametrize(("remote", "public"), [
+    ("git@github.com:someone/margin.git", "https://github.com/someone/margin.git"),
+    ("https://example.org/margin.git", "https://example.org/margin.git"),
+])
+def test_a_checkout_with_a_remote_is_installed_from_the_remote_at_its_commit(
+        tmp_path, remote, public):
+    checkout = tmp_path / "margin"
+    checkout.mkdir()
+    git(checkout, "init", "-q")
+    (checkout / "README.md").write_text("x")
+    git(checkout, "add", "-A")
+    git(checkout, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")
+    git(checkout, "remote", "add", "origin", remote)
+    record = {"url": checkout.as_uri(), "dir_info": {"editable": True}}
+    origin = origin_from_direct_url(record)
+    assert origin.requirement == f"margin @ git+{public}@{git(checkout, 'rev-parse', 'HEAD')}"
+    assert not origin.guessed
+
+
+def test_a_local_wheel_is_copied_into_the_site_for_the_workflow(tmp_path):
+    wheel = tmp_path / "dist" / "margin-0.1.0-py3-none-any.whl"
+    wheel.parent.mkdir()
+    wheel.write_bytes(b"PK not really a wheel")
+    origin = origin_from_direct_url({"url": wheel.as_uri(), "archive_info": {}})
+    site = tmp_path / "site"
+    result = init_site(site, today=date(2025, 3, 4), origin=origin)
+    copied = ".github/margin/margin-0.1.0-py3-none-any.whl"
+    assert copied in result.written
+    assert (site / copied).read_bytes() == wheel.read_bytes()
+    workflow = yaml.safe_load((site / ".github/workflows/pages.yml").read_text())
+    assert workflow["env"]["MARGIN_REQUIREMENT"] == f"./{copied}"
+
+
+def test_the_workflow_restores_margins_cache_before_building(tmp_path):
+    run_margin("init", tmp_path, "--requirement", "margin==0.1.0")
+    workflow = yaml.safe_load((tmp_path / ".github/workflows/pages.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    names = [step.get("uses", "").split("@")[0] or step.get("run", "") for step in steps]
+    cache = steps[names.index("actions/cache")]["with"]
+    assert cache["path"] == ".margin-cache"
+    assert "github.sha" in cache["key"]  # each run saves its own entry...
+    assert cache["key"].startswith(cache["restore-keys"])  # ...and the newest is restored
+    build = next(i for i, name in enumerate(names) if name.startswith("margin build"))
+    assert names.index("actions/cache") < build
 
 
 def test_init_has_help():

@@ -21,7 +21,7 @@ def test_kramdown_double_backslash_math_renders_in_a_jekyll_collection(make_site
                       "content/notes/m.md": note(body)})
     result = build_site(site)
     assert result.exit_code == 0, result.stderr
-    jekyll = result.html("2024/01/02/p/").find("article")
+    jekyll = result.html("blog/2024/01/02/p.html").find("article")
     found = jekyll.find_all("math")
     assert [tex(m) for m in found] == ["a_i + b_{ij}^*", "\\sum_k x_k"]
     assert "\\(" not in jekyll.get_text()
@@ -97,7 +97,7 @@ def test_the_paper_notes_collection_renders_every_expression(fixture_site, build
     assert result.exit_code == 0, result.stderr
     assert not [line for line in result.lines if "math" in line]
     rendered = errors = 0
-    for page in result.output.rglob("index.html"):
+    for page in result.output.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         rendered += html.count("<math")
         errors += html.count('class="math-error"')
@@ -109,7 +109,7 @@ def test_kramdown_escapes_in_single_dollar_math_of_a_jekyll_post(make_site, buil
                       "content/blog/_posts/2024-01-02-p.md": note("Weights $w\\_{ij}^\\*$ here."),
                       "content/notes/m.md": note("Literal $a\\_b$ here.")})
     result = build_site(site)
-    jekyll = result.html("2024/01/02/p/").find("article").find("math")
+    jekyll = result.html("blog/2024/01/02/p.html").find("article").find("math")
     assert jekyll.find("msubsup") is not None  # a subscript, not a literal underscore
     margin_note = result.html("notes/m/").find("article").find("math")
     assert margin_note.find("msub") is None

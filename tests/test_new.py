@@ -57,3 +57,21 @@ def test_new_rejects_a_bad_date_and_section(make_site):
     assert code == 2 and "not a date" in err
     code, _, err = run_margin("new", "X", "--section", "../outside", "--site", site)
     assert code == 1 and "not a section name" in err
+
+
+def test_an_undated_note_has_no_date_in_its_name_or_front_matter(make_site, build_site):
+    site = make_site({})
+    code, out, err = run_margin("new", "Attention", site, "--section", "notes", "--undated")
+    assert (code, err) == (0, "")
+    path = site / "content/notes/attention.md"
+    assert out.strip() == str(path)
+    post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    assert post["title"] == "Attention" and "date" not in post.metadata
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    assert result.html("/notes/attention/").h1.get_text() == "Attention"
+
+
+def test_undated_and_a_date_cannot_go_together(make_site):
+    code, _, err = run_margin("new", "X", make_site({}), "--undated", "--date", "2025-01-02")
+    assert code == 2 and "not allowed with" in err

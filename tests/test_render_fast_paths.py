@@ -32,6 +32,7 @@ RULE_SAMPLES = {
     "backticks": "a `code` b\n",
     "strikethrough": "a ~~gone~~ b\n",
     "image": "![alt](x.png)\n",
+    "loose_destination": "![alt](my figure.png)\n",
     "footnote_inline": "text^[inline note]\n",
     "footnote_ref": "text[^1]\n\n[^1]: the note\n",
     "autolink": "<https://example.com>\n",
@@ -46,7 +47,8 @@ RULE_SAMPLES = {
 PIECES = [
     "*", "**", "_", "`", "```", "~~~", "~", "~~", "$", "$$", "\\$", "\\(", "\\)", "\\[", "\\]",
     "\\begin{align}", "\\end{align}", "[[", "]]", "![[", "[[x|y]]", "![", "[", "]", "(", ")",
-    "](x.md)", "^[", "[^1]", "[^1]: ", "<", ">", "<div>", "</div>", "<b>", "&amp;", "&#123;",
+    "](x.md)", "](a b.png)", "^[", "[^1]", "[^1]: ", "<", ">", "<div>", "</div>", "<b>", "&amp;",
+    "&#123;",
     "&#36;", "www.", "www.ex.com", "http://a.b/c", "https://x.com/%7B:", "a@b.co", "|",
     "|---|---|", "---", "===", "- ", "1. ", "> ", ": ", "~ ", "{: .x}", "{:toc}", "[TOC]", "\\{",
     "#", "## ", "\n", "\n", "\n\n", "    ", "\t", "\r\n", "\r", "\0", "w", "é", "word", "two",

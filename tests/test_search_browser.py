@@ -27,7 +27,7 @@ WORD = re.compile(r"[A-Za-z]{9,}")
 RESULT_LINK = "li.search-result .search-result__title"  # links to its sections are apart
 DONE = "document.getElementById('search-status').textContent.includes('match')"
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+pytestmark = pytest.mark.needs_shared(CORPUS)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from conftest import BuildResult, run_margin
 from margin import theme
 
 PREFIX = "/blog"
-STYLESHEETS = ("/assets/css/margin.css", "/assets/css/highlight.css")
+STYLESHEETS = ("/assets/css/margin.css", "/assets/css/highlight.css", "/assets/css/dark.css")
 
 SITE = {
     "site.toml": 'title = "Theme test"\nbase_url = "https://x.github.io/blog/"\n',
@@ -212,13 +212,31 @@ def test_no_toc_for_fewer_than_three_headings(site, url):
 
 
 def test_highlight_stylesheet_has_light_and_dark_pygments_rules(site):
-    css = (site.output / "assets/css/highlight.css").read_text(encoding="utf-8")
-    light, _, dark = css.partition("@media screen and (prefers-color-scheme: dark)")
+    light = (site.output / "assets/css/highlight.css").read_text(encoding="utf-8")
+    dark = (site.output / "assets/css/dark.css").read_text(encoding="utf-8")
     assert ".highlight .k " in light and ".highlight .s " in light
     assert ".highlight .k " in dark and ".highlight .s " in dark
     keyword = re.compile(r"\.highlight \.k \{ color: (#[0-9a-fA-F]+)")
     assert keyword.search(light).group(1) != keyword.search(dark).group(1)
 
+
+
+def test_the_dark_sheet_follows_the_system_until_the_reader_chooses(site):
+    for name, soup in pages(site).items():
+        sheet = soup.find("link", id="dark-scheme")
+        assert sheet["media"] == "screen and (prefers-color-scheme: dark)", name
+        assert sheet["blocking"] == "render", name
+        chooser = sheet.find_next_sibling()  # the reader's choice, applied before the body
+        assert chooser.name == "script" and "dark-scheme" in chooser.string, name
+        assert soup.select_one("button.scheme-toggle").has_attr("hidden"), name  # JS shows it
+
+
+def test_every_page_keeps_the_header_search_box_the_search_page_too(site):
+    for name, soup in pages(site).items():
+        form = soup.select_one("header form.site-search")
+        assert form is not None and form["action"] == f"{PREFIX}/search/", name
+        assert form.select_one("input[name=q]") is not None, name
+    assert "search/index.html" in pages(site)
 
 
 def test_the_wheel_ships_every_theme_folder():

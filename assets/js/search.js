@@ -132,7 +132,17 @@
       });
   }
 
-  function drawResult(page) {
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+    "Dec"];
+
+  // "2025-03-04" -> "4 Mar 2025", as the site's lists write dates (the `date('short')` filter).
+  function shortDate(iso) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+    if (!parts) return iso;
+    return Number(parts[3]) + " " + MONTHS[Number(parts[2]) - 1] + " " + parts[1];
+  }
+
+    function drawResult(page) {
     var item = document.createElement("li");
     item.className = "search-result";
     var title = document.createElement("a");
@@ -145,7 +155,10 @@
     if (page.meta && page.meta.date) {
       var date = document.createElement("p");
       date.className = "search-result__date";
-      date.textContent = page.meta.date;
+      var time = document.createElement("time");
+      time.dateTime = page.meta.date;
+      time.textContent = shortDate(page.meta.date);
+      date.appendChild(time);
       item.appendChild(date);
     }
     var excerpt = document.createElement("p");

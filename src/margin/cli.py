@@ -17,6 +17,7 @@ from margin.config import load_config
 from margin.importers import papers as paper_stream
 from margin.importers import write_notes
 from margin.model import BuildReport
+from margin.origin import Origin, installed_origin
 from margin.parallel import default_jobs
 from margin.progress import ProgressBar
 
@@ -40,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    if hasattr(args, "site_option"):  # SITE_DIR, or --site SITE_DIR: one or the other
+        if args.site and args.site_option and args.site != args.site_option:
+            parser.error(f"two site folders: {args.site} and --site {args.site_option}")
+        args.site = args.site or args.site_option or "."
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -58,14 +63,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="margin", description="Build a static website from a folder of Markdown notes."
+        prog="margin", description="Build a static website from a folder of Markdown notes.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # --version unwrapped: a path
     )
-    parser.add_argument("--version", action="version", version=f"margin {__version__}")
+    parser.add_argument("--version", action="version", version=_version())
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
-    build_cmd = commands.add_parser(
-        "build", help="build the site into _site/",
+    build_cmd = _command(
+        commands, "build", help="build the site into _site/",
         description="Build the site in SITE_DIR into its output folder.",
+        examples=["margin build", "margin build ~/notes --base-url https://me.github.io/notes/"],
     )
     _add_site_dir(build_cmd)
     build_cmd.add_argument("--output", "-o", metavar="DIR",
@@ -78,10 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     _add_speed_options(build_cmd)
     build_cmd.set_defaults(run=_build)
 
-    check_cmd = commands.add_parser(
-        "check", help="build in memory and check every link; writes nothing",
+    check_cmd = _command(
+        commands, "check", help="build in memory and check every link; writes nothing",
         description="Build SITE_DIR in memory, check every internal link and #anchor, write "
                     "nothing. Exit 1 on an error or a broken link (with --strict, any warning).",
+        examples=["margin check", "margin check ~/notes --strict"],
     )
     _add_site_dir(check_cmd)
     check_cmd.add_argument("--drafts", action="store_true", help="include notes marked draft")
@@ -90,20 +98,50 @@ def _parser() -> argparse.ArgumentParser:
     _add_speed_options(check_cmd)
     check_cmd.set_defaults(run=_check)
 
-    new_cmd = commands.add_parser("new", help="start a new note",
-                                  description="Write a new dated note and print its path.")
+    new_cmd = _command(
+        commands, "new", help="start a new note",
+        description="Write a new note into SITE_DIR/content/SECTION/ from the section's "
+                    "archetype and print its path: YYYY-MM-DD-title.md, or title.md --undated.",
+        examples=['margin new "What I read this week" --tags reading',
+                  'margin new "Attention" ~/notes --section notes --undated'],
+    )
     new_cmd.add_argument("title", help="the note's title")
+    _add_site_dir(new_cmd)
     new_cmd.add_argument("--section", default="posts", help="content folder (default: posts)")
     new_cmd.add_argument("--tags", default="", help="comma-separated tags")
-    new_cmd.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
-                         help="the note's date (default: today)")
-    new_cmd.add_argument("--site", default=".", metavar="DIR", help="the site folder")
+    when = new_cmd.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date, default=None, metavar="YYYY-MM-DD",
+                      help="the note's date (default: today)")
+    when.add_argument("--undated", action="store_true",
+                      help="no date: neither in the file name nor in the front matter")
     new_cmd.set_defaults(run=_new)
     _add_init_command(commands)
     _add_deploy_command(commands)
     _add_import_command(commands)
     _add_serve_command(commands)
     return parser
+
+
+def _version() -> str:
+    """The version and where this margin runs from: which checkout or install answers."""
+    where = Path(__file__).resolve().parent
+    return f"margin {__version__} (from {where}, Python {sys.version.split()[0]})"
+
+
+class _HelpWithExamples(argparse.HelpFormatter):
+    """Descriptions wrap to the terminal; the examples at the end keep their lines."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+def _command(commands: argparse._SubParsersAction, name: str, *, examples: list[str],
+             **kwargs: str) -> argparse.ArgumentParser:
+    """A subcommand whose --help ends with two examples."""
+    epilog = "examples:\n" + "\n".join(f"  {example}" for example in examples)
+    return commands.add_parser(name, epilog=epilog, formatter_class=_HelpWithExamples, **kwargs)
 
 
 def _add_speed_options(command: argparse.ArgumentParser) -> None:
@@ -150,6 +188,8 @@ def _build(args: argparse.Namespace) -> int:
         if options.progress:
             options.progress.close()
     diag.print_all(report.diagnostics)
+    if not report.failed and not args.quiet:
+        _warn_without_base_url(config.base_url, "set it in site.toml or pass --base-url")
     if not args.quiet or report.failed:
         print(_summary(report, config.strict), file=sys.stderr if report.failed else sys.stdout)
     return 1 if report.failed else 0
@@ -184,6 +224,17 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+BASE_URL_UNSET = ("margin: warning: base_url is unset, so the feeds and sitemap.xml hold "
+                  "relative URLs that readers and search engines cannot follow")
+
+
+def _warn_without_base_url(base_url: str, remedy: str) -> None:
+    """Said after a build that wrote feeds and a sitemap: they are read away from the site,
+    so their links must be absolute."""
+    if not base_url:
+        print(f"{BASE_URL_UNSET}; {remedy}", file=sys.stderr)
+
+
 def _summary(report: BuildReport, strict: bool) -> str:
     warnings = diag.count(report.diagnostics, diag.Level.WARNING)
     errors = diag.count(report.diagnostics, diag.Level.ERROR)
@@ -206,8 +257,9 @@ def _plural(number: int, word: str) -> str:
 def _new(args: argparse.Namespace) -> int:
     tags = [t.strip() for t in args.tags.split(",") if t.strip()]
     try:
+        day = None if args.undated else args.date or date.today()
         path = scaffold.new_note(Path(args.site), args.title, section=args.section, tags=tags,
-                                 day=args.date or date.today())
+                                 day=day)
     except scaffold.ScaffoldError as exc:
         print(f"margin: {exc}", file=sys.stderr)
         return 1
@@ -216,24 +268,26 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _add_init_command(commands: argparse._SubParsersAction) -> None:
-    init_cmd = commands.add_parser(
-        "init", help="start a new site",
-        description="Write a starter site into DIR: site.toml, two example notes, archetypes, "
-                    ".gitignore and a GitHub Pages workflow. Existing files are never overwritten.",
+    init_cmd = _command(
+        commands, "init", help="start a new site",
+        description="Write a starter site into SITE_DIR: site.toml, two example notes, "
+                    "archetypes, .gitignore and a GitHub Pages workflow. Existing files are never "
+                    "overwritten.",
+        examples=["margin init notes", "margin init . --requirement 'margin==0.1.0'"],
     )
-    init_cmd.add_argument("site", nargs="?", default=".", metavar="DIR",
-                          help="the new site's folder (default: the current folder)")
+    _add_site_dir(init_cmd, "the new site's folder")
     init_cmd.add_argument("--requirement", metavar="SPEC",
                           help="what the GitHub workflow pip-installs margin from, e.g. "
-                               "'margin @ git+https://github.com/OWNER/margin' (default: the "
-                               "repository this margin was installed from, else 'margin')")
+                               "'margin @ git+https://github.com/OWNER/margin' (default: where "
+                               "this margin was installed from: a git remote and commit, a "
+                               "local wheel or sdist copied into the site, or PyPI)")
     init_cmd.set_defaults(run=_init)
 
 
 def _init(args: argparse.Namespace) -> int:
-    requirement = args.requirement or init.installed_requirement()
+    origin = Origin(args.requirement) if args.requirement else installed_origin()
     try:
-        result = init.init_site(Path(args.site), today=date.today(), requirement=requirement)
+        result = init.init_site(Path(args.site), today=date.today(), origin=origin)
     except init.InitError as exc:
         print(f"margin: {exc}", file=sys.stderr)
         return 1
@@ -254,24 +308,29 @@ def _init(args: argparse.Namespace) -> int:
     ]
     print(f"margin: started a site in {Path(args.site).resolve()}. Next:")
     print("\n".join(f"  {step}" for step in steps))
-    if requirement == init.DEFAULT_REQUIREMENT:
-        print("note: the workflow pip-installs 'margin'; if you install margin from elsewhere, "
-              "edit MARGIN_REQUIREMENT in .github/workflows/pages.yml")
+    if origin.guessed:
+        print(f"note: the workflow pip-installs '{origin.requirement}', and margin cannot tell "
+              "where this one came from; edit MARGIN_REQUIREMENT in .github/workflows/pages.yml")
+    else:
+        print(f"note: the workflow pip-installs {origin.requirement}")
     return 0
 
 
-def _add_site_dir(command: argparse.ArgumentParser) -> None:
-    """The optional SITE_DIR argument every site command takes first."""
-    command.add_argument("site", nargs="?", default=".", metavar="SITE_DIR",
-                         help="the site folder (default: the current folder)")
+def _add_site_dir(command: argparse.ArgumentParser, what: str = "the site folder") -> None:
+    """The optional SITE_DIR argument every command takes, and --site SITE_DIR, its alias."""
+    command.add_argument("site", nargs="?", default=None, metavar="SITE_DIR",
+                         help=f"{what} (default: the current folder)")
+    command.add_argument("--site", dest="site_option", metavar="SITE_DIR",
+                         help="the same, as an option")
 
 
 def _add_deploy_command(commands: argparse._SubParsersAction) -> None:
-    deploy_cmd = commands.add_parser(
-        "deploy", help="build and push the site to a gh-pages branch",
+    deploy_cmd = _command(
+        commands, "deploy", help="build and push the site to a gh-pages branch",
         description="Build SITE_DIR, commit the result to BRANCH of its git repository (without "
                     "touching the working tree, the index or the current branch) and push it. "
                     "Nothing is committed when the build has errors.",
+        examples=["margin deploy", "margin deploy ~/notes --remote upstream -m 'Spring notes'"],
     )
     _add_site_dir(deploy_cmd)
     deploy_cmd.add_argument("--branch", default="gh-pages",
@@ -299,6 +358,7 @@ def _deploy(args: argparse.Namespace) -> int:
                 print("margin: deploy refused: the build has errors; nothing was committed",
                       file=sys.stderr)
                 return 1
+            _warn_without_base_url(config.base_url, "set it in site.toml")
             done = deploy.publish(target, output, args.message)
     except deploy.DeployError as exc:
         print(f"margin: {exc}", file=sys.stderr)
@@ -310,21 +370,24 @@ def _deploy(args: argparse.Namespace) -> int:
 
 
 def _add_import_command(commands: argparse._SubParsersAction) -> None:
-    import_cmd = commands.add_parser(
-        "import", help="turn notes kept elsewhere into margin notes",
+    import_cmd = _command(
+        commands, "import", help="turn notes kept elsewhere into margin notes",
         description="Turn notes kept elsewhere into margin notes. SOURCE says what kind.",
+        examples=["margin import papers reviews.txt", "margin import papers --help"],
     )
     import_cmd.set_defaults(run=lambda _args: _usage(import_cmd))
     sources = import_cmd.add_subparsers(title="sources", metavar="SOURCE", dest="source")
-    papers_cmd = sources.add_parser(
-        "papers", help="a stream of paper reviews -> one dated note per review",
+    papers_cmd = _command(
+        sources, "papers", help="a stream of paper reviews -> one dated note per review",
         description="Split a stream of paper reviews (a channel export, a newsletter, a long "
-                    "document) into one dated note per review in SITE/content/SECTION/. Notes "
-                    "that already exist are skipped unless --force. Warnings name FILE:line.",
+                    "document) into one dated note per review in SITE_DIR/content/SECTION/. "
+                    "Notes that already exist are skipped unless --force; a review pasted twice "
+                    "is written once. Warnings name FILE:line.",
+        examples=["margin import papers reviews.txt --dry-run",
+                  "margin import papers reviews.txt ~/notes --tag papers,reading"],
     )
     papers_cmd.add_argument("file", metavar="FILE", help="the stream, as UTF-8 text")
-    papers_cmd.add_argument("--site", default=".", metavar="DIR",
-                            help="the site folder (default: the current folder)")
+    _add_site_dir(papers_cmd)
     papers_cmd.add_argument("--section", default="papers",
                             help="the content folder to write into (default: papers)")
     papers_cmd.add_argument("--tag", default="paper-review",
@@ -364,6 +427,8 @@ def _import_papers(args: argparse.Namespace) -> int:
         return 2
     tags = [tag.strip() for tag in args.tag.split(",") if tag.strip()]
     reviews, problems = paper_stream.parse_stream(text, stream.name, default_date=date.today())
+    reviews, repeats = write_notes.drop_repeats(reviews, stream.name)
+    problems += repeats
     diag.print_all(problems)
     counts = dict.fromkeys(_IMPORT_COUNTS, 0)
     try:
@@ -386,11 +451,12 @@ def _import_papers(args: argparse.Namespace) -> int:
 
 
 def _add_serve_command(commands: argparse._SubParsersAction) -> None:
-    serve_cmd = commands.add_parser(
-        "serve", help="preview the site, rebuilding and reloading on every save",
+    serve_cmd = _command(
+        commands, "serve", help="preview the site, rebuilding and reloading on every save",
         description="Build SITE_DIR, serve its output folder and watch content/, templates/, "
                     "assets/ and site.toml: each save rebuilds only what changed and reloads "
                     "the open pages. Errors show in the browser; Ctrl-C stops.",
+        examples=["margin serve --open", "margin serve ~/notes --port 8080 --drafts"],
     )
     _add_site_dir(serve_cmd)
     serve_cmd.add_argument("--port", "-p", type=_port, default=8000,

@@ -2,22 +2,22 @@
 
 The starter files are real files in the package. Two placeholders are filled in on the way:
 @DATE@ (today, in the example post's name and date) and @REQUIREMENT@ (what the GitHub Actions
-workflow installs margin from).
+workflow installs margin from: see origin.py). A local wheel to install is copied in too.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
 from margin.load.discover import NOTE_SUFFIXES
+from margin.origin import Origin
 
 STARTER_DIR = Path(__file__).resolve().parent / "starter"
-DEFAULT_REQUIREMENT = "margin"
 _DATE = "@DATE@"
 _REQUIREMENT = "@REQUIREMENT@"
 
@@ -48,45 +48,30 @@ def starter_files() -> list[str]:
     return found
 
 
-def init_site(target: Path, *, today: date, requirement: str = DEFAULT_REQUIREMENT) -> InitResult:
-    """Write every starter file that is not already there; report each one written or skipped."""
+def init_site(target: Path, *, today: date, origin: Origin) -> InitResult:
+    """Write every starter file that is not already there (and the wheel the workflow installs,
+    when it is a local one); report each one written or skipped."""
     if target.exists() and not target.is_dir():
         raise InitError(f"{target} exists and is not a folder")
+    requirement = origin.requirement
     if not requirement.strip() or "\n" in requirement:
         raise InitError(f"not a pip requirement: {requirement!r}")
     root = target.resolve()
     has_notes = _has_notes(root / "content")
     written: list[str] = []
     skipped: list[Skipped] = []
-    for name in starter_files():
-        relative = name.replace(_DATE, today.isoformat())
-        text = _fill((STARTER_DIR / name).read_text(encoding="utf-8"), today, requirement)
-        reason = _reason_to_skip(root, relative, has_notes) or _write_new(root / relative, text)
+    files = [(name.replace(_DATE, today.isoformat()),
+              _fill((STARTER_DIR / name).read_text(encoding="utf-8"), today, requirement))
+             for name in starter_files()]
+    if origin.wheel:
+        files.append((requirement.removeprefix("./"), origin.wheel))
+    for relative, content in files:
+        reason = _reason_to_skip(root, relative, has_notes) or _write_new(root / relative, content)
         if reason:
             skipped.append(Skipped(relative, reason))
         else:
             written.append(relative)
     return InitResult(tuple(written), tuple(skipped))
-
-
-def installed_requirement() -> str:
-    """Where this margin came from, as a pip requirement: its git repository when installed
-    from one (so the workflow installs the same margin), else the PyPI name."""
-    try:
-        record = json.loads(metadata.distribution("margin").read_text("direct_url.json") or "{}")
-    except (metadata.PackageNotFoundError, ValueError):
-        return DEFAULT_REQUIREMENT
-    return requirement_from_direct_url(record)
-
-
-def requirement_from_direct_url(record: dict) -> str:
-    """A PEP 610 direct_url.json record -> 'margin @ git+URL@COMMIT'; local installs -> 'margin'."""
-    vcs = record.get("vcs_info") or {}
-    url = str(record.get("url", ""))
-    if vcs.get("vcs") != "git" or not url or url.startswith("file:"):
-        return DEFAULT_REQUIREMENT
-    revision = vcs.get("commit_id") or vcs.get("requested_revision")
-    return f"margin @ git+{url}" + (f"@{revision}" if revision else "")
 
 
 def _reason_to_skip(root: Path, relative: str, has_notes: bool) -> str | None:
@@ -114,8 +99,9 @@ def _fill(text: str, today: date, requirement: str) -> str:
     return text.replace(_REQUIREMENT, json.dumps(requirement.strip())[1:-1])
 
 
-def _write_new(path: Path, text: str) -> str | None:
-    """Create PATH holding TEXT, or say why not; opened with 'x', so a race cannot overwrite."""
+def _write_new(path: Path, content: str | Path) -> str | None:
+    """Create PATH holding CONTENT (text, or a copy of a file), or say why not; opened with 'x',
+    so a race cannot overwrite."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -123,8 +109,12 @@ def _write_new(path: Path, text: str) -> str | None:
     except OSError as exc:
         raise InitError(f"cannot make {path.parent}: {exc.strerror or exc}") from None
     try:
-        with path.open("x", encoding="utf-8", newline="\n") as file:
-            file.write(text)
+        if isinstance(content, Path):
+            with content.open("rb") as source, path.open("xb") as file:
+                shutil.copyfileobj(source, file)
+        else:
+            with path.open("x", encoding="utf-8", newline="\n") as file:
+                file.write(content)
     except FileExistsError:
         return "already there"
     except OSError as exc:

@@ -205,6 +205,7 @@ class RenderedBody:
     links: tuple[str, ...] = ()  # keys of the notes the body links to
     images: tuple[str, ...] = ()  # image files read for their size (cache invalidation)
     math: int = 0  # math expressions typeset
+    embeds: tuple[str, ...] = ()  # keys of the notes shown inside it (`![[note]]`), any depth
     # Worked out with the body, once, rather than for every note's view on every build
     # (render/views.py note_view): the note's words, its contents for templates (`toc`),
     # the first image previews can show.

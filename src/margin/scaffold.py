@@ -1,4 +1,4 @@
-"""`margin new`: a dated note file from the section's archetype. Never overwrites anything."""
+"""`margin new`: a note file (dated, or not) from the section's archetype. Never overwrites."""
 
 from __future__ import annotations
 
@@ -18,16 +18,19 @@ class ScaffoldError(Exception):
     """Why the note was not written, in one line."""
 
 
-def new_note(site: Path, title: str, *, section: str, tags: list[str], day: date) -> Path:
-    """Write content/SECTION/YYYY-MM-DD-slug.md and return its path."""
+def new_note(site: Path, title: str, *, section: str, tags: list[str], day: date | None
+             ) -> Path:
+    """Write content/SECTION/YYYY-MM-DD-slug.md (slug.md when DAY is None); return its path."""
     if not title.strip():
         raise ScaffoldError("the title is empty")
     if not section or is_hidden(section) or "/" in section.strip("/") or ".." in section:
         raise ScaffoldError(f"not a section name: {section!r}")
     folder = site / "content" / section
-    path = folder / f"{day.isoformat()}-{slugify(title)}.md"
+    path = folder / f"{f'{day.isoformat()}-' if day else ''}{slugify(title)}.md"
     post = _archetype(site, section)
     post.metadata.update({"title": title.strip(), "date": day})
+    if day is None:
+        del post.metadata["date"]
     if tags:
         post.metadata["tags"] = tags
     elif "tags" not in post.metadata:

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 import frontmatter
 import yaml
 
+from margin.diagnostics import Diagnostic, warning
 from margin.importers.papers import Review
 from margin.load.discover import is_hidden
 from margin.slugs import slugify
@@ -54,6 +55,27 @@ def check_section(section: str) -> str:
     if not name or is_hidden(name) or "/" in name or "\\" in name or ".." in name:
         raise ImportFailed(f"not a section name: {section!r}")
     return name
+
+
+def drop_repeats(reviews: list[Review], name: str) -> tuple[list[Review], list[Diagnostic]]:
+    """Each review once: one pasted twice into the stream (the same header and text, whatever
+    blank lines surround it) is kept where it first appears, with a warning naming both lines."""
+    first_at: dict[tuple[tuple[str, ...], str], int] = {}
+    kept: list[Review] = []
+    problems: list[Diagnostic] = []
+    for review in reviews:
+        key = (tuple(line.strip() for line in review.header), _plain(review.body))
+        if key in first_at:
+            problems.append(warning(name, review.line, f"the same review as {name}:"
+                                    f"{first_at[key]}; written once, as that one"))
+        else:
+            first_at[key] = review.line
+            kept.append(review)
+    return kept, problems
+
+
+def _plain(body: str) -> str:
+    return "\n".join(line.rstrip() for line in body.strip().splitlines() if line.strip())
 
 
 def plan_notes(reviews: list[Review], *, section: str, tags: list[str], source: str

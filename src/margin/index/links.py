@@ -26,6 +26,8 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]
 _MD_LINK = re.compile(r"\[(?<!!\[)[^\]]*\]\(\s*<?([^)\s>]+?\.(?:md|markdown))(#[^)\s>]*)?>?"
                       r"(?:\s+\"[^\"]*\")?\s*\)")
 _LINK_HINTS = ("[[", ".md", ".markdown")  # a line links to a note only if it holds one of these
+_NOTE_SUFFIXES = (".md", ".markdown")
+_FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
 
 
@@ -41,37 +43,98 @@ class Resolution:
 
 
 class LinkTargets:
-    """Every name a note answers to: file name (with and without date), slug, title, aliases."""
+    """Every name a note answers to: file name (with and without date), slug, title, aliases,
+    the ends of its path ('Sub/Note'), and its URLs (for links written for a collection's old
+    site)."""
 
     def __init__(self, notes: list[Note], names_of: Mapping[str, frozenset[str]] | None = None):
         """NAMES_OF: link_names() of each note by key, when the caller has them already."""
         names: dict[str, set[str]] = defaultdict(set)
         self.by_path = {note.key: note.key for note in notes}
+        folded: dict[str, list[str]] = defaultdict(list)
         for note in notes:
+            folded[posixpath.splitext(note.key)[0].casefold()].append(note.key)
             for name in link_names(note) if names_of is None else names_of[note.key]:
                 names[name].add(note.key)
         self.names = {name: tuple(sorted(keys)) for name, keys in names.items()}
+        self._folded_paths = {path: keys[0] for path, keys in folded.items() if len(keys) == 1}
 
-    def resolve(self, target: str) -> Resolution:
+    def resolve(self, target: str, folder: str | None = None) -> Resolution:
+        """The notes TARGET names. From a note in FOLDER, Obsidian's order: a path from the
+        note's folder, then from each folder above it up to content/, then a name unique in
+        the site. A target starting with '/' is first looked up as a note's URL."""
         target = target.strip()
-        if target.endswith((".md", ".markdown")):
+        if target.startswith("/"):  # a URL, or a path from content/: never a bare name
+            found = self.names.get(_url_name(target))
+            stem = posixpath.splitext(target)[0] if target.endswith(_NOTE_SUFFIXES) else \
+                _url_path(target)
+            key = self._by_path_from("", stem.strip("/")) if not found and stem else None
+            return Resolution(found or ((key,) if key else ()))
+        if target.endswith(_NOTE_SUFFIXES):
             target = posixpath.splitext(target)[0]
+        if folder is not None and target:
+            key = self._by_path_from(folder, target)
+            if key is not None:
+                return Resolution((key,))
         found = self.names.get(_fold(target)) or self.names.get(_fold(slugify(target)))
         return Resolution(found or ())
+
+    def _by_path_from(self, folder: str, stem: str) -> str | None:
+        """The note at STEM (a path without its suffix) from FOLDER or a folder above it."""
+        while True:
+            path = posixpath.normpath(posixpath.join(folder, stem))
+            if not path.startswith("../"):
+                key = (self.by_path.get(path + ".md") or self.by_path.get(path + ".markdown")
+                       or self._folded_paths.get(path.casefold())
+                       or self.by_path.get(path + "/index.md")  # a folder's own page
+                       or self.by_path.get(path + "/_index.md"))
+                if key is not None:
+                    return key
+            if not folder:
+                return None
+            folder = posixpath.dirname(folder)
 
 
 def link_names(note: Note) -> frozenset[str]:
     """The names NOTE answers to, folded: its file name (with and without the date), slug,
     title, aliases and path under content/ ('notes/attention')."""
-    stem = posixpath.splitext(posixpath.basename(note.key))[0]
+    path = posixpath.splitext(note.key)[0]
+    stem = posixpath.basename(path)
     _, undated_stem = split_file_date(stem)
-    names = {stem, undated_stem, note.slug, note.title, *note.aliases,
-             posixpath.splitext(note.key)[0]}
-    return frozenset(_fold(name) for name in names)
+    names = {stem, undated_stem, note.slug, note.title, *note.aliases, path}
+    # The ends of its path, for Obsidian's [[Sub/Note]] written from anywhere in the vault.
+    slash = path.find("/")
+    while slash >= 0:
+        names.add(path[slash + 1 :])
+        slash = path.find("/", slash + 1)
+    folded = {_fold(name) for name in names}
+    folded.update(_url_name(url) for url in note_urls(note))
+    return frozenset(folded)
+
+
+def note_urls(note: Note) -> tuple[str, ...]:
+    """Every URL a link may reach NOTE by: its own and its old ones (aliases that are URLs:
+    a collection note's URL on its old site, where margin gives it another)."""
+    return (note.url, *(alias for alias in note.aliases if alias.startswith("/")))
 
 
 def _fold(name: str) -> str:
     return " ".join(name.casefold().replace("-", " ").replace("_", " ").split())
+
+
+def _url_name(url: str) -> str:
+    """How a note's URL stands among its names: NUL first (no link text folds to that), the
+    same for '/a/b/', '/a/b', '/a/b.html' and '/a/b/index.html'."""
+    return "\0" + _url_path(url).casefold()
+
+
+def _url_path(url: str) -> str:
+    """'/a/b/', '/a/b.html', '/a/b/index.html#x' -> '/a/b'."""
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    for ending in ("/index.html", "/index.htm", ".html", ".htm", "/"):
+        if path.endswith(ending):
+            return path[: -len(ending)]
+    return path
 
 
 def note_links(
@@ -92,11 +155,11 @@ def note_links(
         if "[[" in line:
             for match in WIKILINK.finditer(line):
                 embed, target = match.group(1), match.group(2).strip()
-                if embed and target.lower().endswith(IMAGE_SUFFIXES):
-                    continue  # an image embed; the renderer resolves it as an image
-                if not target:
-                    continue  # [[#Heading]]: a link inside the note itself
-                resolution = targets.resolve(target)
+                if not target or is_file_embed(embed, target) or link_follows(line, match):
+                    continue  # [[#Heading]] in the note itself; a file; [[text]](url)
+                resolution = targets.resolve(target, folder)
+                if resolution.key is None and not resolution.keys and names_file(target):
+                    continue  # [[paper.pdf]]: a file, found (or missed) by the renderer
                 if resolution.key is None:
                     problems.append(_broken_wikilink(note, file_line, target, resolution))
                 elif resolution.key not in links and resolution.key != note.key:
@@ -109,6 +172,22 @@ def note_links(
                     context = sentence_around(lines, number, match.start())
                     links[key] = Link(note.key, key, file_line, context)
     return list(links.values()), problems
+
+
+def names_file(target: str) -> bool:
+    """Whether TARGET ends like a file name other than a note's ('paper.pdf', 'x.png')."""
+    found = _FILE_SUFFIX.search(target)
+    return found is not None and found.group(0).lower() not in (".md", ".markdown")
+
+
+def is_file_embed(embed: str, target: str) -> bool:
+    """`![[x.png]]`, `![[paper.pdf]]`: a file, which the renderer finds, not a note."""
+    return bool(embed) and names_file(target)
+
+
+def link_follows(text: str, match: re.Match[str]) -> bool:
+    """`[[text]](url)`: a Markdown link whose text has brackets, never a wikilink."""
+    return text.startswith("(", match.end())
 
 
 def _broken_wikilink(note: Note, line: int, target: str, resolution: Resolution) -> Diagnostic:
@@ -132,7 +211,11 @@ def _relative_note(folder: str, beside: str, href: str, targets: LinkTargets) ->
         path = beside + href
     else:
         path = posixpath.normpath(posixpath.join(folder, href))
-    return targets.by_path.get(path)
+    found = targets.by_path.get(path)
+    if found is None and not href.startswith("/"):
+        # Obsidian and Quartz write paths from the vault's root, or a name unique in it.
+        found = targets.resolve(href, folder).key
+    return found
 
 
 def _beside(folder: str) -> str:

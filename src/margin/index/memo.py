@@ -174,10 +174,12 @@ def _unflat(source: str, flat: tuple) -> list[Link]:
     return [Link(source, *flat[at : at + 3]) for at in range(0, len(flat), 3)]
 
 
-# What note_links() asked the link-name table: the names it resolved, with their answers; the
+# What note_links() asked the link-name table: the names it resolved (from which folder), with
+# their answers; the
 # note paths it found; the note paths it looked for in vain. (Plain tuples: they are pickled
 # with the memo, and a path found is the note's own key string, which the pickle shares.)
-_Asked = tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...], tuple[str, ...]]
+_Asked = tuple[tuple[tuple[tuple[str, str | None], tuple[str, ...]], ...], tuple[str, ...],
+               tuple[str, ...]]
 
 
 def _still(asked: _Asked, targets: LinkTargets) -> bool:
@@ -185,7 +187,7 @@ def _still(asked: _Asked, targets: LinkTargets) -> bool:
     names, found, missing = asked
     paths = targets.by_path
     return (all(map(paths.__contains__, found)) and not any(map(paths.__contains__, missing))
-            and all(targets.resolve(name).keys == keys for name, keys in names))
+            and all(targets.resolve(*name).keys == keys for name, keys in names))
 
 
 class _Asking:
@@ -193,12 +195,12 @@ class _Asking:
 
     def __init__(self, targets: LinkTargets):
         self.targets = targets
-        self.names: list[tuple[str, tuple[str, ...]]] = []
+        self.names: list[tuple[tuple[str, str | None], tuple[str, ...]]] = []
         self.by_path = _PathsAsking(targets.by_path)
 
-    def resolve(self, target: str) -> Resolution:
-        answer = self.targets.resolve(target)
-        self.names.append((target, answer.keys))
+    def resolve(self, target: str, folder: str | None = None) -> Resolution:
+        answer = self.targets.resolve(target, folder)
+        self.names.append(((target, folder), answer.keys))
         return answer
 
     def asked(self) -> _Asked:

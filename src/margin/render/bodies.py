@@ -97,7 +97,7 @@ class BodyRendering:
                 else:
                     digest = self.digests[key] = cache.digest(cache_key)
                     self._found[key] = self._kept(key, cache_key, kept.body, digest)
-                    self._looked_at.update(kept.needs.files)
+                    self._looked_at.update(cache.looked_at(kept.needs))
         return missing
 
     def _gather(self, results: Iterator[tuple[int, Any]]) -> None:
@@ -127,7 +127,7 @@ class BodyRendering:
         assert entry is not None  # made by dump_entry a moment ago
         stored = self._cache.put(cache_key, payload, digest)
         self._found[key] = self._kept(key, cache_key, entry.body, digest) if stored else entry.body
-        self._looked_at.update(entry.needs.files)
+        self._looked_at.update(self._cache.looked_at(entry.needs))
         self.digests[key] = digest
 
     def _kept(self, key: str, cache_key: str, body: RenderedBody, digest: str) -> RenderedBody:

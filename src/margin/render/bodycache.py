@@ -27,6 +27,7 @@ from margin.cache.packs import Packs
 from margin.cache.store import Store
 from margin.model import Note, RenderedBody
 from margin.render.context import BodyContext, FileProbe
+from margin.render.filenames import FileNames
 from margin.render.markdown import render_body
 
 KIND = "bodies"
@@ -42,9 +43,13 @@ class Dependencies:
     # It went through every permalink (Liquid's post_url) or read the link-name table as a
     # whole: True when rendered, stored as the digest of the whole table at that time.
     every_url: bool | str = False
-    names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # wikilink name -> keys it resolved to
+    # (wikilink name, the folder it was written in) -> keys it resolved to
+    names: tuple[tuple[tuple[str, str | None], tuple[str, ...]], ...] = ()
     every_name: bool | str = False
     files: tuple[tuple[str, Signature], ...] = ()
+    notes: tuple[tuple[str, str | None], ...] = ()  # notes embedded: key -> embed_print()
+    # files looked for by name: (collection root, name) -> the files of that name found
+    by_name: tuple[tuple[tuple[str, str], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ def render_watched(note: Note, context: BodyContext) -> Entry:
         link_targets=(None if context.link_targets is None
                       else _WatchedTargets(context.link_targets, watch)),
         files=_WatchedFiles(watch),
+        notes=_WatchedNotes(context.notes, watch),
     )
     body = render_body(note, watched)  # type: ignore[arg-type]  # a Mapping serves as the dict
     return Entry(body, watch.dependencies())
@@ -89,6 +95,7 @@ class BodyCache:
                             repr(context.collections), context.math.digest)
         self._every_url: str | None = None
         self._every_name: str | None = None
+        self._folders: dict[str, dict[str, Signature]] = {}  # collection root -> its folders
         self.used: set[str] = set()  # keys of the entries this build read or wrote
 
     def key(self, note: Note) -> str:
@@ -130,13 +137,33 @@ class BodyCache:
         if needs.names and targets is None:
             return False
         for name, keys in needs.names:
-            if targets.resolve(name).keys != keys:
+            if targets.resolve(*name).keys != keys:
                 return False
         if needs.every_url and needs.every_url != self.every_url():
             return False
         if needs.every_name and needs.every_name != self.every_name():
             return False
+        for (root, name), found in needs.by_name:
+            if context.file_names.named(name, root) != found:
+                return False
+        notes = context.notes
+        for key, seen in needs.notes:
+            note = notes.get(key)
+            if (None if note is None else embed_print(note)) != seen:
+                return False
         return all(signature(path) == seen for path, seen in needs.files)
+
+    def looked_at(self, needs: Dependencies) -> dict[str, Signature]:
+        """The files a body depends on, for the build's stamp (cache/unchanged.py): those it
+        read, and the folders its searches by name went through (a file added to one may
+        answer it), each listed once a build."""
+        found = dict(needs.files)
+        for (root, _), _ in needs.by_name:
+            if root not in self._folders:
+                self._folders[root] = {str(folder): signature(folder)
+                                       for folder in self.context.file_names.folders(root)}
+            found.update(self._folders[root])
+        return found
 
     def every_url(self) -> str:
         if self._every_url is None:
@@ -182,13 +209,47 @@ def load_entry(payload: bytes) -> Entry | None:
 class _Watch:
     urls: dict[str, str | None] = field(default_factory=dict)
     every_url: bool = False
-    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: dict[tuple[str, str | None], tuple[str, ...]] = field(default_factory=dict)
     every_name: bool = False
     files: dict[str, Signature] = field(default_factory=dict)
+    notes: dict[str, str | None] = field(default_factory=dict)
+    by_name: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def dependencies(self) -> Dependencies:
         return Dependencies(tuple(self.urls.items()), self.every_url, tuple(self.names.items()),
-                            self.every_name, tuple(self.files.items()))
+                            self.every_name, tuple(self.files.items()), tuple(self.notes.items()),
+                            tuple(self.by_name.items()))
+
+
+def embed_print(note: Note) -> str:
+    """All of NOTE that another note embedding it shows: its text, title, URL and place."""
+    text = note.digest or hashlib.blake2b(note.body.encode("utf-8", "surrogatepass"),
+                                          digest_size=16).hexdigest()
+    return digest(note.key, note.source, note.url, note.title, note.body_line, text)
+
+
+class _WatchedNotes(Mapping[str, Note]):
+    """The notes, noting each one read (a note embedded in the body)."""
+
+    def __init__(self, notes: Mapping[str, Note], watch: _Watch):
+        self._notes, self._watch = notes, watch
+
+    def __getitem__(self, key: str) -> Note:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        note = self._notes.get(key)
+        self._watch.notes[key] = None if note is None else embed_print(note)
+        return default if note is None else note
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("a body reads notes one by one, each noted")
+
+    def __len__(self) -> int:
+        return len(self._notes)
 
 
 class _WatchedUrls(Mapping[str, str]):
@@ -239,9 +300,9 @@ class _WatchedTargets:
     def __init__(self, targets: Any, watch: _Watch):
         self._targets, self._watch = targets, watch
 
-    def resolve(self, target: str) -> Any:
-        answer = self._targets.resolve(target)
-        self._watch.names[target] = answer.keys
+    def resolve(self, target: str, folder: str | None = None) -> Any:
+        answer = self._targets.resolve(target, folder)
+        self._watch.names[(target, folder)] = answer.keys
         return answer
 
     def __getattr__(self, name: str) -> Any:
@@ -257,3 +318,8 @@ class _WatchedFiles(FileProbe):
         seen = signature(path)
         self._watch.files[str(path)] = seen
         return seen is not None and stat.S_ISREG(seen[0])
+
+    def named(self, names: FileNames, name: str, root: str) -> tuple[str, ...]:
+        found = names.named(name, root)
+        self._watch.by_name[(root, name)] = found
+        return found

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from margin import urls
 from margin.model import Collection, Note, SiteConfig
+from margin.render.filenames import FileNames
 from margin.render.math import MathSettings
 
 
@@ -25,6 +26,10 @@ class FileProbe:
 
     def is_file(self, path: Path) -> bool:
         return path.is_file()
+
+    def named(self, names: FileNames, name: str, root: str) -> tuple[str, ...]:
+        """The files called NAME under content/ROOT (FileNames.named)."""
+        return names.named(name, root)
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,15 @@ class BodyContext:
     link_targets: Any = None  # index.links.LinkTargets, for [[wikilinks]]; None when absent
     collections: tuple[Collection, ...] = ()  # foreign sites under content/ (SiteConfig's)
     math: MathSettings = field(default_factory=MathSettings)  # macros, preamble files' digest
+    # Every note by key, for `![[note]]` (render/transclusion.py): the body cache notes each
+    # one read, so, like the files, it stays out of the fingerprint.
+    notes: Mapping[str, Note] = field(default_factory=dict, compare=False)
     files: FileProbe = field(default_factory=FileProbe, compare=False)
+    file_names: FileNames = field(default=None, compare=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.file_names is None:  # listed when first asked, once per build
+            object.__setattr__(self, "file_names", FileNames(self.content_dir))
 
     @property
     def content_dir(self) -> Path:
@@ -86,4 +99,5 @@ def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: An
         link_targets=link_targets,
         collections=config.collections,
         math=config.math or MathSettings(),
+        notes=notes,
     )

@@ -3,7 +3,11 @@
 - `[x](../notes/attention.md#part)` -> the permalink of notes/attention.md, `#part` kept;
 - `[x]()` and `[x](#)` (written when no link exists yet) -> just the text;
 - root-relative URLs get the base_url prefix; external ones `rel="noopener"`;
-- a link to a local file beside the note (`[data](results.csv)`) copies that file along.
+- a link to a local file beside the note (`[data](results.csv)`) copies that file along;
+- in a collection (load/collections.py), links written for its old site reach the note or
+  file they meant: `/2020/01/02/x.html` (a note's URL there), `/assets/x.pdf` (from its root),
+  `computer_sci/MOC` (Quartz: from its root, no suffix);
+- Typora's `file:///Users/...` links (a file on the author's computer) become their text.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from urllib.parse import SplitResult, unquote, urlsplit
 from markdown_it.token import Token
 
 from margin import urls
-from margin.render.images import is_remote, locate
+from margin.model import Collection
+from margin.render.filenames import collection_root, without_baseurl
+from margin.render.images import is_remote, locate, not_found
 from margin.render.state import BodyState, inline_children
 
 _NOTE_SUFFIXES = (".md", ".markdown")
@@ -32,10 +38,15 @@ def fix_links(tokens: list[Token], state: BodyState) -> None:
             continue
         remote = is_remote(href)
         parts, path = (None, "") if remote else _split(href)
+        if remote and href[:5].lower() == "file:":
+            state.warn(line, f"link to a file on the author's computer, shown as text: {href}")
+            _unwrap(inline, child)
+            unwrapped.append(inline)
+            continue
         if not remote and _missing_local_file(path, state):
             # A notebook or data file that is not in the site: a dead link helps no reader, so
             # the text stays and the author is told once, at the line.
-            state.warn(line, f"link target not found: {href}")
+            state.warn(line, not_found("link target", href, state.note, state.context))
             _unwrap(inline, child)
             unwrapped.append(inline)
             continue
@@ -77,6 +88,11 @@ def _rewrite(href: str, parts: SplitResult | None, path: str, token: Token, stat
         if key not in state.links and key != state.note.key:
             state.links.append(key)
         return _with_prefix(context.prefix, context.permalinks[key]) + fragment
+    collection = collection_root(context.collections, state.note.key)
+    if collection is not None and path:
+        found = _collection_link(path, state, collection)
+        if found is not None:
+            return found + fragment
     if path.startswith("/"):
         prefix = context.prefix
         if prefix and (path == prefix or path.startswith(prefix + "/")):
@@ -89,6 +105,35 @@ def _rewrite(href: str, parts: SplitResult | None, path: str, token: Token, stat
             state.assets.setdefault(found.asset().path, found.asset())
             return urls.with_prefix(context.prefix, found.url) + fragment
     return href
+
+
+def _collection_link(path: str, state: BodyState, collection: Collection) -> str | None:
+    """A link written in COLLECTION, to a note by its old URL or its path from the
+    collection's root, or to one of the collection's files: the URL to write, or None."""
+    context = state.context
+    targets = context.link_targets
+    rooted = path.startswith("/")
+    if rooted:
+        path = without_baseurl(path, collection)
+    if targets is not None and (rooted or not posixpath.splitext(path)[1]):
+        if rooted:  # a URL of its old site (mounted under the collection's folder, as
+            # load/permalinks.py mounts its notes), a URL of this one, a path from its notes
+            mount = "/" + collection.root if collection.root else ""
+            key = (targets.resolve(mount + path).key or targets.resolve(path).key
+                   or targets.resolve("/" + posixpath.join(collection.notes_root,
+                                                           path.strip("/"))).key)
+        else:
+            key = targets.resolve(path, posixpath.dirname(state.note.key)).key
+        if key is not None and key in context.permalinks:
+            if key not in state.links and key != state.note.key:
+                state.links.append(key)
+            return _with_prefix(context.prefix, context.permalinks[key])
+    if rooted and posixpath.splitext(path)[1]:
+        found = locate(path, state.note, context)
+        if found is not None and found.copy:
+            state.assets.setdefault(found.asset().path, found.asset())
+            return urls.with_prefix(context.prefix, found.url)
+    return None
 
 
 def _missing_local_file(path: str, state: BodyState) -> bool:
@@ -107,7 +152,14 @@ def _note_key(path: str, state: BodyState) -> str | None:
         candidate = path.lstrip("/").removeprefix("content/")
     else:
         candidate = _joined(posixpath.dirname(state.note.key), path)
-    return candidate if candidate in keys else None
+    if candidate in keys:
+        return candidate
+    targets = state.context.link_targets
+    if targets is None or path.startswith("/"):
+        return None
+    # Obsidian and Quartz write paths from the vault's root, or a name unique in it.
+    found = targets.resolve(path, posixpath.dirname(state.note.key)).key
+    return found if found is not None and found in keys else None
 
 
 def _own_site(href: str, state: BodyState) -> bool:

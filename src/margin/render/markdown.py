@@ -13,6 +13,7 @@ note is a warning at its file line, and a bug of ours costs only that note's for
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from functools import lru_cache
 
@@ -28,6 +29,7 @@ from margin.diagnostics import warning
 from margin.model import Note, RenderedBody
 from margin.render import liquid
 from margin.render.attributes import TOC_TOKEN, apply_attributes
+from margin.render.blockrefs import has_block_ids, mark_blocks
 from margin.render.callouts import make_callouts
 from margin.render.context import BodyContext
 from margin.render.equations import render_math, typeset_math
@@ -42,13 +44,15 @@ from margin.render.headings import (
 from margin.render.highlight import code_block, language_of
 from margin.render.htmlblocks import balanced_html_plugin
 from margin.render.links import fix_links
+from margin.render.loosepaths import loose_destination_plugin
 from margin.render.mathrules import math_plugin
 from margin.render.seo import first_image
 from margin.render.state import ENV_KEY, BodyState, lines_before
+from margin.render.transclusion import embed_notes, render_embed
 from margin.render.unusedrules import unused_rules
 from margin.render.views import contents, word_count
+from margin.render.wikilinks import EMBED_TOKEN, WikilinkResolver, wikilinks_plugin
 from margin.render.wikilinks import ENV_KEY as WIKILINKS_KEY
-from margin.render.wikilinks import WikilinkResolver, wikilinks_plugin
 
 SUMMARY_LENGTH = 220
 MORE_MARKER = "<!--more-->"
@@ -82,6 +86,12 @@ _normalized_link = lru_cache(maxsize=4096)(normalize_url.normalizeLink)
 _normalize_link_text = lru_cache(maxsize=4096)(normalize_url.normalizeLinkText)
 
 
+def valid_link(url: str) -> bool:
+    """markdown-it's check, letting Typora's `file:` links through: render/links.py shows
+    their text (with a warning), render/images.py looks for the file in the site."""
+    return url[:5].lower() == "file:" or normalize_url.validateLink(url)
+
+
 @lru_cache(maxsize=256)
 def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     """One configured parser per set of unused rules and process: building one costs more than
@@ -91,6 +101,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.options["tasklists"] = True
     md.normalizeLink = normalize_link  # both pure functions of the URL
     md.normalizeLinkText = _normalize_link_text
+    md.validateLink = valid_link
     stops = getattr(md.inline, "terminator_re", None)
     md.use(gfm_autolink_plugin)
     if stops is not None and "gfm_autolink_www" in unused:
@@ -100,6 +111,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(balanced_html_plugin)
     md.use(math_plugin)
     md.use(wikilinks_plugin)
+    md.use(loose_destination_plugin)
     md.core.ruler.before("text_join", "unbalanced_dollars", _unbalanced_dollars)
     for kind in ("math_inline", "math_inline_double", "math_block", "amsmath"):
         md.add_render_rule(kind, render_math)
@@ -107,6 +119,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.add_render_rule("code_block", _render_code_block)
     md.add_render_rule(TOC_TOKEN, _render_toc)
     md.add_render_rule(ANCHOR_TOKEN, render_anchor)
+    md.add_render_rule(EMBED_TOKEN, render_embed)
     if unused:
         md.disable(sorted(unused))
     return md
@@ -125,16 +138,25 @@ def render_body(note: Note, context: BodyContext) -> RenderedBody:
 
 
 def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
-    state = BodyState(note, context)
-    text = note.body
+    return _render(note, note.body, BodyState(note, context))
+
+
+def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
+    """NOTE's body made of TEXT (its body, or the part of it another note embeds)."""
+    context = state.context
     if liquid.has_templates(text):
         text, problems = liquid.translate(text, note, context, _indented_code(text))
         state.diagnostics.extend(problems)
     md = parser_for(text)
     env = {ENV_KEY: state}
     if context.link_targets is not None:
-        env[WIKILINKS_KEY] = WikilinkResolver(context.link_targets, context.permalinks)
+        env[WIKILINKS_KEY] = WikilinkResolver(context.link_targets, context.permalinks,
+                                              posixpath.dirname(note.key))
     tokens = md.parse(text, env)
+    if "![[" in text:
+        embed_notes(tokens, state, _render)
+    if has_block_ids(text):
+        mark_blocks(tokens)
     tokens = apply_attributes(tokens, state)
     make_callouts(tokens)
     fix_links(tokens, state)
@@ -155,6 +177,7 @@ def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
         links=tuple(state.links),
         images=tuple(dict.fromkeys(state.images)),
         math=state.math,
+        embeds=tuple(state.embeds),
         words=word_count(note.body),
         contents=contents(toc),
         image=first_image(body_html, context.prefix),

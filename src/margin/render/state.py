@@ -33,6 +33,8 @@ class BodyState:
     math: int = 0
     toc: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     toc_placed: bool = False
+    chain: tuple[str, ...] = ()  # the notes embedding this one (`![[note]]`), outermost first
+    embeds: list[str] = field(default_factory=list)  # keys of the notes embedded, at any depth
 
     @cached_property
     def tool(self) -> str:

@@ -33,6 +33,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "backticks": ("`",),
     "strikethrough": ("~",),  # the inline rule and its pairing step after it
     "image": ("!",),
+    "loose_destination": ("](",),
     "footnote_inline": ("^",),  # `^[`, but a lone `^` is rare enough to look no further
     "footnote_ref": ("[^",),  # (it first puts empty footnote lists in env: no token changes)
     "autolink": ("<",),

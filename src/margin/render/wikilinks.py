@@ -1,8 +1,11 @@
-"""`[[Note title]]`, `[[file|label]]`, `[[note#Heading]]` and `![[image.png]]` for markdown-it.
+"""`[[Note title]]`, `[[file|label]]`, `[[note#Heading]]`, `[[note#^block]]`, `![[image.png|300]]`
+and `![[note]]` for markdown-it.
 
 The index has already decided what each name means (index.links.LinkTargets) and warned about
 missing or ambiguous ones; this plugin only draws the answer. The resolver reaches the rule
 through markdown-it's `env`, so the parser itself stays one shared, context-free object.
+A note embedded (`![[note]]`, `![[note#Heading]]`) becomes a `note_embed` token, which
+render/transclusion.py fills with that note's rendered body once the parse is done.
 """
 
 from __future__ import annotations
@@ -14,29 +17,32 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from margin.index.links import IMAGE_SUFFIXES, WIKILINK, LinkTargets
+from margin.index.links import IMAGE_SUFFIXES, WIKILINK, LinkTargets, link_follows, names_file
 from margin.slugs import slugify
 
 ENV_KEY = "wikilinks"
+EMBED_TOKEN = "note_embed"
 
 
 @dataclass(frozen=True)
 class WikilinkResolver:
-    """Names -> note URLs, for one build."""
+    """Names -> note URLs, for one build, from the note in FOLDER."""
 
     targets: LinkTargets
     urls: Mapping[str, str]  # note key -> root-relative URL
+    folder: str | None = None
 
     def lookup(self, target: str) -> tuple[str | None, tuple[str, ...]]:
-        """The URL of the one note TARGET names, or None and the candidates (maybe none)."""
-        resolution = self.targets.resolve(target)
-        if resolution.key is None:
-            return None, resolution.keys
-        return self.urls[resolution.key], resolution.keys
+        """The key of the one note TARGET names, or None and the candidates (maybe none)."""
+        resolution = self.targets.resolve(target, self.folder)
+        return resolution.key, resolution.keys
 
 
 def heading_id(heading: str) -> str:
-    """The id the heading anchors give a heading's text (see render.markdown)."""
+    """The id the heading anchors give a heading's text (see render.markdown); a block
+    reference's `^id` is the id its paragraph is given (render/blockrefs.py)."""
+    if heading.startswith("^"):
+        return heading
     return slugify(heading, "section")
 
 
@@ -49,15 +55,15 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith(("[[", "![["), start):
         return False
     match = WIKILINK.match(state.src, start)
-    if match is None:
-        return False
+    if match is None or link_follows(state.src, match):
+        return False  # `[[text]](url)`: the link rule's, a link whose text has brackets
     if not silent:
         embed, target, heading, label = (match.group(1), match.group(2).strip(),
                                          (match.group(3) or "").strip(), match.group(4))
         if embed and target.lower().endswith(IMAGE_SUFFIXES):
             _image(state, target, label)
         else:
-            _link(state, target, heading, label)
+            _link(state, target, heading, label, bool(embed))
     state.pos = match.end()
     return True
 
@@ -70,24 +76,34 @@ def _image(state: StateInline, target: str, label: str | None) -> None:
     token.attrs = {"src": target, "alt": "" if size else alt}
     if size:
         token.attrs["width"] = size.group(1)
+        if size.group(2):
+            token.attrs["height"] = size.group(2)
     token.content = "" if size else alt
     child = state.md.inline.parse("" if size else alt, state.md, state.env, [])
     token.children = child or []
 
 
-def _link(state: StateInline, target: str, heading: str, label: str | None) -> None:
+def _link(state: StateInline, target: str, heading: str, label: str | None, embed: bool
+          ) -> None:
     text = (label or "").strip() or (f"{target} › {heading}" if target and heading
                                     else target or heading)
     anchor = f"#{heading_id(heading)}" if heading else ""
     resolver: WikilinkResolver | None = state.env.get(ENV_KEY)
-    url, candidates = (None, ()) if resolver is None or not target else resolver.lookup(target)
+    key, candidates = (None, ()) if resolver is None or not target else resolver.lookup(target)
+    url = None if key is None or resolver is None else resolver.urls[key]
     if not target:
         url = ""  # [[#Heading]]: a place in this very note
+    elif url is None and not candidates and names_file(target):
+        url = target  # [[paper.pdf]]: a file, found (or reported) as any linked file is
     if url is None:
         token = state.push("html_inline", "", 0)
         why = "ambiguous: " + ", ".join(candidates) if candidates else "no note is called that"
         token.content = (f'<span class="broken-link" title="{_escape(why)}">'
                          f"{_escape(text)}</span>")
+        return
+    if embed and key is not None:
+        token = state.push(EMBED_TOKEN, "", 0)
+        token.meta = {"key": key, "heading": heading, "text": text}
         return
     opening = state.push("link_open", "a", 1)
     opening.attrs = {"href": url + anchor, "class": "wikilink"}

@@ -243,6 +243,10 @@ class Session:
             names |= file_names(path.name)
         for key in self.mentions.mentioning(names, self._body_notes):
             del self.bodies[key], self._body_notes[key]
+        if notes:  # a note shown inside others (`![[note]]`): any change shows in them
+            for key in [k for k, body in self.bodies.items() if not notes.keys().isdisjoint(
+                    body.embeds)]:
+                del self.bodies[key], self._body_notes[key]
 
 
     def _forget_moved(self, index: SiteIndex) -> None:
