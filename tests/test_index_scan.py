@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from margin.config import load_config
 from margin.index import index_notes
 from margin.index.memo import IndexMemo
-from margin.index.text import code_free_lines, sentence_around
+from margin.index.text import MARK, PASSAGE_LIMIT, code_free_lines, passage_around
 from margin.load import load
 
 
@@ -49,7 +49,9 @@ def code_free_by_definition(body: str) -> list[str]:
                                    (number == 0 or not lines[number - 1].strip())):
             lines[number] = ""
         else:
-            lines[number] = re.sub(r"(`+)(.+?)\1", lambda m: " " * len(m.group(0)), line)
+            # CommonMark: a run of backticks opens a span the next run of as many closes
+            lines[number] = re.sub(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)",
+                                   lambda m: " " * len(m.group(0)), line)
     return lines
 
 
@@ -64,20 +66,26 @@ def test_code_free_lines_follow_the_rules_line_by_line(pieces):
     assert code_free_lines(body) == code_free_by_definition(body)
 
 
-@pytest.mark.parametrize(("paragraph", "line", "column", "sentence"), [
-    ("First one. Second [a](a.md) here! Third.", 0, 18, "Second a here!"),
-    ("- item one\nstill [[Note|label]] item. Next\n- other", 1, 6, "item one still label item."),
-    ("A **bold** <b>tag</b> and ![img](i.png) [[t#h]] done. After", 0, 5,
-     "A bold tag and t done."),
-    ("e.g. this is 3.5 long. Yes", 0, 15, "e.g. this is 3.5 long."),
+@pytest.mark.parametrize(("paragraph", "line", "column", "passage"), [
+    ("First one. Second [a](a.md) here!", 0, 18, f"First one. Second {MARK}[a](a.md) here!"),
+    ("- item one\nstill [[Note|label]] item. Next\n- other", 1, 6,
+     f"item one\nstill {MARK}[[Note|label]] item. Next"),
+    ("> quoted [[X]] text", 0, 9, f"quoted {MARK}[[X]] text"),
+    ("- a\n    * nested [[X]] item\n    * next", 1, 13, f"nested {MARK}[[X]] item"),
+    ("a `[[X]]` b\n\nafter", 0, 0, f"{MARK}a `[[X]]` b"),
 ])
-def test_sentence_around_is_the_plain_sentence_of_the_spot(paragraph, line, column, sentence):
-    assert sentence_around(paragraph.split("\n"), line, column) == sentence
+def test_passage_around_is_the_paragraph_as_written_with_the_spot_marked(paragraph, line, column,
+                                                                         passage):
+    source = paragraph.split("\n")
+    assert passage_around(source, code_free_lines(paragraph), line, column) == passage
 
 
-def test_a_long_sentence_is_cut_at_a_word_with_an_ellipsis():
-    sentence = sentence_around(["word " * 100], 0, 10)
-    assert sentence.endswith("word…") and len(sentence) <= 281
+def test_a_long_paragraph_is_cut_at_words_around_the_spot():
+    paragraph = "word " * 2000 + "[[X]] " + "more " * 2000
+    at = paragraph.index("[[X]]")
+    passage = passage_around([paragraph], [paragraph], 0, at)
+    assert len(passage) <= PASSAGE_LIMIT + 1 and f"{MARK}[[X]]" in passage
+    assert passage.startswith("word ") and passage.endswith("more")
 
 
 def test_the_index_memo_read_back_from_the_cache_indexes_as_afresh(make_site):

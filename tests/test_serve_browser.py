@@ -123,3 +123,26 @@ def test_a_new_note_appears_on_the_list_page(live_site, page):
         "---\ntitle: Scaling laws\ntags: [reading]\n---\nMore data.\n", encoding="utf-8")
     page.locator('main a[href="/notes/scaling/"]', has_text="Scaling laws").wait_for(
         timeout=SHOWN_WITHIN_MS)
+
+
+def test_eight_tabs_all_load_and_hear_a_save_even_when_the_listening_tab_closes(live_site,
+                                                                                  browser):
+    """A browser opens at most six connections to one server: a stream per tab would leave the
+    seventh tab nothing to load with."""
+    site, url = live_site
+    context = browser.new_context()
+    try:
+        tabs = []
+        for number in range(8):
+            tab = context.new_page()
+            open_live(tab, url + ("notes/attention/" if number % 2 else "2025/01/01/week-one/"))
+            tab.evaluate("window.notReloaded = true")
+            tabs.append(tab)
+        tabs.pop(0).close()  # the tab that listens for all: another takes over
+        edit(site / "content/notes/attention.md", "Queries meet keys.", "Keys answer queries.")
+        for tab in tabs[::2]:  # on the edited note
+            tab.get_by_text("Keys answer queries.").wait_for(timeout=SHOWN_WITHIN_MS)
+        for tab in tabs[1::2]:  # on a page the edit did not change
+            assert tab.evaluate("window.notReloaded") is True
+    finally:
+        context.close()

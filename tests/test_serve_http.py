@@ -3,6 +3,7 @@ and announces epochs on the hub, as the real rebuild does."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -40,7 +41,7 @@ class FakeBuilder:
 
 
 class Served:
-    def __init__(self, tmp_path: Path, prefix: str = ""):
+    def __init__(self, tmp_path: Path, prefix: str = "", **limits: float):
         self.secret = tmp_path / "secret.txt"
         self.secret.write_text("SECRET")
         self.root = tmp_path / "out"
@@ -65,7 +66,7 @@ class Served:
         }.items():
             self.builder.write(relative, data)
         self.server = PreviewServer(("127.0.0.1", 0), self.root, self.hub, prefix=prefix,
-                                    instance="test")
+                                    instance="test", **limits)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True,
                                        kwargs={"poll_interval": 0.02})
@@ -88,7 +89,6 @@ class Served:
         return EventStream(self.port, epoch, page)
 
     def close(self) -> None:
-        self.hub.close()
         self.server.shutdown()
         self.server.server_close()
 
@@ -267,3 +267,35 @@ def test_a_base_url_prefix_is_served_under_its_path(tmp_path):
         assert served.get("/a/")[0] == 404
     finally:
         served.close()
+
+
+def test_a_path_segment_longer_than_any_file_name_is_not_found(served):
+    for path in ("/" + "a" * 300, "/a/" + "%C3%A9" * 200 + "/", "/" + "%41" * 300):
+        status, _, body = served.get(path)
+        assert (status, text_of(body)) == (404, "Not here"), path
+
+
+def test_a_path_longer_than_any_page_is_refused_as_too_long(served):
+    assert served.get("/ab" * 1000)[0] == 414
+
+
+@pytest.mark.parametrize("path", ["/%2f%2fassets", "/%2F%2Fassets", "//assets", "///assets"])
+def test_a_redirect_always_stays_on_this_server(served, path):
+    status, headers, _ = served.get(path)
+    assert (status, headers["location"]) == (302, "/assets/")  # '//assets/': the host 'assets'
+
+
+def test_a_redirect_under_a_prefix_stays_on_this_server(tmp_path):
+    served = Served(tmp_path, prefix="/blog")
+    try:
+        assert served.get("/blog/%2f%2fassets")[1]["location"] == "/blog/assets/"
+    finally:
+        served.close()
+
+
+def test_a_page_can_ask_once_what_its_stream_would_say_first(served):
+    served.builder.rebuild({"a/index.html": PAGE.format(title="Newer")})
+    status, headers, body = served.get("/__margin__/status?epoch=0&page=/a/")
+    assert (status, headers["content-type"]) == (200, "application/json")
+    assert json.loads(body) == {"instance": "test", "epoch": 1, "errors": [], "reload": True}
+    assert json.loads(served.get("/__margin__/status?epoch=0&page=/b/")[2])["reload"] is False

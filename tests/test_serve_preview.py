@@ -7,12 +7,14 @@ import io
 import json
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
 from conftest import run_margin
 from margin.config import load_config
 from margin.serve import Preview, serve
+from margin.serve.searchindex import SearchRefresher
 from sse_client import EventStream
 
 SITE = {
@@ -155,8 +157,6 @@ def test_stopping_frees_the_port_quickly(make_site):
 
 
 def test_the_search_index_is_made_at_start_and_again_once_saves_pause(tmp_path):
-    from margin.serve.searchindex import SearchRefresher
-
     runs: list[float] = []
     said: list = []
     refresher = SearchRefresher(tmp_path, said.extend, index=lambda out: runs.append(1) or [],
@@ -172,6 +172,32 @@ def test_the_search_index_is_made_at_start_and_again_once_saves_pause(tmp_path):
     assert len(runs) == 1  # not while saves keep coming
     time.sleep(0.4)
     assert len(runs) == 2  # one run for the five
+    refresher.stop()
+
+
+def test_the_search_index_survives_a_failure_says_it_once_and_indexes_again(tmp_path: Path):
+    outcomes: list[str] = []
+
+    def index(output: Path) -> list:
+        outcomes.append("ran")
+        if len(outcomes) == 1:
+            raise FileNotFoundError(2, "No such file or directory", str(output / "gone.html"))
+        return []
+
+    said: list = []
+    refresher = SearchRefresher(tmp_path, said.extend, index=index, pause=0.2)
+    refresher.start()
+    deadline = time.monotonic() + 5
+    while len(outcomes) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(outcomes) == 2  # tried again by itself after the failure
+    assert [str(d) for d in said] == [
+        f"warning: search: the index was not refreshed (FileNotFoundError: [Errno 2] No such "
+        f"file or directory: '{tmp_path / 'gone.html'}'); trying again"]
+    refresher.changed()
+    while len(outcomes) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(outcomes) == 3  # and keeps indexing after each save
     refresher.stop()
 
 

@@ -200,6 +200,10 @@ class RenderedBody:
     html: Any  # Markup; or where `margin build` left it in the cache: see read_html()
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text)
     summary: str = ""  # the first paragraph's text, shortened (or all before <!--more-->)
+    summary_html: str = ""  # the same as HTML: math as MathML (render/snippets.py)
+    # (note key or paper id, HTML, text): the sentence around the body's first link to each
+    # note and first mention of each paper, for backlinks and paper pages
+    contexts: tuple[tuple[str, str, str], ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     assets: tuple[AssetFile, ...] = ()  # files the body uses that the asset stage won't copy
     links: tuple[str, ...] = ()  # keys of the notes the body links to

@@ -49,8 +49,11 @@ _BEFORE_DATE = re.compile(r"#\d+|\b(?:no\.\s*\d+|for|on|of|from)\b|[*_]", re.I)
 _DATE_SLOT = re.compile(r"^(?P<slot>[^:]{1,24}):\s+(?=\S)")  # "yesterday: Title", "22.O2.25: Title"
 _DATE_LIKE = re.compile(r"^[(\[]?\s*\d{1,4}(?:\s*[./-]\s*\d{1,4}){1,2}\s*[)\]]?")
 
-_LINK = r"(?:<https?://[^>\s]+>|\[[^\]\n]*\]\([^)\s]*\)|https?://\S+)"
-_LINK_ONLY = re.compile(rf"^[\W_]*(?:[A-Za-z][A-Za-z ]{{0,24}}:\s*)?{_LINK}[\W_]*$")
+_LINK = r"(?:<https?://[^>\s]+>|\[[^\]\n]*\]\([^)\s]*\)|https?://\S++)"
+# The decoration before the link holds no `[` or `<` (where a link starts) and gives nothing
+# back, nor does the URL or the decoration after it: a line is read once, not once per `[`
+# (a line of 32,000 `[` took 19 s).
+_LINK_ONLY = re.compile(rf"^(?:[^\w\[<]|_)*+(?:[A-Za-z][A-Za-z ]{{0,24}}:\s*)?{_LINK}[\W_]*+$")
 _PAPER_HOSTS = re.compile(
     r"arxiv\.org|doi\.org|\bdoi:|openreview\.net|aclanthology\.org|biorxiv\.org|"
     r"proceedings\.|papers\.nips\.cc|semanticscholar\.org|\.pdf\b|\bpaper\b|\barxiv:", re.I

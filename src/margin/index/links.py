@@ -15,16 +15,17 @@ from operator import attrgetter
 from urllib.parse import unquote
 
 from margin.diagnostics import Diagnostic, warning
-from margin.index.text import code_free_lines, hint_positions, line_numbers, sentence_around
+from margin.index.text import code_free_lines, hint_positions, line_numbers, passage_around
 from margin.load.dates import split_file_date
 from margin.model import Link, Note
 from margin.slugs import slugify
 
 WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
 # A link to a .md file, not an image: '[' comes first (the look-behind after it) so that the
-# regex engine can skip ahead to each '['.
-_MD_LINK = re.compile(r"\[(?<!!\[)[^\]]*\]\(\s*<?([^)\s>]+?\.(?:md|markdown))(#[^)\s>]*)?>?"
-                      r"(?:\s+\"[^\"]*\")?\s*\)")
+# regex engine can skip ahead to each '['. No part runs past a bracket or parenthesis that could
+# start another try, so the tries together read each character a bounded number of times.
+_MD_LINK = re.compile(r"\[(?<!!\[)[^\[\]]*\]\(\s*<?([^()\[\]\s<>]+?\.(?:md|markdown))"
+                      r"(#[^()\[\]\s<>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
 _LINK_HINTS = ("[[", ".md", ".markdown")  # a line links to a note only if it holds one of these
 _NOTE_SUFFIXES = (".md", ".markdown")
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
@@ -149,6 +150,7 @@ def note_links(
     folder = posixpath.dirname(note.key)
     beside = _beside(folder)
     lines = code_free_lines(note.body)
+    source = note.body.split("\n")
     for number in line_numbers(note.body, hints):  # code-free, a line may have none left
         line = lines[number]
         file_line = note.body_line + number
@@ -163,13 +165,13 @@ def note_links(
                 if resolution.key is None:
                     problems.append(_broken_wikilink(note, file_line, target, resolution))
                 elif resolution.key not in links and resolution.key != note.key:
-                    context = sentence_around(lines, number, match.start())
+                    context = passage_around(source, lines, number, match.start())
                     links[resolution.key] = Link(note.key, resolution.key, file_line, context)
         if ".md" in line or ".markdown" in line:
             for match in _MD_LINK.finditer(line):
                 key = _relative_note(folder, beside, match.group(1), targets)
                 if key and key not in links and key != note.key:
-                    context = sentence_around(lines, number, match.start())
+                    context = passage_around(source, lines, number, match.start())
                     links[key] = Link(note.key, key, file_line, context)
     return list(links.values()), problems
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from margin.index.text import code_free_lines, sentence_around
+from margin.index.text import code_free_lines, passage_around
 from margin.model import Citation, Note
 
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
@@ -17,7 +17,7 @@ _ARXIV = re.compile(
 _DOI = re.compile(r"(?:doi\.org/|\bdoi:\s?)(10\.\d{4,9}/[^\s\"<>\])]+[^\s\"<>\]).,;:])",
                   re.IGNORECASE)
 _ARXIV_DOI = re.compile(rf"10\.48550/arxiv\.({_ARXIV_NEW})$")
-_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?([^()\[\]\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _TRAILING_ASIDE = re.compile(r"\s*[\(\[][^)\]]*[\)\]]\s*$")
 
 
@@ -42,22 +42,25 @@ def citations(note: Note) -> list[Citation]:
     if not _may_cite(note.body):
         return list(seen.values())
     lines = code_free_lines(note.body)
+    source = note.body.split("\n")
     for number, line in enumerate(lines):
         if not _may_cite(line):
             continue  # most lines name no paper: skip the regular expressions
-        link_texts = {}
+        link_texts, link_starts = {}, {}
         for match in _LINK.finditer(line):
             for paper in paper_ids(match.group(2)):
                 link_texts.setdefault(paper, match.group(1).strip())
+                link_starts.setdefault(paper, match.start())
         for paper in paper_ids(line):
-            column = _position(line, paper)
+            # (a context marks a paper cited by a link at the link: its URL is not shown)
+            column = link_starts.get(paper, _position(line, paper))
             text = link_texts.get(paper, "")
             if paper in seen:
                 if text and not seen[paper].link_text:
                     old = seen[paper]
                     seen[paper] = Citation(paper, note.key, old.line, old.context, text)
                 continue
-            context = sentence_around(lines, number, column)
+            context = passage_around(source, lines, number, column)
             seen[paper] = Citation(paper, note.key, note.body_line + number, context, text)
     return list(seen.values())
 

@@ -1,4 +1,4 @@
-"""Reading note bodies as text before rendering: code-free lines and the sentence around a spot.
+"""Reading note bodies as text before rendering: code-free lines and the passage around a spot.
 
 The index needs links, citations and their context without paying for a Markdown render, so it
 scans the source text; code blocks and inline code are blanked out first so that nothing inside
@@ -12,22 +12,13 @@ import re
 # A fence (group 1) or an indented line, after its line break: the only lines that can start or
 # end a code block. (Matched from "\n" rather than a multiline "^", which is several times slower.)
 _BLOCK_LINE = re.compile(r"\n(?: {0,3}(`{3,}|~{3,})|    )")
-# `(`+)(.+?)\1` with its first backtick spelled out: the same matches, found far faster.
-_INLINE_CODE = re.compile(r"`(`*)(.+?)`\1")
-# The space between two sentences (group 1): after . ! or ?, before what can start a sentence.
-# Spelled with the stop first, not as a look-behind, so the regex engine can skip ahead to stops.
-_SENTENCE_END = re.compile(r"[.!?](\s+)(?=[A-Z0-9\"“(\[*_])")
-# Markup to drop (in the order _plain_line applies them):
-_EMBED = re.compile(r"!\[\[[^\]]*\]\]")
-_LABELLED_WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?\|([^\]]*)\]\]")  # keeps the label
-_PLAIN_WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#([^\]|]*))?\]\]")  # keeps the target
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")  # keeps the text
-_HTML_TAG = re.compile(r"<[^>]+>")
-_BLOCK_MARKER = re.compile(r"\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)")  # at a line's start
-_EMPHASIS = re.compile(r"(\*\*|__|~~)")
-_BLOCK_START = re.compile(r"^\s{0,3}(#{1,6}\s|[-*+]\s|\d+[.)]\s|>)")
-CONTEXT_LIMIT = 280
+_BACKTICKS = re.compile(r"`+")
+# What starts a block, at a line's start: a heading, or at any indent (nested lists) a list
+# item or a quote; and that marker with the space after it, which a passage leaves out.
+_BLOCK_START = re.compile(r" {0,3}#{1,6}\s|[ \t]*(?:[-*+]\s|\d{1,9}[.)]\s|>)")
+_BLOCK_MARKER = re.compile(r" {0,3}#{1,6}[ \t]+|[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)")
+MARK = "\ue000"  # where, in a passage, the link or citation it was taken for stands
+PASSAGE_LIMIT = 1200  # characters of a paragraph kept around a link: a context is shorter
 
 
 def code_free_lines(body: str) -> list[str]:
@@ -37,8 +28,9 @@ def code_free_lines(body: str) -> list[str]:
     blanks whole runs of fenced lines at once; inline code is blanked in one pass over the body
     (a span never crosses a line end, so this equals blanking it line by line).
     """
-    text = _INLINE_CODE.sub(_spaces, body) if "`" in body else body
-    lines = text.split("\n")
+    lines = body.split("\n")
+    if "`" in body:
+        lines = [_without_code_spans(line) if "`" in line else line for line in lines]
     fence: str | None = None
     number, counted, last = 0, 0, -1  # line of the match; where counted up to; previous match
     broken = "\n" + body  # so that the first line, too, follows a line break
@@ -59,8 +51,39 @@ def code_free_lines(body: str) -> list[str]:
     return lines
 
 
-def _spaces(match: re.Match[str]) -> str:
-    return " " * len(match.group(0))
+def _without_code_spans(line: str) -> str:
+    """LINE with its inline code spans blanked, as CommonMark reads them: a run of backticks
+    opens a span that the next run of as many closes. Linear: each run learns where the next
+    run of its length is from one pass backwards; a line of single backticks (the usual case)
+    pairs them in order."""
+    if "``" not in line:
+        parts = line.split("`")
+        kept = [parts[0]]
+        for index in range(1, len(parts)):
+            if index % 2 == 0:
+                kept.append(parts[index])  # after a span's closing backtick
+            elif index + 1 < len(parts):
+                kept.append(" " * (len(parts[index]) + 2))
+            else:
+                kept.append("`" + parts[index])  # a backtick that nothing closes
+        return "".join(kept)
+    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(line)]
+    closing: list[int | None] = [None] * len(runs)
+    seen: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        start, end = runs[index]
+        closing[index] = seen.get(end - start)
+        seen[end - start] = index
+    pieces, kept_to, index = [], 0, 0
+    while index < len(runs):
+        close = closing[index]
+        if close is None:
+            index += 1
+            continue
+        start, end = runs[index][0], runs[close][1]
+        pieces += [line[kept_to:start], " " * (end - start)]
+        kept_to, index = end, close + 1
+    return "".join(pieces) + line[kept_to:] if pieces else line
 
 
 def _blank_before(lines: list[str], number: int) -> bool:
@@ -93,8 +116,10 @@ def line_numbers(text: str, positions: list[int]) -> list[int]:
     return numbers
 
 
-def sentence_around(lines: list[str], line: int, column: int) -> str:
-    """The plain-text sentence holding LINES[line][column], from its paragraph."""
+def passage_around(source: list[str], lines: list[str], line: int, column: int) -> str:
+    """The paragraph holding SOURCE[line][column], as written (less list, quote and heading
+    markers), with MARK at that spot; no more than PASSAGE_LIMIT characters around it. LINES
+    are SOURCE's code-free lines, which tell where the paragraph starts and ends."""
     block_start = _BLOCK_START.match
     start = line
     while start > 0 and lines[start - 1].strip() and not block_start(lines[start]):
@@ -102,62 +127,23 @@ def sentence_around(lines: list[str], line: int, column: int) -> str:
     end = line
     while end + 1 < len(lines) and lines[end + 1].strip() and not block_start(lines[end + 1]):
         end += 1
-    if start == end:  # a paragraph of one line, as most are
-        offset, paragraph = column, lines[line]
-    else:
-        offset = sum(len(lines[i]) + 1 for i in range(start, line)) + column
-        paragraph = "\n".join(lines[start : end + 1])
-    sentence_start = 0
-    sentence_end = len(paragraph)
-    for match in _SENTENCE_END.finditer(paragraph):
-        if match.start(1) < offset:
-            sentence_start = match.end()
-        else:
-            sentence_end = match.start(1)
-            break
-    return plain(paragraph[sentence_start:sentence_end])
-
-
-def plain(markdown: str) -> str:
-    """Markdown as reading text, on one line, shortened to a readable context snippet."""
-    if "\n" in markdown:
-        text = " ".join(" ".join(map(_plain_line, markdown.split("\n"))).split())
-    else:
-        text = " ".join(_plain_line(markdown).split())
-    if len(text) > CONTEXT_LIMIT:
-        text = text[:CONTEXT_LIMIT].rsplit(" ", 1)[0] + "…"
-    return text
-
-
-def _plain_line(line: str) -> str:
-    """One line without its markup. Each pattern is tried only when the line holds a text the
-    pattern cannot match without (most lines hold little markup)."""
-    if "[[" in line:
-        if "![[" in line:
-            line = _EMBED.sub("", line)
-        if "[[" in line:
-            line = _LABELLED_WIKILINK.sub(_second_group, line)
-        if "[[" in line:
-            line = _PLAIN_WIKILINK.sub(_first_group, line)
-    if "![" in line:
-        line = _IMAGE.sub("", line)
-    if "](" in line:
-        line = _LINK.sub(_first_group, line)
-    if "<" in line:
-        line = _HTML_TAG.sub("", line)
-    marker = _BLOCK_MARKER.match(line)
-    if marker:
-        line = line[marker.end() :]
-    if "**" in line or "__" in line or "~~" in line:
-        line = _EMPHASIS.sub("", line)
-    return line
-
-
-# Replacements as functions: the same text as the templates r"\1" and r"\2" (the groups always
-# take part in a match), without re's template expansion in Python for every match.
-def _first_group(match: re.Match[str]) -> str:
-    return match.group(1)
-
-
-def _second_group(match: re.Match[str]) -> str:
-    return match.group(2)
+    parts, offset = [], 0
+    for number in range(start, end + 1):
+        text = source[number]
+        marker = _BLOCK_MARKER.match(text)
+        cut = marker.end() if marker else 0
+        if number == line:
+            cut = min(cut, column)
+            offset += column - cut
+        elif number < line:
+            offset += len(text) - cut + 1
+        parts.append(text[cut:])
+    paragraph = "\n".join(parts)
+    low = max(0, offset - PASSAGE_LIMIT // 2)
+    high = min(len(paragraph), offset + PASSAGE_LIMIT // 2)
+    if low:
+        low = paragraph.find(" ", low, offset) + 1 or offset
+    if high < len(paragraph):
+        space = paragraph.rfind(" ", offset, high)
+        high = space if space > offset else high
+    return paragraph[low:offset] + MARK + paragraph[offset:high]

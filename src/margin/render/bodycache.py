@@ -27,7 +27,7 @@ from margin.cache.packs import Packs
 from margin.cache.store import Store
 from margin.model import Note, RenderedBody
 from margin.render.context import BodyContext, FileProbe
-from margin.render.filenames import FileNames
+from margin.render.filefinder import FileNames
 from margin.render.markdown import render_body
 
 KIND = "bodies"

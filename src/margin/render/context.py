@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from margin import urls
 from margin.model import Collection, Note, SiteConfig
-from margin.render.filenames import FileNames
+from margin.render.filefinder import FileNames
 from margin.render.math import MathSettings
 
 

@@ -29,11 +29,13 @@ from margin.render.math import (
     unlinked,
 )
 from margin.render.mathrules import kramdown_unescaped
+from margin.render.mathtext import math_text
 from margin.render.state import BodyState, block_line, lines_before
 from margin.render.texmacros import DEFINITION, Macro, read_definitions
 
 BLOCK_TYPES = ("math_block", "amsmath")
 BREAKS = ("softbreak", "hardbreak")
+SEARCH_TEXT_CLASS = "math-search-text"
 _INLINE_TYPES = frozenset({"math_inline", "math_inline_double"})
 _QUARTO_LABEL = re.compile(r"[ \t]*\{#(eq-[\w:.-]+)\}")
 # References written in the text around the math.
@@ -154,10 +156,25 @@ def _place(math: _Math, result: MathResult, state: BodyState) -> None:
         where = None if math.line is None else \
             math.line + token.content[: result.error_offset].count("\n")
         state.warn(where, f"math: {result.error}")
-        if token.type in BLOCK_TYPES:
-            token.meta = {**token.meta, "html": f'<pre class="math-error">{result.html}</pre>\n'}
-            return
-    token.meta = {**token.meta, "html": result.html + ("\n" if token.block else "")}
+        shown = (f'<pre class="math-error">{result.html}</pre>' if token.type in BLOCK_TYPES
+                 else result.html)
+        text = token.content
+    else:
+        text = math_text(result.html)
+        shown = searchable(result.html, text)
+    # For snippets (render/snippets.py): the MathML, and the text where only text fits.
+    token.meta = {**token.meta, "mathml": result.html, "text": text,
+                  "html": shown + ("\n" if token.block else "")}
+
+
+def searchable(mathml: str, text: str) -> str:
+    """MATHML as the search index reads it: Pagefind passes over the MathML (whose elements'
+    text would run together, the TeX annotation after it) and reads TEXT from a hidden span,
+    which no browser shows (feeds leave it out: render/feeds.py)."""
+    if not mathml.startswith("<math"):
+        return mathml
+    return (f"<math data-pagefind-ignore{mathml[5:]}"
+            f'<span class="{SEARCH_TEXT_CLASS}" hidden>{html.escape(text)}</span>')
 
 
 def _link_text_references(tokens: list[Token], labels: dict[str, str], state: BodyState

@@ -16,11 +16,15 @@ from xml.sax.saxutils import escape, quoteattr
 from margin import __version__, urls
 from margin.filenames import unfit
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex, read_html
+from margin.render.equations import SEARCH_TEXT_CLASS
 from margin.slugs import slugify
 
 SITE_FEED = "/feed.xml"
 _FRAGMENT = re.compile(r"""(\shref=)(["'])(#[^"']*)\2""")
 _ROOT_RELATIVE = re.compile(r"""(\s(?:href|src)=)(["'])(/(?!/)[^"']*)\2""")
+# The text math carries for the search index (render/equations.py): a reader that drops the
+# `hidden` attribute would show it beside the MathML.
+_SEARCH_TEXT = re.compile(rf'<span class="{SEARCH_TEXT_CLASS}" hidden>[^<]*</span>')
 
 
 def tag_feed(slug: str) -> str:
@@ -96,7 +100,8 @@ def feed(plan: FeedPlan, index: SiteIndex, config: SiteConfig,
 def _entry(note: Note, config: SiteConfig, body: RenderedBody | None) -> list[str]:
     link = urls.absolute(config.base_url, note.url)
     summary = note.summary or (body.summary if body else "")
-    content = _absolute_links(read_html(body.html) if body else "", config.base_url, link)
+    content = _absolute_links(_for_readers(read_html(body.html)) if body else "",
+                              config.base_url, link)
     lines = [
         "  <entry>",
         f"    <title>{escape(note.title)}</title>",
@@ -110,6 +115,10 @@ def _entry(note: Note, config: SiteConfig, body: RenderedBody | None) -> list[st
         lines.append(f"    <summary>{escape(summary)}</summary>")
     lines += [f'    <content type="html">{escape(content)}</content>', "  </entry>"]
     return lines
+
+
+def _for_readers(html: str) -> str:
+    return _SEARCH_TEXT.sub("", html) if SEARCH_TEXT_CLASS in html else html
 
 
 def _absolute_links(html: str, base_url: str, page: str) -> str:

@@ -6,8 +6,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
 from margin import urls
 from margin.model import Note, Paper, SiteIndex
+from margin.render.contexts import context_snippet
 from margin.render.page import Page
 from margin.render.views import NoteView
 from margin.slugs import slugify
@@ -15,10 +18,23 @@ from margin.slugs import slugify
 
 @dataclass(frozen=True)
 class Mention:
-    """A note and the sentence in which it links to (or cites) something."""
+    """A note and the sentence in which it links to (or cites) something: as HTML (math as
+    MathML) in `context`, as text (math as Unicode) in `context_text`."""
 
     note: NoteView
-    context: str
+    context: Markup
+    context_text: str
+
+
+def mention(note: NoteView, target: str, passage: str) -> Mention:
+    """NOTE's mention of TARGET (a note key or a paper id): the sentence its rendered body
+    holds, else (a link in raw HTML, a paper in front matter) the sentence of the PASSAGE
+    around it the index kept, parsed now (render/contexts.py)."""
+    for spot, html, text in note._contexts:
+        if spot == target:
+            return Mention(note, Markup(html), text)
+    snippet = context_snippet(passage) if passage else None
+    return Mention(note, Markup(snippet.html if snippet else ""), snippet.text if snippet else "")
 
 
 @dataclass(frozen=True)
@@ -57,7 +73,7 @@ class Graph:
         key = note.key
         previous, following = self.neighbours(note)
         return {
-            "backlinks": tuple(Mention(self.view(link.source), link.context)
+            "backlinks": tuple(mention(self.view(link.source), key, link.context)
                                for link in self.index.backlinks.get(key, ())),
             "related": tuple(self.view(k) for k in self.index.related.get(key, ())),
             "papers": tuple(self.paper_view(self.papers[p], with_citations=False)
@@ -102,7 +118,8 @@ class Graph:
         return found
 
     def paper_view(self, paper: Paper, with_citations: bool = True) -> PaperView:
-        mentions = tuple(Mention(self.view(c.key), c.context) for c in paper.citations) \
+        mentions = tuple(mention(self.view(c.key), paper.id, c.context)
+                         for c in paper.citations) \
             if with_citations else ()
         return PaperView(paper.id, paper.title, urls.paper(paper.slug), paper.link, mentions)
 

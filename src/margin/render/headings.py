@@ -13,21 +13,32 @@ import html
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from margin.render.math import to_mathml
+from margin.render.mathtext import math_text
 from margin.render.state import BodyState
 from margin.slugs import slugify
 
 ANCHOR_TOKEN = "heading_anchor"
 
 
-def heading_text(inline: Token) -> str:
-    """The words of a heading: text, code and math, no markup, no anchors."""
+def heading_text(inline: Token, *, readable_math: bool = False) -> str:
+    """The words of a heading: text, code and math, no markup, no anchors. Math is its TeX
+    (which heading ids are made from, so they stay as they were), or with READABLE_MATH, the
+    Unicode text it reads as (for the table of contents)."""
     parts = []
     for child in inline.children or []:
         if child.meta.get("anchor"):
             break
-        if child.type in ("text", "code_inline") or child.type.startswith("math"):
+        if child.type in ("text", "code_inline"):
             parts.append(child.content)
+        elif child.type.startswith("math"):
+            parts.append(_math_words(child.content) if readable_math else child.content)
     return " ".join("".join(parts).split())
+
+
+def _math_words(tex: str) -> str:
+    result = to_mathml(tex, display=False)
+    return tex if result.error else math_text(result.html)
 
 
 def number_headings(tokens: list[Token], state: BodyState) -> None:
@@ -44,6 +55,8 @@ def number_headings(tokens: list[Token], state: BodyState) -> None:
         identifier = str(identifier)
         inline.children = [*(inline.children or []), _anchor(identifier)]
         if "no_toc" not in str(token.attrGet("class") or "").split():
+            if any(child.type.startswith("math") for child in inline.children or ()):
+                text = heading_text(inline, readable_math=True)
             state.toc.append((int(token.tag[1]), identifier, text))
 
 

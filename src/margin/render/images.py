@@ -3,7 +3,7 @@
 A local `src` is looked for, in order: beside the note (such files are copied next to the
 note's page), at the URL a browser would request from the note's permalink (Jekyll notes
 write `../../../../assets/x.png` against the permalink), under the site root, then from the
-note's collection's root, from content/ and by its name alone (render/filenames.py); in a
+note's collection's root, from content/ and by its name alone (render/filefinder.py); in a
 collection, a root-relative path is first one from the collection's root. The `src` written is
 root-relative with the base_url prefix; remote images are left alone, and Typora's `file://`
 ones looked for by name.
@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from margin import urls
 from margin.model import AssetFile, Collection, Note
 from margin.render.context import BodyContext
-from margin.render.filenames import collection_root, from_root, published_url
+from margin.render.filefinder import collection_root, from_root, published_url
 from margin.render.imagesize import ImageError, image_size
 
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
@@ -130,7 +130,7 @@ def locate(path: str, note: Note, context: BodyContext) -> Located | None:
 
 def _elsewhere(path: str, note: Note, context: BodyContext, collection: Collection | None
                ) -> Located | None:
-    """PATH from the collection's root, from content/, then by its name (render/filenames.py)."""
+    """PATH from the collection's root, from content/, then by its name (render/filefinder.py)."""
     relative = posixpath.normpath(path)
     if relative.startswith("../") or relative == "..":
         return None

@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from margin import urls
 from margin.model import Collection
-from margin.render.filenames import collection_root, without_baseurl
+from margin.render.filefinder import collection_root, without_baseurl
 from margin.render.images import is_remote, locate, not_found
 from margin.render.state import BodyState, inline_children
 
@@ -87,6 +87,7 @@ def _rewrite(href: str, parts: SplitResult | None, path: str, token: Token, stat
             return href  # the link checker reports it, at this line
         if key not in state.links and key != state.note.key:
             state.links.append(key)
+        token.meta = {**token.meta, "note": key}  # for the sentence backlinks show
         return _with_prefix(context.prefix, context.permalinks[key]) + fragment
     collection = collection_root(context.collections, state.note.key)
     if collection is not None and path:

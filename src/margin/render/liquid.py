@@ -93,7 +93,7 @@ def translate(body: str, note: Note, context: BodyContext,
 
     def warn(position: int, message: str) -> None:
         problems.append(warning(note.source, note.body_line + body.count("\n", 0, position),
-                                message))
+                                " ".join(message.splitlines())))  # a tag may span lines
 
     edits = _Edits(body)
     starts = [0] + [m.end() for m in re.finditer("\n", body)] + [len(body) + 1]

@@ -23,12 +23,12 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from margin.diagnostics import warning
 from margin.model import Note, RenderedBody
 from margin.render import liquid
 from margin.render.attributes import TOC_TOKEN, apply_attributes
+from margin.render.autolinks import autolink_plugin
 from margin.render.blockrefs import has_block_ids, mark_blocks
 from margin.render.callouts import make_callouts
 from margin.render.context import BodyContext
@@ -36,7 +36,6 @@ from margin.render.equations import render_math, typeset_math
 from margin.render.figures import make_figures, resolve_images
 from margin.render.headings import (
     ANCHOR_TOKEN,
-    heading_text,
     number_headings,
     render_anchor,
     toc_html,
@@ -47,6 +46,7 @@ from margin.render.links import fix_links
 from margin.render.loosepaths import loose_destination_plugin
 from margin.render.mathrules import math_plugin
 from margin.render.seo import first_image
+from margin.render.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
 from margin.render.state import ENV_KEY, BodyState, lines_before
 from margin.render.transclusion import embed_notes, render_embed
 from margin.render.unusedrules import unused_rules
@@ -103,7 +103,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.normalizeLinkText = _normalize_link_text
     md.validateLink = valid_link
     stops = getattr(md.inline, "terminator_re", None)
-    md.use(gfm_autolink_plugin)
+    md.use(autolink_plugin)
     if stops is not None and "gfm_autolink_www" in unused:
         md.inline.terminator_re = stops  # the plugin stops the text rule at `w` for www. only
     md.use(footnote_plugin)
@@ -167,11 +167,14 @@ def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
     number_headings(tokens, state)
     typeset_math(tokens, state)
     body_html = md.renderer.render(tokens, md.options, env)
+    summary = _summary(tokens, text)
     toc = () if state.toc_placed else tuple(state.toc)
     return RenderedBody(
         html=body_html,
         toc=toc,
-        summary=_summary(tokens, text),
+        summary=summary.text,
+        summary_html=summary.html,
+        contexts=contexts_of(tokens),
         diagnostics=tuple(state.diagnostics),
         assets=tuple(state.assets.values()),
         links=tuple(state.links),
@@ -224,26 +227,24 @@ def _unbalanced_dollars(core: StateCore) -> None:
                 state.warn(line, "math: unbalanced $$ (no closing $$); shown as text")
 
 
-def _summary(tokens: list[Token], text: str) -> str:
+def _summary(tokens: list[Token], text: str) -> Snippet:
     """The text before `<!--more-->` when the note has one, else its first paragraph, shortened.
 
     TEXT is what was parsed: a marker token holds the marker as written there.
     """
-    texts: list[str] = []
+    atoms: list[Atom] = []
     for index, token in enumerate(tokens if MORE_MARKER in text else ()):
         if _is_more(token):
-            return " ".join(" ".join(texts).split())
+            return shortened(atoms, None)
         if token.type == "inline" and index and tokens[index - 1].type in ("paragraph_open",
                                                                           "heading_open"):
-            text = heading_text(token) if tokens[index - 1].type == "heading_open" else \
-                _plain_text(token)
-            texts.append(text)
+            atoms += [Atom("text", " ", " "), *atoms_of(token.children or [])]
     for index, token in enumerate(tokens):
         if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
-            text = " ".join(_plain_text(token).split())
-            if text:
-                return shorten(text)
-    return ""
+            summary = shortened(atoms_of(token.children or []), SUMMARY_LENGTH)
+            if summary.text:
+                return summary
+    return Snippet("", "")
 
 
 def _is_more(token: Token) -> bool:
@@ -253,19 +254,3 @@ def _is_more(token: Token) -> bool:
         return any(c.type == "html_inline" and c.content.strip() == MORE_MARKER
                    for c in token.children or [])
     return False
-
-
-def _plain_text(inline: Token) -> str:
-    return "".join(
-        " " if child.type in ("softbreak", "hardbreak") else child.content
-        for child in inline.children or ()
-        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
-        or child.type.startswith("math")
-    )
-
-
-def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:—-")
-    return cut + "…"

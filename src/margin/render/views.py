@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from margin import urls
 from margin.model import (
@@ -30,6 +30,7 @@ from margin.render.feeds import tag_feed
 
 WORDS_PER_MINUTE = 230
 CLOUD_TAGS = 30  # the home page's cloud shows this many of the most-used tags
+_NO_HTML = Markup()
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class NoteView:
     updated: datetime | None
     tags: tuple[TagView, ...]
     section: str
-    summary: str
+    summary: str  # text: math as Unicode (render/snippets.py), for descriptions and feeds
     source: str  # the note's file, relative to the site folder
     extra: Mapping[str, Any]
     # The rendered HTML (Markup), or where `margin build` left it (render/bodytext.py): not
@@ -58,6 +59,9 @@ class NoteView:
     toc: tuple[dict, ...] = ()
     words: int = 0
     image: str = ""  # the first image link previews can show (root-relative or full URL)
+    summary_html: Markup = _NO_HTML  # the summary as HTML, math as MathML, for lists
+    # Not for templates: the sentences around this note's links and citations (graph.py).
+    _contexts: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def content(self) -> Markup:
@@ -212,4 +216,7 @@ def note_view(note: Note, body: RenderedBody | None, tags: dict[str, TagView]) -
         toc=body.contents if body else (),
         words=body.words if body else word_count(note.body),
         image=body.image if body else "",
+        summary_html=escape(note.summary) if note.summary else
+        Markup(body.summary_html if body else ""),
+        _contexts=body.contexts if body else (),
     )

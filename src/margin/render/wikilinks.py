@@ -100,6 +100,7 @@ def _link(state: StateInline, target: str, heading: str, label: str | None, embe
         why = "ambiguous: " + ", ".join(candidates) if candidates else "no note is called that"
         token.content = (f'<span class="broken-link" title="{_escape(why)}">'
                          f"{_escape(text)}</span>")
+        token.meta = {"text": text}  # what summaries and contexts show of it
         return
     if embed and key is not None:
         token = state.push(EMBED_TOKEN, "", 0)
@@ -107,7 +108,7 @@ def _link(state: StateInline, target: str, heading: str, label: str | None, embe
         return
     opening = state.push("link_open", "a", 1)
     opening.attrs = {"href": url + anchor, "class": "wikilink"}
-    opening.meta = {"wikilink": True}
+    opening.meta = {"wikilink": True, "note": candidates[0] if target and candidates else None}
     body = state.push("text", "", 0)
     body.content = text
     state.push("link_close", "a", -1)

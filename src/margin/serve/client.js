@@ -51,25 +51,67 @@
     });
   }
 
-  var query = "?epoch=" + epoch + "&page=" + encodeURIComponent(here);
-  var events = new EventSource("/__margin__/events" + query);
-  events.addEventListener("hello", function (message) {
-    var data = JSON.parse(message.data);
+  // A browser opens at most six connections to one server, and each open event stream keeps
+  // one: six tabs would leave none for a seventh page. So the tabs of a browser share one
+  // stream: the tab holding the lock listens and passes each event on to the others.
+  var page = "epoch=" + epoch + "&page=" + encodeURIComponent(here);
+  var heard = epoch;  // the last epoch this page was told of
+
+  function hello(data) {
     if (data.instance !== instance || data.reload) {
       location.reload();  // a new server, or this page changed while it was loading
       return;
     }
+    heard = Math.max(heard, data.epoch);
     document.documentElement.dataset.marginLive = data.epoch;  // connected (tests wait on it)
     showErrors(data.errors);
-  });
-  events.addEventListener("build", function (message) {
-    var data = JSON.parse(message.data);
-    if (data.reload) {
+  }
+
+  function build(data, mine) {
+    if (data.epoch > heard + 1) {
+      catchUp();  // an epoch went by unheard (the listening tab changed): ask the server
+      return;
+    }
+    heard = Math.max(heard, data.epoch);
+    var changed = data.changed;
+    if (mine ? data.reload : data.everything || changed.indexOf(here) >= 0) {
       location.reload();  // this page, or something every page shows, changed
       return;
     }
-    var styles = data.changed.filter(function (url) { return /\.css$/.test(url); });
+    var styles = changed.filter(function (url) { return /\.css$/.test(url); });
     if (styles.length) refreshStyles(styles);
     showErrors(data.errors);
-  });
+  }
+
+  function catchUp() {
+    fetch("/__margin__/status?" + page, { cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(hello, function () { setTimeout(catchUp, 1000); });
+  }
+
+  function listen(share) {
+    var events = new EventSource("/__margin__/events?" + page);
+    ["hello", "build"].forEach(function (name) {
+      events.addEventListener(name, function (message) {
+        var data = JSON.parse(message.data);
+        if (share) share.postMessage({ name: name, data: data });
+        if (name === "hello") hello(data); else build(data, true);
+      });
+    });
+    return new Promise(function () {});  // held until the tab closes
+  }
+
+  if (!(navigator.locks && window.BroadcastChannel)) {
+    listen(null);  // an older browser, or a page not served from this machine
+    return;
+  }
+  var share = new BroadcastChannel("margin-events");
+  share.onmessage = function (message) {
+    var data = message.data.data;
+    if (data.instance !== undefined && data.instance !== instance) location.reload();
+    else if (message.data.name === "build") build(data, false);
+    else if (data.epoch > heard) catchUp();  // a new listening tab: it may have missed one
+  };
+  catchUp();
+  navigator.locks.request("margin-events", function () { return listen(share); });
 })();

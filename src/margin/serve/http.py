@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import socket
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from margin.serve.hub import Epoch, ReloadHub
+from margin.serve.connections import ConnectionServer, PooledHandler
+from margin.serve.hub import ReloadHub
+from margin.serve.streams import EventStreams, Stream
 
-EVENTS = "/__margin__/events"
-KEEPALIVE_SECONDS = 15.0
+EVENTS = "/__margin__/events"  # an open page's event stream
+STATUS = "/__margin__/status"  # the same page's hello, as one answer (client.js)
+MAX_PATH_BYTES = 2048  # a longer request path is refused (414); no page has one
+MAX_NAME_BYTES = 255  # the longest file name file systems allow: a longer segment is no file
 _CLIENT = (Path(__file__).with_name("client.js")).read_text(encoding="utf-8")
 _TEXT = "; charset=utf-8"
 CONTENT_TYPES = {
@@ -61,29 +63,38 @@ def locate(root: Path, prefix: str, raw_path: str) -> Found:
         return Found()
     if prefix:
         if path in ("/", prefix):
-            return Found(redirect=quote(prefix + "/"))
+            return Found(redirect=_local(prefix + "/"))
         if not path.startswith(prefix + "/"):
             return Found()
         path = path[len(prefix):]
-    segments = path.split("/")[1:]
-    if any(s in (".", "..") or s.startswith(".") for s in segments if s):
+    segments = [s for s in path.split("/") if s]
+    if any(s in (".", "..") or s.startswith(".") for s in segments):
         return Found()
-    root = root.resolve()
-    target = root.joinpath(*[s for s in segments if s])
+    if any(len(s.encode()) > MAX_NAME_BYTES for s in segments):
+        return Found()  # no file has such a name
     try:
-        resolved = target.resolve()
-    except (OSError, RuntimeError):
+        return _find(root.resolve(), segments, prefix, path.endswith("/"))
+    except (OSError, RuntimeError):  # a name too long for the system, a symlink loop
         return Found()
+
+
+def _find(root: Path, segments: list[str], prefix: str, slash: bool) -> Found:
+    resolved = root.joinpath(*segments).resolve()
     if not resolved.is_relative_to(root):
         return Found()  # a symlink leading out of the output folder
     if resolved.is_dir():
-        if not path.endswith("/"):
-            return Found(redirect=quote(prefix + path + "/"))
+        if not slash:
+            return Found(redirect=_local(prefix + "/" + "/".join(segments) + "/"))
         index = (resolved / "index.html").resolve()
         if index.is_file() and index.is_relative_to(root):
             return Found(file=index)
         return Found()  # no directory listings
     return Found(file=resolved) if resolved.is_file() else Found()
+
+
+def _local(path: str) -> str:
+    """PATH as a redirect that stays on this server: '//x/' would name the host x."""
+    return quote("/" + path.lstrip("/"))
 
 
 def inject(html: bytes, epoch: int, instance: str) -> bytes:
@@ -94,25 +105,21 @@ def inject(html: bytes, epoch: int, instance: str) -> bytes:
     return html + script if at < 0 else html[:at] + script + html[at:]
 
 
-def event(name: str, data: dict) -> bytes:
-    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
-
-
-class PreviewServer(ThreadingHTTPServer):
+class PreviewServer(ConnectionServer):
     """Serves ROOT (the output folder) under PREFIX (the base_url's path), with HUB's events."""
 
-    daemon_threads = True
-    block_on_close = False
-
     def __init__(self, address: tuple[str, int], root: Path, hub: ReloadHub, *,
-                 prefix: str = "", instance: str = "margin"):
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
+                 prefix: str = "", instance: str = "margin", **limits: float):
         self.root, self.hub, self.prefix, self.instance = root, hub, prefix, instance
-        super().__init__(address, PreviewHandler)
+        super().__init__(address, PreviewHandler, EventStreams(hub, instance, self._prefix),
+                         **limits)
+        hub.on_publish(self.wake)
+
+    def _prefix(self) -> str:
+        return self.prefix
 
 
-class PreviewHandler(BaseHTTPRequestHandler):
+class PreviewHandler(PooledHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
     server_version = "margin-serve"
@@ -129,7 +136,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _respond(self, head: bool) -> None:
         parts = urlsplit(self.path)
         if parts.path == EVENTS and not head:
-            self._events(parse_qs(parts.query))
+            self._events(*self._page(parse_qs(parts.query)))
+            return
+        if parts.path == STATUS:
+            hello = json.dumps(self.server.streams.hello(*self._page(parse_qs(parts.query))))
+            self._send(HTTPStatus.OK, hello.encode(), "application/json", head)
+            return
+        if len(parts.path) > MAX_PATH_BYTES:
+            self._send(HTTPStatus.REQUEST_URI_TOO_LONG, b"URI too long\n", "text/plain" + _TEXT,
+                       head)
             return
         try:
             found = locate(self.server.root, self.server.prefix, parts.path)
@@ -169,43 +184,25 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(data)
 
-    def _events(self, query: dict[str, list[str]]) -> None:
-        """The event stream of one open page: a hello, then one event per rebuild."""
-        hub, prefix = self.server.hub, self.server.prefix
+    def _page(self, query: dict[str, list[str]]) -> tuple[str, int]:
+        """The site URL of the page asking, and the epoch it was served at."""
         try:
             seen = int(query.get("epoch", ["0"])[0])
         except ValueError:
             seen = 0
+        prefix = self.server.prefix
         page = query.get("page", ["/"])[0]
-        url = page[len(prefix):] if prefix and page.startswith(prefix + "/") else page
-        self.close_connection = True
+        return page[len(prefix):] if prefix and page.startswith(prefix + "/") else page, seen
+
+    def _events(self, url: str, seen: int) -> None:
+        """An open page's event stream: the headers here, its events from the loop."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Connection", "close")
         self.end_headers()
-        current = hub.current
-        hello = {"instance": self.server.instance, "epoch": current.number,
-                 "errors": list(current.errors), "reload": hub.changed_since(url, seen)}
-        try:
-            self.wfile.write(b"retry: 1000\n\n" + event("hello", hello))
-            self.wfile.flush()
-            seen = current.number
-            while not hub.closed:
-                epoch = hub.wait(seen, KEEPALIVE_SECONDS)
-                if epoch is None:
-                    self.wfile.write(b": keep-alive\n\n")
-                else:
-                    self.wfile.write(event("build", self._build_event(epoch, url, seen)))
-                    seen = epoch.number
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
-            return  # the page was closed
-
-    def _build_event(self, epoch: Epoch, url: str, seen: int) -> dict:
-        prefix = self.server.prefix
-        return {"epoch": epoch.number, "reload": self.server.hub.changed_since(url, seen),
-                "changed": sorted(prefix + u for u in epoch.changed), "errors": list(epoch.errors)}
+        self.wfile.flush()
+        self.server.adopt(self, Stream(self.connection, url, seen))
 
 
 def _read(file: Path) -> bytes | None:

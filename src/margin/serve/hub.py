@@ -1,5 +1,5 @@
 """What the browsers are told: each finished rebuild is an epoch, with the URLs it changed and
-the site's errors. Open pages wait on the hub through Server-Sent Events (serve/http.py).
+the site's errors, which the open pages' event streams pass on (serve/streams.py).
 
 The hub also holds the gate between rebuilds and requests: a request that arrives while a
 rebuild writes waits for it, so no page is ever read half-written.
@@ -8,7 +8,7 @@ rebuild writes waits for it, so no page is ever read half-written.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -28,7 +28,6 @@ class _State:
     epoch: Epoch = field(default_factory=lambda: Epoch(0))
     changed_at: dict[str, int] = field(default_factory=dict)  # URL -> epoch it last changed
     everything_at: int = 0
-    closed: bool = False
 
 
 class ReloadHub:
@@ -36,7 +35,8 @@ class ReloadHub:
 
     def __init__(self) -> None:
         self._state = _State()
-        self._changed = threading.Condition()
+        self._epochs = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
         self._gate = threading.Condition()
         self._readers = 0
         self._writing = False
@@ -45,13 +45,13 @@ class ReloadHub:
 
     @property
     def current(self) -> Epoch:
-        with self._changed:
+        with self._epochs:
             return self._state.epoch
 
     def publish(self, changed: Iterable[str], errors: Iterable[str], everything: bool = False
                 ) -> Epoch:
         """Announce a finished rebuild to every waiting page."""
-        with self._changed:
+        with self._epochs:
             state = self._state
             epoch = Epoch(state.epoch.number + 1, frozenset(changed), tuple(errors), everything)
             for url in epoch.changed:
@@ -59,33 +59,19 @@ class ReloadHub:
             if everything:
                 state.everything_at = epoch.number
             state.epoch = epoch
-            self._changed.notify_all()
-            return epoch
+        for listener in self._listeners:
+            listener()
+        return epoch
 
     def changed_since(self, url: str, number: int) -> bool:
         """Whether the page at URL changed after epoch NUMBER (it was served then)."""
-        with self._changed:
+        with self._epochs:
             state = self._state
             return state.changed_at.get(url, 0) > number or state.everything_at > number
 
-    def wait(self, after: int, timeout: float) -> Epoch | None:
-        """The first epoch after AFTER, or None on timeout or when the hub closes."""
-        with self._changed:
-            self._changed.wait_for(
-                lambda: self._state.closed or self._state.epoch.number > after, timeout)
-            if self._state.closed or self._state.epoch.number <= after:
-                return None
-            return self._state.epoch
-
-    @property
-    def closed(self) -> bool:
-        return self._state.closed
-
-    def close(self) -> None:
-        """Let every waiting event stream end (the server is stopping)."""
-        with self._changed:
-            self._state.closed = True
-            self._changed.notify_all()
+    def on_publish(self, listener: Callable[[], None]) -> None:
+        """Call LISTENER after each publish (it must not block: the rebuild's thread runs it)."""
+        self._listeners.append(listener)
 
     # -- the gate ----------------------------------------------------------------------------
 

@@ -90,7 +90,6 @@ class Preview:
 
     def stop(self) -> None:
         self._stopped.set()
-        self.hub.close()
         self.watcher.stop()
         self.search.stop()
         if self.server is not None:

@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from margin.diagnostics import Diagnostic
+from margin.diagnostics import Diagnostic, warning
 from margin.write.search import index_folder
 
 PAUSE_SECONDS = 2.0  # no save for this long: index again
+MAX_RETRY_SECONDS = 60.0  # the longest wait before trying a failed index again
 
 
 class SearchRefresher:
@@ -27,6 +28,7 @@ class SearchRefresher:
                  index: Callable[[Path], list[Diagnostic]] | None = None,
                  pause: float = PAUSE_SECONDS):
         self.output, self.report, self.pause = output, report, pause
+        self._retry = pause
         self.index = index or self._index_changed_shards
         self._shards: dict[str, str] = {}  # the search shards in place -> their keys
         self._due: float | None = None
@@ -66,5 +68,20 @@ class SearchRefresher:
                 if self._stopped:
                     return
                 self._due = None
-            self.report(self.index(self.output))
+            self.report(self._index_once())
             self.runs += 1
+
+    def _index_once(self) -> list[Diagnostic]:
+        """Index now; on any failure (a page deleted while it was read, a full disk, a bug),
+        say so and try again later, waiting longer each time it fails again."""
+        try:
+            problems = self.index(self.output)
+        except Exception as exc:
+            with self._wake:
+                if self._due is None:
+                    self._due = time.monotonic() + self._retry
+            self._retry = min(self._retry * 2, MAX_RETRY_SECONDS)
+            return [warning("", None, f"search: the index was not refreshed "
+                            f"({type(exc).__name__}: {exc}); trying again")]
+        self._retry = self.pause
+        return problems

@@ -1,0 +1,79 @@
+"""Long runs of one Markdown character take time in proportion to their length.
+
+Each input below took from ten seconds to minutes before its fix (a backtracking regex, or a
+rule reading the rest of the text at every character); the bounds are generous, so that a
+slow machine passes and a hang does not.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+
+from margin.importers.papers import parse_stream
+from margin.index.links import LinkTargets, note_links
+from margin.index.papers import citations
+from margin.model import Note
+from margin.render.context import BodyContext
+from margin.render.markdown import render_body
+
+SECONDS = 5.0
+
+
+def note(body: str, name: str = "a") -> Note:
+    return Note(key=f"notes/{name}.md", source=f"content/notes/{name}.md", title=name.upper(),
+                body=body, body_line=4, section="notes", slug=name, url=f"/notes/{name}/")
+
+
+def seconds(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def index(body: str) -> None:
+    """What the index reads of a note: its citations and its links to notes."""
+    written = note(body)
+    citations(written)
+    links, _ = note_links(written, LinkTargets([written, note("", "b")]))
+    assert [link.target for link in links] == ["notes/b.md"]
+
+
+@pytest.mark.parametrize("body", [
+    "Read arXiv:2401.00001 in [[B]]. " + "`" * 12_000,  # took 87 s
+    "See [[B]] and x.md: " + "[[" * 16_000,
+    "See [[B]], x.md and arXiv:2401.00001: " + "[a](" * 16_000,
+    "See [[B]], x.md, arXiv:2401.00001: " + "![" * 16_000,
+    "See [[B]], x.md: " + "<" * 64_000,
+], ids=["backticks", "double brackets", "link openings", "image openings", "angle brackets"])
+def test_the_index_reads_long_runs_in_linear_time(body):
+    assert seconds(lambda: index(body)) < SECONDS
+
+
+@pytest.mark.parametrize("body", [
+    ":::" * 8_000,  # took 25 s: the autolink rule read the rest of the text at each ':'
+    "http:" * 8_000,
+], ids=["colons", "protocols"])
+def test_rendering_reads_long_runs_in_linear_time(tmp_path, body):
+    context = BodyContext(site_dir=tmp_path, output_dir=tmp_path / "_site")
+    assert seconds(lambda: render_body(note(body), context)) < SECONDS
+
+
+def test_the_importer_reads_a_line_of_brackets_in_linear_time():
+    stream = "Alice's Daily Review\n" + "[" * 32_000 + "\nhttps://arxiv.org/abs/2401.00001\n"
+    assert seconds(lambda: parse_stream(stream, "s.txt", default_date=date(2025, 1, 1))) \
+        < SECONDS  # took 19 s
+
+
+def test_a_note_of_backticks_citing_a_paper_builds_quickly(make_site, build_site):
+    site = make_site({
+        "content/notes/a.md": "---\ntitle: A\n---\nReads arXiv:2401.00001 closely.\n\n"
+                              + "`" * 12_000 + "\n",
+    })
+    start = time.perf_counter()
+    result = build_site(site)
+    assert result.exit_code == 0 and time.perf_counter() - start < 3 * SECONDS
+    assert result.html("/papers/2401.00001/").select_one("blockquote").get_text() == \
+        "Reads arXiv:2401.00001 closely."
