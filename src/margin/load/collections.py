@@ -46,7 +46,7 @@ def detect(content_dir: Path, declared: Mapping[str, str] | None = None
             relative = Path(folder).relative_to(content_dir).as_posix()
             root = "" if relative == "." else relative
             kind = _marker_kind(set(dirs), set(files), Path(folder))
-            if kind is not None:
+            if kind is not None and not _notes_of_a_site(root, found.values()):
                 found[root] = _collection(root, kind, Path(folder))
             # Markers are looked for in published folders only (and never inside a Hugo
             # site's own theme or build folders).
@@ -72,6 +72,12 @@ def kind_of(collections: Iterable[Collection], key: str) -> str:
     """The tool the note KEY was written for: 'margin' outside every collection."""
     found = collection_of(collections, key)
     return found.kind if found is not None else "margin"
+
+
+def _notes_of_a_site(root: str, outer: Iterable[Collection]) -> bool:
+    """ROOT is the content/ folder of a Quartz or Hugo site found above it: an Obsidian vault
+    there (`content/.obsidian/`, Quartz's way) is that site's notes, not a site of its own."""
+    return any(collection.notes_root == root != collection.root for collection in outer)
 
 
 def _marker_kind(dirs: set[str], files: set[str], folder: Path) -> str | None:

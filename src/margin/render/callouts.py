@@ -68,6 +68,8 @@ def _convert(tokens: list[Token], opening: int) -> None:
     folding = bool(fold)
     tag = "details" if folding else "div"
     box = Token("callout_open", tag, 1)
+    if tokens[opening].attrGet("id"):  # an Obsidian block id written after the callout
+        box.attrSet("id", tokens[opening].attrGet("id"))
     box.attrSet("class", f"callout callout-{kind}")
     box.attrSet("data-callout", word)
     if fold == "+":

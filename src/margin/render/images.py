@@ -4,9 +4,9 @@ A local `src` is looked for, in order: beside the note (such files are copied ne
 note's page), at the URL a browser would request from the note's permalink (Jekyll notes
 write `../../../../assets/x.png` against the permalink), under the site root, then from the
 note's collection's root, from content/ and by its name alone (render/filefinder.py); in a
-collection, a root-relative path is first one from the collection's root. The `src` written is
-root-relative with the base_url prefix; remote images are left alone, and Typora's `file://`
-ones looked for by name.
+collection, a root-relative path is first one from the collection's root, and in a Typora note
+one from its `typora-root-url:` folder. The `src` written is root-relative with the base_url
+prefix; remote images are left alone, and Typora's `file://` ones looked for by name.
 """
 
 from __future__ import annotations
@@ -117,7 +117,8 @@ def locate(path: str, note: Note, context: BodyContext) -> Located | None:
         prefix = context.prefix
         if prefix and (path == prefix or path.startswith(prefix + "/")):
             path = path[len(prefix):] or "/"
-        return _at_site_url(urls.normalize(path), context, collection)
+        return (_from_typora_root(path, note, context, collection)
+                or _at_site_url(urls.normalize(path), context, collection))
     note_folder = context.content_dir / posixpath.dirname(note.key)
     beside = note_folder / path
     if _inside(beside, context.content_dir) and context.files.is_file(beside):
@@ -126,6 +127,21 @@ def locate(path: str, note: Note, context: BodyContext) -> Located | None:
     return (_at_site_url(urls.relative_to(note.url, path), context, collection)
             or _at_site_url(urls.normalize(path), context)
             or _elsewhere(path, note, context, collection))
+
+
+def _from_typora_root(path: str, note: Note, context: BodyContext,
+                      collection: Collection | None) -> Located | None:
+    """Typora reads `/x.png` against the note's `typora-root-url:`, a folder written relative
+    to the note (`./..`); one on the author's own disk (`/Users/...`) says nothing here."""
+    root = note.extra.get("typora-root-url")
+    if not isinstance(root, str) or not root.strip() or root.strip().startswith(("/", "\\")) \
+            or ":" in root:
+        return None
+    folder = posixpath.join(posixpath.dirname(note.key), root.strip().replace("\\", "/"))
+    key = posixpath.normpath(posixpath.join(folder, path.lstrip("/")))
+    if key.startswith("../") or key == "..":
+        return None
+    return _in_content(key, published_url(key, collection), context)
 
 
 def _elsewhere(path: str, note: Note, context: BodyContext, collection: Collection | None

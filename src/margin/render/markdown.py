@@ -44,6 +44,7 @@ from margin.render.highlight import code_block, language_of
 from margin.render.htmlblocks import balanced_html_plugin
 from margin.render.links import fix_links
 from margin.render.loosepaths import loose_destination_plugin
+from margin.render.marks import marks_plugin
 from margin.render.mathrules import math_plugin
 from margin.render.seo import first_image
 from margin.render.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
@@ -111,6 +112,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(balanced_html_plugin)
     md.use(math_plugin)
     md.use(wikilinks_plugin)
+    md.use(marks_plugin)
     md.use(loose_destination_plugin)
     md.core.ruler.before("text_join", "unbalanced_dollars", _unbalanced_dollars)
     for kind in ("math_inline", "math_inline_double", "math_block", "amsmath"):

@@ -21,7 +21,12 @@ from functools import lru_cache
 
 import math_core
 
-from margin.render.mathcompat import COMPAT_MACROS, plain_tags, rename_environments
+from margin.render.mathcompat import (
+    COMPAT_MACROS,
+    plain_tags,
+    rename_environments,
+    tags_inside,
+)
 from margin.render.texmacros import (
     Macro,
     expanded_depth,
@@ -88,8 +93,11 @@ def render_all(snippets: Sequence[tuple[str, bool]], settings: MathSettings,
             continue
         text = plain_tags(rename_environments(
             with_optional(source, optional) if optional else source))
-        if display and "\\" in text and _TAGGING.search(text) and not _NUMBERED_ENV.search(text):
-            text = f"\\begin{{equation}}{text}\\end{{equation}}"  # `$$x \\label{e}$$`, `\\tag`
+        if display and "\\" in text and _TAGGING.search(text):
+            if not _NUMBERED_ENV.search(text):
+                text = f"\\begin{{equation}}{text}\\end{{equation}}"  # `$$x \\label{e}$$`
+            else:
+                text = tags_inside(text)
         openers = nesting_depth(text, MAX_DEPTH)
         if openers >= MAX_DEPTH or ((openers + 1) * deepest >= MAX_DEPTH and \
                 expanded_depth(text, weights, MAX_DEPTH) >= MAX_DEPTH):

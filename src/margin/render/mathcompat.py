@@ -101,3 +101,17 @@ def plain_tags(tex: str) -> str:
         return f"\\tag{match.group(1)}{{{_TAG_KEPT.sub('', text).strip() or '*'}}}"
 
     return _TAG.sub(plain, tex)
+
+
+_ONLY_TAGGING = re.compile(
+    r"(?:\s*\\(?:label|tag\*?)\{[^{}]*\}|\s*\\(?:notag|nonumber)(?![A-Za-z]))+\s*")
+
+
+def tags_inside(tex: str) -> str:
+    """`\\begin{align}...\\end{align}\\label{x}`: MathJax (so Typora) takes a label or tag
+    written after the environment; math-core only inside it, so it moves onto the last row."""
+    end = tex.rfind("\\end{")
+    close = tex.find("}", end) if end >= 0 else -1
+    if close < 0 or not _ONLY_TAGGING.fullmatch(tex, close + 1):
+        return tex
+    return f"{tex[:end]}{tex[close + 1:].strip()}{tex[end:close + 1]}"

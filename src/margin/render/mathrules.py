@@ -6,8 +6,8 @@
   (`US$232`, `5$`);
 - `\\(...\\)` and `\\[...\\]` inside a paragraph, also spanning lines (pandoc's exports), and
   `\\[ ... \\]` or `\\begin{env}...\\end{env}` as blocks of their own;
-- in Jekyll collections, kramdown's `\\\\(...\\\\)` and `\\\\[...\\\\]` (Markdown turns them into
-  MathJax's delimiters there), with its escapes `\\_`, `\\*`, `\\\\` inside;
+- in Jekyll and Hugo collections, `\\\\(...\\\\)` and `\\\\[...\\\\]` (kramdown and Goldmark turn
+  them into MathJax's and KaTeX's delimiters there), with the escapes `\\_`, `\\*`, `\\\\` inside;
 - a `$` after CJK text opens math (only ASCII letters and digits glue it to a word); a
   closing `$` may follow a space when the content is unmistakably TeX (`\\`, `^`, `_`) and
   does not start like an amount (`$r < 2 \\log n $`);
@@ -269,12 +269,13 @@ def kramdown_unescaped(tex: str) -> str:
 
 
 def _kramdown_inline(state: StateInline, silent: bool) -> bool:
-    """kramdown's `\\\\(x\\\\)` and `\\\\[x\\\\]`, in notes of Jekyll collections only."""
+    """`\\\\(x\\\\)` and `\\\\[x\\\\]`, in notes of Jekyll and Hugo collections only (their
+    Markdown makes MathJax's delimiters of them; a margin note keeps its escapes)."""
     src, start = state.src, state.pos
     if start + 2 >= state.posMax or src[start + 2] not in _CLOSERS:
         return False
     body = state.env.get(ENV_KEY) if isinstance(state.env, dict) else None
-    if body is None or body.tool != "jekyll":
+    if body is None or body.tool not in ("jekyll", "hugo"):
         return False
     opener = src[start + 2]
     close = src.find("\\\\" + _CLOSERS[opener], start + 3, state.posMax)

@@ -17,8 +17,9 @@ from markdown_it.token import Token
 from margin import urls
 from margin.index.text import code_free_lines
 from margin.model import Note, RenderedBody
+from margin.render.math import to_mathml
 from margin.render.state import BodyState
-from margin.render.wikilinks import EMBED_TOKEN
+from margin.render.wikilinks import EMBED_TOKEN, math_pieces
 from margin.slugs import slugify
 
 # render(note, text, state): the body of NOTE made of TEXT, inside the note STATE renders
@@ -71,8 +72,10 @@ def _embedded(meta: dict, state: BodyState, render: Render, line: int | None) ->
     url = context.permalinks.get(key)
     if note is None or url is None:
         return ""
+    shown = "".join(to_mathml(piece, display=False, settings=context.math).html if is_math
+                    else html.escape(piece) for is_math, piece in math_pieces(meta["text"]))
     link = (f'<a class="wikilink" href="{html.escape(urls.with_prefix(context.prefix, url))}">'
-            f"{html.escape(meta['text'])}</a>")
+            f"{shown}</a>")
     chain = (*state.chain, state.note.key)
     if key in chain or len(chain) > MAX_DEPTH:
         if key == chain[0]:  # said once, on the page of the note that would hold itself

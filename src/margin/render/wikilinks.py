@@ -20,6 +20,8 @@ from markdown_it.rules_inline import StateInline
 from margin.index.links import IMAGE_SUFFIXES, WIKILINK, LinkTargets, link_follows, names_file
 from margin.slugs import slugify
 
+_DOLLAR_MATH = re.compile(r"(?<![\\$])\$([^$\s](?:[^$]*[^$\s\\])?)\$(?![$0-9])")
+
 ENV_KEY = "wikilinks"
 EMBED_TOKEN = "note_embed"
 
@@ -109,9 +111,26 @@ def _link(state: StateInline, target: str, heading: str, label: str | None, embe
     opening = state.push("link_open", "a", 1)
     opening.attrs = {"href": url + anchor, "class": "wikilink"}
     opening.meta = {"wikilink": True, "note": candidates[0] if target and candidates else None}
-    body = state.push("text", "", 0)
-    body.content = text
+    for is_math, piece in math_pieces(text):
+        body = state.push("math_inline" if is_math else "text", "math" if is_math else "", 0)
+        body.content = piece
+        body.markup = "$" if is_math else ""
     state.push("link_close", "a", -1)
+
+
+def math_pieces(text: str) -> list[tuple[bool, str]]:
+    """TEXT in (is math, piece) parts: a link to `[[Note#Rate $r_t$]]` shows the heading's
+    math typeset, as the heading itself is, never its dollars."""
+    pieces: list[tuple[bool, str]] = []
+    position = 0
+    for match in _DOLLAR_MATH.finditer(text) if "$" in text else ():
+        if match.start() > position:
+            pieces.append((False, text[position:match.start()]))
+        pieces.append((True, match.group(1)))
+        position = match.end()
+    if position < len(text) or not pieces:
+        pieces.append((False, text[position:]))
+    return pieces
 
 
 def _escape(text: str) -> str:
