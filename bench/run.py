@@ -17,9 +17,15 @@ pages counted once), sampled every 250 ms.
     .venv/bin/python bench/run.py [--sizes 1000,4000,16000] [--runs 3] [--work DIR]
                                   [--drop-caches] [--no-search] [--jobs N]
 
+Each size is built with search on (the default, Pagefind) and off, alternating, in the same
+sitting; with `hugo` on PATH (apt-get install hugo), Hugo's clean build of the same corpus
+(bench/hugo_site.py: tags, RSS, sitemap) is timed in the same runs and every margin figure
+says its ratio to it. The load average is printed before and after: on a shared machine,
+trust ratios over absolute times.
+
 --drop-caches empties the operating system's file cache before every cold run (root only);
 without it the cold runs read a warm file cache, and the table says so. --no-search runs
-without Pagefind, to show margin's own share.
+without Pagefind only.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from hugo_site import clean, clean_build_command, hugo_binary, hugo_site
 
 MAKE_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "make_corpus.py"
 CASES = ("cold", "no change", "edit", "add")
@@ -66,32 +74,61 @@ def main() -> int:
     options = _arguments()
     work = Path(options.work)
     work.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    if options.no_search:
-        env["PAGEFIND_BINARY_PATH"] = "/nonexistent"  # margin then says once there is no search
+    searches = (False,) if options.no_search else (True, False)
     command = [sys.executable, "-m", "margin", "build", "--quiet", "--jobs", str(options.jobs)]
-    print(f"margin build, {options.jobs} jobs, median of {options.runs} runs; "
-          f"OS file cache {'dropped before each cold run' if options.drop_caches else 'warm'}; "
-          f"search {'off' if options.no_search else 'on (Pagefind)'}")
+    hugo = hugo_binary()
+    print(f"margin build, {options.jobs} jobs, median of {options.runs} runs, search on and off "
+          f"alternating; OS file cache "
+          f"{'dropped before each cold run' if options.drop_caches else 'warm'}; "
+          + ("Hugo's clean build in the same runs (x Hugo: margin's time over Hugo's)"
+             if hugo else "Hugo not installed (apt-get install hugo): no Hugo column"))
+    print(f"load average at the start: {_load()}")
     print(_header())
     for size in options.sizes:
         site = _corpus(work, size)
-        cases = {name: Case() for name in CASES}
+        hugo_dir = hugo_site(site, work / f"hugo-{size}") if hugo else None
+        cases = {(search, name): Case() for search in searches for name in CASES}
+        clean_builds = Case()
         for number in range(options.runs):
-            shutil.rmtree(site / ".margin-cache", ignore_errors=True)
-            shutil.rmtree(site / "_site", ignore_errors=True)
-            if options.drop_caches:
-                _drop_caches()
-            cases["cold"].runs.append(_build(command, site, env))
-            cases["no change"].runs.append(_build(command, site, env))
-            note = _note(site, number)
-            note.write_text(note.read_text() + f"\nOne more sentence, edit number {number}.\n")
-            cases["edit"].runs.append(_build(command, site, env))
-            added = _add_note(site, note, number)
-            cases["add"].runs.append(_build(command, site, env))
-            added.unlink()
-        print(_row(size, cases), flush=True)
+            if hugo and hugo_dir:
+                clean(hugo_dir)
+                clean_builds.runs.append(_build(clean_build_command(hugo, hugo_dir),
+                                                dict(os.environ)))
+            for search in searches:
+                env = _environment(search)
+                shutil.rmtree(site / ".margin-cache", ignore_errors=True)
+                shutil.rmtree(site / "_site", ignore_errors=True)
+                if options.drop_caches:
+                    _drop_caches()
+                run = [*command, str(site)]
+                cases[search, "cold"].runs.append(_build(run, env))
+                cases[search, "no change"].runs.append(_build(run, env))
+                note = _note(site, number)
+                note.write_text(note.read_text() + f"\nOne more sentence, edit {number}.\n")
+                cases[search, "edit"].runs.append(_build(run, env))
+                added = _add_note(site, note, number)
+                cases[search, "add"].runs.append(_build(run, env))
+                added.unlink()
+        hugo_time = clean_builds.median() if clean_builds.runs else None
+        if hugo_time is not None:
+            print(f"| {size:,} | Hugo, clean build | {hugo_time:.2f} s | | | | "
+                  f"{clean_builds.rss():.0f} MB | {clean_builds.pss():.0f} MB |", flush=True)
+        for search in searches:
+            print(_row(size, search, {name: cases[search, name] for name in CASES}, hugo_time),
+                  flush=True)
+    print(f"load average at the end: {_load()}")
     return 0
+
+
+def _environment(search: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    if not search:
+        env["PAGEFIND_BINARY_PATH"] = "/nonexistent"  # margin then says once there is no search
+    return env
+
+
+def _load() -> str:
+    return " ".join(f"{figure:.1f}" for figure in os.getloadavg())
 
 
 def _arguments() -> argparse.Namespace:
@@ -104,7 +141,8 @@ def _arguments() -> argparse.Namespace:
                         help="where the corpora are generated (kept between runs)")
     parser.add_argument("--drop-caches", action="store_true",
                         help="empty the OS file cache before each cold run (needs root)")
-    parser.add_argument("--no-search", action="store_true", help="build without Pagefind")
+    parser.add_argument("--no-search", action="store_true",
+                        help="build only without Pagefind (default: with and without)")
     return parser.parse_args()
 
 
@@ -132,10 +170,10 @@ def _add_note(site: Path, model: Path, number: int) -> Path:
     return added
 
 
-def _build(command: list[str], site: Path, env: dict[str, str]) -> Run:
+def _build(command: list[str], env: dict[str, str]) -> Run:
     with tempfile.TemporaryFile() as said:
         start = time.perf_counter()
-        process = subprocess.Popen([*command, str(site)], env=env, stdout=subprocess.DEVNULL,
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                                    stderr=said)
         sampler = _PssSampler(process.pid)
         sampler.start()
@@ -145,7 +183,7 @@ def _build(command: list[str], site: Path, env: dict[str, str]) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
             said.seek(0)
-            raise SystemExit(f"margin build failed ({process.returncode}):\n"
+            raise SystemExit(f"{command[0]} failed ({process.returncode}):\n"
                              f"{said.read().decode()}")
     return Run(seconds, usage.ru_maxrss / 1024, sampler.peak / 1024)
 
@@ -206,15 +244,21 @@ def _drop_caches() -> None:
 
 
 def _header() -> str:
-    return ("| notes | cold | no change | edit one note | add one note | peak RSS (largest "
-            "process) | peak PSS (all processes) |\n|---:|---:|---:|---:|---:|---:|---:|")
+    return ("| notes | build | cold | no change | edit one note | add one note | peak RSS "
+            "(largest process) | peak PSS (all processes) |\n"
+            "|---:|---|---:|---:|---:|---:|---:|---:|")
 
 
-def _row(size: int, cases: dict[str, Case]) -> str:
-    times = " | ".join(f"{cases[name].median():.2f} s" for name in CASES)
+def _row(size: int, search: bool, cases: dict[str, Case], hugo: float | None) -> str:
+    def figure(case: Case) -> str:
+        ratio = f" ({case.median() / hugo:.1f}x Hugo)" if hugo else ""
+        return f"{case.median():.2f} s{ratio}"
+
+    times = " | ".join(figure(cases[name]) for name in CASES)
     rss = max(case.rss() for case in cases.values())
     pss = max(case.pss() for case in cases.values())
-    return f"| {size:,} | {times} | {rss:.0f} MB | {pss:.0f} MB |"
+    build = "margin, search on" if search else "margin, search off"
+    return f"| {size:,} | {build} | {times} | {rss:.0f} MB | {pss:.0f} MB |"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,86 @@
+"""The search index depends on the pages alone: a cold build, a cached build that indexed a shard
+again, and builds with one worker or two make the same index of the same pages.
+
+Pagefind writes a filter's values (here the tags) in an order of its own hash map, which
+changes from run to run, and names the filter file, and the files naming it, by a hash of
+those bytes. So the filter files are compared by what they hold (their values, as a sorted
+multiset of bytes), the two files that name them by their shape; every other file byte for byte.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+
+from margin.write import search
+
+pytestmark = pytest.mark.skipif(search.pagefind_binary() is None,
+                                reason="Pagefind is not installed")
+
+TAGS = ["optics", "lasers", "fibres", "noise", "cavities", "detectors"]
+NAMED_BY_HASH = re.compile(r"[0-9a-f]{7,}")
+
+
+def notes() -> dict[str, str]:
+    return {f"content/notes/n{i:02}.md":
+            f"---\ntitle: Bench log {i}\ntags: [{TAGS[i % 6]}, {TAGS[(i * 5) % 6]}]\n---\n"
+            f"Alignment of mirror {i} drifted by {i * 3} microradians overnight.\n"
+            for i in range(24)}
+
+
+def index_of(output: Path) -> dict[str, object]:
+    """OUTPUT's search bundle, as comparable as Pagefind lets it be (see the module's doc)."""
+    found: dict[str, object] = {}
+    for path in sorted((output / "pagefind").rglob("*")):
+        if not path.is_file():
+            continue
+        name = path.relative_to(output).as_posix()
+        if path.suffix in (".pf_filter", ".pf_meta"):
+            name = NAMED_BY_HASH.sub("#", name)
+        if path.suffix == ".pf_filter":  # one per filter (section, tag): a sorted list of them
+            held = bytes(sorted(gzip.decompress(path.read_bytes())))
+            found[name] = sorted([*found.get(name, []), held])  # type: ignore[list-item]
+        elif path.suffix == ".pf_meta":
+            found[name] = "(names the filter files)"
+        elif path.name == "pagefind-entry.json":
+            found[name] = NAMED_BY_HASH.sub("#", path.read_text())
+        else:
+            found[name] = path.read_bytes()
+    return found
+
+
+@pytest.fixture
+def sharded(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 6)  # 24 notes: 4 shards
+
+
+def test_one_worker_or_two_make_the_same_index(sharded, make_site, build_site):
+    site = make_site(notes())
+    one = build_site(site, "--jobs", "1", "--no-cache", output=site / "one")
+    two = build_site(site, "--jobs", "2", "--no-cache", output=site / "two")
+    assert one.exit_code == 0 and two.exit_code == 0, one.stderr + two.stderr
+    first = index_of(one.output)
+    assert len(list((one.output / "pagefind").glob("*/pagefind-entry.json"))) == 4
+    assert len(first["pagefind/0/filter/en_#.pf_filter"]) == 2  # section and tag
+    assert first == index_of(two.output)
+
+
+def test_a_shard_indexed_again_by_a_cached_build_is_as_a_cold_build_makes_it(
+        sharded, make_site, build_site):
+    site = make_site(notes())
+    cold = build_site(site, "--no-cache", output=site / "cold")
+    assert cold.exit_code == 0, cold.stderr
+    assert build_site(site).exit_code == 0
+    note = site / "content/notes/n05.md"
+    text = note.read_text()
+    note.write_text(text.replace("overnight", "over the weekend"))
+    edited = build_site(site)
+    assert edited.exit_code == 0
+    assert index_of(edited.output) != index_of(cold.output)  # the shard holding n05 changed
+    note.write_text(text)
+    again = build_site(site)  # the cache knows the pages; n05's shard is indexed once more
+    assert again.exit_code == 0
+    assert index_of(again.output) == index_of(cold.output)
