@@ -107,3 +107,20 @@ def test_obsidian_notes_are_titled_by_their_file_names(make_site, build_site):
     assert result.exit_code == 0, result.stderr
     assert title_of(result, "vault/Daily/2024-05-21/") == "2024-05-21"
     assert title_of(result, "vault/reading-list/") == "reading_list"
+
+
+def test_a_mounted_jekyll_post_leaves_a_redirect_at_its_old_url(make_site, build_site):
+    site = make_site({
+        "content/blog/_config.yml": "permalink: /:year/:month/:day/:title.html\n",
+        "content/blog/_posts/2021-03-04-first-light.md": "---\ntitle: First light\n---\nHello.\n",
+        "content/notes/n.md": "---\ntitle: N\n---\nA note.\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    assert result.html("blog/2021/03/04/first-light.html").h1.get_text(strip=True) == "First light"
+    old = result.html("2021/03/04/first-light.html")  # where the blog had it
+    refresh = old.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh is not None and "/blog/2021/03/04/first-light.html" in refresh["content"]
+    sitemap = (result.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/blog/2021/03/04/first-light.html" in sitemap
+    assert "<loc>/2021/03/04/first-light.html" not in sitemap

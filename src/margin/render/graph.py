@@ -143,11 +143,20 @@ class Graph:
         for name, keys in self.index.series.items():
             yield Page(urls.series(slugify(name)), "series.html",
                             {"series": self.series_view(name)}, keys)
+        redirected: set[str] = set()
         for note in self.index.notes.values():
-            for alias in note.aliases:
-                if "/" not in alias:
-                    continue  # a bare name is only a wikilink target, not an old URL
-                old = urls.normalize(alias)
-                if old != note.url and old not in self.index.by_url:
+            for old in old_urls(note):
+                if old != note.url and old not in self.index.by_url and old not in redirected:
+                    redirected.add(old)  # the first note (by key) keeps a URL two name
                     yield Page(old, "redirect.html", {"target": note.url, "note":
                                     self.view(note.key)}, (note.key,))
+
+
+def old_urls(note: Note) -> list[str]:
+    """The URLs NOTE had before, each a redirect page to its own: its aliases that are paths
+    and, for a dated post of a collection published under its folder (a Jekyll or Hugo blog
+    copied into content/blog/), the URL its tool gave it, so links from elsewhere still land."""
+    found = [urls.normalize(alias) for alias in note.aliases if "/" in alias]
+    if note.date and note.tool_url and note.tool_url != note.url:
+        found.append(note.tool_url)
+    return found

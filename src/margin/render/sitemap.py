@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape
 
 from margin import urls
 from margin.model import OutputFile, SiteConfig, SiteIndex
+from margin.render.graph import old_urls
 
 SITEMAP = "/sitemap.xml"
 ROBOTS = "/robots.txt"
@@ -31,8 +32,7 @@ def sitemap(pages: list[OutputFile], index: SiteIndex, config: SiteConfig,
         when = note.updated or note.date
         if when:
             lastmod[urls.output_path(note.url)] = f"{when:%Y-%m-%d}"
-    redirects = {urls.output_path(urls.normalize(alias))
-                 for note in index.notes.values() for alias in note.aliases if "/" in alias}
+    redirects = {urls.output_path(old) for note in index.notes.values() for old in old_urls(note)}
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for page in sorted(pages, key=lambda p: p.path):
