@@ -222,9 +222,7 @@ def _backslash_inline(state: StateInline, silent: bool) -> bool:
     if _looks_like_escaped_brackets(content):
         return False
     if not silent:
-        token = state.push("math_inline" if opener == "(" else "math_inline_double", "math", 0)
-        token.content = content
-        token.markup = "\\" + opener
+        _push_bracketed(state, opener, content)
     state.pos = close + 2
     return True
 
@@ -285,8 +283,14 @@ def _kramdown_inline(state: StateInline, silent: bool) -> bool:
     if _looks_like_escaped_brackets(content):
         return False
     if not silent:
-        token = state.push("math_inline" if opener == "(" else "math_inline_double", "math", 0)
-        token.content = content
-        token.markup = "\\" + opener
+        _push_bracketed(state, opener, content)
     state.pos = close + 3
     return True
+
+
+def _push_bracketed(state: StateInline, opener: str, content: str) -> None:
+    """`\\(...\\)` as inline math, `\\[...\\]` as display: the one token both spellings make
+    (margin's `\\(` and kramdown's doubled `\\\\(`)."""
+    token = state.push("math_inline" if opener == "(" else "math_inline_double", "math", 0)
+    token.content = content
+    token.markup = "\\" + opener
