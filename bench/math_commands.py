@@ -4,7 +4,7 @@
 The names are MathJax's own list of supported commands (docs.mathjax.org, "Supported TeX/LaTeX
 commands"), keeping those marked base or ams. Each command is tried alone and with one to
 three arguments, or in the sample given below where it only makes sense in context; with
---compat, through margin's compatibility set (render/mathcompat.py).
+--compat, through margin's compatibility set (markdown/mathcompat.py).
 
     .venv/bin/python bench/math_commands.py [--compat]
 """
@@ -156,7 +156,7 @@ def main() -> None:
     parser.add_argument("--compat", action="store_true", help="through margin's compatibility set")
     args = parser.parse_args()
     if args.compat:
-        from margin.render.math import MathSettings, render_all
+        from margin.markdown.math import MathSettings, render_all
         settings = MathSettings()
 
         def works(tex: str) -> bool:

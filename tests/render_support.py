@@ -15,9 +15,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from margin.markdown.body import render_unguarded
+from margin.markdown.context import BodyContext
 from margin.model import Note, RenderedBody
-from margin.render.context import BodyContext
-from margin.render.markdown import render_unguarded
 
 
 @dataclass

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from margin.cache.packs import MOST_PACKS, STALE_AFTER, Packs, read_pack
-from margin.cache.store import FOLDER, Store
+from margin.incremental.packs import MOST_PACKS, STALE_AFTER, Packs, read_pack
+from margin.incremental.store import FOLDER, Store
 
 
 @pytest.fixture

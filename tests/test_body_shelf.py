@@ -1,5 +1,5 @@
 """`margin build` leaves the bodies' HTML in the cache and reads it back where a page shows it
-(render/bodytext.py): what it reads must be the body it rendered, or the body rendered again,
+(incremental/bodytext.py): what it reads must be the body it rendered, or the body rendered again,
 never another; and a page's fingerprint follows the stored body."""
 
 from __future__ import annotations
@@ -7,15 +7,15 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-import margin.cache.packs
-import margin.render.bodytext
+import margin.incremental.bodytext
+import margin.incremental.packs
 from conftest import recorded_calls
-from margin.cache.packs import Packs
-from margin.cache.store import FOLDER
+from margin.incremental.bodycache import Dependencies, Entry, dump_entry, entry_digest
+from margin.incremental.bodytext import BodyShelf, StoredHtml
+from margin.incremental.packs import Packs
+from margin.incremental.pageprint import ValuePrinter
+from margin.incremental.store import FOLDER
 from margin.model import RenderedBody
-from margin.render.bodycache import Dependencies, Entry, dump_entry, entry_digest
-from margin.render.bodytext import BodyShelf, StoredHtml
-from margin.render.pageprint import ValuePrinter
 from margin.write import search
 from test_build_speed import build, counting_renders, files_of
 
@@ -60,7 +60,7 @@ def test_bodies_whose_entries_vanish_before_their_pages_are_drawn_are_rendered_a
     with monkeypatch.context() as patch:
         shelf_opened(patch, tidied_away)
         rendered = counting_renders(patch)  # (for the cache)
-        again = counting_renders(patch, margin.render.bodytext)  # (for the pages)
+        again = counting_renders(patch, margin.incremental.bodytext)  # (for the pages)
         build(corpus_site, tmp_path / "cached", "--jobs", jobs)
     build(corpus_site, tmp_path / "fresh", "--jobs", "1", "--no-cache")
     assert files_of(tmp_path / "cached") == files_of(tmp_path / "fresh")
@@ -107,7 +107,7 @@ def test_bodies_that_cannot_be_stored_stay_in_memory(corpus_site, tmp_path, monk
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr(margin.cache.packs._Writer, "add_packed", disk_full)
+        patch.setattr(margin.incremental.packs._Writer, "add_packed", disk_full)
         read = reading_shelf(patch)
         build(corpus_site, tmp_path / "cached", "--jobs", "1")
     build(corpus_site, tmp_path / "fresh", "--jobs", "1", "--no-cache")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-import margin.render.drawing
+import margin.pages.drawing
 from conftest import recorded_calls, run_margin
 from margin.write import search
 
@@ -18,7 +18,7 @@ def no_pagefind(monkeypatch):
 
 def counting_draws(monkeypatch) -> list[str]:
     """The URLs of the pages drawn (in this process: use --jobs 1)."""
-    return recorded_calls(monkeypatch, margin.render.drawing, "draw", lambda page, *_: page.url)
+    return recorded_calls(monkeypatch, margin.pages.drawing, "draw", lambda page, *_: page.url)
 
 
 def build(site, output, *args: str) -> None:

@@ -1,5 +1,5 @@
 """A rebuild keeps a note page without fingerprinting it when the page's inputs are as the last
-build's (render/noteinputs.py). After every kind of edit the output must equal a fresh build
+build's (incremental/noteinputs.py). After every kind of edit the output must equal a fresh build
 byte for byte, and (tests/conftest.py) every page kept that way is fingerprinted as well and
 must not have changed."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-import margin.render.drawing
-import margin.render.noteinputs
+import margin.incremental.noteinputs
+import margin.pages.drawing
 from conftest import run_margin
 from margin.write import search
 
@@ -68,14 +68,14 @@ def site(make_site):
 def counting_kept(monkeypatch) -> list[str]:
     """The paths of the note pages each build keeps by their inputs."""
     kept: list[str] = []
-    real = margin.render.drawing.Drawing._kept_by_inputs
+    real = margin.pages.drawing.Drawing._kept_by_inputs
 
     def kept_by_inputs(self, *args):
         found = real(self, *args)
         kept.extend(found[0])
         return found
 
-    monkeypatch.setattr(margin.render.drawing.Drawing, "_kept_by_inputs", kept_by_inputs)
+    monkeypatch.setattr(margin.pages.drawing.Drawing, "_kept_by_inputs", kept_by_inputs)
     return kept
 
 
@@ -142,7 +142,7 @@ def test_inputs_that_miss_a_change_are_caught(site, tmp_path, monkeypatch, metho
                                               change, what):
     """The check the tests rely on works: a digest that misses a change makes the build fail,
     saying which file changed though kept."""
-    monkeypatch.setattr(margin.render.noteinputs.NotePageInputs, method, blind)
+    monkeypatch.setattr(margin.incremental.noteinputs.NotePageInputs, method, blind)
     output = tmp_path / "out"
     build(site, output, "--jobs", "1")
     edit(site, *EDITS[change])
@@ -154,14 +154,14 @@ def test_inputs_that_miss_a_change_are_caught(site, tmp_path, monkeypatch, metho
 def counting_feeds(monkeypatch) -> list[str]:
     """The URLs of the feeds each build makes (rather than keeps; they are made in a child)."""
     made: list[str] = []
-    real = margin.render.drawing.Drawing._feeds_kept
+    real = margin.pages.drawing.Drawing._feeds_kept
 
     def feeds_kept(self, plans, digests):
         kept, inputs = real(self, plans, digests)
         made.extend(url for url, _, _ in plans if url not in kept)
         return kept, inputs
 
-    monkeypatch.setattr(margin.render.drawing.Drawing, "_feeds_kept", feeds_kept)
+    monkeypatch.setattr(margin.pages.drawing.Drawing, "_feeds_kept", feeds_kept)
     return made
 
 

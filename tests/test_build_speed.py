@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 import margin
+import margin.incremental.bodies
+import margin.incremental.bodycache
 import margin.load
-import margin.render.bodies
-import margin.render.bodycache
 from conftest import recorded_calls, run_margin
-from margin.cache.packs import Packs, read_pack
-from margin.cache.store import FOLDER, Store
+from margin.incremental.packs import Packs, read_pack
+from margin.incremental.store import FOLDER, Store
 from margin.write import search
 
 
@@ -40,7 +40,7 @@ def build(site: Path, output: Path, *args: str) -> tuple[int, str]:
     return code, out
 
 
-def counting_renders(monkeypatch, module=margin.render.bodycache) -> list[str]:
+def counting_renders(monkeypatch, module=margin.incremental.bodycache) -> list[str]:
     """The note keys whose bodies MODULE renders (in this process: use --jobs 1)."""
     return recorded_calls(monkeypatch, module, "render_body", lambda note, context: note.key)
 
@@ -264,7 +264,7 @@ def test_notes_parsed_once_are_kept_for_later_builds(make_site, tmp_path, monkey
     parsed = recorded_calls(monkeypatch, margin.load, "make_note",
                             lambda source, config: source.relative)
     # As when the bodies are all rendered by the time the index is made: a child writes it.
-    monkeypatch.setattr(margin.render.bodies.BodyRendering, "busy", lambda self: False)
+    monkeypatch.setattr(margin.incremental.bodies.BodyRendering, "busy", lambda self: False)
     build(site, output)
     assert sorted(parsed) == [f"content/notes/{name}.md" for name in "abc"]
     parsed.clear()

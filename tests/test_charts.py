@@ -1,4 +1,4 @@
-"""The build-time pictures (render/charts.py), read back through an HTML parser: which squares
+"""The build-time pictures (pages/charts.py), read back through an HTML parser: which squares
 and bars are drawn, what their titles and summaries say, and that no colour is hard-coded."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from margin.render import charts
+from margin.pages import charts
 
 
 def svg(picture: charts.Picture) -> BeautifulSoup:

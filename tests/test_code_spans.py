@@ -1,4 +1,4 @@
-"""The code-element patterns of linkcheck.py and render/seo.py are written to be passed over
+"""The code-element patterns of linkcheck.py and pages/seo.py are written to be passed over
 fast; they must take out exactly what the plain `<(...)\\b.*?</\\1>` takes out, and the first
 image a link preview shows must be the one the plain reading finds."""
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from margin import linkcheck
-from margin.render import seo
+from margin.markdown import facts as seo
 
 PLAIN_PAGE_CODE = re.compile(rb"<(pre|code|script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 PLAIN_BODY_CODE = re.compile(r"<(pre|code)\b.*?</\1>", re.IGNORECASE | re.DOTALL)

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-import margin.render.bodycache
+import margin.incremental.bodycache
 from conftest import recorded_calls
 from render_support import png
 
@@ -355,7 +355,7 @@ def test_a_note_added_to_a_vault_renders_no_other_body_found_its_images_by_name(
                       **{f"content/vault/n{i}.md": f"---\ntitle: N{i}\n---\n![[x.png]]\n"
                          for i in range(3)}})
     assert build_site(site).exit_code == 0
-    rendered = recorded_calls(monkeypatch, margin.render.bodycache, "render_body",
+    rendered = recorded_calls(monkeypatch, margin.incremental.bodycache, "render_body",
                               lambda note, *_: note.key)
     (site / "content/vault/media/later.md").write_text("---\ntitle: Later\n---\nNew.\n")
     result = build_site(site)

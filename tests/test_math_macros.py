@@ -171,9 +171,9 @@ def test_macros_that_expand_too_deep_are_refused_before_the_engine(tmp_path):
     script = (
         "import sys, pathlib\n"
         "sys.path.insert(0, 'tests')\n"
-        "from margin.render.math import MathSettings\n"
-        "from margin.render.texmacros import Macro\n"
-        "import render_support, margin.render.context as context\n"
+        "from margin.markdown.math import MathSettings\n"
+        "from margin.markdown.texmacros import Macro\n"
+        "import render_support, margin.markdown.context as context\n"
         f"settings = MathSettings((Macro('deep', '{body}', 1),), 'd')\n"
         "real = context.BodyContext\n"
         "render_support.BodyContext = lambda **kw: real(**kw, math=settings)\n"

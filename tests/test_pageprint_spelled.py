@@ -1,4 +1,4 @@
-"""render/pageprint.py spells a value by its repr() only when that says exactly what it is;
+"""incremental/pageprint.py spells a value by its repr() only when that says exactly what it is;
 the check, which looks at a dict of atoms (a heading) without a call, must agree with the plain
 recursive one on any nesting."""
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from margin.render.pageprint import _spelled
+from margin.incremental.pageprint import _spelled
 
 _ATOMS = (str, int, float, bool, type(None))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from margin.config import KEYS
-from margin.render import graph, views
+from margin.pages import graph, views
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

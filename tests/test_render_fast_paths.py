@@ -10,7 +10,8 @@ from markdown_it.common import normalize_url
 from markdown_it.token import Token
 
 from margin import slugs
-from margin.render import headings, markdown, unusedrules
+from margin.markdown import body as markdown
+from margin.markdown import headings, unusedrules
 from render_support import render_note
 
 # One sample per rule a note's parser may leave out: the construct that rule reads.

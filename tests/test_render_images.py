@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from margin.render.imagesize import ImageError, image_size
+from margin.markdown.imagesize import ImageError, image_size
 from render_support import gif, jpeg, png, render_note, webp
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 12"><rect/></svg>'

@@ -7,9 +7,9 @@ import textwrap
 
 from bs4 import BeautifulSoup
 
+from margin.markdown.body import render_unguarded
+from margin.markdown.context import BodyContext
 from margin.model import Collection, Note
-from margin.render.context import BodyContext
-from margin.render.markdown import render_unguarded
 
 JEKYLL = (Collection(root="blog", kind="jekyll", notes_root="blog", files_root="blog"),)
 

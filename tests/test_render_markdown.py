@@ -165,7 +165,7 @@ def test_summary_without_marker_is_the_first_paragraph(tmp_path):
 def test_body_context_survives_pickling_for_worker_processes(tmp_path):
     import pickle
 
-    from margin.render.context import BodyContext
+    from margin.markdown.context import BodyContext
 
     context = BodyContext(site_dir=tmp_path, output_dir=tmp_path / "_site",
                           base_url="https://x.io/kb/", permalinks={"notes/a.md": "/notes/a/"})
@@ -177,9 +177,9 @@ def test_body_context_survives_pickling_for_worker_processes(tmp_path):
 
 
 def test_a_bug_in_a_pass_costs_only_that_notes_formatting(tmp_path, monkeypatch):
+    from margin.markdown import body as markdown
+    from margin.markdown.context import BodyContext
     from margin.model import Note
-    from margin.render import markdown
-    from margin.render.context import BodyContext
 
     def broken(tokens, state):
         raise RuntimeError("boom")

@@ -118,9 +118,9 @@ def test_embeds_youtube_gist_and_tweet(tmp_path):
 
 
 def test_param_is_a_front_matter_value(tmp_path):
+    from margin.markdown.body import render_unguarded
+    from margin.markdown.context import BodyContext
     from margin.model import Note
-    from margin.render.context import BodyContext
-    from margin.render.markdown import render_unguarded
 
     (tmp_path / "content").mkdir()
     note = Note(key="n.md", source="content/n.md", title="T", body='Model: {{< param "model" >}}',

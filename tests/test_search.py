@@ -239,7 +239,7 @@ def test_a_note_cannot_take_the_search_page_url(make_site, build_site):
 
 
 def test_the_search_digest_follows_what_pagefind_reads_and_nothing_else():
-    from margin.render.searchable import searched_digest
+    from margin.pages.searchable import searched_digest
 
     page = ('<html lang="en"><body><nav>Home</nav><article data-pagefind-body>'
             '<h1 data-pagefind-meta="title">Week</h1><p>Sparse attention.</p>'

@@ -1,4 +1,4 @@
-"""render/searchable.py finds the tags Pagefind reads from their attributes rather than trying a
+"""pages/searchable.py finds the tags Pagefind reads from their attributes rather than trying a
 pattern at every `<` of a page; its digest must be exactly the one the plain patterns give, on
 built pages and on odd HTML alike."""
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import TESTS, run_margin
-from margin.render.searchable import SEARCH_MARK, searched_digest
+from margin.pages.searchable import SEARCH_MARK, searched_digest
 
 # The plain reading: each pattern tried at every `<`, and each element's end found by scanning
 # for its tags (the reference the fast reading is held to).

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from margin import urls
-from margin.render.seo import first_image
+from margin.markdown.facts import first_image
 
 BASE = "https://x.github.io/blog/"
 ORIGIN = "https://x.github.io"

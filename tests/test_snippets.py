@@ -11,11 +11,11 @@ import re
 
 import pytest
 
+from margin.markdown.body import render_body
+from margin.markdown.context import BodyContext
+from margin.markdown.math import to_mathml
+from margin.markdown.mathtext import math_text
 from margin.model import Note
-from margin.render.context import BodyContext
-from margin.render.markdown import render_body
-from margin.render.math import to_mathml
-from margin.render.mathtext import math_text
 from margin.write import search
 
 ATTENTION = (r"Attention weighs values by $\operatorname{softmax}\left(\frac{QK^\top}{\sqrt{d}}"
@@ -138,7 +138,7 @@ def test_a_summary_keeps_the_words_of_a_broken_wikilink_and_types_its_math(tmp_p
 
 
 def test_math_nested_deeper_than_python_recurses_still_reads_as_text():
-    # A note's math never gets this deep (render/math.py refuses TeX nested over 200 levels
+    # A note's math never gets this deep (markdown/math.py refuses TeX nested over 200 levels
     # before the engine sees it), but whatever MathML comes, its text reads in order.
     mathml = ("<math>" + "<msup><mi>x</mi><mrow>" * 3000 + "<mi>y</mi>"
               + "</mrow></msup>" * 3000 + "</math>")

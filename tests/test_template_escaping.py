@@ -1,4 +1,4 @@
-"""margin's templates escape their output to plain text rather than to Markup (render/
+"""margin's templates escape their output to plain text rather than to Markup (pages/
 templates.py); what a page says must be exactly what Jinja's own escaping gives."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
 from margin.config import load_config
-from margin.render import templates
+from margin.pages import templates
 
 
 class _Shown:

@@ -15,9 +15,9 @@ import pytest
 from margin.importers.papers import parse_stream
 from margin.index.links import LinkTargets, note_links
 from margin.index.papers import citations
+from margin.markdown.body import render_body
+from margin.markdown.context import BodyContext
 from margin.model import Note
-from margin.render.context import BodyContext
-from margin.render.markdown import render_body
 
 SECONDS = 5.0
 

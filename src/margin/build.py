@@ -16,20 +16,20 @@ from dataclasses import dataclass, field
 
 from margin import diagnostics as diag
 from margin import urls
-from margin.cache.build import BuildCache
-from margin.cache.unchanged import BuildStamp, inputs_digest, stamp_of
+from margin.incremental.bodies import BodyRendering
+from margin.incremental.bodycache import Signature
+from margin.incremental.bodytext import BodyShelf
+from margin.incremental.build import BuildCache
+from margin.incremental.unchanged import BuildStamp, inputs_digest, stamp_of
 from margin.index import claim_urls, index_claimed
 from margin.linkcheck import CheckedPage, check_pages
 from margin.load import notes_from, read_sources
 from margin.load.known import KnownFiles, known_files
+from margin.markdown.context import body_context
 from margin.model import BuildReport, RenderedBody, SiteConfig, SiteIndex, SourceFile
+from margin.pages.drawing import Drawing, Drawn, PageRecord
 from margin.parallel import default_jobs
 from margin.progress import Counter, ProgressBar
-from margin.render.bodies import BodyRendering
-from margin.render.bodycache import Signature
-from margin.render.bodytext import BodyShelf
-from margin.render.context import body_context
-from margin.render.drawing import Drawing, Drawn, PageRecord
 from margin.write import check_output_dir
 from margin.write.journal import finish_interrupted
 from margin.write.output import OutputError
@@ -67,12 +67,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     options = options or Options()
     report = BuildReport(diagnostics=list(config_problems or []))
     start, timer = time.perf_counter(), Timer(report.timings)
-    try:
-        check_output(config)
-        finish_interrupted(config.output_dir)  # a build killed amid its renames: complete them
-    except OutputError as exc:
-        report.diagnostics.append(diag.error("", None, str(exc)))
-        report.failed = True
+    if not _output_ready(config, check_output, report):
         return report
     cache = BuildCache(config, options.cache)
     with timer.stage("load"):
@@ -113,11 +108,9 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
                 cache.save_output(records, stamp_of(inputs, made.looked_at, records,
                                                     report.notes, report.diagnostics[found:],
                                                     made.known))
-    except OutputError as exc:
-        report.diagnostics.append(diag.error("", None, str(exc)))
-        report.failed = True
-    except OSError as exc:  # a full or read-only disk: the staging folder is thrown away
-        report.diagnostics.append(diag.os_error(exc))
+    except (OutputError, OSError) as exc:  # a full or read-only disk: staging is thrown away
+        report.diagnostics.append(diag.error("", None, str(exc)) if isinstance(exc, OutputError)
+                                  else diag.os_error(exc))
         report.failed = True
     finally:
         made.close()
@@ -126,6 +119,20 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         gc.unfreeze()  # what the stages froze (_prepare, Drawing.pages) may go now
     report.timings["total"] = time.perf_counter() - start
     return report
+
+
+def _output_ready(config: SiteConfig, check_output: Callable[[SiteConfig], None],
+                  report: BuildReport) -> bool:
+    """Whether the output folder may be built into; a build killed amid its renames is
+    completed first. When not, the report says why and has failed."""
+    try:
+        check_output(config)
+        finish_interrupted(config.output_dir)
+    except OutputError as exc:
+        report.diagnostics.append(diag.error("", None, str(exc)))
+        report.failed = True
+        return False
+    return True
 
 
 def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = None,
@@ -164,7 +171,7 @@ class _Made:
     looked_at: dict[str, Signature]  # the files the bodies looked at, as they saw them
     body_digests: dict[str, str]  # each body's cache entry's digest (with a cache)
     known: KnownFiles  # the note files as read (the next build need not read them again)
-    shelf: BodyShelf | None  # where the bodies' HTML is read back from (render/bodytext.py)
+    shelf: BodyShelf | None  # where the bodies' HTML is read back from (incremental/bodytext.py)
     snapshot_later: bool = False  # the cache's snapshot is still to be written
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 def collector_paused(keep: bool = False) -> Iterator[None]:
     """No cyclic collection inside the block. KEEP: what the block made lives to the end of the
     build; it is frozen (gc.freeze) so that no later collection walks it either
-    (render/drawing.py thaws it once the pages are drawn)."""
+    (pages/drawing.py thaws it once the pages are drawn)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

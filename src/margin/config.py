@@ -12,8 +12,8 @@ from typing import Any
 from margin import theme
 from margin.diagnostics import Diagnostic, error, warning
 from margin.load import collections
+from margin.markdown.mathconfig import math_settings
 from margin.model import SiteConfig
-from margin.render.mathconfig import math_settings
 
 CONFIG_NAME = "site.toml"
 
@@ -71,28 +71,9 @@ def load_config(
         reason = _ERROR_LINE.sub("", str(exc)).strip()
         return _defaults(site_dir), [error(CONFIG_NAME, line, f"invalid TOML: {reason}")]
 
-    values: dict[str, Any] = {}
-    for name, value in raw.items():
-        key = _BY_NAME.get(name)
-        line = key_line(text, name)
-        if key is None:
-            diagnostics.append(warning(CONFIG_NAME, line, f"unknown key '{name}'"))
-        elif not isinstance(value, key.kind) or isinstance(value, bool) != (key.kind is bool):
-            diagnostics.append(error(
-                CONFIG_NAME, line,
-                f"'{name}' must be {_kind_name(key.kind)}, not {_kind_name(type(value))}",
-            ))
-        else:
-            values[name] = value
+    values = _typed_values(raw, text, diagnostics)
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
-
-    permalinks = dict(DEFAULT_PERMALINKS)
-    for section, pattern in values.pop("permalinks", {}).items():
-        if isinstance(pattern, str):
-            permalinks[section] = pattern
-        else:
-            line = key_line(text, section, table="permalinks")
-            diagnostics.append(error(CONFIG_NAME, line, f"'permalinks.{section}' must be text"))
+    permalinks = _permalinks(values.pop("permalinks", {}), text, diagnostics)
     for name in ("paginate", "feed_entries", "max_note_mb"):
         if values.get(name, 1) < 1:
             diagnostics.append(error(CONFIG_NAME, key_line(text, name),
@@ -115,6 +96,38 @@ def load_config(
         **values,
     )
     return config, diagnostics
+
+
+def _typed_values(raw: dict[str, Any], text: str, diagnostics: list[Diagnostic]
+                  ) -> dict[str, Any]:
+    """The keys of RAW that margin knows and that have the right type; the rest reported."""
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        key = _BY_NAME.get(name)
+        line = key_line(text, name)
+        if key is None:
+            diagnostics.append(warning(CONFIG_NAME, line, f"unknown key '{name}'"))
+        elif not isinstance(value, key.kind) or isinstance(value, bool) != (key.kind is bool):
+            diagnostics.append(error(
+                CONFIG_NAME, line,
+                f"'{name}' must be {_kind_name(key.kind)}, not {_kind_name(type(value))}",
+            ))
+        else:
+            values[name] = value
+    return values
+
+
+def _permalinks(table: dict[str, Any], text: str, diagnostics: list[Diagnostic]
+                ) -> dict[str, str]:
+    """The default permalink patterns, with the sections `[permalinks]` sets."""
+    permalinks = dict(DEFAULT_PERMALINKS)
+    for section, pattern in table.items():
+        if isinstance(pattern, str):
+            permalinks[section] = pattern
+        else:
+            line = key_line(text, section, table="permalinks")
+            diagnostics.append(error(CONFIG_NAME, line, f"'permalinks.{section}' must be text"))
+    return permalinks
 
 
 def _declared_collections(table: dict[str, Any], text: str, diagnostics: list[Diagnostic]

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
 from margin.diagnostics import Diagnostic
-
-if TYPE_CHECKING:
-    from margin.render.math import MathSettings
 
 EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 
@@ -38,6 +35,27 @@ class Collection:
 
 
 @dataclass(frozen=True)
+class Macro:
+    name: str  # without the backslash
+    body: str
+    arguments: int = 0
+    optional: str | None = None  # the first argument's default, when it is optional
+
+
+@dataclass(frozen=True)
+class MathSettings:
+    """site.toml's `[math]`: its macros and the preamble files' (read by mathconfig.py)."""
+
+    macros: tuple[Macro, ...] = ()
+    digest: str = ""  # of everything above and the preamble files' bytes: a cache key
+    files: tuple[str, ...] = ()  # the preamble files, site-relative: `margin serve` watches them
+
+    def with_macros(self, extra: Sequence[Macro]) -> MathSettings:
+        return MathSettings(self.macros + tuple(extra), self.digest, self.files) if extra \
+            else self
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything site.toml (and the command line) can set; frozen once loaded."""
 
@@ -56,7 +74,7 @@ class SiteConfig:
     strict: bool = False
     theme_dir: Path | None = None
     collections: tuple[Collection, ...] = ()  # foreign sites under content/, outermost first
-    math: MathSettings | None = None  # [math]: macros and preamble files (render/mathconfig.py)
+    math: MathSettings | None = None  # [math]: macros and preamble files (markdown/mathconfig.py)
 
     @property
     def content_dir(self) -> Path:
@@ -200,7 +218,7 @@ class RenderedBody:
     html: Any  # Markup; or where `margin build` left it in the cache: see read_html()
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text)
     summary: str = ""  # the first paragraph's text, shortened (or all before <!--more-->)
-    summary_html: str = ""  # the same as HTML: math as MathML (render/snippets.py)
+    summary_html: str = ""  # the same as HTML: math as MathML (markdown/snippets.py)
     # (note key or paper id, HTML, text): the sentence around the body's first link to each
     # note and first mention of each paper, for backlinks and paper pages
     contexts: tuple[tuple[str, str, str], ...] = ()
@@ -211,7 +229,7 @@ class RenderedBody:
     math: int = 0  # math expressions typeset
     embeds: tuple[str, ...] = ()  # keys of the notes shown inside it (`![[note]]`), any depth
     # Worked out with the body, once, rather than for every note's view on every build
-    # (render/views.py note_view): the note's words, its contents for templates (`toc`),
+    # (pages/views.py note_view): the note's words, its contents for templates (`toc`),
     # the first image previews can show.
     words: int = 0
     contents: tuple[dict, ...] = ()
@@ -220,7 +238,7 @@ class RenderedBody:
 
 def read_html(html: Any) -> str:
     """HTML as held: the text, or where `margin build` left it in the cache, read back
-    (render/bodytext.py)."""
+    (incremental/bodytext.py)."""
     return html if isinstance(html, str) else html.load()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from margin.diagnostics import Diagnostic, warning
+from margin.importers.paperlinks import LINK_ONLY, PAPER_HOSTS, papers_in
 from margin.importers.review_dates import DateReading, Dating, find_date, settle
 
 
@@ -49,22 +50,6 @@ _BEFORE_DATE = re.compile(r"#\d+|\b(?:no\.\s*\d+|for|on|of|from)\b|[*_]", re.I)
 _DATE_SLOT = re.compile(r"^(?P<slot>[^:]{1,24}):\s+(?=\S)")  # "yesterday: Title", "22.O2.25: Title"
 _DATE_LIKE = re.compile(r"^[(\[]?\s*\d{1,4}(?:\s*[./-]\s*\d{1,4}){1,2}\s*[)\]]?")
 
-_LINK = r"(?:<https?://[^>\s]+>|\[[^\]\n]*\]\([^)\s]*\)|https?://\S++)"
-# The decoration before the link holds no `[` or `<` (where a link starts) and gives nothing
-# back, nor does the URL or the decoration after it: a line is read once, not once per `[`
-# (a line of 32,000 `[` took 19 s).
-_LINK_ONLY = re.compile(rf"^(?:[^\w\[<]|_)*+(?:[A-Za-z][A-Za-z ]{{0,24}}:\s*)?{_LINK}[\W_]*+$")
-_PAPER_HOSTS = re.compile(
-    r"arxiv\.org|doi\.org|\bdoi:|openreview\.net|aclanthology\.org|biorxiv\.org|"
-    r"proceedings\.|papers\.nips\.cc|semanticscholar\.org|\.pdf\b|\bpaper\b|\barxiv:", re.I
-)
-_ARXIV = re.compile(
-    r"arxiv\.org/(?:abs|pdf|html)/(?P<url>(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})(?:v\d+)?)"
-    r"|\barxiv:\s?(?P<text>\d{4}\.\d{4,5}(?:v\d+)?)", re.I
-)
-_DOI = re.compile(r"(?:doi\.org/|\bdoi:\s?)(?P<doi>10\.\d{4,9}/[^\s<>\"\])]+)", re.I)
-
-# A headerless review must be more than a sign-off after the link: at least this much text.
 _MIN_REVIEW_LINES = 3
 _MIN_REVIEW_CHARS = 300
 _TITLE_SEARCH = 3  # non-blank lines after a header searched for a title
@@ -182,7 +167,7 @@ def _headerless_starts(lines: list[str], start: int, end: int) -> list[int]:
         text = [line for line in lines[closing + 1:stop] if line.strip()]
         size = sum(len(t.strip()) for t in text)
         if (len(text) >= _MIN_REVIEW_LINES and size >= _MIN_REVIEW_CHARS
-                and not _LINK_ONLY.match(text[0].strip())):
+                and not LINK_ONLY.match(text[0].strip())):
             cuts.append(next(i for i in range(closing + 1, stop) if lines[i].strip()))
     return cuts
 
@@ -190,7 +175,7 @@ def _headerless_starts(lines: list[str], start: int, end: int) -> list[int]:
 def _is_closing_link(lines: list[str], index: int) -> bool:
     """A line that is only a paper link, not introduced by the line before ('code here:')."""
     line = lines[index].strip()
-    if not _LINK_ONLY.match(line) or not _PAPER_HOSTS.search(line):
+    if not LINK_ONLY.match(line) or not PAPER_HOSTS.search(line):
         return False
     before = next((lines[i].strip() for i in range(index - 1, -1, -1) if lines[i].strip()), "")
     return not before.endswith(":")
@@ -304,7 +289,7 @@ def _is_titled(line: str) -> bool:
     """Not a list item, a quote, math or a link: those never open with the paper's title."""
     text = line.strip().lstrip("*_").strip()
     return not (re.match(r"^(?:[-+•>]\s|\d+[.)]\s|\$\$|<|\[|!\[|```)", text)
-                or _LINK_ONLY.match(text))
+                or LINK_ONLY.match(text))
 
 
 def _bold_run(lines: list[str], start: int, end: int, *, already_open: bool) -> list[int]:
@@ -382,23 +367,3 @@ def _trim_blank(lines: list[str]) -> list[str]:
     start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     end = next((i for i in range(len(lines) - 1, -1, -1) if lines[i].strip()), -1)
     return lines[start:end + 1]
-
-
-def papers_in(lines: list[str]) -> tuple[str, ...]:
-    """The arXiv and DOI links in LINES as canonical URLs, the closing link's first, no repeats."""
-    closing = next((line for line in reversed(lines)
-                    if _LINK_ONLY.match(line.strip()) and _PAPER_HOSTS.search(line)), None)
-    found: list[str] = []
-    for line in ([closing] if closing else []) + lines:
-        for url in _paper_urls(line):
-            if url not in found:
-                found.append(url)
-    return tuple(found)
-
-
-def _paper_urls(line: str) -> list[str]:
-    found = [(m.start(), f"https://arxiv.org/abs/{m['url'] or m['text']}")
-             for m in _ARXIV.finditer(line)]
-    found += [(m.start(), f"https://doi.org/{m['doi'].rstrip('.,;:')}")
-              for m in _DOI.finditer(line)]
-    return [url for _, url in sorted(found)]

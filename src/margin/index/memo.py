@@ -149,7 +149,7 @@ class IndexMemo(IndexSteps):
                 del kept[key]
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled compactly (`margin build` keeps the memo between runs, cache/build.py): each
+        """Pickled compactly (`margin build` keeps it between runs: incremental/build.py): each
         note's links as one flat tuple rather than objects, backlinks left to be worked out
         again. Far fewer objects make the snapshot much quicker to read back."""
         state = self.__dict__.copy()

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from margin.cache.store import FOLDER, Store
+from margin.incremental.bodies import render_bodies
+from margin.incremental.store import FOLDER, Store
+from margin.markdown.body import render_body
+from margin.markdown.context import body_context
 from margin.model import RenderedBody, SiteConfig, SiteIndex
 from margin.parallel import default_jobs
-from margin.render import render_bodies
-from margin.render.context import body_context
-from margin.render.markdown import render_body
 
 
 def render_some(config: SiteConfig, index: SiteIndex, keys: Iterable[str], *,

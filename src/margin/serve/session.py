@@ -3,7 +3,7 @@ save made necessary.
 
 The session keeps the last notes, index, rendered bodies and pages in memory. A save re-reads
 the files saved, indexes again (cheap), renders only bodies whose note or link targets changed,
-redraws only pages whose inputs changed (render/pagecache.py) and writes only changed bytes
+redraws only pages whose inputs changed (incremental/pagecache.py) and writes only changed bytes
 (write/incremental.py). A file that breaks keeps its last good version on the site while the
 error is shown; the next good save replaces it.
 """
@@ -21,13 +21,13 @@ from margin import diagnostics as diag
 from margin.build import Timer
 from margin.config import CONFIG_NAME, load_config
 from margin.diagnostics import Diagnostic
+from margin.incremental.pagecache import PageCache
 from margin.index import index_notes
 from margin.index.memo import IndexMemo
 from margin.load import load, load_file
 from margin.load.discover import NOTE_SUFFIXES, is_note_file
 from margin.model import Note, RenderedBody, SiteConfig, SiteIndex
-from margin.render import render
-from margin.render.pagecache import PageCache
+from margin.pages import render
 from margin.serve.bodies import render_some
 from margin.serve.changes import Changes, NoteChange, classify
 from margin.serve.mentions import Mentions, file_names, note_names

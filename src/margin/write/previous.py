@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from margin.render.drawing import PageRecord
+from margin.pages.drawing import PageRecord
 from margin.write.output import MARKER, interrupted
 
 Stamp = tuple[int, int, int]
@@ -82,7 +82,7 @@ class OutputRecords:
 
     def same_inputs(self, path: str, inputs: str) -> PageRecord | None:
         """The last build's record of PATH when it was drawn from the same note page INPUTS
-        (render/noteinputs.py) and is intact."""
+        (incremental/noteinputs.py) and is intact."""
         record = self.pages.get(path)
         if record is None or record.inputs != inputs:
             return None

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from margin import urls
-from margin.cache.fingerprint import digest
 from margin.diagnostics import Diagnostic, warning
+from margin.fingerprint import digest
 from margin.orphans import dying_with
-from margin.render.searchable import SEARCH_MARK, searched_digest
+from margin.pages.searchable import SEARCH_MARK, searched_digest
 from margin.write.marker import mark, remove_own
 from margin.write.previous import stamp
 

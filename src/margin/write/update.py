@@ -21,7 +21,7 @@ from pathlib import Path
 
 from margin.diagnostics import Diagnostic
 from margin.model import AssetFile, SiteConfig
-from margin.render.drawing import Drawn, PageRecord
+from margin.pages.drawing import Drawn, PageRecord
 from margin.write import search
 from margin.write.output import MARKER, OutputError, Staging, interrupted
 from margin.write.previous import AssetRecord, OutputRecords, Stamp, present_files, stamp

@@ -1,0 +1,162 @@
+"""The knowledge-graph pages and note extras: backlinks, related notes, papers, series, aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from margin import urls
+from margin.markdown.contexts import context_snippet
+from margin.model import Note, Paper, SiteIndex
+from margin.pages.page import Page
+from margin.pages.views import NoteView
+from margin.slugs import slugify
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A note and the sentence in which it links to (or cites) something: as HTML (math as
+    MathML) in `context`, as text (math as Unicode) in `context_text`."""
+
+    note: NoteView
+    context: Markup
+    context_text: str
+
+
+def mention(note: NoteView, target: str, passage: str) -> Mention:
+    """NOTE's mention of TARGET (a note key or a paper id): the sentence its rendered body
+    holds, else (a link in raw HTML, a paper in front matter) the sentence of the PASSAGE
+    around it the index kept, parsed now (markdown/contexts.py)."""
+    for spot, html, text in note._contexts:
+        if spot == target:
+            return Mention(note, Markup(html), text)
+    snippet = context_snippet(passage) if passage else None
+    return Mention(note, Markup(snippet.html if snippet else ""), snippet.text if snippet else "")
+
+
+@dataclass(frozen=True)
+class PaperView:
+    id: str
+    title: str
+    url: str  # the paper's page on this site
+    link: str  # the paper itself (arxiv.org, doi.org)
+    citations: tuple[Mention, ...]  # newest first
+
+    @property
+    def count(self) -> int:
+        return len(self.citations)
+
+
+@dataclass(frozen=True)
+class SeriesView:
+    name: str
+    url: str
+    notes: tuple[NoteView, ...]
+    position: int = 0  # 1-based place of the current note, on note pages
+
+
+class Graph:
+    """Turns the index's links, citations and series into template values and pages."""
+
+    def __init__(self, index: SiteIndex, view: Callable[[str], NoteView]):
+        self.index, self.view = index, view
+        self.papers = {p.id: p for p in index.papers}
+        self.series_of = {key: name for name, keys in index.series.items() for key in keys}
+        self._sections: dict[str, tuple[list[str], dict[str, int]]] = {}
+
+    def note_extras(self, note: Note) -> dict[str, Any]:
+        """What a note page shows beyond its body: backlinks, related notes, papers,
+        neighbours, series."""
+        key = note.key
+        previous, following = self.neighbours(note)
+        return {
+            "backlinks": tuple(mention(self.view(link.source), key, link.context)
+                               for link in self.index.backlinks.get(key, ())),
+            "related": tuple(self.view(k) for k in self.index.related.get(key, ())),
+            "papers": tuple(self.paper_view(self.papers[p], with_citations=False)
+                            for p in self.index.note_papers.get(key, ())),
+            "previous": self.view(previous) if previous else None,
+            "next": self.view(following) if following else None,
+            "series": self.series_view(self.series_of[key], key) if key in self.series_of else None,
+        }
+
+    def note_inputs(self, note: Note, views: Mapping[str, NoteView]) -> tuple[Any, ...]:
+        """Everything note_extras(NOTE) is made from, cheap to compare: the live server draws
+        a note page again only when this (or the note's own view) changes. Keep the two in
+        step; tests/test_serve_incremental.py checks them against each other."""
+        key = note.key
+        backlinks = self.index.backlinks.get(key, ())
+        related = self.index.related.get(key, ())
+        papers = tuple(self.papers[p] for p in self.index.note_papers.get(key, ()))
+        previous, following = self.neighbours(note)
+        series = self.series_of.get(key)
+        members = self.index.series[series] if series else ()
+        shown = [link.source for link in backlinks]
+        shown += [*related, *(k for k in (previous, following) if k), *members]
+        return (backlinks, related, papers, previous, following, series, members,
+                tuple(map(views.__getitem__, shown)))
+
+    def neighbours(self, note: Note) -> tuple[str | None, str | None]:
+        """The older and newer dated notes of the same section."""
+        if not note.date or not note.section:
+            return None, None
+        dated, places = self._dated_in(note.section)
+        place = places[note.key]
+        older = dated[place + 1] if place + 1 < len(dated) else None
+        newer = dated[place - 1] if place > 0 else None
+        return older, newer
+
+    def _dated_in(self, section: str) -> tuple[list[str], dict[str, int]]:
+        """A section's dated notes, newest first, and each one's place (worked out once)."""
+        found = self._sections.get(section)
+        if found is None:
+            dated = [k for k in self.index.sections.get(section, ()) if self.index.notes[k].date]
+            found = self._sections[section] = (dated, {k: i for i, k in enumerate(dated)})
+        return found
+
+    def paper_view(self, paper: Paper, with_citations: bool = True) -> PaperView:
+        mentions = tuple(mention(self.view(c.key), paper.id, c.context)
+                         for c in paper.citations) \
+            if with_citations else ()
+        return PaperView(paper.id, paper.title, urls.paper(paper.slug), paper.link, mentions)
+
+    def series_view(self, name: str, current: str | None = None) -> SeriesView:
+        keys = self.index.series[name]
+        position = keys.index(current) + 1 if current in keys else 0
+        return SeriesView(name, urls.series(slugify(name)), tuple(self.view(k) for k in keys),
+                          position)
+
+    def pages(self) -> Iterator[Page]:
+        papers = [(p, self.paper_view(p)) for p in self.index.papers]
+        if papers:
+            views = tuple(view for _, view in papers)
+            # The paper index stands in for a section called 'papers': it lists its notes too.
+            reviews = tuple(self.view(k) for k in self.index.sections.get("papers", ()))
+            yield Page(urls.PAPERS, "papers.html", {"papers": views, "notes": reviews},
+                            ("*",))
+        for paper, view in papers:
+            keys = tuple(c.key for c in paper.citations)
+            yield Page(view.url, "paper.html", {"paper": view}, keys)
+        for name, keys in self.index.series.items():
+            yield Page(urls.series(slugify(name)), "series.html",
+                            {"series": self.series_view(name)}, keys)
+        redirected: set[str] = set()
+        for note in self.index.notes.values():
+            for old in old_urls(note):
+                if old != note.url and old not in self.index.by_url and old not in redirected:
+                    redirected.add(old)  # the first note (by key) keeps a URL two name
+                    yield Page(old, "redirect.html", {"target": note.url, "note":
+                                    self.view(note.key)}, (note.key,))
+
+
+def old_urls(note: Note) -> list[str]:
+    """The URLs NOTE had before, each a redirect page to its own: its aliases that are paths
+    and, for a dated post of a collection published under its folder (a Jekyll or Hugo blog
+    copied into content/blog/), the URL its tool gave it, so links from elsewhere still land."""
+    found = [urls.normalize(alias) for alias in note.aliases if "/" in alias]
+    if note.date and note.tool_url and note.tool_url != note.url:
+        found.append(note.tool_url)
+    return found

@@ -1,0 +1,221 @@
+"""The page plan: which pages the site has, which template draws each, and with what values."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import jinja2
+
+from margin import urls
+from margin.diagnostics import Diagnostic, error
+from margin.incremental.viewmemo import ViewMemo
+from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex
+from margin.pages import templates
+from margin.pages.graph import Graph
+from margin.pages.page import Page
+from margin.pages.seo import article
+from margin.pages.views import (
+    MonthView,
+    NoteView,
+    Pagination,
+    SiteView,
+    TagView,
+    YearView,
+    archive_heatmap,
+    note_view,
+    section_title,
+    tag_chart,
+    tag_cloud,
+)
+
+HOME_RECENT = 10
+DEFAULT_TEMPLATE = "note.html"
+
+
+class LazyContext(Mapping[str, Any]):
+    """Template values worked out only when a template (or the page cache) asks for them."""
+
+    def __init__(self, make: Callable[[], dict[str, Any]]):
+        self._make: Callable[[], dict[str, Any]] | None = make
+        self._values: dict[str, Any] = {}
+
+    def _made(self) -> dict[str, Any]:
+        if self._make is not None:
+            self._values, self._make = self._make(), None
+        return self._values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._made()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+
+class Planner:
+    """Builds the Page list from the index; the views it makes are shared between pages."""
+
+    def __init__(
+        self, config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
+        site: SiteView, layouts: set[str], memo: ViewMemo | None = None,
+    ):
+        self.config, self.index, self.bodies = config, index, bodies
+        self.site, self.layouts, self.memo = site, layouts, memo
+        self.tags = {t.slug: t for t in site.tags}
+        self._views: dict[str, NoteView] = {}
+        self.graph = Graph(index, self.view)
+
+    def view(self, key: str) -> NoteView:
+        if key not in self._views:
+            note, body = self.index.notes[key], self.bodies.get(key)
+            if self.memo is None:
+                self._views[key] = note_view(note, body, self.tags)
+            else:  # the live server reuses a view while everything note_view reads is the same
+                inputs = (note, body, tuple(self.tags.get(t.slug) for t in note.tags))
+                self._views[key] = self.memo.view(
+                    key, inputs, lambda: note_view(note, body, self.tags))
+        return self._views[key]
+
+    def views(self, keys) -> tuple[NoteView, ...]:
+        return tuple(self.view(k) for k in keys)
+
+    def _derived(self, inputs: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """MAKE(), or (live server) the value it gave last time for the same INPUTS."""
+        return make() if self.memo is None else self.memo.derived(inputs, make)
+
+    def all_views(self) -> Mapping[str, NoteView]:
+        """Every note's view, by key (made once)."""
+        if len(self._views) < len(self.index.notes):
+            for key in self.index.notes:
+                self.view(key)
+        return self._views
+
+    def pages(self) -> Iterator[Page]:
+        for key in self.index.ordered():
+            note = self.index.notes[key]
+            if self.memo is not None and self._kept_as_it_was(note):
+                continue  # the live server keeps this page: nothing it shows has changed
+            yield self.note_page(note)
+        if self.memo is None:
+            yield from self.generated_pages()
+            return
+        quiet = self.memo.generated_unchanged()
+        if quiet and self.memo.carry_generated(self.memo.generated, verified=False):
+            return  # the live server keeps every generated page: nothing they show changed
+        planned = []
+        for page in self.generated_pages():
+            planned.append((page.url, page.template, page.sources))
+            yield page
+        self.memo.generated = planned
+        if quiet:  # (verify mode) the shortcut was right only if planning drew none of them
+            self.memo.carry_generated(planned, verified=True)
+
+    def generated_pages(self) -> Iterator[Page]:
+        yield self.home_page()
+        yield Page(urls.TAGS, "tags.html", {"tags": self.site.tags}, ("*",))
+        for entry in self.index.tags:
+            tag = self.tags[entry.tag.slug]
+            title = f"Tagged “{tag.name}”"
+            yield from self.list_pages(urls.tag(tag.slug), title, entry.keys, kind="tag", tag=tag)
+        for name, keys in self.index.sections.items():
+            if urls.section(name) == urls.PAPERS and self.index.papers:
+                continue  # the paper index speaks for a section called 'papers'
+            if urls.section(name) in self.index.by_url:
+                continue  # the folder's own page (its index.md) stands in for the list
+            yield from self.list_pages(urls.section(name), section_title(name), keys,
+                                       kind="section", tag=None)
+        yield self.archive_page()
+        yield from self.graph.pages()
+        yield Page(urls.SEARCH, "search.html", {}, ())
+        yield Page(urls.NOT_FOUND, "404.html", {}, ())
+
+    def note_page(self, note: Note) -> Page:
+        view = self.view(note.key)  # as `note`, and as Jekyll's `page` for ported templates
+
+        def context() -> dict[str, Any]:
+            return {"note": view, "page": view, **self.graph.note_extras(note),
+                    "article": article(view, self.site) if view.date else None}
+
+        template = self.template_for(note)
+        if self.memo is None:  # made where the page is drawn (a worker, for `margin build`)
+            return Page(note.url, template, LazyContext(context), (note.key,), note)
+        extras = self.graph.note_inputs(note, self.all_views())
+        self.memo.shown(note.key, template, (view, *extras[-1]))
+        return Page(note.url, template, LazyContext(context), (note.key,), note, (view, extras))
+
+    def _kept_as_it_was(self, note: Note) -> bool:
+        """Live server: whether the memo vouches for NOTE's page (every view made first)."""
+        assert self.memo is not None
+        self.all_views()
+        template = self.template_for(note)
+        return self.memo.unchanged(note.key, template) and self.memo.carry(
+            note.url, template, (note.key,), lambda: self.note_page(note))
+
+    def template_for(self, note: Note) -> str:
+        if note.template:
+            return note.template if note.template.endswith(".html") else note.template + ".html"
+        if note.layout and f"{note.layout}.html" in self.layouts:
+            return f"{note.layout}.html"
+        return DEFAULT_TEMPLATE
+
+    def home_page(self) -> Page:
+        recent = self.index.chronological[:HOME_RECENT]
+        context = {"recent": self.views(recent), "undated": self.views(self.index.undated),
+                   "cloud": tag_cloud(self.site.tags)}
+        return Page(urls.HOME, "home.html", context, ("*",))
+
+    def list_pages(self, url: str, title: str, keys: tuple[str, ...], *, kind: str,
+                   tag: TagView | None) -> Iterator[Page]:
+        size = self.config.paginate
+        total = max(1, -(-len(keys) // size))
+        chart = None
+        if tag:
+            dates = tuple(self.index.notes[key].date for key in keys)  # all a chart reads
+            chart = self._derived(("chart", tag.name, dates),
+                                  lambda: tag_chart(self.index, keys, tag.name))
+        for number in range(1, total + 1):
+            chunk = keys[(number - 1) * size : number * size]
+            pagination = Pagination(
+                number, total,
+                urls.paged(url, number - 1) if number > 1 else None,
+                urls.paged(url, number + 1) if number < total else None,
+            )
+            context = {"title": title, "kind": kind, "tag": tag, "notes": self.views(chunk),
+                       "count": len(keys), "pagination": pagination, "chart": chart}
+            yield Page(urls.paged(url, number), "list.html", context, chunk)
+
+    def archive_page(self) -> Page:
+        years = tuple(
+            YearView(year, tuple(
+                MonthView(year, month, calendar.month_name[month], self.views(keys))
+                for month, keys in months
+            ))
+            for year, months in self.index.archive
+        )
+        context = {"years": years, "undated": self.views(self.index.undated),
+                   "heatmap": archive_heatmap(self.index)}
+        return Page(urls.ARCHIVE, "archive.html", context, ("*",))
+
+
+def draw(page: Page, env: jinja2.Environment, config: SiteConfig, site: SiteView
+         ) -> tuple[OutputFile | None, Diagnostic | None]:
+    """Render one page; a template problem becomes a diagnostic naming the template and note."""
+    try:
+        template = env.get_template(page.template)
+        html = template.render(site=site, page_url=page.url, **page.context)
+    except jinja2.TemplateNotFound as exc:
+        where = page.note.source if page.note else ""
+        return None, error(where, None, f"template not found: {exc.name}")
+    except Exception as exc:  # any template error: report it, keep building the rest
+        problem = templates.describe(config, exc)
+        reason = problem.reason
+        if page.note and problem.path and not isinstance(exc, jinja2.TemplateSyntaxError):
+            reason += f" (rendering {page.note.source})"
+        return None, error(problem.path, problem.line, reason)
+    owner = page.note.key if page.note else ""
+    path = urls.output_path(page.url)
+    return OutputFile(path, html.encode("utf-8"), page.sources, owner), None
