@@ -7,6 +7,7 @@
 (function () {
   "use strict";
   var IN_PAGE = /^#(fn\d|ref-|fig-|tbl-|eq-|sec-)/;
+  var SCOPE = ".note-body, .note-papers, .backlinks, .related"; // a note's text and its graph
   var pages = new Map(); // page URL -> Promise of its parsed document (null: no preview)
   var box = document.createElement("div");
   var shown = null, wanted = null, dismissed = null, showTimer = 0, hideTimer = 0;
@@ -17,7 +18,7 @@
   document.body.appendChild(box);
 
   function previewable(link) {
-    if (!link || !link.closest(".note-body") || link.closest(".preview")) return false;
+    if (!link || !link.closest(SCOPE) || link.closest(".preview")) return false;
     var url = new URL(link.href, location.href);
     if (url.origin !== location.origin || link.hasAttribute("download")) return false;
     if (url.pathname === location.pathname) return IN_PAGE.test(url.hash);
@@ -49,7 +50,7 @@
 
   function firstParagraph(doc) {
     var found = null;
-    doc.querySelectorAll(".note-body > p, main p").forEach(function (p) {
+    doc.querySelectorAll("main p").forEach(function (p) {
       if (!found && !p.closest("header, nav, .toc") && p.textContent.trim()) found = p;
     });
     return found;
