@@ -18,11 +18,18 @@
   document.body.appendChild(box);
 
   function previewable(link) {
-    if (!link || !link.closest(SCOPE) || link.closest(".preview")) return false;
+    if (!(link instanceof HTMLAnchorElement) || !link.closest(SCOPE) || box.contains(link)) {
+      return false;
+    }
     var url = new URL(link.href, location.href);
     if (url.origin !== location.origin || link.hasAttribute("download")) return false;
     if (url.pathname === location.pathname) return IN_PAGE.test(url.hash);
     return !/\.(?!html?$)[a-z0-9]+$/i.test(url.pathname); // a page, not a file
+  }
+
+  function byId(doc, hash) {
+    try { return hash ? doc.getElementById(decodeURIComponent(hash.slice(1))) : null; }
+    catch (e) { return null; } // a malformed %-escape
   }
 
   function fetched(url) {
@@ -78,7 +85,7 @@
   function contentFor(link) {
     var url = new URL(link.href, location.href);
     if (url.pathname === location.pathname) {
-      var target = document.getElementById(decodeURIComponent(url.hash.slice(1)));
+      var target = byId(document, url.hash);
       // A footnote beside its reference (a sidenote) needs no preview.
       if (!target || target.matches(".footnote-item--beside") && !target.getClientRects().length) {
         return Promise.resolve(null);
@@ -92,7 +99,7 @@
       var heading = doc.querySelector("h1");
       title.className = "preview__title";
       title.textContent = (heading || doc).textContent.trim() || doc.title;
-      var part = url.hash && doc.getElementById(decodeURIComponent(url.hash.slice(1)));
+      var part = byId(doc, url.hash);
       var body = part ? partOf(part) : [firstParagraph(doc)].filter(Boolean);
       return [title].concat(copies(body, page));
     });

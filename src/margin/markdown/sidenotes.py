@@ -50,9 +50,9 @@ def sidenotes_plugin(md: MarkdownIt) -> None:
 def add_sidenotes(tokens: list[Token]) -> None:
     """Put a sidenote token after the first reference to each footnote that can be one (the
     last pass before rendering: the footnote's own tokens have been through every other)."""
-    try:
-        block = next(i for i, t in enumerate(tokens) if t.type == "footnote_block_open")
-    except StopIteration:
+    block = next((i for i in range(len(tokens) - 1, -1, -1)
+                  if tokens[i].type == "footnote_block_open"), None)  # the list is last
+    if block is None:
         return
     footnotes = _paragraph_footnotes(tokens, block)
     placed: set[int] = set()
