@@ -214,3 +214,16 @@ def test_without_javascript_links_and_footnotes_still_work(open_page, served):
     page.locator("a.wikilink").click()
     page.wait_for_url(served + "/notes/gradients/")
     assert page.locator("h1").inner_text() == "Vanishing gradients"
+
+
+def test_a_touch_gives_no_preview(open_page, served):
+    """A finger resting on a link (a long press) shows nothing; a tap follows the link."""
+    page = open_page(served + NOTE, viewport=MEDIUM, has_touch=True)
+    link = page.locator(".footnote-ref a").first
+    link.dispatch_event("pointerover", {"pointerType": "touch", "bubbles": True})
+    page.wait_for_timeout(700)
+    assert not preview(page).is_visible()
+    link.tap()
+    page.wait_for_timeout(700)
+    assert page.evaluate("location.hash") == "#fn1"
+    assert not preview(page).is_visible()

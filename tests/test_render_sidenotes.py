@@ -144,3 +144,14 @@ def test_a_built_page_has_the_sidenote_and_its_feed_entry_the_footnote_once(make
     feed = (result.output / "feed.xml").read_text(encoding="utf-8")
     assert feed.count("Seen in the quarterly figures.") == 1
     assert "sidenote" not in feed
+
+
+def test_the_summary_and_backlink_sentences_leave_the_sidenote_out(tmp_path):
+    body = render_note(tmp_path, """
+        Opening words[^aside] and the [[n]] link.
+
+        [^aside]: Words only the footnote holds.
+        """)
+    assert body.soup.find(class_="sidenote") is not None
+    assert body.result.summary == "Opening words and the n link."
+    assert all("only the footnote" not in str(context) for context in body.result.contexts)
