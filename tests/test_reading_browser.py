@@ -22,6 +22,10 @@ title: Vanishing gradients
 Deep nets multiply many Jacobians, so the signal shrinks as $\\lambda^n$ for $|\\lambda| < 1$.
 
 A second paragraph the preview must not show.
+
+## Why it matters
+
+Early layers stop learning while the last ones still do.
 """,
     "content/notes/reading.md": f"""---
 title: Reading notes
@@ -29,7 +33,8 @@ title: Reading notes
 {FILLER}
 
 A claim that needs backing.[^claim] It links to [[gradients|the gradients note]] and to
-[the same note by path](gradients.md), cites <a href="#ref-hopper">Hopper 1952</a> and points at
+[the same note by path](gradients.md) and [its point](gradients.md#why-it-matters),
+cites <a href="#ref-hopper">Hopper 1952</a> and points at
 <a class="xref" href="#fig-loss">Figure 1</a>.
 
 {FILLER}
@@ -227,3 +232,13 @@ def test_a_touch_gives_no_preview(open_page, served):
     page.wait_for_timeout(700)
     assert page.evaluate("location.hash") == "#fn1"
     assert not preview(page).is_visible()
+
+
+def test_a_link_to_a_section_of_another_note_previews_that_section(open_page, served):
+    page = open_page(served + NOTE, viewport=WIDE)
+    page.locator("a[href='/notes/gradients/#why-it-matters']").hover()
+    shown = preview(page)
+    shown.wait_for(state="visible")
+    lines = [line.strip() for line in shown.inner_text().splitlines() if line.strip()]
+    assert lines == ["Vanishing gradients", "Why it matters",
+                     "Early layers stop learning while the last ones still do."]

@@ -58,7 +58,9 @@
   function firstParagraph(doc) {
     var found = null;
     doc.querySelectorAll("main p").forEach(function (p) {
-      if (!found && !p.closest("header, nav, .toc") && p.textContent.trim()) found = p;
+      if (!found && !p.closest("header, nav, .toc, .callout-title") && p.textContent.trim()) {
+        found = p;
+      }
     });
     return found;
   }
@@ -98,7 +100,7 @@
       var title = document.createElement("p");
       var heading = doc.querySelector("h1");
       title.className = "preview__title";
-      title.textContent = (heading || doc).textContent.trim() || doc.title;
+      title.textContent = heading ? heading.textContent.trim() : doc.title;
       var part = byId(doc, url.hash);
       var body = part ? partOf(part) : [firstParagraph(doc)].filter(Boolean);
       return [title].concat(copies(body, page));
