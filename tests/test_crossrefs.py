@@ -279,3 +279,27 @@ def test_a_build_warns_with_file_and_line_and_still_succeeds(make_site, build_si
     page = result.html("notes/a/")
     assert page.find("figure", id="fig-plot").figcaption.get_text() == "Figure 1: Plot"
     assert page.find("a", class_="xref")["href"] == "#fig-plot"
+
+
+def test_a_quarto_figure_div_is_one_numbered_figure_with_its_last_paragraph_as_caption(
+        tmp_path):
+    rendered = render_note(tmp_path, """
+        ::: {#fig-pair}
+        ![Left](plot.png)
+        ![Right](plot.png)
+
+        Both *halves* of the run.
+        :::
+
+        ::: {#fig-lone}
+        ![Its alt text](plot.png)
+        :::
+
+        As @fig-pair and @fig-lone show.
+        """, files=PICTURE)
+    figures = rendered.soup.find_all("figure")
+    assert [f["id"] for f in figures] == ["fig-pair", "fig-lone"]  # no figure inside either
+    assert len(figures[0].find_all("img")) == 2
+    assert [[c.get_text() for c in f.find_all("figcaption")] for f in figures] == [
+        ["Figure 1: Both halves of the run."], ["Figure 2"]]
+    assert links(rendered) == [("#fig-pair", "Figure 1"), ("#fig-lone", "Figure 2")]

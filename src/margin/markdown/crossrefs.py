@@ -18,16 +18,15 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from margin.markdown.headings import heading_text
-from margin.markdown.state import BodyState, inline_children
+from margin.markdown.state import BodyState, inline_children, matching_close
+from margin.markdown.tablecaptions import caption_table, table_captions_plugin
 
 XREF_TOKEN = "crossref"
 PREFIXES = {"fig": "Figure", "tbl": "Table", "sec": "Section"}
@@ -39,8 +38,6 @@ _REFERENCE = re.compile(rf"@([FfTtSs](?:ig|bl|ec))-({_LABEL})")
 _BRACKET = re.compile(r"\[([^\[\]\n]{1,300})\](?![(\[])")
 _ITEM = re.compile(rf"\s*(?:(-)|([^@;]*?\S)\s+)?@([FfTtSs](?:ig|bl|ec))-({_LABEL})\s*\Z")
 _NOT_BEFORE = frozenset("@.+-_")  # `a@fig-x.org`, `x.@sec-y`: e-mails and the like
-_TABLE_CAPTION = re.compile(r"\{#(tbl-[^\s{}]+)[^{}\n]*\}[ \t]*\Z")
-_CAPTION_LEAD = re.compile(r"(?:Table)?:[ \t]+")
 _HTML_FIGURE = re.compile(r"""<figure\b[^>]*?\bid\s*=\s*["']?(fig-[^"'\s>]+)[^>]*>""")
 _FIGCAPTION = re.compile(r"<figcaption\b[^>]*>")
 
@@ -70,28 +67,7 @@ class _Targets:
 def crossrefs_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "crossref", _reference_rule)
     md.add_render_rule(XREF_TOKEN, _render_unresolved)
-    rules = md.block.ruler.__rules__
-    deflist = next((rule for rule in rules if rule.name == "deflist"), None)
-    if deflist is not None:
-        md.block.ruler.at("deflist", _not_a_caption(deflist.fn), {"alt": list(deflist.alt)})
-
-
-def _not_a_caption(deflist: Callable[[StateBlock, int, int, bool], bool]
-                   ) -> Callable[[StateBlock, int, int, bool], bool]:
-    """The definition list rule, declining where its first definition is a table's caption
-    line (`Text`, a blank line, `: Caption {#tbl-x}` is a paragraph and a caption)."""
-
-    def rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        line = start + 1
-        if not silent and line < end and state.isEmpty(line):
-            line += 1
-        if not silent and line < end:
-            text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
-            if "{#tbl-" in text and _CAPTION_LEAD.match(text) and _TABLE_CAPTION.search(text):
-                return False
-        return deflist(state, start, end, silent)
-
-    return rule
+    table_captions_plugin(md)
 
 
 def _reference_rule(state: StateInline, silent: bool) -> bool:
@@ -164,10 +140,14 @@ def number_crossrefs(tokens: list[Token], state: BodyState) -> None:
         token = tokens[index]
         if token.type == "paragraph_open" and token.tag == "figure":
             _number_figure(token, tokens[index + 1], targets, state)
+        elif token.type == "fenced_div_open" and str(token.attrGet("id")).startswith("fig-"):
+            index = _number_figure_div(tokens, index, targets, state)
         elif token.type == "html_block" and "fig-" in token.content:
             token.content = _number_html_figures(token, targets, state)
         elif token.type == "table_open":
-            index = _caption_table(tokens, index, targets, state)
+            index, caption = caption_table(tokens, index)
+            if caption is not None:
+                _number_table(tokens[index], caption, targets, state)
         elif token.type == "heading_open" and str(token.attrGet("id") or "").startswith("sec-"):
             label = str(token.attrGet("id"))
             targets.add("sec", label, state, token.map[0] if token.map else None)
@@ -199,6 +179,40 @@ def _number_figure(figure: Token, inline: Token, targets: _Targets, state: BodyS
                                         content=f"<figcaption>{title}</figcaption>")]
 
 
+def _number_figure_div(tokens: list[Token], index: int, targets: _Targets, state: BodyState
+                       ) -> int:
+    """Quarto's `::: {#fig-x}` holding images and, last, a paragraph of caption: a <figure>
+    whose images are not figures of their own; the index of the div's last token."""
+    opening, close = tokens[index], matching_close(tokens, index)
+    opening.tag = tokens[close].tag = "figure"
+    label = str(opening.attrGet("id"))
+    title = f"{PREFIXES['fig']} {targets.add('fig', label, state, opening.map[0])}"
+    for inner in range(index + 1, close):
+        token = tokens[inner]
+        if token.type in ("paragraph_open", "paragraph_close") and token.tag == "figure":
+            token.tag, token.hidden = "p", True
+            if token.nesting == 1:
+                tokens[inner + 1].children = _without_caption(tokens[inner + 1].children or [])
+    last = close - 3
+    if last > index and tokens[last].type == "paragraph_open" and not tokens[last].hidden:
+        tokens[last].tag = tokens[last + 2].tag = "figcaption"
+        tokens[last + 1].children = [Token("text", "", 0, content=f"{title}: "),
+                                     *(tokens[last + 1].children or [])]
+    else:
+        caption = Token("html_block", "", 0, content=f"<figcaption>{title}</figcaption>\n")
+        tokens.insert(close, caption)
+        close += 1
+    return close
+
+
+def _without_caption(children: list[Token]) -> list[Token]:
+    """An image paragraph's children without the <figcaption> make_figures gave it."""
+    for position, child in enumerate(children):
+        if child.type == "html_inline" and child.content == "<figcaption>":
+            return children[:position]
+    return children
+
+
 def _number_html_figures(token: Token, targets: _Targets, state: BodyState) -> str:
     """`<figure id="fig-x">` written as HTML: "Figure N: " at the start of its caption."""
     content, out, position = token.content, [], 0
@@ -216,93 +230,11 @@ def _number_html_figures(token: Token, targets: _Targets, state: BodyState) -> s
     return "".join(out) + content[position:]
 
 
-def _caption_table(tokens: list[Token], index: int, targets: _Targets, state: BodyState
-                   ) -> int:
-    """A labelled caption line before or after the table (or in its last row, written right
-    under it) -> the table's <caption>; the index of the table_open token, moved or not."""
-    close = index
-    while tokens[close].type != "table_close":
-        close += 1
-    # pandoc's order: a caption before the table, else one after it
-    caption = _caption_before(tokens, index) or _caption_after(tokens, close)
-    if caption is None:
-        caption = _caption_row(tokens, index, close)
-    if caption is None:
-        return index
-    inline, label, (start, end) = caption
-    del tokens[start:end]
-    if start < index:
-        index -= end - start
-    table = tokens[index]
-    table.attrSet("id", label)
-    number = targets.add("tbl", label, state, table.map[0] if table.map else None)
-    inline.children = [Token("text", "", 0, content=f"{PREFIXES['tbl']} {number}: "),
-                       *(inline.children or [])]
-    opening = Token("caption_open", "caption", 1, block=True, level=table.level + 1)
-    closing = Token("caption_close", "caption", -1, block=True, level=table.level + 1)
-    tokens[index + 1:index + 1] = [opening, inline, closing]
-    return index
-
-
-_Caption = tuple[Token, str, tuple[int, int]]  # inline token, label, token range to remove
-
-
-def _caption_after(tokens: list[Token], close: int) -> _Caption | None:
-    return _caption_paragraph(tokens, close + 1, tokens[close].level)
-
-
-def _caption_before(tokens: list[Token], index: int) -> _Caption | None:
-    if index < 3:
-        return None
-    return _caption_paragraph(tokens, index - 3, tokens[index].level)
-
-
-def _caption_paragraph(tokens: list[Token], start: int, level: int) -> _Caption | None:
-    if start + 2 >= len(tokens) or tokens[start].type != "paragraph_open" or \
-            tokens[start].level != level or tokens[start + 2].type != "paragraph_close":
-        return None
-    found = _caption_of(tokens[start + 1])
-    return None if found is None else (found[0], found[1], (start, start + 3))
-
-
-def _caption_row(tokens: list[Token], index: int, close: int) -> _Caption | None:
-    """The table's last body row, when its first cell alone holds a caption line."""
-    if tokens[close - 1].type != "tbody_close":
-        return None
-    row_end = close - 2
-    row_start = row_end
-    while tokens[row_start].type != "tr_open":
-        row_start -= 1
-    cells = [t for t in tokens[row_start:row_end] if t.type == "inline"]
-    if not cells or any(cell.content.strip() for cell in cells[1:]):
-        return None
-    found = _caption_of(cells[0])
-    if found is None:
-        return None
-    start, end = row_start, row_end + 1
-    if tokens[start - 1].type == "tbody_open" and tokens[end].type == "tbody_close":
-        start, end = start - 1, end + 1  # it was the only row
-    return found[0], found[1], (start, end)
-
-
-def _caption_of(inline: Token) -> tuple[Token, str] | None:
-    """INLINE, when it is a caption line, without its `:` and label; and the label."""
-    content = inline.content
-    lead = _CAPTION_LEAD.match(content)
-    label = _TABLE_CAPTION.search(content) if lead and "{#tbl-" in content else None
-    children = inline.children or []
-    if label is None or not children or children[0].type != "text" or \
-            children[-1].type != "text":
-        return None
-    first, last = children[0], children[-1]
-    trailing = _TABLE_CAPTION.search(last.content)
-    leading = _CAPTION_LEAD.match(first.content)
-    if trailing is None or leading is None:
-        return None
-    last.content = last.content[:trailing.start()].rstrip()
-    first.content = first.content[leading.end():]
-    inline.children = [c for c in children if c.type != "text" or c.content]
-    return inline, label.group(1)
+def _number_table(table: Token, caption: Token, targets: _Targets, state: BodyState) -> None:
+    line = table.map[0] if table.map else None
+    number = targets.add("tbl", str(table.attrGet("id")), state, line)
+    caption.children = [Token("text", "", 0, content=f"{PREFIXES['tbl']} {number}: "),
+                        *(caption.children or [])]
 
 
 def _link_references(tokens: list[Token], targets: _Targets, state: BodyState) -> None:
