@@ -11,7 +11,8 @@ def links(rendered) -> list[tuple[str, str]]:
     return [(a["href"], a.get_text()) for a in rendered.soup.find_all("a", class_="xref")]
 
 
-def test_a_labelled_image_is_a_numbered_figure_and_references_link_to_it(tmp_path):
+def test_a_labelled_image_is_a_numbered_figure_and_a_reference_before_it_links_to_it(
+        tmp_path):
     rendered = render_note(tmp_path, """
         As @fig-loss shows, the loss falls.
 
