@@ -32,6 +32,7 @@ from margin.markdown.blockrefs import has_block_ids, mark_blocks
 from margin.markdown.callouts import make_callouts
 from margin.markdown.codetags import code_tags_plugin
 from margin.markdown.context import BodyContext
+from margin.markdown.crossrefs import crossrefs_plugin, may_cross_reference, number_crossrefs
 from margin.markdown.equations import render_math, typeset_math
 from margin.markdown.facts import contents, first_image, word_count
 from margin.markdown.fenceddivs import fenced_divs_plugin
@@ -118,6 +119,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(math_plugin)
     md.use(wikilinks_plugin)
     md.use(marks_plugin)
+    md.use(crossrefs_plugin)
     md.use(loose_destination_plugin)
     md.core.ruler.before("text_join", "unbalanced_dollars", _unbalanced_dollars)
     for kind in ("math_inline", "math_inline_double", "math_block", "amsmath"):
@@ -172,6 +174,8 @@ def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
     # The heading anchors come after the link and image passes, which need not walk them, and
     # before math, whose `$$x$$` at the end of a heading is inline as the anchor follows it.
     number_headings(tokens, state)
+    if may_cross_reference(text):
+        number_crossrefs(tokens, state)  # before math: a caption may hold some
     typeset_math(tokens, state)
     if "[^" in text or "^[" in text:
         add_sidenotes(tokens)
