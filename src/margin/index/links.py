@@ -24,9 +24,10 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]
 # A link to a .md file, not an image: '[' comes first (the look-behind after it) so that the
 # regex engine can skip ahead to each '['. No part runs past a bracket or parenthesis that could
 # start another try, so the tries together read each character a bounded number of times.
-_MD_LINK = re.compile(r"\[(?<!!\[)[^\[\]]*\]\(\s*<?([^()\[\]\s<>]+?\.(?:md|markdown))"
+_MD_LINK = re.compile(r"\[(?<!!\[)[^\[\]]*\]\(\s*<?([^()\[\]\s<>]+?\.(?:md|markdown|ipynb))"
                       r"(#[^()\[\]\s<>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
-_LINK_HINTS = ("[[", ".md", ".markdown")  # a line links to a note only if it holds one of these
+# A line links to a note only if it holds one of these (a notebook is a note: .ipynb)
+_LINK_HINTS = ("[[", ".md", ".markdown", ".ipynb")
 _NOTE_SUFFIXES = (".md", ".markdown")
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
@@ -167,7 +168,7 @@ def note_links(
                 elif resolution.key not in links and resolution.key != note.key:
                     context = passage_around(source, lines, number, match.start())
                     links[resolution.key] = Link(note.key, resolution.key, file_line, context)
-        if ".md" in line or ".markdown" in line:
+        if ".md" in line or ".markdown" in line or ".ipynb" in line:
             for match in _MD_LINK.finditer(line):
                 key = _relative_note(folder, beside, match.group(1), targets)
                 if key and key not in links and key != note.key:
