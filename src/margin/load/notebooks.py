@@ -72,9 +72,10 @@ def read_notebook(text: str, validate: bool = True) -> dict[str, Any]:
             elif validate:
                 nbformat.validate(notebook)
         except nbformat.ValidationError as exc:
-            where = "/".join(str(part) for part in getattr(exc, "absolute_path", ()))
+            path = list(getattr(exc, "absolute_path", ()))
+            where = "/".join(str(part) for part in path)
             message = str(getattr(exc, "message", exc)).split("\n")[0]
-            raise NotebookError(None, f"not a valid notebook: {message}"
+            raise NotebookError(_cell_line(text, path), f"not a valid notebook: {message}"
                                 + (f" (at {where})" if where else "")) from None
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise NotebookError(None, f"not a valid notebook ({type(exc).__name__}: {exc})"
@@ -156,6 +157,16 @@ def _cell_lines(text: str, cells: list[dict[str, Any]]) -> list[int] | None:
                     start += 1
         starts.append(start)
     return starts
+
+
+def _cell_line(text: str, path: list[Any]) -> int | None:
+    """The file line of the cell a schema error's PATH (['cells', 3, ...]) points into."""
+    if len(path) < 2 or path[0] != "cells" or not isinstance(path[1], int):
+        return None
+    for number, match in enumerate(_CELL_KEY.finditer(text)):
+        if number == path[1]:
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def _line_of(text: str, key: str) -> int | None:
