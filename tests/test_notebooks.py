@@ -235,7 +235,7 @@ def test_an_html_table_output_is_kept_and_everything_that_runs_is_removed(make_s
     assert [a.get("href") for a in shown.find_all("a")] == [None, "https://example.org/"]
     assert all(not name.startswith("on") and name != "style"
                for tag in shown.find_all(True) for name in tag.attrs)
-    assert body(built, "lab/x/").select_one(".nb-result .nb-prompt").text == "Out [1]:"
+    assert body(built, "lab/x/").select_one(".nb-result .nb-prompt").text == "Out[1]:"
 
 
 def test_latex_markdown_and_plain_text_outputs(make_site, build_site):

@@ -68,7 +68,7 @@ class Outputs:
             elif kind in ("execute_result", "display_data"):
                 shown = self._rich(output)
                 if shown and kind == "execute_result" and isinstance(count, int):
-                    shown = f'<div class="nb-prompt nb-out">Out [{count}]:</div>\n{shown}'
+                    shown = f'<div class="nb-prompt nb-out">Out[{count}]:</div>\n{shown}'
                 parts.append(f'<div class="nb-output nb-result">\n{shown}</div>\n'
                              if shown else "")
         return "".join(parts)

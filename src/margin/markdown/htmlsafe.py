@@ -5,8 +5,9 @@ choice, is deprecated, and what notebooks show needs a few dozen tags. Kept: tex
 and attributes below (links and images only to http(s), mailto, relative URLs or, for images,
 data: URLs of raster types). Dropped: every other tag (its text kept), whatever is inside
 script, style and their kin, comments, `on*` handlers, `style` and `id` (a table must not
-restyle or renumber the page). Tags are balanced: what is left open is closed at the end and
-a stray end tag is dropped, so the output cannot unbalance the page around it.
+restyle or renumber the page), `border` (pandas sets it: every cell boxed over the theme's
+table). Tags are balanced: what is left open is closed at the end and a stray end tag is
+dropped, so the output cannot unbalance the page around it.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ _VOID = frozenset({"br", "col", "hr", "img"})
 # Their content is no text for the reader: dropped with them.
 _HIDDEN = frozenset({"script", "style", "template", "iframe", "object", "embed", "noscript",
                      "textarea", "select", "svg", "math", "head", "title"})
-_ATTRIBUTES = frozenset({"class", "title", "colspan", "rowspan", "align", "valign", "border",
-                         "alt", "width", "height", "href", "src", "scope", "start", "open"})
+_ATTRIBUTES = frozenset({"class", "title", "colspan", "rowspan", "align", "valign", "alt",
+                         "width", "height", "href", "src", "scope", "start", "open"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _RASTER_DATA = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,[a-z0-9+/=\s]*$",
