@@ -16,6 +16,7 @@ import pytest
 from margin.config import load_config
 from margin.serve.changes import Kind, kind_of
 from margin.serve.session import Session
+from test_serve_incremental import tree
 
 HEADER_PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -124,10 +125,14 @@ def test_a_first_raw_cell_of_front_matter_overrides_the_metadata_and_is_not_show
     assert "title:" not in page.select_one(".note-body").text
 
 
-def test_a_notebook_without_title_or_heading_is_named_by_its_file(make_site, build_site):
+def test_a_notebook_without_title_or_heading_is_named_by_its_file_and_checkpoints_stay_out(
+        make_site, build_site):
     built = build(make_site, build_site, {
-        "content/lab/loss-curves.ipynb": notebook(code("print(1)"))})
+        "content/lab/loss-curves.ipynb": notebook(code("print(1)")),
+        "content/lab/.ipynb_checkpoints/loss-curves-checkpoint.ipynb": notebook(code("0")),
+    })
     assert built.html("lab/loss-curves/").select_one("h1.note-title").text == "Loss curves"
+    assert "1 note," in built.stdout + built.stderr
 
 
 @pytest.mark.parametrize(("metadata", "expected"), [
@@ -367,8 +372,8 @@ def test_an_edited_notebook_is_rebuilt_by_an_incremental_build(make_site, build_
     assert again.path("lab/x/").read_bytes() == fresh.path("lab/x/").read_bytes()
 
 
-def test_the_live_server_takes_a_saved_notebook_as_a_note_and_shows_the_edit(make_site,
-                                                                             tmp_path):
+def test_the_live_server_takes_a_saved_notebook_as_a_note_and_shows_the_edit(
+        make_site, build_site, tmp_path):
     picture = base64.b64encode(png(4, 4)).decode()
     site = make_site({"site.toml": 'title = "Lab"\n', "content/lab/x.ipynb": notebook(
         markdown("# Lab"), code("plot()", [result({"image/png": picture})]))})
@@ -386,6 +391,9 @@ def test_the_live_server_takes_a_saved_notebook_as_a_note_and_shows_the_edit(mak
     assert 'width="8" height="4"' in page
     images = list((config.output_dir / "lab/x").glob("output-*.png"))
     assert len(images) == 1 and images[0].read_bytes() == png(8, 4)
+    full = build_site(site, "--no-cache", output=tmp_path / "full")
+    assert full.exit_code == 0, full.stderr
+    assert tree(config.output_dir) == tree(full.output)
 
 
 def test_a_site_without_notebooks_never_imports_nbformat(make_site):

@@ -29,8 +29,8 @@ FRONT_MATTER_KEYS = frozenset({
     "title", "date", "updated", "tags", "categories", "slug", "permalink", "draft",
     "description", "summary", "aliases", "author", "authors", "subtitle", "template",
 })
-_CELL_KEY = re.compile(r'(?<!\\)"cell_type"\s*:')
-_SOURCE_KEY = re.compile(r'(?<!\\)"source"\s*:\s*(\[?)[ \t]*(\n?)')
+_COLON = re.compile(r"\s*:")
+_LIST_OPENING = re.compile(r'"source"\s*:\s*\[[ \t]*(\n)?')
 
 
 class NotebookError(Exception):
@@ -139,7 +139,7 @@ def _cell_lines(text: str, cells: list[dict[str, Any]]) -> list[int] | None:
     """For each cell, the file line (1-based) where its body lines belong: a Markdown cell's
     first source line, a code cell's `"cell_type"` line. None when the file is not laid out
     as one key per line (hand-written or minified): the body is then laid out in order."""
-    found = [match.start() for match in _CELL_KEY.finditer(text)]
+    found = _key_positions(text, '"cell_type"')
     if len(found) != len(cells):
         return None
     starts: list[int] = []
@@ -150,23 +150,37 @@ def _cell_lines(text: str, cells: list[dict[str, Any]]) -> list[int] | None:
         start = line
         if cell.get("cell_type") == "markdown":
             end = found[number + 1] if number + 1 < len(found) else len(text)
-            source = _SOURCE_KEY.search(text, position, end)
+            source = next(iter(_key_positions(text, '"source"', position, end)), None)
             if source is not None:
-                start = line + text.count("\n", position, source.start())
-                if source.group(1) and source.group(2):  # `"source": [` then one line each
+                start = line + text.count("\n", position, source)
+                opening = _LIST_OPENING.match(text, source)
+                if opening and opening.group(1):  # `"source": [` then one line each
                     start += 1
         starts.append(start)
     return starts
+
+
+def _key_positions(text: str, key: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Where KEY stands as an object's key in the JSON TEXT[start:end] (a string holding
+    it would have its quotes escaped). Found by str.find: a notebook may weigh 50 MB."""
+    end = len(text) if end is None else end
+    found = []
+    at = text.find(key, start, end)
+    while at >= 0:
+        if text[at - 1] != "\\" and _COLON.match(text, at + len(key)):
+            found.append(at)
+        at = text.find(key, at + 1, end)
+    return found
 
 
 def _cell_line(text: str, path: list[Any]) -> int | None:
     """The file line of the cell a schema error's PATH (['cells', 3, ...]) points into."""
     if len(path) < 2 or path[0] != "cells" or not isinstance(path[1], int):
         return None
-    for number, match in enumerate(_CELL_KEY.finditer(text)):
-        if number == path[1]:
-            return text.count("\n", 0, match.start()) + 1
-    return None
+    found = _key_positions(text, '"cell_type"')
+    if path[1] >= len(found):
+        return None
+    return text.count("\n", 0, found[path[1]]) + 1
 
 
 def _line_of(text: str, key: str) -> int | None:
