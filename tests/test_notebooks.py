@@ -159,6 +159,20 @@ def test_a_cell_never_run_shows_an_empty_prompt_and_an_empty_cell_shows_nothing(
     assert [c.select_one(".nb-prompt").text for c in cells] == ["In [ ]:"]
 
 
+def test_a_version_3_notebook_is_upgraded_and_shown(make_site, build_site):
+    old = {"metadata": {"name": "old"}, "nbformat": 3, "nbformat_minor": 0, "worksheets": [
+        {"metadata": {}, "cells": [
+            {"cell_type": "heading", "level": 1, "metadata": {}, "source": ["Old lab"]},
+            {"cell_type": "code", "input": ["print(2)"], "language": "python",
+             "metadata": {}, "prompt_number": 4, "outputs": [
+                 {"output_type": "stream", "stream": "stdout", "text": ["2\n"]}]}]}]}
+    built = build(make_site, build_site, {"content/old.ipynb": json.dumps(old, indent=1)})
+    assert built.exit_code == 0, built.stderr
+    assert built.html("old/").select_one("h1.note-title").text == "Old lab"
+    assert body(built, "old/").select_one(".nb-prompt").text == "In [4]:"
+    assert body(built, "old/").select_one(".nb-stdout").text == "2\n"
+
+
 # --- outputs ------------------------------------------------------------------------------
 
 
@@ -241,6 +255,22 @@ def test_an_html_table_output_is_kept_and_everything_that_runs_is_removed(make_s
     assert all(not name.startswith("on") and name != "style"
                for tag in shown.find_all(True) for name in tag.attrs)
     assert body(built, "lab/x/").select_one(".nb-result .nb-prompt").text == "Out[1]:"
+
+
+def test_images_pasted_into_markdown_cells_are_written_as_files_per_cell(make_site,
+                                                                       build_site):
+    first, second = png(6, 3, 10), png(5, 5, 200)
+    cells = [markdown("![sketch](attachment:image.png)"),
+             markdown("![other](attachment:image.png)")]
+    for cell, picture in zip(cells, (first, second), strict=True):
+        cell["attachments"] = {"image.png": {"image/png": base64.b64encode(picture).decode()}}
+    built = build(make_site, build_site, {"content/lab/x.ipynb": notebook(*cells)})
+    assert built.exit_code == 0, built.stderr
+    images = body(built, "lab/x/").find_all("img")
+    assert [(i["alt"], i["width"], i["height"]) for i in images] == [
+        ("sketch", "6", "3"), ("other", "5", "5")]
+    assert [(built.output / i["src"].lstrip("/")).read_bytes() for i in images] == [
+        first, second]
 
 
 def test_latex_markdown_and_plain_text_outputs(make_site, build_site):

@@ -29,6 +29,7 @@ FRONT_MATTER_KEYS = frozenset({
     "title", "date", "updated", "tags", "categories", "slug", "permalink", "draft",
     "description", "summary", "aliases", "author", "authors", "subtitle", "template",
 })
+ATTACHMENT = re.compile(r"attachment:([^\s()<>\"'/]+)")
 _COLON = re.compile(r"\s*:")
 _LIST_OPENING = re.compile(r'"source"\s*:\s*\[[ \t]*(\n)?')
 
@@ -66,11 +67,12 @@ def read_notebook(text: str, validate: bool = True) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # nbformat warns of what it repairs; it is not ours
         try:
-            notebook = nbformat.from_dict(data)
-            if version == 3:
-                notebook = nbformat.convert(notebook, 4)
-            elif validate:
-                nbformat.validate(notebook)
+            if version == 3:  # nbformat's reader joins its lines before it upgrades it
+                notebook = nbformat.reads(text, as_version=4)
+            else:
+                notebook = nbformat.from_dict(data)
+                if validate:
+                    nbformat.validate(notebook)
         except nbformat.ValidationError as exc:
             path = list(getattr(exc, "absolute_path", ()))
             where = "/".join(str(part) for part in path)
@@ -126,13 +128,23 @@ def body_of(notebook: dict[str, Any], text: str, nonce: str, skipped: int | None
         if number == skipped or kind not in ("markdown", "code"):
             continue
         if kind == "markdown":
-            content = source_of(cell).split("\n")
+            content = _own_attachments(source_of(cell), cell, number).split("\n")
         else:
             content = [PLACEHOLDER.format(number=number, nonce=nonce)]
         wanted = starts[number] - 1 if starts else 0  # 0-based line of the body
         lines += [""] * max(wanted - len(lines), 1 if lines else 0)
         lines += content
     return "\n".join(lines) + "\n"
+
+
+def _own_attachments(text: str, cell: dict[str, Any], number: int) -> str:
+    """`attachment:image.png` (an image pasted into a Markdown cell, saved in the cell) made
+    `attachment:3/image.png`: cells often name theirs alike, and the renderer finds it so."""
+    attachments = cell.get("attachments")
+    if not isinstance(attachments, dict) or "attachment:" not in text:
+        return text
+    return ATTACHMENT.sub(lambda match: f"attachment:{number}/{match.group(1)}"
+                          if match.group(1) in attachments else match.group(0), text)
 
 
 def _cell_lines(text: str, cells: list[dict[str, Any]]) -> list[int] | None:

@@ -96,28 +96,45 @@ class Outputs:
         return ""
 
     def _image(self, mime: str, value: Any, metadata: dict[str, Any], alt: str) -> str:
+        shown = self._image_file(mime, value, metadata.get(mime))
+        if not shown:
+            return ""
+        src, sized = shown
+        light = isinstance(metadata.get(mime), dict) and \
+            metadata[mime].get("needs_background") == "light"
+        css = ' class="nb-light"' if light else ""
+        alt = "" if alt.startswith("<") else alt.strip()[:200]
+        return f'<img src="{src}" alt="{html.escape(alt)}"{sized}{css} loading="lazy">\n'
+
+    def attachment(self, bundle: Any, name: str) -> str:
+        """The src (and size) of an image a Markdown cell holds as an attachment: written
+        as an output image is; '' when the cell has none of that name."""
+        if not isinstance(bundle, dict):
+            self._warn(f"attachment {name}: the cell holds no such image")
+            return ""
+        mime = next((m for m in _IMAGES if m in bundle), None)
+        shown = self._image_file(mime, bundle[mime], None) if mime else None
+        return f'src="{shown[0]}"{shown[1]}' if shown else ""
+
+    def _image_file(self, mime: str, value: Any, metadata: Any) -> tuple[str, str] | None:
+        """Write the image beside the page: its src and its width/height attributes."""
         try:
             data = (text_of(value).encode("utf-8") if mime == "image/svg+xml"
                     else base64.b64decode(text_of(value)))
         except (binascii.Error, ValueError):
             self._warn(f"output image ({mime}) is not valid base64; left out")
-            return ""
+            return None
         if not data:
-            return ""
+            return None
         name = f"output-{hashlib.blake2b(data, digest_size=8).hexdigest()}.{_IMAGES[mime]}"
         url = urls.relative_to(self.page_url, name)
         asset = AssetFile(self.context.content_dir / self.note.key, urls.output_path(url), data)
         self.assets.setdefault(asset.path, asset)
-        size = _shown_size(metadata.get(mime), data)
-        sized = f' width="{size[0]}" height="{size[1]}"' if size else ""
+        size = _shown_size(metadata, data)
         if size is None:
             self._warn(f"output image ({mime}): its size cannot be read; no width/height written")
-        light = (metadata.get(mime) or {}).get("needs_background") == "light" \
-            if isinstance(metadata.get(mime), dict) else False
-        css = ' class="nb-light"' if light else ""
-        alt = "" if alt.startswith("<") else alt.strip()[:200]
-        src = html.escape(urls.with_prefix(self.context.prefix, url))
-        return f'<img src="{src}" alt="{html.escape(alt)}"{sized}{css} loading="lazy">\n'
+        sized = f' width="{size[0]}" height="{size[1]}"' if size else ""
+        return html.escape(urls.with_prefix(self.context.prefix, url)), sized
 
     def _latex(self, tex: str) -> str:
         match = _DELIMITED.match(tex)

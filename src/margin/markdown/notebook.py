@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import html
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import unquote
 
 from margin import urls
 from margin.diagnostics import warning
@@ -25,6 +27,8 @@ from margin.markdown.highlight import code_block
 from margin.model import AssetFile, Note, RenderedBody
 
 MarkdownRenderer = Callable[[str], RenderedBody]
+# An image pasted into a Markdown cell, as load/notebooks.py names it: `attachment:3/x.png`.
+_ATTACHED = re.compile(r'src="attachment:(\d+)/([^"]+)"')
 
 
 def with_cells(note: Note, context: BodyContext, body: RenderedBody,
@@ -51,7 +55,16 @@ def with_cells(note: Note, context: BodyContext, body: RenderedBody,
         outputs.line = lines.get(number)
         return _code_cell(cells[number], language, outputs)
 
+    def attachment(match: Any) -> str:
+        number, name = int(match.group(1)), html.unescape(unquote(match.group(2)))
+        cell = cells[number] if number < len(cells) else {}
+        outputs.line = None
+        return outputs.attachment((cell.get("attachments") or {}).get(name), name) \
+            or match.group(0)
+
     cells_html = PLACEHOLDERS.sub(cell_html, body.html)
+    if "attachment:" in cells_html:
+        cells_html = _ATTACHED.sub(attachment, cells_html)
     diagnostics = [*body.diagnostics, *outputs.diagnostics]
     if hashlib.blake2b(data, digest_size=16).hexdigest() != note.digest:
         # saved again since it was loaded: the next build (or the server's next turn) shows it
