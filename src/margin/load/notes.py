@@ -63,7 +63,7 @@ def _notebook_note(source: SourceFile, config: SiteConfig
         notebook = read_notebook(source.text)
         meta, raw_cell = notebooks.front_matter(notebook)
         body = notebooks.body_of(notebook, source.text, source.digest[:12], raw_cell)
-        part = frontmatter.Split("json", "", 1, body, 1)
+        part = frontmatter.Split(None, "", 1, body, 1)
         note = _note(source, part, meta, config, notebook_title=True)
     except notebooks.NotebookError as exc:
         return None, [error(source.relative, exc.line, exc.reason)]
