@@ -317,6 +317,22 @@ def test_a_link_to_a_notebook_goes_to_its_page_and_to_a_missing_one_warns(make_s
     assert "/notes/study/" in [a["href"] for a in backlinks]
 
 
+def test_a_notebook_in_another_folder_is_found_by_its_name_as_obsidian_does(make_site,
+                                                                           build_site):
+    built = build(make_site, build_site, {
+        "content/notes/study.md": "See [the code](micrograd.ipynb) and [[grad.ipynb]].\n",
+        "content/notes/micrograd.md": "---\ntitle: About it\n---\nText.\n",
+        "content/lab/micrograd.ipynb": notebook(markdown("# Micrograd")),
+        "content/lab/grad.ipynb": notebook(markdown("# Grad")),
+    })
+    assert built.exit_code == 0, built.stderr
+    assert [a["href"] for a in body(built, "notes/study/").find_all("a")] == [
+        "/lab/micrograd/", "/lab/grad/"]
+    assert built.lines == []
+    backlinks = built.html("lab/micrograd/").select(".backlinks a")
+    assert "/notes/study/" in [a["href"] for a in backlinks]
+
+
 def test_a_notebook_beside_a_note_of_the_same_name_gives_way_with_a_warning(make_site,
                                                                            build_site):
     built = build(make_site, build_site, {

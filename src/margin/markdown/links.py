@@ -146,6 +146,8 @@ def _missing_local_file(path: str, state: BodyState) -> bool:
     suffix = posixpath.splitext(path)[1].lower()
     if not suffix or path.startswith("/") or suffix in (*_NOTE_SUFFIXES, ".html", ".htm"):
         return False
+    if suffix in _NOTEBOOK and _note_key(path, state) is not None:
+        return False
     return locate(path, state.note, state.context) is None
 
 
