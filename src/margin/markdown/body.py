@@ -50,6 +50,7 @@ from margin.markdown.loosepaths import loose_destination_plugin
 from margin.markdown.marks import marks_plugin
 from margin.markdown.mathrules import math_plugin
 from margin.markdown.notebook import with_cells
+from margin.markdown.sidenotes import add_sidenotes, sidenotes_plugin
 from margin.markdown.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
 from margin.markdown.state import ENV_KEY, BodyState, lines_before
 from margin.markdown.transclusion import embed_notes, render_embed
@@ -111,6 +112,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     if stops is not None and "gfm_autolink_www" in unused:
         md.inline.terminator_re = stops  # the plugin stops the text rule at `w` for www. only
     md.use(footnote_plugin)
+    md.use(sidenotes_plugin)
     md.use(deflist_plugin)
     md.use(balanced_html_plugin)
     md.use(code_tags_plugin)
@@ -177,6 +179,8 @@ def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
     # before math, whose `$$x$$` at the end of a heading is inline as the anchor follows it.
     number_headings(tokens, state)
     typeset_math(tokens, state)
+    if "[^" in text or "^[" in text:
+        add_sidenotes(tokens)
     body_html = md.renderer.render(tokens, md.options, env)
     summary = _summary(tokens, text)
     toc = () if state.toc_placed else tuple(state.toc)
