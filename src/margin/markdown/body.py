@@ -25,6 +25,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from margin.diagnostics import warning
+from margin.load.notebooks import is_notebook
 from margin.markdown import liquid
 from margin.markdown.attributes import TOC_TOKEN, apply_attributes
 from margin.markdown.autolinks import autolink_plugin
@@ -49,6 +50,7 @@ from margin.markdown.links import fix_links
 from margin.markdown.loosepaths import loose_destination_plugin
 from margin.markdown.marks import marks_plugin
 from margin.markdown.mathrules import math_plugin
+from margin.markdown.notebook import with_cells
 from margin.markdown.sidenotes import add_sidenotes, sidenotes_plugin
 from margin.markdown.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
 from margin.markdown.state import ENV_KEY, BodyState, lines_before
@@ -147,7 +149,11 @@ def render_body(note: Note, context: BodyContext) -> RenderedBody:
 
 
 def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
-    return _render(note, note.body, BodyState(note, context))
+    body = _render(note, note.body, BodyState(note, context))
+    if is_notebook(note.key):  # its Markdown cells are the body; now its code cells
+        body = with_cells(note, context, body,
+                          lambda text: _render(note, text, BodyState(note, context)))
+    return body
 
 
 def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
