@@ -77,3 +77,54 @@ def test_a_note_of_backticks_citing_a_paper_builds_quickly(make_site, build_site
     assert result.exit_code == 0 and time.perf_counter() - start < 3 * SECONDS
     assert result.html("/papers/2401.00001/").select_one("blockquote").get_text() == \
         "Reads arXiv:2401.00001 closely."
+
+
+ADVERSARIAL_RUNS = {  # name -> a body of N repetitions of a run that parsers may read again
+    "callout openers": lambda n: "> [!" * n,  # 5-7 s at 32,000 (linear; a costly step each)
+    "callout openers on lines": lambda n: "> [!\n" * n,
+    "emphasis never closed": lambda n: "*a **b " * n,
+    "emphasis nested and closed": lambda n: "*a **b " * n + " b** a*" * n,
+    "underscores": lambda n: "_a" * n,
+    "backtick runs of every length": lambda n: " ".join("`" * (i % 40 + 1) for i in range(n)),
+    "brackets nested and closed": lambda n: "[" * n + "]" * n,
+    "links nested": lambda n: "[a " * n + "](x)" * n,
+    "image openings": lambda n: "![" * n,
+    "wikilink openings": lambda n: "[[a|" * n,
+    "footnote openings": lambda n: "[^a" * n,
+    "angle brackets": lambda n: "<a" * n,
+    "dollars": lambda n: "$a" * n,
+    "double dollars": lambda n: "$$a" * n,
+    "braces": lambda n: "{" * n,
+    "liquid openings": lambda n: "{%" * n,
+    "shortcode openings": lambda n: "{{<" * n,
+    "strikethrough": lambda n: "~~a" * n,
+    "highlights": lambda n: "==a" * n,
+    "entities": lambda n: "&" * n,
+}
+
+
+def cpu_seconds(work) -> float:
+    """The CPU time WORK takes at best of two (a busy machine does not stretch CPU time much)."""
+    times = []
+    for _ in range(2):
+        start = time.process_time()
+        work()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+@pytest.mark.parametrize("make", ADVERSARIAL_RUNS.values(), ids=ADVERSARIAL_RUNS.keys())
+def test_rendering_adversarial_runs_takes_time_in_proportion_to_their_length(tmp_path, make):
+    """Four times the run takes about four times as long (a step that reads the rest of the
+    text at each character would take sixteen)."""
+    context = BodyContext(site_dir=tmp_path, output_dir=tmp_path / "_site")
+
+    def taking(size: int) -> float:
+        return cpu_seconds(lambda: render_body(note(make(size)), context))
+
+    size = 250
+    taking(size)  # (what runs once: compiled patterns, imports)
+    while (short := taking(size)) < 0.015:
+        size *= 2
+    long = taking(4 * size)
+    assert long < 8 * short, f"{size} took {short:.3f} s, {4 * size} took {long:.3f} s"
