@@ -1,8 +1,8 @@
 """Fuzzing whole builds: sites of notes that mix Markdown, math, Liquid tags, Hugo shortcodes,
-HTML, wikilinks and any Unicode, and may hold one run of a character parsers read again
-(`> [!`, `*a **b `, backticks, brackets, `<`, `$`, `{`) thousands long, are built by `margin build`, which must end cleanly (exit 0,
-or 1 with one-line diagnostics naming a file), give every note its page, and take no more than
-a budget per note.
+HTML, wikilinks and any Unicode, each maybe holding one run that parsers read again (`> [!`,
+`*a **b `, backticks, brackets, `<`, `$`, `{`) thousands long, are built by `margin build`,
+which must end cleanly (exit 0, or 1 with one-line diagnostics naming a file), give every note
+its page, and take no more than a budget per note.
 
 In CI the examples are a fixed number, drawn the same way every run (derandomized). To hunt:
     MARGIN_FUZZ_EXAMPLES=2000 MARGIN_FUZZ_SEED=7 pytest tests/test_fuzz_notes.py
