@@ -1,7 +1,8 @@
 """Fuzzing whole builds: sites of notes that mix Markdown, math, Liquid tags, Hugo shortcodes,
-HTML, wikilinks and any Unicode are built by `margin build`, which must end cleanly (exit 0,
-or 1 with one-line diagnostics naming a file), give every note its page, and take no more than
-a budget per note.
+HTML, wikilinks and any Unicode, each maybe holding one run that parsers read again (`> [!`,
+`*a **b `, backticks, brackets, `<`, `$`, `{`) thousands long, are built by `margin build`,
+which must end cleanly (exit 0, or 1 with one-line diagnostics naming a file), give every note
+its page, and take no more than a budget per note.
 
 In CI the examples are a fixed number, drawn the same way every run (derandomized). To hunt:
     MARGIN_FUZZ_EXAMPLES=2000 MARGIN_FUZZ_SEED=7 pytest tests/test_fuzz_notes.py
@@ -79,11 +80,19 @@ WIKILINKS = [
 ]
 PIECES = MARKDOWN + MATH + LIQUID + SHORTCODES + HTML + WIKILINKS
 SEPARATORS = [" ", " ", "\n", "\n\n", ""]
+# Runs a parser step may read again at each repetition (a note may hold one, thousands long):
+# each takes time in proportion to its length, within the budget per note.
+RUNS = ["> [!", "> [!\n", "*a **b ", "_a", "`", "`` ", "[", "[a](", "![", "[[a|", "[^a", "<",
+        "<a", "$", "$a", "$$a", "{", "{%", "{{<", "~~a", "==a", "&", "\\", "{: .", ":::"]
 
 unicode_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
 piece = st.one_of(st.sampled_from(PIECES), st.sampled_from(PIECES), unicode_text)
 body = st.lists(st.tuples(piece, st.sampled_from(SEPARATORS)), max_size=30).map(
     lambda parts: "".join(text + separator for text, separator in parts))
+long_run = st.builds(lambda run, times: run * times, st.sampled_from(RUNS),
+                     st.integers(min_value=100, max_value=3000))
+note_text = st.tuples(body, st.one_of(st.just(""), long_run), body).map(
+    lambda parts: f"{parts[0]}\n{parts[1]}\n{parts[2]}")
 title_words = st.text(st.characters(categories=("L", "N", "Zs", "P", "So")), max_size=20)
 
 
@@ -100,7 +109,7 @@ def maybe_seeded(test):
 
 @maybe_seeded
 @settings(settings.get_profile("fuzz-notes"))
-@given(notes=st.lists(st.tuples(title_words, body), min_size=1, max_size=4))
+@given(notes=st.lists(st.tuples(title_words, note_text), min_size=1, max_size=4))
 def test_any_mix_of_notes_builds_cleanly_with_a_page_for_each_note(notes):
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder)

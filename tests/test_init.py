@@ -120,10 +120,17 @@ def test_init_refuses_a_file_in_one_line(tmp_path):
     assert err == f"margin: {target} exists and is not a folder\n"
 
 
-def test_gitignore_keeps_margins_output_and_cache_out(tmp_path):
+def test_gitignore_keeps_margins_output_its_spare_and_cache_out(tmp_path):
     run_margin("init", tmp_path)
-    patterns = (tmp_path / ".gitignore").read_text().split()
-    assert "_site/" in patterns and ".margin-cache/" in patterns
+    for _ in range(2):  # (the second build keeps the first one's output as the spare tree)
+        assert run_margin("build", tmp_path, "--quiet")[0] == 0
+    assert (tmp_path / "._site.margin-spare").is_dir()
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    status = subprocess.run(["git", "-C", str(tmp_path), "status", "--porcelain",
+                             "--untracked-files=all"], capture_output=True, text=True,
+                            check=True).stdout
+    written = [line for line in status.splitlines() if "_site" in line or "margin-" in line]
+    assert status and written == []
 
 
 def test_workflow_builds_with_margin_and_publishes_to_pages(tmp_path):

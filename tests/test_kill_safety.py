@@ -18,8 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from margin.write import journal
-from margin.write.journal import JOURNAL, finish_interrupted
 from test_errors import snapshot
 
 
@@ -38,9 +36,9 @@ def notes() -> dict[str, str]:
     return files
 
 
-EDITS = {  # one note's body: a few files change, moved in place under a journal
+EDITS = {  # one note's body: a few files change
     "one note": ["content/posts/2025-02-05-day-5.md"],
-    # every note's: most files change, a new tree is swapped in
+    # every note's: most files change
     "every note": [f"content/posts/2025-02-{number:02d}-day-{number}.md"
                    for number in range(1, 13)],
 }
@@ -48,16 +46,18 @@ EDITS = {  # one note's body: a few files change, moved in place under a journal
 
 @pytest.fixture
 def before_and_after(make_site, tmp_path):
-    """A site built once (its output: `old`) and then edited as EDIT says; `new` is what a
-    build of the edited site writes (made in a copy, the site itself is left to the test)."""
+    """A site built, one note edited, built again (its output: `old`; the spare tree beside it
+    is the first build's), then edited as EDIT says; `new` is what a build of the edited site
+    writes (made in a copy, the site itself is left to the test)."""
 
     def prepare(edit: str) -> tuple[Path, dict[str, str], dict[str, str]]:
         site = make_site(notes())
         assert margin_build(site).returncode == 0
+        _append(site / "content/posts/2025-02-03-day-3.md", "Heard a bittern at dusk.\n")
+        assert margin_build(site).returncode == 0
         old = snapshot(site / "_site")
         for path in EDITS[edit]:
-            with (site / path).open("a", encoding="utf-8") as stream:
-                stream.write("Rain all day; the herons stayed away.\n")
+            _append(site / path, "Rain all day; the herons stayed away.\n")
         reference = tmp_path / "reference"
         shutil.copytree(site, reference, symlinks=True)
         done = margin_build(reference)
@@ -68,6 +68,11 @@ def before_and_after(make_site, tmp_path):
         return site, old, new
 
     return prepare
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(text)
 
 
 def pages(files: dict[str, str]) -> dict[str, str]:
@@ -97,7 +102,9 @@ def _killed(done: subprocess.CompletedProcess) -> bool:
 
 @pytest.mark.parametrize(("edit", "step", "expected"), [
     ("every note", "swap:ready", "old"),  # all staged and indexed, nothing swapped
-    ("every note", "swap:done", "new"),  # swapped, the old tree not yet deleted
+    ("every note", "swap:done", "new"),  # swapped, the old tree not yet kept as the spare
+    ("one note", "swap:ready", "old"),  # the spare tree made the new site, not swapped in
+    ("one note", "swap:done", "new"),
 ])
 def test_a_build_killed_around_the_swap_leaves_the_old_or_the_new_site(before_and_after, edit,
                                                                        step, expected):
@@ -112,26 +119,46 @@ def test_a_build_killed_around_the_swap_leaves_the_old_or_the_new_site(before_an
     assert _search_is_whole(output)
     assert margin_build(site).returncode == 0
     assert pages(snapshot(output)) == pages(new)
-    assert not list(site.glob("._site.margin-*"))  # what the killed build left, tidied
+    assert list(site.glob("._site.margin-*")) == [site / SPARE]  # the rest, tidied
 
 
-@pytest.mark.parametrize("step", ["update:journaled", "update:one-moved"])
-def test_a_build_killed_among_its_in_place_renames_is_completed_by_the_next(
-        before_and_after, step):
-    site, old, new = before_and_after("one note")
-    done = margin_build(site, kill_at=step)
-    assert _killed(done), f"{step} was not reached: {done.returncode} {done.stderr}"
-    output = site / "_site"
-    assert (output / JOURNAL).is_file()
-    left = snapshot(output)
-    del left[JOURNAL]
-    if step == "update:journaled":
-        assert left == old  # every new file is staged beside the output, none moved yet
-    assert finish_interrupted(output)  # what the next build (or serve) does first
-    assert pages(snapshot(output)) == pages(new)
-    assert _search_is_whole(output)
-    assert margin_build(site).returncode == 0
-    assert pages(snapshot(output)) == pages(new)
+SPARE = "._site.margin-spare"
+
+
+@pytest.mark.parametrize("edit", ["one note", "every note"])
+def test_a_build_killed_after_any_file_the_spare_tree_takes_leaves_the_old_or_the_new_site(
+        before_and_after, tmp_path, edit):
+    """The spare tree takes the new site a file at a time (a move, a link or a deletion
+    each); a kill after any of them leaves the live output exactly as it was, and the next
+    build finishes the job whatever state the spare was left in."""
+    site, old, new = before_and_after(edit)
+    pristine = tmp_path / "pristine"
+    shutil.copytree(site, pristine, symlinks=True)
+    steps, killed_at = _spread(1, 400), []
+    for step in steps:
+        shutil.rmtree(site)
+        shutil.copytree(pristine, site, symlinks=True)
+        done = margin_build(site, kill_at=f"spare:file#{step}")
+        if not _killed(done):
+            assert done.returncode == 0, done.stderr
+            break
+        killed_at.append(step)
+        assert snapshot(site / "_site") == old, f"killed after file {step}"
+        assert margin_build(site).returncode == 0
+        assert pages(snapshot(site / "_site")) == pages(new), f"after a kill at file {step}"
+        assert _search_is_whole(site / "_site")
+        assert snapshot(site / SPARE) == old  # the next build's spare: the old site, whole
+    assert len(killed_at) >= 4, killed_at  # (the kills did happen, at several files)
+    assert killed_at[-1] < steps[-1]  # (and the build got to its end after the last)
+
+
+def _spread(first: int, last: int) -> list[int]:
+    """Steps from FIRST to LAST, dense at the start and sparser later (1, 2, 3, 4, 6, 9, ...)."""
+    steps, step = [], first
+    while step <= last:
+        steps.append(step)
+        step = max(step + 1, step * 3 // 2)
+    return steps
 
 
 def test_a_build_killed_between_the_two_renames_of_a_swap_is_put_back(make_site, monkeypatch,
@@ -165,7 +192,7 @@ def test_a_build_killed_between_the_two_renames_of_a_swap_is_put_back(make_site,
 
 
 LOOK_ALIKES = ["._site.margin-search", "._site.margin-search-x1", "._site.margin-searchx",
-               ".margin-cache-old"]
+               "._site.margin-sparex", ".margin-cache-old"]
 
 
 def test_folders_named_like_margins_own_but_without_its_marker_survive_every_build(
@@ -182,8 +209,8 @@ def test_folders_named_like_margins_own_but_without_its_marker_survive_every_bui
         assert (site / name / "mine.txt").read_text() == "my file", name
 
 
-@pytest.mark.parametrize("kind", ["staging", "retired"])
-def test_a_look_alike_staging_or_retired_folder_is_refused_in_one_line_and_kept(
+@pytest.mark.parametrize("kind", ["staging", "retired", "spare"])
+def test_a_look_alike_staging_retired_or_spare_folder_is_refused_in_one_line_and_kept(
         make_site, build_site, kind):
     site = make_site({**notes(), f"._site.margin-{kind}/mine.txt": "my file"})
     result = build_site(site)
@@ -282,33 +309,28 @@ def _indexing(token: str) -> bool:
     return False
 
 
-def test_renames_the_system_refuses_halfway_are_completed_by_the_next_build(
+def test_a_full_disk_while_the_spare_tree_is_made_keeps_the_old_site_and_the_next_build_works(
         make_site, build_site, monkeypatch, tmp_path):
     site = make_site(notes())
     assert build_site(site).exit_code == 0
-    old_search = _search_files(site / "_site")
-    note = site / EDITS["one note"][0]
-    note.write_text(note.read_text(encoding="utf-8") + "Frost on the reeds.\n", encoding="utf-8")
+    old = snapshot(site / "_site")
+    _append(site / EDITS["one note"][0], "Frost on the reeds.\n")
     shutil.copytree(site, tmp_path / "reference", symlinks=True)
     new = build_site(tmp_path / "reference")
     assert new.exit_code == 0
-    real, done = journal._do, []
+    taken = []
 
-    def full_disk_at_the_second(output, step):
-        if done:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(output / step[-1]))
-        done.append(step)
-        real(output, step)
+    def full_disk_at_the_third(step: str) -> None:
+        taken.append(step)
+        if len(taken) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(journal, "_do", full_disk_at_the_second)
+    monkeypatch.setattr("margin.write.spare.reached", full_disk_at_the_third)
     failed = build_site(site)
     assert failed.exit_code == 1
-    assert failed.lines[0].endswith(": No space left on device")
-    assert (site / "_site" / JOURNAL).is_file()
-    monkeypatch.setattr(journal, "_do", real)
-    assert finish_interrupted(site / "_site")  # every file it names is still there to move
-    assert pages(snapshot(site / "_site")) == pages(snapshot(new.output))
-    assert _search_is_whole(site / "_site")
-    assert _search_files(site / "_site") != old_search  # the new bundle went in too
+    assert failed.lines[0].endswith(": No space left on device"), failed.lines
+    assert snapshot(site / "_site") == old
+    monkeypatch.setattr("margin.write.spare.reached", lambda step: None)
     assert build_site(site).exit_code == 0
     assert pages(snapshot(site / "_site")) == pages(snapshot(new.output))
+    assert _search_is_whole(site / "_site")

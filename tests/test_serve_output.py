@@ -4,6 +4,9 @@ removed, and only into a folder margin made."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -72,3 +75,39 @@ def test_a_folder_that_lost_its_marker_is_not_written_into(live):
     with pytest.raises(OutputError, match=r"lost its \.margin-output file"):
         output.update([OutputFile("index.html", b"new home")], [])
     assert (root / "index.html").read_bytes() == b"home"
+
+
+KILLED_WHILE_SERVING = """
+import sys
+from pathlib import Path
+from margin.config import load_config
+from margin.model import OutputFile
+from margin.write.incremental import LiveOutput
+
+config, _ = load_config(Path(sys.argv[1]))
+LiveOutput(config).update([OutputFile(f"p{n}/index.html", b"new %d" % n) for n in range(5)], [])
+"""
+
+
+def test_a_server_killed_while_writing_leaves_every_file_whole(make_site, tmp_path):
+    """Killed (SIGKILL) after the K-th page is written beside its place: each page is the old
+    one or the new one, never part of one, and the next start of serve writes the site."""
+    site = make_site({"site.toml": ""})
+    config, _ = load_config(site)
+    old = [OutputFile(f"p{n}/index.html", b"old %d" % n) for n in range(5)]
+    new = [OutputFile(f"p{n}/index.html", b"new %d" % n) for n in range(5)]
+    for k in range(1, 6):
+        LiveOutput(config).replace_all(old, [])
+        done = subprocess.run([sys.executable, "-c", KILLED_WHILE_SERVING, str(site)],
+                              env={**os.environ, "MARGIN_KILL_AT": f"live:written#{k}"},
+                              capture_output=True, timeout=60)
+        assert done.returncode == -signal.SIGKILL, done.stderr
+        for n in range(5):
+            shown = (config.output_dir / f"p{n}/index.html").read_bytes()
+            assert shown in (b"old %d" % n, b"new %d" % n), (k, n, shown)
+        assert sum(shown == page.data for page in new
+                   if (shown := (config.output_dir / page.path).read_bytes())) == k - 1
+        LiveOutput(config).replace_all(new, [])  # serve started again
+        assert {p.relative_to(config.output_dir).as_posix(): p.read_bytes()
+                for p in config.output_dir.rglob("*") if p.is_file() and p.name != MARKER} == {
+            page.path: page.data for page in new}

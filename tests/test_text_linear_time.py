@@ -7,6 +7,7 @@ slow machine passes and a hang does not.
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import date
 
@@ -82,3 +83,61 @@ def test_a_note_of_backticks_citing_a_paper_builds_quickly(make_site, build_site
     assert result.exit_code == 0 and time.perf_counter() - start < 3 * SECONDS
     assert result.html("/papers/2401.00001/").select_one("blockquote").get_text() == \
         "Reads arXiv:2401.00001 closely."
+
+
+ADVERSARIAL_RUNS = {  # name -> a body of N repetitions of a run that parsers may read again
+    "callout openers": lambda n: "> [!" * n,  # 5-7 s at 32,000 (linear; a costly step each)
+    "callout openers on lines": lambda n: "> [!\n" * n,
+    "emphasis never closed": lambda n: "*a **b " * n,
+    "emphasis nested and closed": lambda n: "*a **b " * n + " b** a*" * n,
+    "underscores": lambda n: "_a" * n,
+    "backtick runs of every length": lambda n: " ".join("`" * (i % 40 + 1) for i in range(n)),
+    "brackets nested and closed": lambda n: "[" * n + "]" * n,
+    "links nested": lambda n: "[a " * n + "](x)" * n,
+    "image openings": lambda n: "![" * n,
+    "wikilink openings": lambda n: "[[a|" * n,
+    "footnote openings": lambda n: "[^a" * n,
+    "angle brackets": lambda n: "<a" * n,
+    "dollars": lambda n: "$a" * n,
+    "double dollars": lambda n: "$$a" * n,
+    "braces": lambda n: "{" * n,
+    "liquid openings": lambda n: "{%" * n,
+    "shortcode openings": lambda n: "{{<" * n,
+    "strikethrough": lambda n: "~~a" * n,
+    "highlights": lambda n: "==a" * n,
+    "entities": lambda n: "&" * n,
+}
+
+
+def cpu_seconds(work) -> float:
+    """The CPU time WORK takes at best of two (a busy machine does not stretch CPU time much),
+    without the garbage collector, whose passes cost what the whole process holds (in the
+    suite, a 4,000-run took nine times a 1,000-run's time with it, four without)."""
+    times = []
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(2):
+            start = time.process_time()
+            work()
+            times.append(time.process_time() - start)
+    finally:
+        gc.enable()
+    return min(times)
+
+
+@pytest.mark.parametrize("make", ADVERSARIAL_RUNS.values(), ids=ADVERSARIAL_RUNS.keys())
+def test_rendering_adversarial_runs_takes_time_in_proportion_to_their_length(tmp_path, make):
+    """Four times the run takes about four times as long (a step that reads the rest of the
+    text at each character would take sixteen)."""
+    context = BodyContext(site_dir=tmp_path, output_dir=tmp_path / "_site")
+
+    def taking(size: int) -> float:
+        return cpu_seconds(lambda: render_body(note(make(size)), context))
+
+    size = 250
+    taking(size)  # (what runs once: compiled patterns, imports)
+    while (short := taking(size)) < 0.03:
+        size *= 2
+    long = taking(4 * size)
+    assert long < 8 * short, f"{size} took {short:.3f} s, {4 * size} took {long:.3f} s"

@@ -31,7 +31,6 @@ from margin.pages.drawing import Drawing, Drawn, PageRecord
 from margin.parallel import default_jobs
 from margin.progress import Counter, ProgressBar
 from margin.write import check_output_dir
-from margin.write.journal import finish_interrupted
 from margin.write.output import OutputError
 from margin.write.previous import OutputRecords
 from margin.write.update import OutputUpdate
@@ -123,11 +122,10 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
 
 def _output_ready(config: SiteConfig, check_output: Callable[[SiteConfig], None],
                   report: BuildReport) -> bool:
-    """Whether the output folder may be built into; a build killed amid its renames is
-    completed first. When not, the report says why and has failed."""
+    """Whether the output folder may be built into. When not, the report says why and has
+    failed."""
     try:
         check_output(config)
-        finish_interrupted(config.output_dir)
     except OutputError as exc:
         report.diagnostics.append(diag.error("", None, str(exc)))
         report.failed = True

@@ -22,7 +22,7 @@ from margin.load.known import KnownFiles
 from margin.model import SiteConfig, SourceFile
 from margin.pages.assets import asset_files
 from margin.write import search
-from margin.write.output import MARKER, interrupted
+from margin.write.output import MARKER
 from margin.write.previous import OutputRecords, Stamp, present_files, stamp
 
 
@@ -40,7 +40,7 @@ class BuildStamp:
 
     def holds(self, inputs: str, output: Path) -> bool:
         """Whether the inputs are the same and the output is still as this build left it."""
-        return (inputs == self.inputs and (output / MARKER).is_file() and not interrupted(output)
+        return (inputs == self.inputs and (output / MARKER).is_file()
                 and all(signature(path) == seen for path, seen in self.looked_at)
                 and all(stamp(output / path) == seen for path, seen in self.outputs)
                 and present_files(output) == {MARKER, *(path for path, _ in self.outputs)})

@@ -6,7 +6,8 @@ neither exists (or the file system refuses it) it falls back to two renames, and
 build puts a site parked by an interrupted swap back (output.py `Staging`).
 
 `reached` lets tests kill margin (SIGKILL, as `kill -9` does) at a named step of the write,
-by setting MARGIN_KILL_AT to that step's name; nothing happens otherwise.
+by setting MARGIN_KILL_AT to that step's name, or to `NAME#K` for the K-th time the step is
+reached (each file the spare tree takes is one: spare.py); nothing happens otherwise.
 """
 
 from __future__ import annotations
@@ -58,7 +59,15 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(first), None, str(second))
 
 
+_REACHED: dict[str, int] = {}
+
+
 def reached(step: str) -> None:
-    """Tests: die here, as `kill -9` would, when MARGIN_KILL_AT names STEP."""
-    if os.environ.get("MARGIN_KILL_AT") == step:
+    """Tests: die here, as `kill -9` would, when MARGIN_KILL_AT names STEP (or STEP#K and
+    this is the K-th time)."""
+    wanted = os.environ.get("MARGIN_KILL_AT")
+    if not wanted:
+        return
+    count = _REACHED[step] = _REACHED.get(step, 0) + 1
+    if wanted in (step, f"{step}#{count}"):
         os.kill(os.getpid(), signal.SIGKILL)

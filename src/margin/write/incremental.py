@@ -2,7 +2,9 @@
 
 `margin serve` builds once with the atomic swap of write/output.py, then updates the folder in
 place on every save. Each file is replaced atomically (written beside it, then renamed), so a
-reader never sees half a page, and only files margin itself wrote are ever removed.
+reader never sees half a page, a killed server leaves none either (the site may be half
+updated: the next build or serve writes it whole), and only files margin itself wrote are ever
+removed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from margin.model import AssetFile, OutputFile, SiteConfig
+from margin.write.atomic import reached
 from margin.write.output import MARKER, OutputError, check_output_dir, write_site
 
 _TEMPORARY = ".margin-tmp"
@@ -100,6 +103,7 @@ class LiveOutput:
         target = self._target(relative)
         temporary = target.with_name(target.name + _TEMPORARY)
         temporary.write_bytes(data)
+        reached("live:written")
         os.replace(temporary, target)
 
     def _copy(self, relative: str, source: Path) -> None:

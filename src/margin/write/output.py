@@ -1,7 +1,8 @@
-"""Write the site into a fresh folder beside the output, then swap it in.
+"""Write the site into a folder beside the output, then swap it in with one rename.
 
 A failed or interrupted build therefore never touches the last good output, and margin only
-ever replaces or deletes a folder that carries its marker file.
+ever replaces or deletes a folder that carries its marker file. The old output is kept beside
+as the spare tree that the next build brings up to date and swaps in (spare.py).
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from margin.model import AssetFile, OutputFile, SiteConfig
-from margin.write import journal
+from margin.write import spare
 from margin.write.atomic import exchange, reached
-from margin.write.journal import JOURNAL, interrupted
 from margin.write.marker import MARKER, made_by_margin, mark, remove_own
 
-__all__ = ["JOURNAL", "MARKER", "interrupted"]  # (for the modules that import them from here)
+__all__ = ["MARKER"]  # (for the modules that import it from here)
 FLAT = ".margin-staged"  # in a flat staging folder, the files staged ('/' spelled %2F)
 
 
@@ -49,7 +49,7 @@ def check_output_dir(config: SiteConfig) -> None:
             f"output folder {output} exists and was not made by margin (no {MARKER} file); "
             "move it away or choose another --output"
         )
-    for kind in ("staging", "retired"):  # the folders beside it that margin makes and deletes
+    for kind in ("staging", "retired", "spare"):  # beside it, margin's to make and delete
         beside = output.with_name(f".{output.name}.margin-{kind}")
         if (beside.exists() or beside.is_symlink()) and (
                 beside.is_symlink() or not made_by_margin(beside)):
@@ -73,11 +73,13 @@ def write_site(config: SiteConfig, pages: list[OutputFile], assets: list[AssetFi
 
 class Staging:
     """A fresh folder beside the output that becomes the output in one rename (commit), or is
-    thrown away (discard). Files the last build wrote that are still right can be hard-linked
-    from the output instead of written again; the output itself is never written into.
+    thrown away (discard); or whose staged files are moved into the spare tree, which then
+    becomes the output in one rename (commit_spare). Files the last build wrote that are still
+    right can be hard-linked from the output instead of written again; the output itself is
+    never written into.
 
     FLAT (a rebuild, where few files usually change): files are staged side by side in one
-    folder, to be moved into the output's folders as they are (update), rather than in a copy
+    folder, to be moved into the spare tree's folders (without one, a new tree's), not in a copy
     of its tree whose every folder would be made, and removed, for a few files (at 4,000
     notes, making 300 folders cost a quarter of a second: the file system seeks a free inode
     past all those freed in the last half minute)."""
@@ -86,7 +88,7 @@ class Staging:
         self.output = config.output_dir.resolve()
         self.root = self.output.with_name(f".{self.output.name}.margin-staging")
         self.retired = self.output.with_name(f".{self.output.name}.margin-retired")
-        journal.finish_interrupted(self.output)  # (it needs the staging folder it names)
+        self.spare = self.output.with_name(f".{self.output.name}.margin-spare")
         if not self.output.exists() and made_by_margin(self.retired):
             os.replace(self.retired, self.output)  # parked by a swap cut short: put it back
         for leftover in (self.root, self.retired):
@@ -153,40 +155,44 @@ class Staging:
             with self.naming(relative):
                 shutil.copyfile(previous, target)
 
+    def spare_ready(self) -> bool:
+        """Whether a spare tree (margin's) is there to be brought up to date and swapped in."""
+        return made_by_margin(self.spare) and not self.spare.is_symlink()
+
     def commit(self) -> None:
         """Swap the staging folder in as the output in one step (the output path always holds
-        a whole site, the old or the new); the old output is removed."""
+        a whole site, the old or the new)."""
+        self._swap(self.root)
+
+    def commit_spare(self) -> None:
+        """Swap the spare tree, brought to this build's files (spare.sync), in as the output."""
+        self._swap(self.spare)
+        remove_own(self.root)  # (what is left of staging: the files went into the spare)
+
+    def _swap(self, tree: Path) -> None:
+        """TREE becomes the output in one step; the old output is kept as the spare tree (with
+        no old output, a spare is made of hard links to the new one)."""
         output = self.output
         if output.is_dir() and not any(output.iterdir()):
             output.rmdir()  # an empty folder the user made for us
         reached("swap:ready")
-        old = self.retired
+        old: Path | None = self.retired
         if not output.exists():
-            os.replace(self.root, output)
-        elif exchange(self.root, output):
-            old = self.root  # (the old output is where the staging folder was)
+            os.replace(tree, output)
+            old = None
+        elif exchange(tree, output):
+            old = tree  # (the old output is where TREE was)
         else:  # two renames: a build killed between them is undone by the next (__init__)
             os.replace(output, self.retired)
             reached("swap:parked")
-            os.replace(self.root, output)
+            os.replace(tree, output)
         self.committed = True
         reached("swap:done")
-        remove_own(old)
-
-    def update(self, changed: list[str], removed: list[str],
-               search: list[journal.Step] = ()) -> None:
-        """Instead of the swap, when few files change: move each staged file in CHANGED into the
-        output (one atomic rename each), put the SEARCH steps' bundles in place and delete the
-        REMOVED files, as a journal of renames written first (write/journal.py): a build killed
-        among them is completed by the next."""
-        beside = self.output.parent
-        steps = [["file", self.path(relative).relative_to(beside).as_posix(), relative]
-                 for relative in changed]
-        steps += search
-        steps += [["remove", relative] for relative in removed]
-        self.committed = True  # (once journaled, the staged files are the next build's to move)
-        journal.run(self.output, steps)
-        remove_own(self.root)
+        if old is None:
+            spare.mirror(self.spare, output)
+        elif old != self.spare:
+            remove_own(self.spare)
+            os.replace(old, self.spare)
 
     def discard(self) -> None:
         """Throw the staging folder away unless it was committed (a failed build)."""

@@ -2,7 +2,7 @@
 what it was drawn from, a digest of its bytes and its file stamp (size, modification time,
 inode). A file whose stamp still matches is the very file that build wrote, so a page drawn
 from the same inputs, or with the same bytes, need not be written again. The records are
-only trusted for an output folder margin made and did not leave half-updated.
+only trusted for an output folder margin made.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from margin.pages.drawing import PageRecord
-from margin.write.output import MARKER, interrupted
+from margin.write.output import MARKER
 
 Stamp = tuple[int, int, int]
 
@@ -66,7 +66,7 @@ class OutputRecords:
 
     def trusted(self) -> OutputRecords:
         """These records, or empty ones when the output is not (wholly) the one they describe."""
-        if (self.output / MARKER).is_file() and not interrupted(self.output):
+        if (self.output / MARKER).is_file():
             return self
         return OutputRecords(self.output)
 

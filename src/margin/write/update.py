@@ -2,12 +2,15 @@
 as little as possible, and nothing before the build has succeeded.
 
 While pages are drawn, only the files that differ from the last output are written, into the
-staging folder beside the output. Once the build has succeeded, either
-  - few files changed: each is moved into the output with one atomic rename and the files no
-    longer made are deleted (Staging.update, journaled so that an update cut short is
-    completed by the next build); or
-  - many changed, or the last output is unknown: the staging folder is completed with hard
-    links to the output's unchanged files and swapped in whole, in one step (Staging.commit).
+staging folder beside the output. Once the build has succeeded, the new site is made whole
+beside the output and swapped in, in one step, so that a build killed at any moment leaves
+the old site or the new one at the output path:
+  - the spare tree (the output before last, kept by the last swap: spare.py) is brought to
+    this build's files, changed ones moved in from staging, the others hard links to the live
+    output's, and swapped in (Staging.commit_spare); its cost is that of what changed, and a
+    walk of the spare's folders; or, without a spare,
+  - the staging folder is completed with hard links to the output's unchanged files and
+    swapped in (Staging.commit).
 A failed build only ever throws the staging folder away. Of the search index, only the shards
 holding a changed page are made again, and they go in with the pages, never after them.
 """
@@ -15,19 +18,18 @@ holding a changed page are made again, and they go in with the pages, never afte
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from margin.diagnostics import Diagnostic
 from margin.model import AssetFile, SiteConfig
 from margin.pages.drawing import Drawn, PageRecord
-from margin.write import search
-from margin.write.output import MARKER, OutputError, Staging, interrupted
-from margin.write.previous import AssetRecord, OutputRecords, Stamp, present_files, stamp
+from margin.write import search, spare
+from margin.write.output import OutputError, Staging
+from margin.write.previous import AssetRecord, OutputRecords, Stamp, stamp
 from margin.write.search import BUNDLE
 
-IN_PLACE_SHARE = 0.25  # update in place when at most this share of the files changes
 _CARRIED: Stamp = (-1, -1, -1)  # the source stamp recorded for an asset that carries its bytes
 
 
@@ -42,8 +44,7 @@ class OutputUpdate:
         self.kept: set[str] = set()  # search shards that stay as they are
         self.search: dict[str, str] = {}  # search shard -> key
         self.bundle: dict[str, Stamp] = {}
-        self.in_place = False
-        self.removed: set[str] = set()
+        self.into_spare = False
         self.indexing: search.Indexing | None = None
         self.made: search.Made | None = None
 
@@ -101,22 +102,20 @@ class OutputUpdate:
             source=lambda path: staging.path(path) if path in changed else output / path)
 
     def prepare(self) -> None:
-        """Decide how the build goes in (in place when few files changed, else by the swap)
-        and, for the swap, complete the staging tree with the unchanged files, while Pagefind
-        may still be indexing."""
+        """Make the new site whole beside the output (the spare tree brought up to date, or the
+        staging tree completed with the unchanged files), while Pagefind may still be indexing;
+        its search bundle follows in finish()."""
         files = set(self.pages) | set(self.assets)
-        self.removed = (set(self.last.pages) | set(self.last.assets)) - files
-        self.in_place = bool(self.last.pages) and (
-            len(self.changed) + len(self.removed) <= IN_PLACE_SHARE * len(files))
-        if self.in_place:
-            # Files margin did not make go too, as they would with the swap; the search
-            # bundle's folder is put right with the bundles.
-            known = files | {MARKER}
-            self.removed |= {path for path in present_files(self.last.output)
-                             if path not in known and not path.startswith(BUNDLE + "/")}
+        unchanged = files - set(self.changed)
+        self.into_spare = self.staging.flat is not None and self.staging.spare_ready()
+        if self.into_spare:
+            kept = {path: self._inode(path) for path in unchanged}
+            placed = {path: self.staging.path(path) for path in self.changed}
+            self._checked(lambda: spare.sync(self.staging.spare, self.last.output, placed, kept,
+                                             skip={BUNDLE}))
             return
         self.staging.into_tree(self.changed)
-        for path in files - set(self.changed):
+        for path in unchanged:
             self._link(path)
         for path in self.last.bundle:
             if path.split("/")[1] in self.kept:
@@ -130,12 +129,12 @@ class OutputUpdate:
         return self.made.problems
 
     def finish(self) -> None:
-        """Put the build in place, search index included, so that a build killed at any
-        moment leaves a whole site, old or new: the staging tree swapped in in one step, or
-        the in-place renames journaled (write/journal.py)."""
+        """Put the build in place, search index included, in one step: the tree made whole
+        in prepare() swapped in (the old output is kept as the next build's spare)."""
         assert self.indexing is not None and self.made is not None
-        if self.in_place:
-            self.staging.update(self.changed, sorted(self.removed), self._search_steps())
+        if self.into_spare:
+            self._search_into_spare()
+            self.staging.commit_spare()
         else:
             self._search_into_staging()
             self.staging.commit()
@@ -154,36 +153,53 @@ class OutputUpdate:
             os.replace(bundle, target)
         (self.staging.root / search.MANIFEST).write_bytes(manifest)
 
-    def _search_steps(self) -> list[list[str]]:
-        """The journal's steps that bring the output's search bundle to this build's."""
+    def _search_into_spare(self) -> None:
+        """The spare's search bundle made this build's: each new bundle moved in whole (its
+        old folder moved aside into the indexing's work folder, deleted with it), the kept
+        ones' files hard links to the live output's, the manifest staged and moved in."""
         assert self.made is not None and self.indexing is not None
-        beside, output = self.last.output.parent, self.last.output
-        steps: list[list[str]] = []
+        folder = self.staging.spare / BUNDLE
         for name, bundle in self.made.bundles.items():
-            aside = bundle.with_name(f"old-{name}")
-            steps.append(["dir", bundle.relative_to(beside).as_posix(), f"{BUNDLE}/{name}",
-                          aside.relative_to(beside).as_posix()])
+            target = folder / name
+            if target.is_dir() and not target.is_symlink():
+                os.replace(target, bundle.with_name(f"old-{name}"))
+            target.parent.mkdir(exist_ok=True)
+            os.replace(bundle, target)
+        kept = {path: seen[2] for path, seen in self.last.bundle.items()
+                if path.split("/")[1] in self.kept}
+        placed: dict[str, Path] = {}
         manifest = self.made.manifest()
-        folder = output / BUNDLE
-        present = sorted(entry.name for entry in folder.iterdir()) if folder.is_dir() else []
-        if manifest is None:
-            return steps + ([["remove-dir", BUNDLE]] if present else [])
-        self.staging.write(search.MANIFEST, manifest)
-        steps.append(["file", self.staging.path(search.MANIFEST).relative_to(beside).as_posix(),
-                      search.MANIFEST])
-        keep = set(self.made.present) | {search.MANIFEST.split("/")[1]}
-        return steps + [["remove-dir" if (folder / name).is_dir() else "remove",
-                         f"{BUNDLE}/{name}"] for name in present if name not in keep]
+        if manifest is not None:
+            self.staging.write(search.MANIFEST, manifest)
+            placed[search.MANIFEST] = self.staging.path(search.MANIFEST)
+        self._checked(lambda: spare.sync(
+            self.staging.spare, self.last.output, placed, kept, under=BUNDLE,
+            skip={f"{BUNDLE}/{name}" for name in self.made.bundles}))
 
     def records(self) -> OutputRecords:
         return OutputRecords(self.last.output, self.pages, self.assets, self.search, self.bundle)
 
     def discard(self) -> None:
-        """Drop what a failed build made; but an update its journal names (cut short by a
-        refused rename) keeps it all, for the next build to finish."""
-        if self.indexing is not None and not interrupted(self.last.output):
+        """Drop what a failed build made (the spare it may have half-synced is put right by
+        the next build: spare.py trusts nothing in it)."""
+        if self.indexing is not None:
             self.indexing.abandon()
         self.staging.discard()
+
+    def _inode(self, relative: str) -> int:
+        """The inode of the live output's file RELATIVE, as its record says (checked to be
+        intact when the page or asset was found unchanged)."""
+        record = self.pages.get(relative) or self.assets.get(relative)
+        seen = record.stamp if record is not None else None
+        return seen[2] if seen is not None else -1
+
+    def _checked(self, step: Callable[[], None]) -> None:
+        """STEP, whose hard links to the live output fail only if it changed meanwhile."""
+        try:
+            step()
+        except FileNotFoundError as exc:
+            raise OutputError(f"{exc.filename} changed during the build ({exc.strerror}); "
+                              "run the build again") from None
 
     def _link(self, relative: str) -> None:
         try:
