@@ -191,6 +191,19 @@ def test_renaming_a_note_file_moves_its_page(live):
     live.assert_same_as_full_build()
 
 
+def test_a_note_shown_on_a_renamed_notes_old_page_can_be_edited_after(live):
+    """The renamed note's old page showed Alpha (related by a tag): Alpha's next change must
+    not look for that page (it is gone) when deciding which pages it reaches."""
+    old = live.site / "content/notes/delta.md"
+    new = live.site / "content/notes/delta-moved.md"
+    old.rename(new)
+    live.session.rebuild([old, new])
+    outcome = live.edit("content/posts/2025-01-01-alpha.md", "tags: [ml, reading]",
+                        "tags: [reading]")
+    assert outcome.notes == {"posts/2025-01-01-alpha.md": NoteChange.METADATA}
+    live.assert_same_as_full_build()
+
+
 def test_a_template_edit_redraws_pages_and_reuses_every_body(live):
     outcome = live.save("templates/list.html", """\
         {% extends "base.html" %}
