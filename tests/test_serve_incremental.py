@@ -312,3 +312,12 @@ def test_a_math_preamble_edit_renders_the_notes_again(live):
     live.assert_same_as_full_build()
     page = (live.session.config.output_dir / "notes/delta/index.html").read_text(encoding="utf-8")
     assert "ℂ" in page and "ℝ" not in page
+
+
+def test_verify_mode_catches_a_body_kept_that_a_change_should_have_rendered_again(live,
+                                                                                    monkeypatch):
+    """Beta's retitling changes the wikilink text in Alpha's body: a session that forgot to
+    drop that body fails in verify mode rather than serving the stale link."""
+    monkeypatch.setattr(Session, "_forget_bodies", lambda self, notes, changes: None)
+    with pytest.raises(AssertionError, match=r"posts/2025-01-01-alpha\.md: its body was kept"):
+        live.edit("content/posts/2025-01-08-beta.md", "title: Beta notes", "title: Beta renamed")
