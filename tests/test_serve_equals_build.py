@@ -78,6 +78,8 @@ class NoteSource:
     links: tuple[str, ...] = ()  # wikilink targets: a title, a slug, or nothing known
     figure: bool = False  # shows /assets/img/figure.png
     picture: bool = False  # shows picture.png, beside the posts
+    date: str | None = None  # front matter's date, over the file name's
+    series: bool = False  # in the series "Basics"
 
     @property
     def path(self) -> str:
@@ -92,6 +94,10 @@ class NoteSource:
             front.append(f"tags: [{', '.join(self.tags)}]")
         if self.permalink:
             front.append(f"permalink: {self.permalink}")
+        if self.date:
+            front.append(f"date: {self.date}")
+        if self.series:
+            front.append("series: Basics")
         lines = ["---", *front, "---", " ".join(self.body), ""]
         lines += [f"See [[{target}]]." for target in self.links]
         if self.figure:
@@ -134,7 +140,7 @@ class Files:
     dated: str = DATED_PATTERNS[0]
     template: str | None = TEMPLATES[1]
     figure: tuple[int, int] = (4, 3)
-    picture: tuple[int, int] = (2, 2)
+    picture: tuple[int, int] | None = (2, 2)  # None: deleted, the notes showing it warned
     css: str | None = None  # the site's own assets/extra.css
     written: dict[str, str | bytes | None] = field(default_factory=dict)
 
@@ -144,7 +150,7 @@ class Files:
                           f'[permalinks]\ndated = "{self.dated}"\n'),
             "templates/note.html": self.template,
             "assets/img/figure.png": png(*self.figure),
-            "content/posts/picture.png": png(*self.picture),
+            "content/posts/picture.png": png(*self.picture) if self.picture else None,
             "assets/extra.css": self.css,
         }
 
@@ -219,7 +225,10 @@ class EditedSite(RuleBasedStateMachine):
     @precondition(lambda self: len(self.notes) > 1)
     @rule(pick=st.integers(0, 20))
     def delete_note(self, pick):
-        note = self._pick(pick, broken_too=True)
+        """Any note, broken or not, while one valid note stays (the edits need one)."""
+        valid = len(self.notes) - len(self.broken)
+        slugs = sorted(self.notes) if valid > 1 else sorted(self.broken)
+        note = self.notes[slugs[pick % len(slugs)]]
         del self.notes[note.slug]
         self.good.pop(note.slug, None)
         self.broken.discard(note.slug)
@@ -240,10 +249,33 @@ class EditedSite(RuleBasedStateMachine):
     def edit_template(self, which):
         self._save_files(template=which)
 
-    @rule(size=st.tuples(st.integers(1, 5), st.integers(1, 5)),
-          which=st.sampled_from(("figure", "picture")))
-    def edit_image(self, size, which):
-        self._save_files(**{which: size})
+    @rule(pick=st.integers(0, 20), date=st.sampled_from((None, "2024-12-24", "2025-02-14")))
+    def change_date(self, pick, date):
+        self._save_note(replace(self._pick(pick), date=date))
+
+    @rule(pick=st.integers(0, 20))
+    def join_or_leave_the_series(self, pick):
+        note = self._pick(pick)
+        self._save_note(replace(note, series=not note.series))
+
+    @rule(first=st.integers(0, 20), second=st.integers(0, 20), title=st.sampled_from(TITLES),
+          sentence=st.sampled_from(SENTENCES))
+    def save_two_notes_at_once(self, first, second, title, sentence):
+        """One batch, as the watcher hands over files saved together."""
+        retitled = replace(self._pick(first), title=title)
+        self.notes[retitled.slug] = self.good[retitled.slug] = retitled
+        edited = self._pick(second)
+        edited = replace(edited, body=(*edited.body[-1:], sentence))
+        self.notes[edited.slug] = self.good[edited.slug] = edited
+        self._apply({retitled.path: retitled.text(), edited.path: edited.text()})
+
+    @rule(size=st.one_of(st.none(), st.tuples(st.integers(1, 5), st.integers(1, 5))))
+    def add_edit_or_delete_a_picture(self, size):
+        self._save_files(picture=size)
+
+    @rule(size=st.tuples(st.integers(1, 5), st.integers(1, 5)))
+    def edit_an_asset_image(self, size):
+        self._save_files(figure=size)
 
     @rule(css=st.sampled_from((None, "body { color: teal }\n", "p { margin: 0 }\n")))
     def add_edit_or_remove_an_asset(self, css):
@@ -261,7 +293,7 @@ class EditedSite(RuleBasedStateMachine):
                 self.good.pop(slug, None)
         self._save_files(site_title=title, paginate=paginate, dated=dated)
 
-    @precondition(lambda self: len(self.broken) < len(self.notes))
+    @precondition(lambda self: len(self.notes) - len(self.broken) > 1)
     @rule(pick=st.integers(0, 20))
     def break_front_matter(self, pick):
         note = self._pick(pick)
@@ -276,8 +308,9 @@ class EditedSite(RuleBasedStateMachine):
 
     # -- doing them --------------------------------------------------------------------------
 
-    def _pick(self, pick: int, broken_too: bool = False) -> NoteSource:
-        slugs = sorted(s for s in self.notes if broken_too or s not in self.broken)
+    def _pick(self, pick: int) -> NoteSource:
+        """A note whose front matter is valid (one always is)."""
+        slugs = sorted(s for s in self.notes if s not in self.broken)
         return self.notes[slugs[pick % len(slugs)]]
 
     def _save_note(self, note: NoteSource) -> None:
