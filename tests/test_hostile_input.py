@@ -186,7 +186,7 @@ def test_the_preview_server_reports_the_same_errors_and_keeps_serving(make_site,
                                                                       message):
     site = make_site({NOTE: "---\ntitle: A\n---\nWords.\n", "content/posts/b.md": "More.\n"})
     config, _ = load_config(site)
-    session = Session(config)
+    session = Session(config, verify=True)
     assert not session.build_all().errors
     (site / NOTE).write_text(f"---\ntitle: A\n{front}\n---\nWords.\n", encoding="utf-8")
     outcome = session.rebuild([site / NOTE])

@@ -191,6 +191,19 @@ def test_renaming_a_note_file_moves_its_page(live):
     live.assert_same_as_full_build()
 
 
+def test_a_note_shown_on_a_renamed_notes_old_page_can_be_edited_after(live):
+    """The renamed note's old page showed Alpha (related by a tag): Alpha's next change must
+    not look for that page (it is gone) when deciding which pages it reaches."""
+    old = live.site / "content/notes/delta.md"
+    new = live.site / "content/notes/delta-moved.md"
+    old.rename(new)
+    live.session.rebuild([old, new])
+    outcome = live.edit("content/posts/2025-01-01-alpha.md", "tags: [ml, reading]",
+                        "tags: [reading]")
+    assert outcome.notes == {"posts/2025-01-01-alpha.md": NoteChange.METADATA}
+    live.assert_same_as_full_build()
+
+
 def test_a_template_edit_redraws_pages_and_reuses_every_body(live):
     outcome = live.save("templates/list.html", """\
         {% extends "base.html" %}
@@ -299,3 +312,12 @@ def test_a_math_preamble_edit_renders_the_notes_again(live):
     live.assert_same_as_full_build()
     page = (live.session.config.output_dir / "notes/delta/index.html").read_text(encoding="utf-8")
     assert "ℂ" in page and "ℝ" not in page
+
+
+def test_verify_mode_catches_a_body_kept_that_a_change_should_have_rendered_again(live,
+                                                                                    monkeypatch):
+    """Beta's retitling changes the wikilink text in Alpha's body: a session that forgot to
+    drop that body fails in verify mode rather than serving the stale link."""
+    monkeypatch.setattr(Session, "_forget_bodies", lambda self, notes, changes: None)
+    with pytest.raises(AssertionError, match=r"posts/2025-01-01-alpha\.md: its body was kept"):
+        live.edit("content/posts/2025-01-08-beta.md", "title: Beta notes", "title: Beta renamed")

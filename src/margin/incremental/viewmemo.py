@@ -121,9 +121,13 @@ class ViewMemo:
         self._shows[key] = (template, keys)
 
     def forget_missing(self, keys: Mapping[str, Any]) -> None:
+        """Forget the notes no longer on the site: their views, and their pages as showers of
+        the views they showed (a renamed note's old page must not be asked about again)."""
         for key in [k for k in self._views if k not in keys]:
             self._key_of.pop(id(self._views.pop(key)[1]), None)
-            self._shows.pop(key, None)
+        for key in [k for k in self._shows if k not in keys]:
+            for shown in self._shows.pop(key)[1]:
+                self._shown_by.get(shown, set()).discard(key)
 
     def _decide(self) -> set[str] | None:
         """The note pages that may have changed; None when any may have."""

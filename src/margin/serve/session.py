@@ -31,6 +31,7 @@ from margin.pages import render
 from margin.serve.bodies import render_some
 from margin.serve.changes import Changes, NoteChange, classify
 from margin.serve.mentions import Mentions, file_names, note_names
+from margin.serve.verify import check_kept
 from margin.write.incremental import LiveOutput
 from margin.write.output import OutputError, check_output_dir
 
@@ -138,6 +139,8 @@ class Session:
             for key in [k for k in self.bodies if k not in index.notes]:
                 del self.bodies[key], self._body_notes[key]
         outcome.bodies = len(missing)
+        if self.verify:
+            check_kept(self.config, list(self.notes.values()), index, self.bodies)
         with timer.stage("templates"):
             rendered = render(index, self.config, self.bodies, cache=self.cache)
         self.cache.views.forget_missing(index.notes)
