@@ -30,6 +30,7 @@ from margin.markdown.attributes import TOC_TOKEN, apply_attributes
 from margin.markdown.autolinks import autolink_plugin
 from margin.markdown.blockrefs import has_block_ids, mark_blocks
 from margin.markdown.callouts import make_callouts
+from margin.markdown.citations import citations_plugin, resolve_citations
 from margin.markdown.codetags import code_tags_plugin
 from margin.markdown.context import BodyContext
 from margin.markdown.equations import render_math, typeset_math
@@ -115,6 +116,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(fenced_divs_plugin)
     md.use(math_plugin)
     md.use(wikilinks_plugin)
+    md.use(citations_plugin)
     md.use(marks_plugin)
     md.use(loose_destination_plugin)
     md.core.ruler.before("text_join", "unbalanced_dollars", _unbalanced_dollars)
@@ -171,6 +173,7 @@ def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
     # before math, whose `$$x$$` at the end of a heading is inline as the anchor follows it.
     number_headings(tokens, state)
     typeset_math(tokens, state)
+    resolve_citations(tokens, state)
     body_html = md.renderer.render(tokens, md.options, env)
     summary = _summary(tokens, text)
     toc = () if state.toc_placed else tuple(state.toc)
@@ -189,6 +192,7 @@ def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
         words=word_count(note.body),
         contents=contents(toc),
         image=first_image(body_html, context.prefix),
+        cited=state.cited(),
     )
 
 

@@ -43,6 +43,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "entity": ("&",),
     "gfm_autolink_www": ("www.",),
     "gfm_autolink_email": ("@",),
+    "citation": ("@",),
 }
 _TRIGGER_STRINGS = {trigger for triggers in _TRIGGERS.values() for trigger in triggers}
 _TRIGGER_CHARS = "".join(sorted(set("".join(_TRIGGER_STRINGS))))
