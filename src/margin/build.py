@@ -22,6 +22,7 @@ from margin.incremental.bodytext import BodyShelf
 from margin.incremental.build import BuildCache
 from margin.incremental.unchanged import BuildStamp, inputs_digest, stamp_of
 from margin.index import claim_urls, index_claimed
+from margin.index.bibcites import site_bibliography
 from margin.linkcheck import CheckedPage, check_pages
 from margin.load import notes_from, read_sources
 from margin.load.known import KnownFiles, known_files
@@ -202,7 +203,7 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
                                   cache.store, options.jobs, options.counter("markdown"),
                                   shelve=True)
     with timer.stage("index", add=True):
-        index, problems = index_claimed(claimed, cache.index)
+        index, problems = index_claimed(claimed, cache.index, site_bibliography(config))
     busy = rendering.busy()
     if busy:  # written here while the other cores render
         with timer.stage("snapshot"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -193,6 +194,16 @@ def _year(item: Mapping[str, Any]) -> str:
     parts = (item.get("issued") or {}).get("date-parts") if isinstance(item.get("issued"),
                                                                          dict) else None
     return str(parts[0][0]) if parts and parts[0] else ""
+
+
+def note_files(note: Any, site_files: tuple[str, ...]) -> tuple[str, ...]:
+    """NOTE's bibliography files, site-relative: its own `bibliography:` (relative to the
+    note), then the site's."""
+    own = note.extra.get("bibliography")
+    own = [own] if isinstance(own, str) else own if isinstance(own, list) else []
+    folder = posixpath.dirname(f"content/{note.key}")
+    found = [posixpath.normpath(posixpath.join(folder, f)) for f in own if isinstance(f, str)]
+    return tuple(dict.fromkeys([*found, *site_files]))
 
 
 class Library:

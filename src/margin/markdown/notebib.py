@@ -3,10 +3,9 @@ then the site's (`[citations]` in site.toml, relative to the site folder)."""
 
 from __future__ import annotations
 
-import posixpath
 from pathlib import Path
 
-from margin.index.bibliography import BibEntry
+from margin.index.bibliography import BibEntry, note_files
 from margin.markdown.context import BodyContext
 from margin.markdown.csl import DEFAULT_STYLE, StyleError, style_path
 from margin.model import Note
@@ -37,15 +36,6 @@ class NoteBibliography:
 
     def record(self) -> tuple[tuple[tuple[str, ...], str, str | None], ...]:
         return tuple((self.files, key, digest) for key, digest in self.cited.items())
-
-
-def note_files(note: Note, site_files: tuple[str, ...]) -> tuple[str, ...]:
-    """NOTE's bibliography files, site-relative: its own, then the site's."""
-    own = note.extra.get("bibliography")
-    own = [own] if isinstance(own, str) else own if isinstance(own, list) else []
-    folder = posixpath.dirname(f"content/{note.key}")
-    found = [posixpath.normpath(posixpath.join(folder, f)) for f in own if isinstance(f, str)]
-    return tuple(dict.fromkeys([*found, *site_files]))
 
 
 def note_bibliography(note: Note, context: BodyContext) -> NoteBibliography | None:

@@ -23,9 +23,12 @@ from margin.config import CONFIG_NAME, load_config
 from margin.diagnostics import Diagnostic
 from margin.incremental.pagecache import PageCache
 from margin.index import index_notes
+from margin.index.bibcites import site_bibliography
 from margin.index.memo import IndexMemo
 from margin.load import load, load_file
 from margin.load.discover import NOTE_SUFFIXES, is_note_file
+from margin.markdown.context import body_context
+from margin.markdown.notebib import still_cited
 from margin.model import Note, RenderedBody, SiteConfig, SiteIndex
 from margin.pages import render
 from margin.serve.bodies import render_some
@@ -109,7 +112,8 @@ class Session:
                           assets=bool(changes.assets or changes.content_files))
         problems_before = dict(self.problems)
         outcome.notes = self._reload_notes(changes)
-        if not (outcome.notes or outcome.templates or outcome.assets
+        cited = self._forget_cited() if changes.may_cite() else False
+        if not (outcome.notes or outcome.templates or outcome.assets or cited
                 or self.problems != problems_before):
             return None
         if changes.templates:
@@ -127,7 +131,8 @@ class Session:
         """Index, render what is missing, draw, write: the build's stages, in its order."""
         timer = Timer(outcome.timings)
         with timer.stage("index"):
-            index, index_problems = index_notes(list(self.notes.values()), self.index_memo)
+            index, index_problems = index_notes(list(self.notes.values()), self.index_memo,
+                                                site_bibliography(self.config))
         self.index = index
         self._forget_moved(index)
         with timer.stage("markdown"):
@@ -248,6 +253,16 @@ class Session:
                     body.embeds)]:
                 del self.bodies[key], self._body_notes[key]
 
+
+    def _forget_cited(self) -> bool:
+        """Drop the bodies citing a bibliography entry that changed (or a key now found or
+        no longer found); whether there were any."""
+        context = body_context(self.config, self.index.notes, self.index.link_targets)
+        stale = [key for key, body in self.bodies.items()
+                 if body.cited and not still_cited(body.cited, context)]
+        for key in stale:
+            del self.bodies[key], self._body_notes[key]
+        return bool(stale)
 
     def _forget_moved(self, index: SiteIndex) -> None:
         """Drop the bodies linking to a note that another note moved, unsaved (two notes
