@@ -154,3 +154,22 @@ def test_serve_picks_up_a_note_bibliography_in_content(make_site, build_site, tm
     assert "AW Press" in (config.output_dir / "n/index.html").read_text(encoding="utf-8")
     assert build_site(site, output=tmp_path / "full").exit_code == 0
     assert tree(config.output_dir) == tree(tmp_path / "full")
+
+
+def test_an_entry_edited_shows_on_the_page_of_a_paper_only_linked_to(make_site, build_site,
+                                                                      tmp_path):
+    files = {k: v for k, v in FILES.items() if k not in ("content/attention.md",
+                                                         "content/info.md")}
+    site = make_site(files)  # (no note cites by key: the paper page alone shows the entry)
+    assert build_site(site).exit_code == 0
+    edit(site, "refs.bib", "without recurrence", "with attention only")
+    result = build_site(site)
+    assert "with attention only" in result.html("papers/1706.03762/").select_one(
+        ".paper-abstract").get_text()
+    config, _ = load_config(site)
+    session = Session(config, verify=True)
+    session.build_all()
+    outcome = session.rebuild([edit(site, "refs.bib", "with attention only", "as a test")])
+    assert outcome is not None and "papers/1706.03762/index.html" in outcome.written
+    full = build_site(site, output=tmp_path / "full")
+    assert full.exit_code == 0 and tree(config.output_dir) == tree(tmp_path / "full")

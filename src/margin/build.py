@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from margin import diagnostics as diag
 from margin import urls
 from margin.incremental.bodies import BodyRendering
-from margin.incremental.bodycache import Signature
+from margin.incremental.bodycache import Signature, signature
 from margin.incremental.bodytext import BodyShelf
 from margin.incremental.build import BuildCache
 from margin.incremental.unchanged import BuildStamp, inputs_digest, stamp_of
@@ -202,8 +202,9 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
                                                                claimed.targets),
                                   cache.store, options.jobs, options.counter("markdown"),
                                   shelve=True)
+    bibliography = site_bibliography(config)
     with timer.stage("index", add=True):
-        index, problems = index_claimed(claimed, cache.index, site_bibliography(config))
+        index, problems = index_claimed(claimed, cache.index, bibliography)
     busy = rendering.busy()
     if busy:  # written here while the other cores render
         with timer.stage("snapshot"):
@@ -212,6 +213,8 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     looked_at: dict[str, Signature] = {}
     with timer.stage("markdown", add=True):  # what is left of it
         bodies = rendering.result(looked_at)
+    # (paper pages show the entries of the bibliographies the index read)
+    looked_at.update((str(path), signature(path)) for path in bibliography.library.paths())
     gc.freeze()
     return _Made(index, bodies, looked_at, rendering.digests, known, rendering.shelf,
                  not busy)

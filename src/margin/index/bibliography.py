@@ -228,6 +228,10 @@ class Library:
         self._files[str(path)] = (stamp, found)
         return found
 
+    def paths(self) -> list[Path]:
+        """Every file read (or looked for): what the index made of them depends on them."""
+        return [Path(name) for name in self._files]
+
     def lookup(self, paths: Iterable[Path], key: str) -> BibEntry | None:
         """KEY's entry in the first of PATHS that has it."""
         for path in paths:

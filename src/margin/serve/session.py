@@ -112,8 +112,9 @@ class Session:
                           assets=bool(changes.assets or changes.content_files))
         problems_before = dict(self.problems)
         outcome.notes = self._reload_notes(changes)
-        cited = self._forget_cited() if changes.may_cite() else False
-        if not (outcome.notes or outcome.templates or outcome.assets or cited
+        if changes.may_cite():  # (paper pages show entries too: the round redraws those)
+            self._forget_cited()
+        if not (outcome.notes or outcome.templates or outcome.assets or changes.may_cite()
                 or self.problems != problems_before):
             return None
         if changes.templates:
@@ -254,15 +255,14 @@ class Session:
                 del self.bodies[key], self._body_notes[key]
 
 
-    def _forget_cited(self) -> bool:
+    def _forget_cited(self) -> None:
         """Drop the bodies citing a bibliography entry that changed (or a key now found or
-        no longer found); whether there were any."""
+        no longer found)."""
         context = body_context(self.config, self.index.notes, self.index.link_targets)
         stale = [key for key, body in self.bodies.items()
                  if body.cited and not still_cited(body.cited, context)]
         for key in stale:
             del self.bodies[key], self._body_notes[key]
-        return bool(stale)
 
     def _forget_moved(self, index: SiteIndex) -> None:
         """Drop the bodies linking to a note that another note moved, unsaved (two notes
