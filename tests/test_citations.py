@@ -178,3 +178,15 @@ def test_a_bad_csl_style_is_an_error_at_its_line(make_site, build_site):
     result = build_site(site)
     assert result.exit_code != 0
     assert "site.toml:3" in result.stderr and "no-such-style-xyz" in result.stderr
+
+
+def test_an_entry_the_style_cannot_format_is_a_warning_not_a_lost_note(make_site, build_site):
+    bad = '[{"id": "odd", "type": "book", "title": "Odd", "author": "one string"}]'
+    result = built(make_site, build_site, {
+        "content/lib.json": bad,
+        "content/n.md": "---\ntitle: N\nbibliography: lib.json\n---\nSee [@odd]. *Still "
+                        "formatted.*\n"})
+    body = body_of(result, "n/")
+    assert "content/n.md:5: citations could not be formatted" in result.stderr
+    assert body.em.get_text() == "Still formatted."
+    assert "[@odd]" in body.get_text()

@@ -115,8 +115,17 @@ def resolve_citations(tokens: list[Token], state: BodyState) -> None:
             good.append(found)
     if not good:
         return
-    formatted = format_citations(bibliography.style, [dict(e.item) for e in entries.values()],
-                                 [found.token.meta["items"] for found in good])
+    try:
+        formatted = format_citations(bibliography.style,
+                                     [dict(e.item) for e in entries.values()],
+                                     [found.token.meta["items"] for found in good])
+    except Exception as exc:  # an entry citeproc-py cannot read (a CSL-JSON item, say)
+        state.warn(good[0].line, f"citations could not be formatted ({type(exc).__name__}: "
+                                 f"{exc}); shown as written")
+        for found in good:
+            found.token.meta.update(html=html.escape(found.token.content),
+                                    text=found.token.content)
+        return
     for found, text in zip(good, formatted.citations, strict=True):
         papers = (entries[item.key].paper for item in found.token.meta["items"])
         found.token.meta.update(html=text, text=html.unescape(_TAG.sub("", text)),
