@@ -13,6 +13,7 @@ import pytest
 import margin.incremental.bodycache
 from conftest import recorded_calls
 from margin.config import load_config
+from margin.serve.changes import classify, watched_files
 from margin.serve.session import Session
 from margin.write import search
 from test_serve_incremental import tree
@@ -40,6 +41,18 @@ REFS = r"""
   year = {1997},
   publisher = {Addison-Wesley},
 }
+"""
+
+# a CSL style of the site's own: in-text (Author Year), references by author
+STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Mine</title><id>mine</id><updated>2025-01-01T00:00:00+00:00</updated></info>
+  <citation><layout prefix="(" suffix=")" delimiter="; ">
+    <names variable="author"><name form="short"/></names><date variable="issued" prefix=" ">
+    <date-part name="year"/></date></layout></citation>
+  <bibliography><layout><names variable="author"><name/></names>
+    <text variable="title" prefix=". "/></layout></bibliography>
+</style>
 """
 
 FILES = {
@@ -173,3 +186,30 @@ def test_an_entry_edited_shows_on_the_page_of_a_paper_only_linked_to(make_site, 
     assert outcome is not None and "papers/1706.03762/index.html" in outcome.written
     full = build_site(site, output=tmp_path / "full")
     assert full.exit_code == 0 and tree(config.output_dir) == tree(tmp_path / "full")
+
+
+def test_serve_sorts_a_bibliography_save_apart_and_a_site_style_reloads_the_site(make_site):
+    site = make_site({**FILES, "site.toml": '[citations]\nbibliography = ["refs.bib", '
+                                            '"lib/more.json"]\ncsl = "styles/mine.csl"\n',
+                      "styles/mine.csl": STYLE})
+    config = load_config(site)[0]
+    changes = classify([site / "refs.bib", site / "lib/more.json", site / "content/x.bib"],
+                       config)
+    assert changes.bibliographies == {site / "refs.bib", site / "lib/more.json",
+                                      site / "content/x.bib"}
+    assert changes.content_files == {site / "content/x.bib"}  # (a note may link to it)
+    assert classify([site / "styles/mine.csl"], config).config
+    assert site / "lib/more.json" in watched_files(config)
+
+
+def test_a_site_csl_file_formats_the_citations(make_site, build_site):
+    site = make_site({**FILES, "site.toml": '[citations]\nbibliography = "refs.bib"\n'
+                                            'csl = "styles/mine.csl"\n',
+                      "styles/mine.csl": STYLE})
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    body = result.html("info/").select_one(".note-body")
+    assert [s.get_text() for s in body.select("span.citation")] == ["Shannon (1948)",
+                                                                     "(Knuth 1997)"]
+    assert body.select_one("#ref-knuth1997").get_text() == \
+        "Donald Knuth. The Art of Computer Programming"

@@ -84,9 +84,18 @@ def classify(paths: Iterable[Path], config: SiteConfig) -> Changes:
 
 
 def config_files(config: SiteConfig) -> list[Path]:
-    """site.toml and the files it names whose change reloads it (math preamble files)."""
-    preambles = config.math.files if config.math is not None else ()
-    return [config.site_dir / CONFIG_NAME, *(config.site_dir / name for name in preambles)]
+    """site.toml and the files it names whose change reloads it (math preamble files, a
+    .csl style of the site's)."""
+    named = list(config.math.files if config.math is not None else ())
+    if config.citations.style.endswith(".csl"):
+        named.append(config.citations.style)
+    return [config.site_dir / CONFIG_NAME, *(config.site_dir / name for name in named)]
+
+
+def watched_files(config: SiteConfig) -> list[Path]:
+    """The files outside content/, templates/ and assets/ that a save of must be seen."""
+    return [*config_files(config),
+            *(config.site_dir / name for name in config.citations.bibliography)]
 
 
 def kind_of(path: Path, config: SiteConfig) -> Kind | None:
