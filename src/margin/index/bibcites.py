@@ -84,5 +84,5 @@ def _cited(note: Note, files: tuple[str, ...], library: Library, site_dir: Path
     return list(seen.values())
 
 
-def site_bibliography(config: SiteConfig) -> SiteBibliography:
-    return SiteBibliography(config.site_dir, config.citations.bibliography)
+def site_bibliography(config: SiteConfig, library: Library | None = None) -> SiteBibliography:
+    return SiteBibliography(config.site_dir, config.citations.bibliography, library)

@@ -94,9 +94,10 @@ class BodyContext:
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: Any = None
-                 ) -> BodyContext:
-    """From the NOTES that keep their URLs (SiteIndex.notes) and their LINK_TARGETS."""
+def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: Any = None,
+                 library: Library | None = None) -> BodyContext:
+    """From the NOTES that keep their URLs (SiteIndex.notes) and their LINK_TARGETS; LIBRARY,
+    the bibliography files read so far (the live server keeps them between saves)."""
     return BodyContext(
         site_dir=config.site_dir,
         output_dir=config.output_dir,
@@ -109,4 +110,5 @@ def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: An
         math=config.math or MathSettings(),
         citations=config.citations,
         notes=notes,
+        library=library,  # type: ignore[arg-type]  # (None: a new one)
     )
