@@ -143,7 +143,8 @@ def test_email_code_and_cross_references_are_never_citations(make_site, build_si
         "content/refs.bib": REFS,
         "content/n.md": "---\ntitle: N\nbibliography: refs.bib\n---\n"
                         "Write to ann@godel1931.org or see `[@godel1931]` and @fig-plot, "
-                        "[@tbl-x], @sec-intro, @eq-one.\n\n```\n@godel1931 [@godel1931]\n```\n"})
+                        "[@tbl-x], @sec-intro, @eq-one, @Fig-plot.\n\n"
+                        "```\n@godel1931 [@godel1931]\n```\n"})
     body = body_of(result, "n/")
     assert body.select("span.citation") == []
     assert body.select_one("section.references") is None
@@ -168,8 +169,8 @@ def test_references_come_before_the_footnotes(make_site, build_site):
         "content/n.md": "---\ntitle: N\nbibliography: refs.bib\n---\n"
                         "Cited [@godel1931].[^1]\n\n[^1]: A note.\n"})
     body = body_of(result, "n/")
-    sections = [s.get("class") for s in body.find_all("section")]
-    assert sections == [["references"], ["footnotes"]]
+    sections = [s["class"][0] for s in body.find_all("section")]
+    assert sections == ["references", "footnotes"]
 
 
 def test_a_bad_csl_style_is_an_error_at_its_line(make_site, build_site):

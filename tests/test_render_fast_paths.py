@@ -49,6 +49,7 @@ RULE_SAMPLES = {
     "gfm_autolink_email": "write to a@example.com\n",
     "citation": "as shown [@knuth1984]\n",  # (a rule of notes with a bibliography only)
     "lheading": "Title\n---\n",
+    "crossref": "see [-@fig-a]\n",
 }
 
 # Pieces of Markdown that make notes lacking some triggers and holding others.
@@ -62,7 +63,8 @@ PIECES = [
     "#", "## ", "\n", "\n", "\n\n", "    ", "\t", "\r\n", "\r", "\0", "w", "é", "word", "two",
     "Term\n: def", "a | b\n--|--\n", "Title\n---\n", "<!--more-->",
     "{{< highlight py >}}", "{{< /highlight >}}", "{% highlight py %}", "{% endhighlight %}",
-    "::: {.note}\n", ":::\n", "[@key]", "@key", "[see @a, p. 3; -@b]",
+    "::: {.note}\n", ":::\n", "@fig-a", "[-@fig-a]", "@Sec-x", "; @tbl-b]", ": C {#tbl-c}",
+    "[@key]", "@key", "[see @a, p. 3; -@b]",
 ]
 BANNABLE = "|$\\`~<>[^!&@w:=-\t{*_#\r"
 

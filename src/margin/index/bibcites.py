@@ -18,7 +18,7 @@ from margin.index.text import code_free_lines, passage_around
 from margin.model import Citation, Note, SiteConfig
 
 # the keys markdown/citations.py reads, after no letter or mark (not an e-mail address)
-_KEY = re.compile(r"(?<![\w.+\-@])@((?!(?:fig|tbl|sec|eq)-)\w(?:[\w:.#$%&+?<>~/-]*\w)?)")
+_KEY = re.compile(r"(?<![\w.+\-@])@((?!(?i:fig|tbl|sec|eq)-)\w(?:[\w:.#$%&+?<>~/-]*\w)?)")
 
 
 @dataclass

@@ -33,6 +33,7 @@ from margin.markdown.callouts import make_callouts
 from margin.markdown.citations import citations_plugin, resolve_citations
 from margin.markdown.codetags import code_tags_plugin
 from margin.markdown.context import BodyContext
+from margin.markdown.crossrefs import crossrefs_plugin, may_cross_reference, number_crossrefs
 from margin.markdown.equations import render_math, typeset_math
 from margin.markdown.facts import contents, first_image, word_count
 from margin.markdown.fenceddivs import fenced_divs_plugin
@@ -49,6 +50,7 @@ from margin.markdown.links import fix_links
 from margin.markdown.loosepaths import loose_destination_plugin
 from margin.markdown.marks import marks_plugin
 from margin.markdown.mathrules import math_plugin
+from margin.markdown.sidenotes import add_sidenotes, sidenotes_plugin
 from margin.markdown.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
 from margin.markdown.state import ENV_KEY, BodyState, lines_before
 from margin.markdown.transclusion import embed_notes, render_embed
@@ -110,6 +112,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     if stops is not None and "gfm_autolink_www" in unused:
         md.inline.terminator_re = stops  # the plugin stops the text rule at `w` for www. only
     md.use(footnote_plugin)
+    md.use(sidenotes_plugin)
     md.use(deflist_plugin)
     md.use(balanced_html_plugin)
     md.use(code_tags_plugin)
@@ -118,6 +121,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(wikilinks_plugin)
     md.use(citations_plugin)
     md.use(marks_plugin)
+    md.use(crossrefs_plugin)
     md.use(loose_destination_plugin)
     md.core.ruler.before("text_join", "unbalanced_dollars", _unbalanced_dollars)
     for kind in ("math_inline", "math_inline_double", "math_block", "amsmath"):
@@ -172,8 +176,12 @@ def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
     # The heading anchors come after the link and image passes, which need not walk them, and
     # before math, whose `$$x$$` at the end of a heading is inline as the anchor follows it.
     number_headings(tokens, state)
+    if may_cross_reference(text):
+        number_crossrefs(tokens, state)  # before math: a caption may hold some
     typeset_math(tokens, state)
-    resolve_citations(tokens, state)
+    resolve_citations(tokens, state)  # (its References go before the footnotes)
+    if "[^" in text or "^[" in text:
+        add_sidenotes(tokens)
     body_html = md.renderer.render(tokens, md.options, env)
     summary = _summary(tokens, text)
     toc = () if state.toc_placed else tuple(state.toc)

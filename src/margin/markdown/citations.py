@@ -21,7 +21,7 @@ from margin.markdown.csl import CiteItem, format_citations
 from margin.markdown.state import ENV_KEY, BodyState, inline_children
 
 TOKEN = "citation"
-_KEY = r"(?!(?:fig|tbl|sec|eq)-)[\w](?:[\w:.#$%&+?<>~/-]*[\w])?"
+_KEY = r"(?!(?i:fig|tbl|sec|eq)-)[\w](?:[\w:.#$%&+?<>~/-]*[\w])?"
 # one part of a bracketed citation: prefix, -@key, what follows (locator, suffix)
 _PART = re.compile(rf"\s*(?P<prefix>[^@;\[\]]*?)\s*(?P<minus>-?)@(?P<key>{_KEY})"
                    r"(?P<rest>[^@;\[\]]*)\s*\Z", re.DOTALL)
