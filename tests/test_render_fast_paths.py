@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import string
+from pathlib import Path
 
 import pytest
 from markdown_it.common import normalize_url
@@ -12,6 +13,9 @@ from markdown_it.token import Token
 from margin import slugs
 from margin.markdown import body as markdown
 from margin.markdown import headings, unusedrules
+from margin.markdown.context import BodyContext
+from margin.markdown.state import ENV_KEY, BodyState
+from margin.model import Note
 from render_support import render_note
 
 # One sample per rule a note's parser may leave out: the construct that rule reads.
@@ -43,6 +47,7 @@ RULE_SAMPLES = {
     "entity": "a &amp; b\n",
     "gfm_autolink_www": "see www.example.com\n",
     "gfm_autolink_email": "write to a@example.com\n",
+    "citation": "as shown [@knuth1984]\n",  # (a rule of notes with a bibliography only)
     "lheading": "Title\n---\n",
     "crossref": "see [-@fig-a]\n",
 }
@@ -59,6 +64,7 @@ PIECES = [
     "Term\n: def", "a | b\n--|--\n", "Title\n---\n", "<!--more-->",
     "{{< highlight py >}}", "{{< /highlight >}}", "{% highlight py %}", "{% endhighlight %}",
     "::: {.note}\n", ":::\n", "@fig-a", "[-@fig-a]", "@Sec-x", "; @tbl-b]", ": C {#tbl-c}",
+    "[@key]", "@key", "[see @a, p. 3; -@b]",
 ]
 BANNABLE = "|$\\`~<>[^!&@w:=-\t{*_#\r"
 
@@ -69,7 +75,11 @@ def token_view(tokens):
 
 
 def parse(md, text):
-    tokens = md.parse(text, {})
+    """TEXT's tokens and HTML, parsed as the body of a note that has a bibliography."""
+    note = Note(key="n.md", source="content/n.md", title="N", body=text, body_line=1,
+                section="", slug="n", url="/n/", extra={"bibliography": "refs.bib"})
+    env = {ENV_KEY: BodyState(note, BodyContext(site_dir=Path("."), output_dir=Path("_site")))}
+    tokens = md.parse(text, env)
     return token_view(tokens), md.renderer.render(tokens, md.options, {})
 
 

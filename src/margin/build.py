@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from margin import diagnostics as diag
 from margin import urls
 from margin.incremental.bodies import BodyRendering
-from margin.incremental.bodycache import Signature
+from margin.incremental.bodycache import Signature, signature
 from margin.incremental.bodytext import BodyShelf
 from margin.incremental.build import BuildCache
 from margin.incremental.unchanged import BuildStamp, inputs_digest, stamp_of
 from margin.index import claim_urls, index_claimed
+from margin.index.bibcites import site_bibliography
 from margin.linkcheck import CheckedPage, check_pages
 from margin.load import notes_from, read_sources
 from margin.load.known import KnownFiles, known_files
@@ -199,8 +200,9 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
                                                                claimed.targets),
                                   cache.store, options.jobs, options.counter("markdown"),
                                   shelve=True)
+    bibliography = site_bibliography(config)
     with timer.stage("index", add=True):
-        index, problems = index_claimed(claimed, cache.index)
+        index, problems = index_claimed(claimed, cache.index, bibliography)
     busy = rendering.busy()
     if busy:  # written here while the other cores render
         with timer.stage("snapshot"):
@@ -209,6 +211,8 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
     looked_at: dict[str, Signature] = {}
     with timer.stage("markdown", add=True):  # what is left of it
         bodies = rendering.result(looked_at)
+    # (paper pages show the entries of the bibliographies the index read)
+    looked_at.update((str(path), signature(path)) for path in bibliography.library.paths())
     gc.freeze()
     return _Made(index, bodies, looked_at, rendering.digests, known, rendering.shelf,
                  not busy)

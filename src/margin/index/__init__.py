@@ -8,6 +8,8 @@ from types import MappingProxyType
 
 from margin.collector import collector_paused
 from margin.diagnostics import Diagnostic
+from margin.index.bibcites import SiteBibliography, bib_citations
+from margin.index.bibliography import BibEntry
 from margin.index.claims import claim
 from margin.index.links import LinkTargets
 from margin.index.memo import DIRECT, IndexSteps
@@ -27,11 +29,13 @@ class Claimed:
     by_tool_url: dict[str, str]  # collection notes by their old URL, mounted (claims.py)
 
 
-def index_notes(notes: list[Note], steps: IndexSteps = DIRECT
+def index_notes(notes: list[Note], steps: IndexSteps = DIRECT,
+                bibliography: SiteBibliography | None = None
                 ) -> tuple[SiteIndex, list[Diagnostic]]:
     """Order and group the notes, each at its own URL (claims.py).
-    STEPS does the per-note work (the live server passes an IndexMemo that remembers it)."""
-    return index_claimed(claim_urls(notes, steps), steps)
+    STEPS does the per-note work (the live server passes an IndexMemo that remembers it);
+    BIBLIOGRAPHY joins the papers cited by key to their entries (bibcites.py)."""
+    return index_claimed(claim_urls(notes, steps), steps, bibliography)
 
 
 def claim_urls(notes: list[Note], steps: IndexSteps = DIRECT) -> Claimed:
@@ -40,11 +44,12 @@ def claim_urls(notes: list[Note], steps: IndexSteps = DIRECT) -> Claimed:
         return _claim(notes, steps)
 
 
-def index_claimed(claimed: Claimed, steps: IndexSteps = DIRECT
+def index_claimed(claimed: Claimed, steps: IndexSteps = DIRECT,
+                  bibliography: SiteBibliography | None = None
                   ) -> tuple[SiteIndex, list[Diagnostic]]:
     """The rest of index_notes(), from the claimed notes (with the same STEPS)."""
     with collector_paused():
-        return _index(claimed, steps)
+        return _index(claimed, steps, bibliography)
 
 
 def _claim(notes: list[Note], steps: IndexSteps) -> Claimed:
@@ -54,7 +59,8 @@ def _claim(notes: list[Note], steps: IndexSteps) -> Claimed:
                    found.by_tool_url)
 
 
-def _index(claimed: Claimed, steps: IndexSteps) -> tuple[SiteIndex, list[Diagnostic]]:
+def _index(claimed: Claimed, steps: IndexSteps, bibliography: SiteBibliography | None
+           ) -> tuple[SiteIndex, list[Diagnostic]]:
     by_key, by_url, targets = claimed.by_key, claimed.by_url, claimed.targets
     diagnostics = list(claimed.diagnostics)
     dated = [n for n in by_key.values() if n.date]
@@ -75,7 +81,12 @@ def _index(claimed: Claimed, steps: IndexSteps) -> tuple[SiteIndex, list[Diagnos
         outbound[key] = tuple(found)
         diagnostics += problems
     cited = {key: steps.citations(by_key[key]) for key in ordered}
-    papers = _papers(cited, by_key)
+    by_bib, entries, problems = bib_citations([by_key[key] for key in ordered], bibliography)
+    diagnostics += problems
+    for key, found in by_bib.items():
+        known = {c.paper for c in cited[key]}
+        cited[key] = [*cited[key], *(c for c in found if c.paper not in known)]
+    papers = _papers(cited, by_key, entries)
     note_papers = {key: tuple(c.paper for c in found) for key, found in cited.items() if found}
     index = SiteIndex(
         notes=MappingProxyType(by_key),
@@ -128,16 +139,19 @@ def _sections(ordered: tuple[str, ...], notes: dict[str, Note]) -> dict[str, tup
     return {name: tuple(keys) for name, keys in sorted(sections.items())}
 
 
-def _papers(cited: dict[str, list[Citation]], notes: dict[str, Note]) -> tuple[Paper, ...]:
-    """Every cited paper, most cited first; each with its citing notes, newest first."""
+def _papers(cited: dict[str, list[Citation]], notes: dict[str, Note],
+            entries: dict[str, BibEntry]) -> tuple[Paper, ...]:
+    """Every cited paper, most cited first; each with its citing notes, newest first, and
+    its bibliography entry if it has one (whose title it then takes)."""
     by_paper: dict[str, list[Citation]] = defaultdict(list)
     for found in cited.values():  # notes come newest first
         for citation in found:
             by_paper[citation.paper].append(citation)
     declared = declared_titles(list(notes.values()))
     papers = [
-        Paper(paper, paper_slug(paper), paper_title(paper, found, declared), paper_link(paper),
-              tuple(found))
+        Paper(paper, paper_slug(paper), entries[paper].title if paper in entries and
+              entries[paper].title else paper_title(paper, found, declared), paper_link(paper),
+              tuple(found), entries.get(paper))
         for paper, found in by_paper.items()
     ]
     return tuple(sorted(papers, key=lambda p: (-len(p.citations), p.title.casefold(), p.id)))

@@ -31,6 +31,7 @@ from margin.markdown.attributes import TOC_TOKEN, apply_attributes
 from margin.markdown.autolinks import autolink_plugin
 from margin.markdown.blockrefs import has_block_ids, mark_blocks
 from margin.markdown.callouts import make_callouts
+from margin.markdown.citations import citations_plugin, resolve_citations
 from margin.markdown.codetags import code_tags_plugin
 from margin.markdown.context import BodyContext
 from margin.markdown.crossrefs import crossrefs_plugin, may_cross_reference, number_crossrefs
@@ -120,6 +121,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(fenced_divs_plugin)
     md.use(math_plugin)
     md.use(wikilinks_plugin)
+    md.use(citations_plugin)
     md.use(marks_plugin)
     md.use(crossrefs_plugin)
     md.use(loose_destination_plugin)
@@ -183,6 +185,7 @@ def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
     if may_cross_reference(text):
         number_crossrefs(tokens, state)  # before math: a caption may hold some
     typeset_math(tokens, state)
+    resolve_citations(tokens, state)  # (its References go before the footnotes)
     if "[^" in text or "^[" in text:
         add_sidenotes(tokens)
     body_html = md.renderer.render(tokens, md.options, env)
@@ -203,6 +206,7 @@ def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
         words=word_count(note.body),
         contents=contents(toc),
         image=first_image(body_html, context.prefix),
+        cited=state.cited(),
     )
 
 

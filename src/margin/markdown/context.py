@@ -15,9 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from margin import urls
+from margin.index.bibliography import Library
 from margin.markdown.filefinder import FileNames
 from margin.markdown.math import MathSettings
-from margin.model import Collection, Note, SiteConfig
+from margin.model import CitationSettings, Collection, Note, SiteConfig
 
 
 class FileProbe:
@@ -43,15 +44,21 @@ class BodyContext:
     link_targets: Any = None  # index.links.LinkTargets, for [[wikilinks]]; None when absent
     collections: tuple[Collection, ...] = ()  # foreign sites under content/ (SiteConfig's)
     math: MathSettings = field(default_factory=MathSettings)  # macros, preamble files' digest
+    citations: CitationSettings = field(default_factory=CitationSettings)
     # Every note by key, for `![[note]]` (markdown/transclusion.py): the body cache notes each
     # one read, so, like the files, it stays out of the fingerprint.
     notes: Mapping[str, Note] = field(default_factory=dict, compare=False)
     files: FileProbe = field(default_factory=FileProbe, compare=False)
     file_names: FileNames = field(default=None, compare=False)  # type: ignore[assignment]
+    # The bibliography files, each read when first cited from (a body records the entries it
+    # read: RenderedBody.cited)
+    library: Library = field(default=None, compare=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.file_names is None:  # listed when first asked, once per build
             object.__setattr__(self, "file_names", FileNames(self.content_dir))
+        if self.library is None:
+            object.__setattr__(self, "library", Library(self.site_dir))
 
     @property
     def content_dir(self) -> Path:
@@ -79,6 +86,7 @@ class BodyContext:
         """Changes whenever anything here could change a rendered body."""
         parts = [str(self.site_dir), str(self.output_dir), str(self.theme_dir), self.base_url,
                  self.site_title, repr(self.collections), self.math.digest,
+                 self.citations.digest,
                  *sorted(f"{k}={v}" for k, v in self.permalinks.items())]
         names = getattr(self.link_targets, "names", None)  # wikilink names -> keys
         if isinstance(names, dict):
@@ -86,9 +94,10 @@ class BodyContext:
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: Any = None
-                 ) -> BodyContext:
-    """From the NOTES that keep their URLs (SiteIndex.notes) and their LINK_TARGETS."""
+def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: Any = None,
+                 library: Library | None = None) -> BodyContext:
+    """From the NOTES that keep their URLs (SiteIndex.notes) and their LINK_TARGETS; LIBRARY,
+    the bibliography files read so far (the live server keeps them between saves)."""
     return BodyContext(
         site_dir=config.site_dir,
         output_dir=config.output_dir,
@@ -99,5 +108,7 @@ def body_context(config: SiteConfig, notes: Mapping[str, Note], link_targets: An
         link_targets=link_targets,
         collections=config.collections,
         math=config.math or MathSettings(),
+        citations=config.citations,
         notes=notes,
+        library=library,  # type: ignore[arg-type]  # (None: a new one)
     )

@@ -82,6 +82,10 @@ def atoms_of(children: list[Token]) -> list[Atom]:
         elif kind == "html_inline" and child.meta and "text" in child.meta:
             text = child.meta["text"]  # a broken wikilink: its words
             atoms.append(Atom("fixed", text))
+        elif kind == "citation" and "text" in child.meta:  # (markdown/citations.py)
+            if child.meta.get("papers"):
+                atoms.append(Atom("link", "", "", "cite:" + " ".join(child.meta["papers"])))
+            atoms.append(Atom("fixed", child.meta["text"]))
     return atoms
 
 
@@ -226,7 +230,8 @@ def contexts_of(tokens: list[Token]) -> tuple[tuple[str, str, str], ...]:
         if token.type != "inline" or not children:
             continue
         cites = _may_cite(token.content)
-        if not cites and not any(child.type == "link_open" and child.meta.get("note")
+        if not cites and not any((child.type == "link_open" and child.meta.get("note"))
+                                 or (child.type == "citation" and child.meta.get("papers"))
                                  for child in children):
             continue
         atoms = atoms_of(children)
@@ -247,6 +252,8 @@ def _spots(atoms: list[Atom], cites: bool) -> list[tuple[str, int]]:
             kind, _, target = atom.tag.partition(":")
             if kind == "note":
                 spots.append((target, offset))
+            elif kind == "cite":  # a citation of bibliography entries that are papers
+                spots.extend((paper, offset) for paper in target.split())
             elif cites:
                 spots.extend((paper, offset) for paper in paper_ids(target))
         offset += len(atom.text)

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from margin.diagnostics import Diagnostic, warning
 from margin.load.collections import kind_of
 from margin.markdown.context import BodyContext
+from margin.markdown.notebib import NoteBibliography, note_bibliography
 from margin.model import AssetFile, Note
 
 ENV_KEY = "margin"
@@ -35,6 +36,16 @@ class BodyState:
     toc_placed: bool = False
     chain: tuple[str, ...] = ()  # the notes embedding this one (`![[note]]`), outermost first
     embeds: list[str] = field(default_factory=list)  # keys of the notes embedded, at any depth
+
+    @cached_property
+    def bibliography(self) -> NoteBibliography | None:
+        """Where the note's citation keys are looked up; None: it has no bibliography."""
+        return note_bibliography(self.note, self.context)
+
+    def cited(self) -> tuple[tuple[tuple[str, ...], str, str | None], ...]:
+        """The bibliography lookups made (none when the note never asked for its bibliography)."""
+        bibliography = self.__dict__.get("bibliography")
+        return bibliography.record() if bibliography is not None else ()
 
     @cached_property
     def tool(self) -> str:

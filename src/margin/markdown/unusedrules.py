@@ -45,6 +45,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "entity": ("&",),
     "gfm_autolink_www": ("www.",),
     "gfm_autolink_email": ("@",),
+    "citation": ("@",),
     "crossref": CROSSREF_TRIGGERS,  # `@fig-x`, and `[-@fig-x]` holds it too
 }
 _TRIGGER_STRINGS = {trigger for triggers in _TRIGGERS.values() for trigger in triggers}

@@ -44,6 +44,12 @@ class PaperView:
     url: str  # the paper's page on this site
     link: str  # the paper itself (arxiv.org, doi.org)
     citations: tuple[Mention, ...]  # newest first
+    # from the paper's bibliography entry, when a bibliography has it ('' or None when not)
+    authors: str = ""  # 'Ashish Vaswani, Noam Shazeer, … et al.'
+    year: str = ""
+    venue: str = ""
+    abstract: str = ""
+    bibtex: str = ""  # the entry as written: "cite this"
 
     @property
     def count(self) -> int:
@@ -121,7 +127,8 @@ class Graph:
         mentions = tuple(mention(self.view(c.key), paper.id, c.context)
                          for c in paper.citations) \
             if with_citations else ()
-        return PaperView(paper.id, paper.title, urls.paper(paper.slug), paper.link, mentions)
+        return PaperView(paper.id, paper.title, urls.paper(paper.slug), paper.link, mentions,
+                         **entry_fields(paper.entry))
 
     def series_view(self, name: str, current: str | None = None) -> SeriesView:
         keys = self.index.series[name]
@@ -150,6 +157,21 @@ class Graph:
                     redirected.add(old)  # the first note (by key) keeps a URL two name
                     yield Page(old, "redirect.html", {"target": note.url, "note":
                                     self.view(note.key)}, (note.key,))
+
+
+def entry_fields(entry: Any) -> dict[str, str]:
+    """What a paper page shows of a bibliography entry (index/bibliography.py BibEntry)."""
+    if entry is None:
+        return {}
+    item = entry.item
+    people = [" ".join(filter(None, (p.get("given"), p.get("family")))) or p.get("literal", "")
+              for p in item.get("author", ()) if isinstance(p, dict)]
+    authors = ", ".join(people) + (" et al." if item.get("_others") else "")
+    parts = (item.get("issued") or {}).get("date-parts") or [[]]
+    venue = item.get("container-title") or item.get("publisher") or ""
+    return {"authors": authors, "year": str(parts[0][0]) if parts and parts[0] else "",
+            "venue": str(venue), "abstract": str(item.get("abstract", "")),
+            "bibtex": entry.bibtex}
 
 
 def old_urls(note: Note) -> list[str]:

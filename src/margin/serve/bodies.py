@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from margin.incremental.bodies import render_bodies
 from margin.incremental.store import FOLDER, Store
+from margin.index.bibliography import Library
 from margin.markdown.body import render_body
 from margin.markdown.context import body_context
 from margin.model import RenderedBody, SiteConfig, SiteIndex
@@ -18,7 +19,8 @@ from margin.parallel import default_jobs
 
 
 def render_some(config: SiteConfig, index: SiteIndex, keys: Iterable[str], *,
-                jobs: int | None = None) -> dict[str, RenderedBody]:
+                jobs: int | None = None, library: Library | None = None
+                ) -> dict[str, RenderedBody]:
     """Bodies for KEYS; all of them goes through the build's stage, with JOBS processes
     (default: every core; 1 once the server's threads run, as forking them is unsafe)."""
     keys = list(keys)
@@ -27,5 +29,5 @@ def render_some(config: SiteConfig, index: SiteIndex, keys: Iterable[str], *,
     if len(keys) == len(index.notes):
         store = Store(config.site_dir / FOLDER)
         return render_bodies(index, config, store, default_jobs() if jobs is None else jobs)
-    context = body_context(config, index.notes, index.link_targets)
+    context = body_context(config, index.notes, index.link_targets, library)
     return {key: render_body(index.notes[key], context) for key in keys}

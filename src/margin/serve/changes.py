@@ -2,7 +2,8 @@
 
 A note file -> reload that file (then body / metadata / added / deleted / renamed is decided by
 comparing the new note with the old one); a template -> redraw the pages using it, bodies kept;
-an asset -> copy it; site.toml -> build everything again. Anything else is ignored.
+an asset -> copy it; a bibliography -> render again the bodies citing an entry that changed;
+site.toml -> build everything again. Anything else is ignored.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from margin.config import CONFIG_NAME
+from margin.index.bibliography import BIB_SUFFIXES
 from margin.load.collections import MARKER_NAMES
 from margin.load.discover import NOTE_SUFFIXES, is_hidden
 from margin.model import SiteConfig
@@ -27,6 +29,7 @@ class Kind(enum.Enum):
     CONTENT_FILE = "content file"  # an image or other file beside the notes
     TEMPLATE = "template"
     ASSET = "asset"
+    BIBLIOGRAPHY = "bibliography"  # a .bib file, or a file site.toml names as a bibliography
 
 
 class NoteChange(enum.Enum):
@@ -48,10 +51,15 @@ class Changes:
     content_files: set[Path] = field(default_factory=set)
     templates: set[Path] = field(default_factory=set)
     assets: set[Path] = field(default_factory=set)
+    bibliographies: set[Path] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(self.config or self.notes or self.content_files or self.templates
-                    or self.assets)
+                    or self.assets or self.bibliographies)
+
+    def may_cite(self) -> bool:
+        """Whether a bibliography may have changed (a CSL-JSON one is a .json content file)."""
+        return bool(self.bibliographies) or any(p.suffix == ".json" for p in self.content_files)
 
 
 def classify(paths: Iterable[Path], config: SiteConfig) -> Changes:
@@ -68,13 +76,26 @@ def classify(paths: Iterable[Path], config: SiteConfig) -> Changes:
             changes.templates.add(path)
         elif kind is Kind.ASSET:
             changes.assets.add(path)
+        elif kind is Kind.BIBLIOGRAPHY:
+            changes.bibliographies.add(path)
+            if _inside(path, config.content_dir):  # (a note may link to it, too)
+                changes.content_files.add(path)
     return changes
 
 
 def config_files(config: SiteConfig) -> list[Path]:
-    """site.toml and the files it names whose change reloads it (math preamble files)."""
-    preambles = config.math.files if config.math is not None else ()
-    return [config.site_dir / CONFIG_NAME, *(config.site_dir / name for name in preambles)]
+    """site.toml and the files it names whose change reloads it (math preamble files, a
+    .csl style of the site's)."""
+    named = list(config.math.files if config.math is not None else ())
+    if config.citations.style.endswith(".csl"):
+        named.append(config.citations.style)
+    return [config.site_dir / CONFIG_NAME, *(config.site_dir / name for name in named)]
+
+
+def watched_files(config: SiteConfig) -> list[Path]:
+    """The files outside content/, templates/ and assets/ that a save of must be seen."""
+    return [*config_files(config),
+            *(config.site_dir / name for name in config.citations.bibliography)]
 
 
 def kind_of(path: Path, config: SiteConfig) -> Kind | None:
@@ -83,6 +104,9 @@ def kind_of(path: Path, config: SiteConfig) -> Kind | None:
         return Kind.CONFIG
     if _inside(path, config.output_dir) or path.name.endswith(_SCRATCH_SUFFIXES):
         return None
+    if _inside(path, config.site_dir) and (path.suffix in BIB_SUFFIXES or path in [
+            config.site_dir / name for name in config.citations.bibliography]):
+        return None if _hidden_under(path, config.site_dir) else Kind.BIBLIOGRAPHY
     if _inside(path, config.content_dir):
         parts = path.relative_to(config.content_dir).parts
         if path.name in MARKER_NAMES and not any(is_hidden(p) for p in parts[:-1]):

@@ -24,7 +24,7 @@ from margin import diagnostics as diag
 from margin import urls
 from margin.diagnostics import Diagnostic
 from margin.model import SiteConfig
-from margin.serve.changes import config_files
+from margin.serve.changes import watched_files
 from margin.serve.http import PreviewServer
 from margin.serve.hub import ReloadHub
 from margin.serve.searchindex import SearchRefresher
@@ -78,7 +78,7 @@ class Preview:
         self._thread = threading.Thread(target=self.server.serve_forever, name="margin-http",
                                         kwargs={"poll_interval": 0.2}, daemon=True)
         self._thread.start()
-        self.watcher.watch(self._folders(), config_files(self.config))
+        self.watcher.watch(self._folders(), watched_files(self.config))
         self.watcher.start()
         self.search.start()
         return self.url

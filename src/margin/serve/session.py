@@ -23,9 +23,13 @@ from margin.config import CONFIG_NAME, load_config
 from margin.diagnostics import Diagnostic
 from margin.incremental.pagecache import PageCache
 from margin.index import index_notes
+from margin.index.bibcites import site_bibliography
+from margin.index.bibliography import Library
 from margin.index.memo import IndexMemo
 from margin.load import load, load_file
 from margin.load.discover import NOTE_SUFFIXES, is_note_file
+from margin.markdown.context import body_context
+from margin.markdown.notebib import still_cited
 from margin.model import Note, RenderedBody, SiteConfig, SiteIndex
 from margin.pages import render
 from margin.serve.bodies import render_some
@@ -72,6 +76,7 @@ class Session:
         self.config_problems = list(config_problems)
         self.cache = PageCache(verify)
         self.index_memo = IndexMemo()
+        self.library = Library(self.config.site_dir)  # bibliography files, read once each
         self.output = LiveOutput(config)
         self.notes: dict[str, Note] = {}  # key -> the last good note
         self.problems: dict[str, list[Diagnostic]] = {}  # source file -> its loading problems
@@ -110,7 +115,9 @@ class Session:
                           assets=bool(changes.assets or changes.content_files))
         problems_before = dict(self.problems)
         outcome.notes = self._reload_notes(changes)
-        if not (outcome.notes or outcome.templates or outcome.assets
+        if changes.may_cite():  # (paper pages show entries too: the round redraws those)
+            self._forget_cited()
+        if not (outcome.notes or outcome.templates or outcome.assets or changes.may_cite()
                 or self.problems != problems_before):
             return None
         if changes.templates:
@@ -128,12 +135,13 @@ class Session:
         """Index, render what is missing, draw, write: the build's stages, in its order."""
         timer = Timer(outcome.timings)
         with timer.stage("index"):
-            index, index_problems = index_notes(list(self.notes.values()), self.index_memo)
+            index, index_problems = index_notes(list(self.notes.values()), self.index_memo,
+                                                site_bibliography(self.config, self.library))
         self.index = index
         self._forget_moved(index)
         with timer.stage("markdown"):
             missing = [k for k, note in index.notes.items() if not self._body_fresh(k, note)]
-            fresh = render_some(self.config, index, missing, jobs=jobs)
+            fresh = render_some(self.config, index, missing, jobs=jobs, library=self.library)
             for key in missing:
                 self.bodies[key], self._body_notes[key] = fresh[key], index.notes[key]
             for key in [k for k in self.bodies if k not in index.notes]:
@@ -251,6 +259,16 @@ class Session:
                     body.embeds)]:
                 del self.bodies[key], self._body_notes[key]
 
+
+    def _forget_cited(self) -> None:
+        """Drop the bodies citing a bibliography entry that changed (or a key now found or
+        no longer found)."""
+        context = body_context(self.config, self.index.notes, self.index.link_targets,
+                               self.library)
+        stale = [key for key, body in self.bodies.items()
+                 if body.cited and not still_cited(body.cited, context)]
+        for key in stale:
+            del self.bodies[key], self._body_notes[key]
 
     def _forget_moved(self, index: SiteIndex) -> None:
         """Drop the bodies linking to a note that another note moved, unsaved (two notes
