@@ -12,6 +12,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from margin.index import index_notes
+from margin.index.bibcites import site_bibliography
 from margin.markdown.body import render_body
 from margin.markdown.context import body_context
 from margin.model import Note, RenderedBody, SiteConfig, SiteIndex, read_html
@@ -20,7 +21,7 @@ from margin.model import Note, RenderedBody, SiteConfig, SiteIndex, read_html
 def check_kept(config: SiteConfig, notes: list[Note], index: SiteIndex,
                bodies: Mapping[str, RenderedBody]) -> None:
     """Raise AssertionError if INDEX or any of BODIES differs from what NOTES make afresh."""
-    fresh, _ = index_notes(notes)
+    fresh, _ = index_notes(notes, bibliography=site_bibliography(config))  # files read again
     for field in fields(SiteIndex):
         if _comparable(getattr(index, field.name)) != _comparable(getattr(fresh, field.name)):
             raise AssertionError(f"the index memo's {field.name} differs from indexing afresh")
