@@ -34,14 +34,13 @@ title: Reading notes
 
 A claim that needs backing.[^claim] It links to [[gradients|the gradients note]] and to
 [the same note by path](gradients.md) and [its point](gradients.md#why-it-matters),
-cites <a href="#ref-hopper">Hopper 1952</a> and points at
-<a class="xref" href="#fig-loss">Figure 1</a>.
+cites <a href="#ref-hopper">Hopper 1952</a> and points at @fig-loss.
 
 {FILLER}
 
 A second aside here.[^list]
 
-<figure id="fig-loss"><figcaption>Figure 1: The loss falls, then plateaus.</figcaption></figure>
+<figure id="fig-loss"><figcaption>The loss falls, then plateaus.</figcaption></figure>
 
 <section class="references"><div id="ref-hopper">Hopper, G. (1952). The education of a
 computer.</div></section>
