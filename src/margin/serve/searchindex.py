@@ -37,9 +37,9 @@ class SearchRefresher:
         self._thread = threading.Thread(target=self._run, name="margin-search", daemon=True)
         self.runs = 0
 
-    def start(self) -> None:
-        """Index now (after the initial build), then whenever asked."""
-        self._due = time.monotonic()
+    def start(self, now: bool = True) -> None:
+        """Index NOW (after an initial build that left no index), then whenever asked."""
+        self._due = time.monotonic() if now else None
         self._thread.start()
 
     def changed(self) -> None:

@@ -51,6 +51,26 @@ class LiveOutput:
         self._assets = {asset.path: _stat(asset.source) for asset in assets}
         return WriteResult(written=tuple(self._pages) + tuple(self._assets))
 
+    def adopt(self, pages: list[OutputFile], assets: list[AssetFile], read_back: set[str],
+              built: bool = True) -> WriteResult:
+        """Take over the output folder as it is: PAGES are what should be there (those in
+        READ_BACK were read from it); any other that differs from its file is written, and
+        unless the folder was BUILT from these very inputs just now, so is every asset."""
+        if not (self.root / MARKER).is_file():
+            return self.replace_all(pages, assets)  # nothing there yet
+        check_output_dir(self.config)
+        written = []
+        for page in pages:
+            if page.path not in read_back and _bytes_at(self.root / page.path) != page.data:
+                self._write(page.path, page.data)
+                written.append(page.path)
+        for asset in [] if built else assets:
+            self._copy(asset.path, asset.source)
+            written.append(asset.path)
+        self._pages = {page.path: page for page in pages}
+        self._assets = {asset.path: _stat(asset.source) for asset in assets}
+        return WriteResult(tuple(written), unchanged=len(pages) + len(assets) - len(written))
+
     def update(self, pages: list[OutputFile], assets: list[AssetFile]) -> WriteResult:
         """Write the pages and assets that differ from what is on disk; remove the ones now gone."""
         if not (self.root / MARKER).is_file():
@@ -117,6 +137,13 @@ class LiveOutput:
             except OSError:
                 break
             folder = folder.parent
+
+
+def _bytes_at(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _stat(source: Path) -> _Copied:
