@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve_bench import MAKE_CORPUS, Listener, body_edit, note_url  # noqa: E402
+from serve_bench import MAKE_CORPUS, Listener, body_edit, note_url
 
 EDITS = 5
 

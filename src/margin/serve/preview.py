@@ -114,13 +114,22 @@ class Preview:
             pass
 
     def stop(self) -> None:
+        """Stop serving; when the site changed while served, `margin build` brings its cache
+        and records up to date, so that the next build finds nothing to do."""
         self._stopped.set()
         self.watcher.stop()
-        self.search.stop()
         if self.server is not None:
             if self._thread is not None and self._thread.is_alive():
                 self.server.shutdown()
             self.server.server_close()
+        if not self.session.changed:
+            self.search.stop()
+            return
+        self.search.stop(timeout=None)  # the build below writes the search index too
+        self.ready.wait()
+        self._say("margin: saving the site's build state for the next `margin build`…")
+        report = self.session.save()
+        diag.print_all(sorted(set(report.diagnostics) - self._printed), self.out)
 
     def _folders(self) -> list[Path]:
         config = self.config

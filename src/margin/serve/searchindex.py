@@ -48,12 +48,13 @@ class SearchRefresher:
             self._due = time.monotonic() + self.pause
             self._wake.notify_all()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = 1) -> None:
+        """Stop, waiting up to TIMEOUT seconds (None: until done) for a run under way."""
         with self._wake:
             self._stopped = True
             self._wake.notify_all()
         if self._thread.is_alive():
-            self._thread.join(timeout=1)
+            self._thread.join(timeout=timeout)
 
     def _index_changed_shards(self, output: Path) -> list[Diagnostic]:
         self._shards, problems = index_folder(output, self._shards)

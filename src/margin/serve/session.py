@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from margin.load.discover import NOTE_SUFFIXES, is_note_file, note_paths
 from margin.model import BuildReport, Note, RenderedBody, SiteConfig, SiteIndex, SourceFile
 from margin.pages import render
 from margin.serve.bodies import render_some
-from margin.serve.changes import Changes, NoteChange, classify
+from margin.serve.changes import Changes, NoteChange, classify, pair_renames, what_changed
 from margin.serve.mentions import Mentions, file_names, note_names
 from margin.write.incremental import LiveOutput
 from margin.write.output import OutputError, check_output_dir
@@ -84,6 +84,7 @@ class Session:
         self._body_notes: dict[str, Note] = {}  # key -> the note its body was rendered from
         self.mentions = Mentions()
         self._to_take_over = False  # open() left the state to take_over()
+        self.changed = False  # the site changed since `margin build` last ran: see save()
 
     # -- the two ways in ---------------------------------------------------------------------
 
@@ -132,6 +133,12 @@ class Session:
         with writing():
             return self.draw_over(threads_running=True)
 
+    def save(self, options: Options | None = None) -> BuildReport:
+        """`margin build` over what the session wrote (as the server stops): its cache and
+        output records then hold the site as it is, and its output is its own again."""
+        self.changed = False
+        return build(self.config, self.config_problems, options=options)
+
     def draw_over(self, threads_running: bool = False) -> Outcome:
         """Every page drawn over the output folder as it is, when `margin build` failed: only
         what differs is written, and a page that fails keeps the file it had there (its last
@@ -139,6 +146,7 @@ class Session:
         start = time.perf_counter()
         notes, problems = load(self.config)
         self._start_over(notes, problems)
+        self.changed = True
         with self.cache.adopting(self.config.output_dir, built=False):
             outcome = self._round(Outcome(0.0, config=True), read_back=set(),
                                   jobs=1 if threads_running else None)
@@ -214,6 +222,7 @@ class Session:
         if changes.assets:
             self.cache.memo("assets").clear()
         self._forget_bodies(outcome.notes, changes)
+        self.changed = True
         outcome = self._round(outcome)
         outcome.seconds = time.perf_counter() - start
         return outcome
@@ -270,6 +279,7 @@ class Session:
             return Outcome(time.perf_counter() - start, config=True,
                            diagnostics=[*problems, *kept])
         self.config, self.config_problems = config, problems
+        self.changed = True
         outcome = self.build_all(threads_running=True)
         outcome.seconds = time.perf_counter() - start
         return outcome
@@ -307,8 +317,8 @@ class Session:
                 found[key] = NoteChange.ADDED
                 added_digests[key] = note.digest
             else:
-                found[key] = _what_changed(old, note)
-        return _pair_renames(found, added_digests, self._deleted_digests(found))
+                found[key] = what_changed(old, note)
+        return pair_renames(found, added_digests, self._deleted_digests(found))
 
     def _note_files_at(self, path: Path) -> set[Path]:
         """The note files PATH is, holds, or held (a folder may have been moved or deleted)."""
@@ -372,22 +382,3 @@ def _stamp_changes(before: BuildStamp | None, after: BuildStamp | None
     new = dict(after.outputs) if after else {}
     written = tuple(sorted(path for path, seen in new.items() if old.get(path) != seen))
     return written, tuple(sorted(path for path in old if path not in new))
-
-
-def _what_changed(old: Note, new: Note) -> NoteChange:
-    """BODY when only the text below the front matter changed, else METADATA."""
-    if replace(new, body=old.body, body_line=old.body_line, digest=old.digest) == old:
-        return NoteChange.BODY
-    return NoteChange.METADATA
-
-
-def _pair_renames(found: dict[str, NoteChange], added: dict[str, str],
-                  deleted: dict[str, str]) -> dict[str, NoteChange]:
-    """An added and a deleted note with the same bytes: a rename (reported as one)."""
-    by_digest = {digest: key for key, digest in deleted.items()}
-    for key, digest in added.items():
-        old_key = by_digest.pop(digest, None)
-        if old_key is not None:
-            found[key] = NoteChange.RENAMED
-            found[old_key] = NoteChange.RENAMED
-    return found
