@@ -39,10 +39,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def margin(src: Path | None, *args: str, **kwargs) -> subprocess.Popen:
+def margin(src: Path | None, *args: str) -> subprocess.Popen:
+    """`margin ARGS` in a child process, what it prints going to a file (a pipe left unread
+    would fill and stop it)."""
     env = dict(os.environ, PYTHONPATH=str(src)) if src else None
-    return subprocess.Popen([sys.executable, "-m", "margin", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+    said = tempfile.TemporaryFile("w+")  # noqa: SIM115  (closed with the child)
+    child = subprocess.Popen([sys.executable, "-m", "margin", *args], env=env, stdout=said,
+                             stderr=subprocess.STDOUT, text=True)
+    child.said = said  # type: ignore[attr-defined]
+    return child
+
+
+def said_by(child: subprocess.Popen) -> str:
+    child.said.seek(0)  # type: ignore[attr-defined]
+    return child.said.read()  # type: ignore[attr-defined]
 
 
 def first_page(src: Path | None, site: Path) -> tuple[subprocess.Popen, int, float]:
@@ -57,7 +67,7 @@ def first_page(src: Path | None, site: Path) -> tuple[subprocess.Popen, int, flo
                     return server, port, time.perf_counter() - started
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError(server.stdout.read()) from None
+                raise RuntimeError(said_by(server)) from None
             time.sleep(0.05)
 
 
@@ -93,7 +103,8 @@ def one_run(src: Path | None, corpus: Path, workdir: Path) -> dict:
     found["stop"] = stop(server)
     started = time.perf_counter()
     build = margin(src, "build", str(site))
-    said = build.communicate()[0]
+    build.wait()
+    said = said_by(build)
     found["build_after"] = time.perf_counter() - started
     found["nothing_to_do"] = "nothing changed" in said
     server, _, found["warm"] = first_page(src, site)
