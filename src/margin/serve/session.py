@@ -27,8 +27,8 @@ from margin.incremental.pagecache import PageCache
 from margin.incremental.unchanged import BuildStamp, inputs_digest
 from margin.index import index_notes
 from margin.index.memo import IndexMemo
-from margin.load import load, load_file, notes_from
-from margin.load.discover import NOTE_SUFFIXES, is_note_file, note_paths
+from margin.load import load, load_file, notes_from, read_sources
+from margin.load.discover import NOTE_SUFFIXES, is_note_file
 from margin.model import BuildReport, Note, RenderedBody, SiteConfig, SiteIndex, SourceFile
 from margin.pages import render
 from margin.serve.bodies import render_some
@@ -172,7 +172,7 @@ class Session:
         stamp = cache.last_stamp()
         if stamp is None or stamp.files is None:
             return None
-        problems = note_paths(self.config)[1]
+        problems = read_sources(self.config, stamp.files)[1]  # the files unread, but stat-ed
         built = [SourceFile(self.config.site_dir / relative, relative, None, digest, seen)
                  for relative, (seen, digest) in stamp.files.stamps.items()]
         if not self._holds(stamp, built, problems):
