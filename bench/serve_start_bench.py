@@ -73,7 +73,7 @@ def first_page(src: Path | None, site: Path) -> tuple[subprocess.Popen, int, flo
 
 def stop(server: subprocess.Popen) -> float:
     started = time.perf_counter()
-    server.send_signal(signal.SIGINT)
+    server.send_signal(signal.SIGTERM)  # as Ctrl-C (a background job ignores SIGINT)
     server.wait(timeout=900)
     return time.perf_counter() - started
 
