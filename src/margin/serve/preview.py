@@ -122,7 +122,7 @@ class Preview:
             if self._thread is not None and self._thread.is_alive():
                 self.server.shutdown()
             self.server.server_close()
-        if not self.session.changed:
+        if not (self.session.changed and self._thread is not None):  # (None: never served)
             self.search.stop()
             return
         self.search.stop(timeout=None)  # the build below writes the search index too
