@@ -91,7 +91,7 @@ class Preview:
                                         kwargs={"poll_interval": 0.2}, daemon=True)
         self._thread.start()
         threading.Thread(target=self._take_over, name="margin-take-over", daemon=True).start()
-        self.search.start(now=outcome.built is None or outcome.built.failed)  # else built
+        self.search.start(now=not self.session.built_index)
         return self.url
 
     def _take_over(self) -> None:
@@ -100,6 +100,8 @@ class Preview:
         try:
             outcome = self.session.take_over(self.hub.writing)
             if outcome is None:
+                if self.session.built_index:  # saves wait: the pages are the build's still
+                    self.search.seed()
                 return
         except Exception as exc:  # a bug in margin: say it; the site as built stays up
             self._internal_error(exc)

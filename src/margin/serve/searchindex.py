@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from margin.diagnostics import Diagnostic, warning
-from margin.write.search import index_folder
+from margin.write.search import index_folder, shard_keys
 
 PAUSE_SECONDS = 2.0  # no save for this long: index again
 MAX_RETRY_SECONDS = 60.0  # the longest wait before trying a failed index again
@@ -41,6 +41,11 @@ class SearchRefresher:
         """Index NOW (after an initial build that left no index), then whenever asked."""
         self._due = time.monotonic() if now else None
         self._thread.start()
+
+    def seed(self) -> None:
+        """The output's search index was made from its pages as they are (by `margin build`):
+        the next run re-indexes only the shards whose pages change from now on."""
+        self._shards = shard_keys(self.output)
 
     def changed(self) -> None:
         """The site changed: index again once the saves pause."""

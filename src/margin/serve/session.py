@@ -85,6 +85,7 @@ class Session:
         self.mentions = Mentions()
         self._to_take_over = False  # open() left the state to take_over()
         self.changed = False  # the site changed since `margin build` last ran: see save()
+        self.built_index = False  # the output's search index is the first build's, as is
 
     # -- the two ways in ---------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ class Session:
             outcome = self.draw_over()
         else:
             outcome = Outcome(0.0, config=True, diagnostics=report.diagnostics)
-            self._to_take_over = True
+            self._to_take_over = self.built_index = True
         outcome.built = report
         outcome.seconds = time.perf_counter() - start
         return outcome
@@ -122,6 +123,7 @@ class Session:
                     outcome.diagnostics = adopted.diagnostics
                 return outcome
             before = BuildCache(self.config).last_stamp()
+            self.built_index = False  # the build below changes it (as the saves would have)
             with writing():
                 report = build(self.config, self.config_problems, options=Options(jobs=1))
             if report.failed:
