@@ -44,6 +44,7 @@ RULE_SAMPLES = {
     "gfm_autolink_www": "see www.example.com\n",
     "gfm_autolink_email": "write to a@example.com\n",
     "lheading": "Title\n---\n",
+    "crossref": "see [-@fig-a]\n",
 }
 
 # Pieces of Markdown that make notes lacking some triggers and holding others.
@@ -57,7 +58,7 @@ PIECES = [
     "#", "## ", "\n", "\n", "\n\n", "    ", "\t", "\r\n", "\r", "\0", "w", "é", "word", "two",
     "Term\n: def", "a | b\n--|--\n", "Title\n---\n", "<!--more-->",
     "{{< highlight py >}}", "{{< /highlight >}}", "{% highlight py %}", "{% endhighlight %}",
-    "::: {.note}\n", ":::\n",
+    "::: {.note}\n", ":::\n", "@fig-a", "[-@fig-a]", "@Sec-x", "; @tbl-b]", ": C {#tbl-c}",
 ]
 BANNABLE = "|$\\`~<>[^!&@w:=-\t{*_#\r"
 

@@ -95,6 +95,16 @@ def test_callout_without_title_uses_its_kind_and_foldable_ones_are_details(tmp_p
     assert opened["class"] == ["callout", "callout-important"]
 
 
+def test_math_in_a_callouts_title_and_body_is_typeset(tmp_path):
+    rendered = render_note(tmp_path, "> [!note] Cost $O(N)$\n> It needs $N^2$ memory.\n> "
+                                     "And \\(k\\) heads.")
+    box = rendered.soup.find("div", class_="callout")
+    title, body = box.find(class_="callout-title"), box.find_all("p")[1]
+    assert title.find("math") and "$" not in title.get_text()
+    assert len(body.find_all("math")) == 2
+    assert "N^2" not in body.get_text().replace(body.find("annotation").get_text(), "")
+
+
 def test_plain_blockquote_stays_a_blockquote(tmp_path):
     rendered = render_note(tmp_path, "> Just [a quote](https://x.org).")
     assert rendered.soup.find("blockquote").find("a")

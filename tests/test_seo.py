@@ -164,8 +164,8 @@ def test_json_ld_survives_a_title_that_tries_to_close_the_script(site):
     soup = site.html("/2025/01/20/tricky/")
     scripts = soup.find_all("script")
     theirs = [s for s in scripts if "dark-scheme" in (s.string or "")
-              or s.get("src", "").endswith("/assets/js/page.js")]  # the theme's own two
-    assert len(theirs) == 2
+              or s.get("src", "").endswith(("/assets/js/page.js", "/assets/js/preview.js"))]
+    assert len(theirs) == 3  # the theme's own
     rest = [s for s in scripts if s not in theirs]
     assert [s.get("type") for s in rest] == ["application/ld+json"]  # nothing injected
     [article] = json_ld(soup)

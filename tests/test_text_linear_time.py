@@ -55,7 +55,12 @@ def test_the_index_reads_long_runs_in_linear_time(body):
 @pytest.mark.parametrize("body", [
     ":::" * 8_000,  # took 25 s: the autolink rule read the rest of the text at each ':'
     "http:" * 8_000,
-], ids=["colons", "protocols"])
+    "@fig-a " + "[@fig-" * 8_000,
+    "@fig-a " + "[Fig. x " * 8_000,
+    "@sec-" + "a-" * 30_000,
+    "| a |\n|---|\n\n: " + " " * 60_000 + "{#tbl-x" * 8_000,
+], ids=["colons", "protocols", "reference brackets", "reference prefixes", "label dashes",
+        "caption spaces"])
 def test_rendering_reads_long_runs_in_linear_time(tmp_path, body):
     context = BodyContext(site_dir=tmp_path, output_dir=tmp_path / "_site")
     assert seconds(lambda: render_body(note(body), context)) < SECONDS

@@ -264,6 +264,9 @@ class AssetFile:
 
     source: Path
     path: str
+    # The bytes themselves when no file holds them (a notebook's output image, decoded from
+    # SOURCE): PATH is then named by their digest, so one path always means the same bytes.
+    data: bytes | None = field(default=None, repr=False)
 
 
 @dataclass

@@ -95,9 +95,11 @@ def _contest(url: str, group: list[Note], found: Claims) -> list[Note]:
     return waiting
 
 
-def _precedence(note: Note) -> tuple[bool, bool, str]:
-    """Chosen URLs first, then files named as their URL ends, then path order."""
-    return (not note.url_chosen, not _named_as_url(note), note.key)
+def _precedence(note: Note) -> tuple[bool, bool, bool, str]:
+    """Chosen URLs first, then files named as their URL ends, then a Markdown note before a
+    notebook of the same name (`x.md` writes about `x.ipynb`), then path order."""
+    return (not note.url_chosen, not _named_as_url(note), note.key.endswith(".ipynb"),
+            note.key)
 
 
 def _named_as_url(note: Note) -> bool:

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from margin.diagnostics import Diagnostic, warning
 from margin.index.text import code_free_lines, hint_positions, line_numbers, passage_around
 from margin.load.dates import split_file_date
+from margin.load.notebooks import NOTEBOOK_SUFFIX
 from margin.model import Link, Note
 from margin.slugs import slugify
 
@@ -24,9 +25,10 @@ WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]
 # A link to a .md file, not an image: '[' comes first (the look-behind after it) so that the
 # regex engine can skip ahead to each '['. No part runs past a bracket or parenthesis that could
 # start another try, so the tries together read each character a bounded number of times.
-_MD_LINK = re.compile(r"\[(?<!!\[)[^\[\]]*\]\(\s*<?([^()\[\]\s<>]+?\.(?:md|markdown))"
+_MD_LINK = re.compile(r"\[(?<!!\[)[^\[\]]*\]\(\s*<?([^()\[\]\s<>]+?\.(?:md|markdown|ipynb))"
                       r"(#[^()\[\]\s<>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
-_LINK_HINTS = ("[[", ".md", ".markdown")  # a line links to a note only if it holds one of these
+# A line links to a note only if it holds one of these (a notebook is a note: .ipynb)
+_LINK_HINTS = ("[[", ".md", ".markdown", ".ipynb")
 _NOTE_SUFFIXES = (".md", ".markdown")
 _FILE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif")
@@ -71,6 +73,8 @@ class LinkTargets:
                 _url_path(target)
             key = self._by_path_from("", stem.strip("/")) if not found and stem else None
             return Resolution(found or ((key,) if key else ()))
+        if target.endswith(NOTEBOOK_SUFFIX):
+            return self._notebook(target, folder)
         if target.endswith(_NOTE_SUFFIXES):
             target = posixpath.splitext(target)[0]
         if folder is not None and target:
@@ -79,6 +83,18 @@ class LinkTargets:
                 return Resolution((key,))
         found = self.names.get(_fold(target)) or self.names.get(_fold(slugify(target)))
         return Resolution(found or ())
+
+    def _notebook(self, target: str, folder: str | None) -> Resolution:
+        """`x.ipynb`: that notebook from FOLDER or a folder above it, else the notebooks
+        of that name (never the Markdown note `x.md` beside it)."""
+        while folder is not None:
+            path = posixpath.normpath(posixpath.join(folder, target))
+            if path in self.by_path:
+                return Resolution((path,))
+            folder = posixpath.dirname(folder) if folder else None
+        stem = posixpath.splitext(posixpath.basename(target))[0]
+        named = self.names.get(_fold(stem)) or ()
+        return Resolution(tuple(key for key in named if key.endswith(NOTEBOOK_SUFFIX)))
 
     def _by_path_from(self, folder: str, stem: str) -> str | None:
         """The note at STEM (a path without its suffix) from FOLDER or a folder above it."""
@@ -167,7 +183,7 @@ def note_links(
                 elif resolution.key not in links and resolution.key != note.key:
                     context = passage_around(source, lines, number, match.start())
                     links[resolution.key] = Link(note.key, resolution.key, file_line, context)
-        if ".md" in line or ".markdown" in line:
+        if ".md" in line or ".markdown" in line or ".ipynb" in line:
             for match in _MD_LINK.finditer(line):
                 key = _relative_note(folder, beside, match.group(1), targets)
                 if key and key not in links and key != note.key:

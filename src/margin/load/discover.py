@@ -11,9 +11,9 @@ from pathlib import Path
 from margin.diagnostics import Diagnostic, error, warning
 from margin.model import SiteConfig, SourceFile
 
-NOTE_SUFFIXES = (".md", ".markdown")
+NOTE_SUFFIXES = (".md", ".markdown", ".ipynb")  # .ipynb: a Jupyter notebook (load/notebooks.py)
 JEKYLL_FOLDERS = ("_posts", "_drafts")
-_PUBLISHED = (*JEKYLL_FOLDERS, *(f"_index{suffix}" for suffix in NOTE_SUFFIXES))
+_PUBLISHED = (*JEKYLL_FOLDERS, "_index.md", "_index.markdown")
 MEGABYTE = 1024 * 1024
 _READ_NOW = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
 

@@ -8,8 +8,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from margin.diagnostics import Diagnostic, error
-from margin.load import frontmatter
+from margin.load import frontmatter, notebooks
 from margin.load.dates import parse_date, split_file_date
+from margin.load.notebooks import is_notebook, read_notebook
 from margin.load.permalinks import FOLDER_PAGES, Place, note_url, place_of
 from margin.model import Note, SiteConfig, SourceFile, Tag
 from margin.slugs import humanize, slugify
@@ -43,6 +44,8 @@ class NoteError(Exception):
 
 def make_note(source: SourceFile, config: SiteConfig) -> tuple[Note | None, list[Diagnostic]]:
     """Type a note's front matter; any problem is an error naming the file and line."""
+    if is_notebook(source.relative):
+        return _notebook_note(source, config)
     try:
         part = frontmatter.split(source.text)
         meta = frontmatter.parse(part)
@@ -53,8 +56,28 @@ def make_note(source: SourceFile, config: SiteConfig) -> tuple[Note | None, list
         return None, [error(source.relative, exc.line, exc.message)]
 
 
+def _notebook_note(source: SourceFile, config: SiteConfig
+                   ) -> tuple[Note | None, list[Diagnostic]]:
+    """A Jupyter notebook's note (load/notebooks.py): its metadata is its front matter."""
+    try:
+        notebook = read_notebook(source.text)
+        meta, raw_cell = notebooks.front_matter(notebook)
+        body = notebooks.body_of(notebook, source.text, source.digest[:12], raw_cell)
+        part = frontmatter.Split(None, "", 1, body, 1)
+        note = _note(source, part, meta, config, notebook_title=True)
+    except notebooks.NotebookError as exc:
+        return None, [error(source.relative, exc.line, exc.reason)]
+    except frontmatter.FrontMatterError as exc:
+        return None, [error(source.relative, None, "front matter in the first raw cell: "
+                                                   f"{exc.reason} (its line {exc.line})")]
+    except NoteError as exc:
+        return None, [error(source.relative, None, exc.message)]
+    return note, []
+
+
 def _note(
-    source: SourceFile, part: frontmatter.Split, meta: dict[str, Any], config: SiteConfig
+    source: SourceFile, part: frontmatter.Split, meta: dict[str, Any], config: SiteConfig,
+    notebook_title: bool = False,
 ) -> Note | None:
     key_path = PurePosixPath(source.path.relative_to(config.content_dir).as_posix())
 
@@ -73,7 +96,7 @@ def _note(
         return None
     title = _text(meta.get("title"))
     if not title:
-        title, body = _title_from_heading(body)
+        title, body = (_first_cell_heading if notebook_title else _title_from_heading)(body)
     if not title:
         title = _file_title(place, key_path)
 
@@ -209,6 +232,20 @@ def _title_from_heading(body: str) -> tuple[str, str]:
     if not title:
         return "", body
     lines[first] = ""  # keep the line count, so later line numbers still match the file
+    return title, "\n".join(lines)
+
+
+def _first_cell_heading(body: str) -> tuple[str, str]:
+    """A notebook's title from its first Markdown cell's heading, as _title_from_heading
+    finds it, though code cells (placeholders in the body) come before."""
+    lines = body.split("\n")
+    masked = ["" if line.startswith(notebooks.PLACEHOLDER[:20]) else line for line in lines]
+    title, without = _title_from_heading("\n".join(masked))
+    if not title:
+        return "", body
+    pairs = zip(masked, without.split("\n"), strict=True)
+    line = next(number for number, (was, now) in enumerate(pairs) if was != now)
+    lines[line] = ""
     return title, "\n".join(lines)
 
 

@@ -25,6 +25,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from margin.diagnostics import warning
+from margin.load.notebooks import is_notebook
 from margin.markdown import liquid
 from margin.markdown.attributes import TOC_TOKEN, apply_attributes
 from margin.markdown.autolinks import autolink_plugin
@@ -32,6 +33,7 @@ from margin.markdown.blockrefs import has_block_ids, mark_blocks
 from margin.markdown.callouts import make_callouts
 from margin.markdown.codetags import code_tags_plugin
 from margin.markdown.context import BodyContext
+from margin.markdown.crossrefs import crossrefs_plugin, may_cross_reference, number_crossrefs
 from margin.markdown.equations import render_math, typeset_math
 from margin.markdown.facts import contents, first_image, word_count
 from margin.markdown.fenceddivs import fenced_divs_plugin
@@ -48,6 +50,8 @@ from margin.markdown.links import fix_links
 from margin.markdown.loosepaths import loose_destination_plugin
 from margin.markdown.marks import marks_plugin
 from margin.markdown.mathrules import math_plugin
+from margin.markdown.notebook import with_cells
+from margin.markdown.sidenotes import add_sidenotes, sidenotes_plugin
 from margin.markdown.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
 from margin.markdown.state import ENV_KEY, BodyState, lines_before
 from margin.markdown.transclusion import embed_notes, render_embed
@@ -109,6 +113,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     if stops is not None and "gfm_autolink_www" in unused:
         md.inline.terminator_re = stops  # the plugin stops the text rule at `w` for www. only
     md.use(footnote_plugin)
+    md.use(sidenotes_plugin)
     md.use(deflist_plugin)
     md.use(balanced_html_plugin)
     md.use(code_tags_plugin)
@@ -116,6 +121,7 @@ def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     md.use(math_plugin)
     md.use(wikilinks_plugin)
     md.use(marks_plugin)
+    md.use(crossrefs_plugin)
     md.use(loose_destination_plugin)
     md.core.ruler.before("text_join", "unbalanced_dollars", _unbalanced_dollars)
     for kind in ("math_inline", "math_inline_double", "math_block", "amsmath"):
@@ -143,7 +149,11 @@ def render_body(note: Note, context: BodyContext) -> RenderedBody:
 
 
 def render_unguarded(note: Note, context: BodyContext) -> RenderedBody:
-    return _render(note, note.body, BodyState(note, context))
+    body = _render(note, note.body, BodyState(note, context))
+    if is_notebook(note.key):  # its Markdown cells are the body; now its code cells
+        body = with_cells(note, context, body,
+                          lambda text: _render(note, text, BodyState(note, context)))
+    return body
 
 
 def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
@@ -170,7 +180,11 @@ def _render(note: Note, text: str, state: BodyState) -> RenderedBody:
     # The heading anchors come after the link and image passes, which need not walk them, and
     # before math, whose `$$x$$` at the end of a heading is inline as the anchor follows it.
     number_headings(tokens, state)
+    if may_cross_reference(text):
+        number_crossrefs(tokens, state)  # before math: a caption may hold some
     typeset_math(tokens, state)
+    if "[^" in text or "^[" in text:
+        add_sidenotes(tokens)
     body_html = md.renderer.render(tokens, md.options, env)
     summary = _summary(tokens, text)
     toc = () if state.toc_placed else tuple(state.toc)

@@ -79,8 +79,10 @@ def _convert(tokens: list[Token], opening: int) -> None:
     title_open.attrSet("class", "callout-title")
     title_open.block = True
     title = Token("inline", "", 0)
+    # The tokens' source, not their text: later passes look for `$` and `\\` in it.
+    first_line, _, rest = inline.content.partition("\n")
     title.children, title.map = title_children, inline.map
-    title.content = "".join(c.content for c in title_children)
+    title.content = first_line[match.end():] if title_children[0] is first else ""
     title_close = Token("callout_title_close", "summary" if folding else "p", -1)
     title_close.block = True
     end = Token("callout_close", tag, -1)
@@ -89,7 +91,7 @@ def _convert(tokens: list[Token], opening: int) -> None:
     tokens[closing] = end
     if body_children:
         inline.children = body_children
-        inline.content = "".join(c.content for c in body_children)
+        inline.content = rest
         tokens[opening:opening + 1] = [box, title_open, title, title_close]
     else:  # the marker line was the whole first paragraph
         tokens[opening:opening + 4] = [box, title_open, title, title_close]

@@ -7,6 +7,7 @@ readable image raises ImageError with a reason a person can act on.
 
 from __future__ import annotations
 
+import io
 import re
 import struct
 from pathlib import Path
@@ -26,11 +27,20 @@ def image_size(path: Path) -> tuple[int, int]:
     """(width, height) in CSS pixels as a browser would show the file at its natural size."""
     try:
         with path.open("rb") as stream:
-            head = stream.read(_HEAD)
-            if head.startswith(b"\xff\xd8"):
-                return _jpeg(stream)
+            return _size(stream, path.suffix.lower() == ".svg")
     except OSError as exc:
         raise ImageError(f"cannot read: {exc.strerror or exc}") from None
+
+
+def data_size(data: bytes) -> tuple[int, int]:
+    """image_size() of an image held in memory (a notebook's output)."""
+    return _size(io.BytesIO(data), False)
+
+
+def _size(stream: BinaryIO, named_svg: bool) -> tuple[int, int]:
+    head = stream.read(_HEAD)
+    if head.startswith(b"\xff\xd8"):
+        return _jpeg(stream)
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return _png(head)
     if head[:6] in (b"GIF87a", b"GIF89a"):
@@ -39,7 +49,7 @@ def image_size(path: Path) -> tuple[int, int]:
         return _webp(head)
     if head.startswith(b"version https://git-lfs"):
         raise ImageError("a Git LFS pointer, not the image (run `git lfs pull`)")
-    if _SVG_TAG.search(head) and (path.suffix.lower() == ".svg" or b"<svg" in head[:1024]):
+    if _SVG_TAG.search(head) and (named_svg or b"<svg" in head[:1024]):
         return _svg(head)
     if not head:
         raise ImageError("empty file")

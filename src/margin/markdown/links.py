@@ -25,6 +25,7 @@ from margin.markdown.state import BodyState, inline_children
 from margin.model import Collection
 
 _NOTE_SUFFIXES = (".md", ".markdown")
+_NOTEBOOK = (".ipynb",)  # a note when it is one (load/notebooks.py)
 _LINKS = frozenset({"link_open"})
 
 
@@ -81,8 +82,10 @@ def _rewrite(href: str, parts: SplitResult | None, path: str, token: Token, stat
             token.attrSet("rel", "noopener")
         return href
     fragment = f"#{parts.fragment}" if parts.fragment else ""
-    if path.lower().endswith(_NOTE_SUFFIXES):
-        key = _note_key(path, state)
+    lowered = path.lower()
+    # A notebook is a note when it loaded as one; else it is a file (copied, as any other).
+    key = _note_key(path, state) if lowered.endswith(_NOTE_SUFFIXES + _NOTEBOOK) else None
+    if lowered.endswith(_NOTE_SUFFIXES) or key is not None:
         if key is None:
             return href  # the link checker reports it, at this line
         if key not in state.links and key != state.note.key:
@@ -142,6 +145,8 @@ def _missing_local_file(path: str, state: BodyState) -> bool:
     that exists nowhere the site looks."""
     suffix = posixpath.splitext(path)[1].lower()
     if not suffix or path.startswith("/") or suffix in (*_NOTE_SUFFIXES, ".html", ".htm"):
+        return False
+    if suffix in _NOTEBOOK and _note_key(path, state) is not None:
         return False
     return locate(path, state.note, state.context) is None
 

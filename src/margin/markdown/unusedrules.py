@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from margin.markdown.crossrefs import TRIGGERS as CROSSREF_TRIGGERS
+
 # rule -> the strings one of which a text must hold before the rule can match anywhere in it
 _TRIGGERS: dict[str, tuple[str, ...]] = {
     "normalize": ("\r", "\0"),  # the core rule that turns these into \n and U+FFFD, else no-op
@@ -43,6 +45,7 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "entity": ("&",),
     "gfm_autolink_www": ("www.",),
     "gfm_autolink_email": ("@",),
+    "crossref": CROSSREF_TRIGGERS,  # `@fig-x`, and `[-@fig-x]` holds it too
 }
 _TRIGGER_STRINGS = {trigger for triggers in _TRIGGERS.values() for trigger in triggers}
 _TRIGGER_CHARS = "".join(sorted(set("".join(_TRIGGER_STRINGS))))

@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 from margin import __version__, urls
 from margin.filenames import unfit
 from margin.markdown.equations import SEARCH_TEXT_CLASS
+from margin.markdown.sidenotes import without_sidenotes
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex, read_html
 from margin.slugs import slugify
 
@@ -118,7 +119,9 @@ def _entry(note: Note, config: SiteConfig, body: RenderedBody | None) -> list[st
 
 
 def _for_readers(html: str) -> str:
-    return _SEARCH_TEXT.sub("", html) if SEARCH_TEXT_CLASS in html else html
+    """The note as a feed reader should show it: no search text, footnotes once (at the end)."""
+    html = _SEARCH_TEXT.sub("", html) if SEARCH_TEXT_CLASS in html else html
+    return without_sidenotes(html)
 
 
 def _absolute_links(html: str, base_url: str, page: str) -> str:

@@ -48,7 +48,7 @@ class LiveOutput:
         check_output_dir(self.config)
         write_site(self.config, pages, assets)
         self._pages = {page.path: page for page in pages}
-        self._assets = {asset.path: _stat(asset.source) for asset in assets}
+        self._assets = {asset.path: _stat(asset) for asset in assets}
         return WriteResult(written=tuple(self._pages) + tuple(self._assets))
 
     def adopt(self, pages: list[OutputFile], assets: list[AssetFile], read_back: set[str],
@@ -65,10 +65,10 @@ class LiveOutput:
                 self._write(page.path, page.data)
                 written.append(page.path)
         for asset in [] if built else assets:
-            self._copy(asset.path, asset.source)
+            self._put(asset)
             written.append(asset.path)
         self._pages = {page.path: page for page in pages}
-        self._assets = {asset.path: _stat(asset.source) for asset in assets}
+        self._assets = {asset.path: _stat(asset) for asset in assets}
         return WriteResult(tuple(written), unchanged=len(pages) + len(assets) - len(written))
 
     def update(self, pages: list[OutputFile], assets: list[AssetFile]) -> WriteResult:
@@ -90,14 +90,14 @@ class LiveOutput:
             written.append(path)
         new_assets: dict[str, _Copied] = {}
         for asset in assets:
-            copied = _stat(asset.source)
+            copied = _stat(asset)
             if copied.size < 0:
                 continue  # deleted since it was listed: the next save's listing drops it
             new_assets[asset.path] = copied
             if self._assets.get(asset.path) == copied:
                 unchanged += 1
                 continue
-            self._copy(asset.path, asset.source)
+            self._put(asset)
             written.append(asset.path)
         stale = [p for p in self._pages if p not in new_pages and p not in new_assets]
         stale += [p for p in self._assets if p not in new_assets and p not in new_pages]
@@ -105,6 +105,12 @@ class LiveOutput:
             self._remove(path)
         self._pages, self._assets = new_pages, new_assets
         return WriteResult(tuple(written), tuple(stale), unchanged)
+
+    def _put(self, asset: AssetFile) -> None:
+        if asset.data is not None:
+            self._write(asset.path, asset.data)
+        else:
+            self._copy(asset.path, asset.source)
 
     def _target(self, relative: str) -> Path:
         target = self.root / relative
@@ -146,7 +152,10 @@ def _bytes_at(path: Path) -> bytes | None:
         return None
 
 
-def _stat(source: Path) -> _Copied:
+def _stat(asset: AssetFile) -> _Copied:
+    source = asset.source
+    if asset.data is not None:  # named by its bytes' digest: the path says what they are
+        return _Copied(source, len(asset.data), 0)
     try:
         info = source.stat()
     except OSError:

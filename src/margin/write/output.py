@@ -62,7 +62,7 @@ def write_site(config: SiteConfig, pages: list[OutputFile], assets: list[AssetFi
     staging = Staging(config)
     try:
         for asset in assets:
-            staging.copy(asset.path, asset.source)
+            staging.put(asset)
         for page in pages:
             staging.write(page.path, page.data)
         staging.commit()
@@ -125,6 +125,13 @@ class Staging:
     def copy(self, relative: str, source: Path) -> None:
         with self.naming(relative):
             shutil.copyfile(source, self.path(relative))
+
+    def put(self, asset: AssetFile) -> None:
+        """An asset: its bytes when it carries them, else a copy of its file."""
+        if asset.data is not None:
+            self.write(asset.path, asset.data)
+        else:
+            self.copy(asset.path, asset.source)
 
     @contextmanager
     def naming(self, relative: str) -> Iterator[None]:

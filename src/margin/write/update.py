@@ -28,6 +28,7 @@ from margin.write.previous import AssetRecord, OutputRecords, Stamp, present_fil
 from margin.write.search import BUNDLE
 
 IN_PLACE_SHARE = 0.25  # update in place when at most this share of the files changes
+_CARRIED: Stamp = (-1, -1, -1)  # the source stamp recorded for an asset that carries its bytes
 
 
 class OutputUpdate:
@@ -74,13 +75,14 @@ class OutputUpdate:
     def add_assets(self, assets: list[AssetFile]) -> None:
         """Stage the assets that are new or changed since the last output."""
         for asset in assets:
-            source = stamp(asset.source)
+            # Bytes carried are named by their digest: the same path is the same bytes.
+            source = stamp(asset.source) if asset.data is None else _CARRIED
             kept = self.last.assets.get(asset.path)
             if (kept is not None and source is not None and kept.source == str(asset.source)
                     and kept.source_stamp == source and self.last.intact(asset.path, kept.stamp)):
                 seen = kept.stamp
             else:
-                self.staging.copy(asset.path, asset.source)
+                self.staging.put(asset)
                 self.changed.append(asset.path)
                 seen = stamp(self.staging.path(asset.path))
             self.assets[asset.path] = AssetRecord(str(asset.source), source, seen)
