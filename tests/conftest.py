@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import margin.pages.drawing
 from margin.cli import BASE_URL_UNSET, main
 from synthetic_notes import write_notes
 
@@ -35,7 +34,7 @@ CORPUS = SHARED / "corpus"
 def verify_kept_note_pages(monkeypatch):
     """Every build a test runs checks each note page it keeps by its inputs against the
     page's full fingerprint: a change the inputs miss fails the test that made it."""
-    monkeypatch.setattr(margin.pages.drawing, "VERIFY", True)
+    monkeypatch.setenv("MARGIN_VERIFY", "1")
 
 
 @dataclass

@@ -34,10 +34,8 @@ LAYER_OF = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 # Imports against the order that remain, each to be removed, never added to: the drawing of
 # pages still asks the engine's fingerprints which pages it may keep (issue 17).
 KNOWN_UPWARD: set[tuple[str, str]] = {
-    ("margin.pages", "margin.incremental.pagecache"),
     ("margin.pages.drawing", "margin.incremental.noteinputs"),
     ("margin.pages.drawing", "margin.incremental.pageprint"),
-    ("margin.pages.plan", "margin.incremental.viewmemo"),
 }
 
 MAX_MODULE_LINES = 400

@@ -106,6 +106,23 @@ def test_the_live_server_reindexes_only_the_shards_whose_pages_changed(make_site
     assert sum(page_counts(output).values()) == 12
 
 
+@pytest.mark.skipif(search.pagefind_binary() is None, reason="Pagefind is not installed")
+def test_the_live_server_started_on_a_built_site_reindexes_only_what_changes_after(
+        make_site, build_site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 4)
+    site = make_site({f"content/notes/n{i:02}.md": f"---\ntitle: Note {i}\n---\nText {i}.\n"
+                      for i in range(12)})
+    output = build_site(site).output
+    runs = recorded_calls(monkeypatch, search, "run_pagefind", lambda *args: args)
+    present = search.shard_keys(output)  # the build's index, taken as it is
+    assert len(present) == 4 and search.index_folder(output, present) == (present, [])
+    assert runs == []
+    page = output / "notes/n03/index.html"
+    page.write_text(page.read_text().replace("Text 3.", "Text three."))
+    again, _ = search.index_folder(output, present)
+    assert len(runs) == 1 and len([k for k in present if present[k] != again[k]]) == 1
+
+
 def test_shards_hold_every_page_once_and_keep_their_pages_as_the_site_grows():
     pages = {f"notes/{i}/index.html": str(i) for i in range(6 * search.SHARD_PAGES)}
     shards = search.shards_of(pages, None)

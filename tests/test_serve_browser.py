@@ -43,6 +43,7 @@ def live_site(make_site):
     assert not problems
     preview = Preview(config, port=0, out=io.StringIO())
     url = preview.start()
+    preview.ready.wait()  # saves come after the session took the site over
     yield site, url
     preview.stop()
 

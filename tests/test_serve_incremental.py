@@ -4,10 +4,12 @@ of save, the served output folder must equal a fresh `margin build` byte for byt
 from __future__ import annotations
 
 import textwrap
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
 
+from margin.build import Options
 from margin.config import load_config
 from margin.serve.changes import NoteChange
 from margin.serve.session import Session
@@ -66,12 +68,16 @@ def tree(folder: Path) -> dict[str, bytes]:
 class Live:
     """A session on a temporary site, and a way to compare it with a full build."""
 
-    def __init__(self, site: Path, build_site, full: Path):
+    def __init__(self, site: Path, build_site, full: Path, start: str = "drawn"):
         self.site, self.build_site, self.full = site, build_site, full
         config, problems = load_config(site)
         assert not problems
         self.session = Session(config, verify=True)
-        first = self.session.build_all()
+        if start == "drawn":  # every page drawn by the session
+            first = self.session.build_all()
+        else:  # `margin build`, then the site taken over (each page read back is also drawn
+            first = self.session.open(Options(jobs=1))  # and compared: verify mode)
+            assert self.session.take_over(nullcontext) is None
         assert not first.errors, first.errors
 
     def save(self, relative: str, text: str | None):
@@ -97,10 +103,12 @@ class Live:
         assert different == []
 
 
-@pytest.fixture
-def live(make_site, build_site, tmp_path):
+@pytest.fixture(params=["drawn", "built"])
+def live(request, make_site, build_site, tmp_path):
+    """A session started either way: all drawn here (site.toml changed) or taken over from
+    `margin build` (the server's start)."""
     site = make_site(NOTES)
-    return Live(site, build_site, tmp_path / "full")
+    return Live(site, build_site, tmp_path / "full", request.param)
 
 
 def test_a_body_edit_redraws_the_note_and_matches_a_full_build(live):

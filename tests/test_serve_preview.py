@@ -42,6 +42,7 @@ def running(make_site):
     out = io.StringIO()
     preview = Preview(config, port=0, out=out)
     preview.start()
+    preview.ready.wait()  # the saves below come after the session took the site over
     yield Running(site, preview, out)
     preview.stop()
 

@@ -9,6 +9,7 @@ again. Work that remains is spread over every core. None of this changes a byte 
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -55,6 +56,9 @@ class Options:
     jobs: int = field(default_factory=default_jobs)  # worker processes
     cache: bool = True  # read and write SITE/.margin-cache/
     progress: ProgressBar | None = None
+    # Check every page kept by its inputs against the full computation (MARGIN_VERIFY=1 in
+    # the environment: the test suite turns it on).
+    verify: bool = field(default_factory=lambda: bool(os.environ.get("MARGIN_VERIFY")))
 
     def counter(self, label: str) -> Counter | None:
         return self.progress.counter(label) if self.progress else None
@@ -231,7 +235,8 @@ def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Opti
     return Drawing(made.index, config, made.bodies, last.reusable if last.pages else None,
                    options.jobs, options.counter("pages"), keep=keep,
                    body_digests=made.body_digests,
-                   same_inputs=last.same_inputs if last.pages else None)
+                   same_inputs=last.same_inputs if last.pages else None,
+                   verify=options.verify)
 
 
 def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildReport:

@@ -14,9 +14,10 @@ import enum
 import itertools
 import sys
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, time
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 import jinja2
@@ -56,6 +57,9 @@ class PageCache:
         self._site_prints: dict[tuple[int, frozenset[str] | None], int] = {}
         self._broken: set[str] = set()
         self._would_carry = False  # (verify mode) carry_generated would have kept them all
+        self.adopt_from: Path | None = None  # see adopting()
+        self.trust_built = True
+        self.adopted: set[str] = set()
 
     def environment(self, config: SiteConfig) -> jinja2.Environment:
         """The Jinja environment, kept between renders (compiled templates are reused)."""
@@ -121,16 +125,49 @@ class PageCache:
             self._inputs[page.url] = probe
         if kept is not None and fingerprint is not None and kept[0] == fingerprint:
             return kept[1], None
-        output, problem = draw(page, env, config, site)
+        output, problem = None, None
+        if self.adopt_from and self.trust_built and fingerprint is not None:
+            output = self._read_back(page)
+        if output is None:
+            output, problem = draw(page, env, config, site)
+        elif self.verify and draw(page, env, config, site)[0] != output:
+            raise AssertionError(f"{page.url}: the built page differs from the one drawn")
         if output is None:
             if facts.error is not None:
                 self._broken.add(page.template)
             self._inputs.pop(page.url, None)
+            if kept is None and self.adopt_from:  # the file there: the last good page
+                last = self._read_back(page)
+                kept = self._outputs[page.url] = (_UNKNOWN, last) if last else None
             return (kept[1] if kept else None), problem  # the last good page stays up
         if fingerprint is not None:
             self._outputs[page.url] = (fingerprint, output)
-        self.drawn.append(output.path)
+        if output.path not in self.adopted:
+            self.drawn.append(output.path)
         return output, problem
+
+    @contextmanager
+    def adopting(self, folder: Path, built: bool = True) -> Iterator[set[str]]:
+        """Within: the pages are those in FOLDER. BUILT: `margin build` just wrote them from
+        the same inputs, so they are read back rather than drawn (in verify mode, drawn too
+        and compared); else drawn, and a page that fails keeps the file there. Yields the
+        output paths read back."""
+        self.adopt_from, self.trust_built, self.adopted = folder, built, set()
+        try:
+            yield self.adopted
+        finally:
+            self.adopt_from, self.adopted = None, set()
+
+    def _read_back(self, page: Any) -> OutputFile | None:
+        """PAGE as the build wrote it into `adopt_from` (None when it is not there)."""
+        assert self.adopt_from is not None
+        path = urls.output_path(page.url)
+        try:
+            data = (self.adopt_from / path).read_bytes()
+        except OSError:
+            return None
+        self.adopted.add(path)
+        return OutputFile(path, data, page.sources, page.note.key if page.note else "")
 
     def carry(self, url: str, template: str, sources: tuple[str, ...],
               page: Callable[[], Any]) -> bool:

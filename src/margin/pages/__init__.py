@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from margin import __version__, urls
 from margin.diagnostics import Diagnostic, error
@@ -13,12 +12,10 @@ from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIn
 from margin.pages import templates
 from margin.pages.assets import asset_files
 from margin.pages.feeds import feeds
+from margin.pages.memory import PageMemory
 from margin.pages.plan import Page, Planner, draw
 from margin.pages.sitemap import sitemap
 from margin.pages.views import site_view
-
-if TYPE_CHECKING:  # the live server's page cache, passed in: pages never import it
-    from margin.incremental.pagecache import PageCache
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,7 @@ class Rendered:
 
 def render(
     index: SiteIndex, config: SiteConfig, bodies: Mapping[str, RenderedBody],
-    cache: PageCache | None = None,
+    cache: PageMemory | None = None,
 ) -> Rendered:
     """Every page and asset of the site. With a CACHE (the live server's), pages whose inputs
     are unchanged since the last render are reused instead of drawn."""

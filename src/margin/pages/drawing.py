@@ -39,9 +39,6 @@ from margin.pages.views import NoteView, SiteView, site_view
 from margin.parallel import Background, fork_imap
 
 PARALLEL_FROM = 64  # fewer pages than this are drawn here: forking would cost more
-# Tests: draw every feed, and fingerprint every note page, kept by its inputs too, and fail
-# if it changed (tests/conftest.py turns it on for every build the tests run).
-VERIFY = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +97,9 @@ class Drawing:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: list[AssetFile] = field(default_factory=list)
     drawn: int = 0  # pages drawn (the rest were reused)
+    # Tests: draw every feed, and fingerprint every note page, kept by its inputs too, and
+    # fail if it changed (build's Options.verify, on for every build the tests run).
+    verify: bool = False
 
     def pages(self) -> Iterator[Drawn]:
         """Every page of the site, drawn or kept. Everything the stages before made (notes,
@@ -165,7 +165,7 @@ class Drawing:
             path = urls.output_path(plan[0])
             record = self.same_inputs(path, digest) if self.same_inputs and digest else None
             if record is not None:
-                if VERIFY and _drawn(feed(plan, self.index, self.config, self.bodies, {}),
+                if self.verify and _drawn(feed(plan, self.index, self.config, self.bodies, {}),
                                      None).digest != record.digest:
                     raise AssertionError(f"{path}: kept by its inputs, but it changed")
                 kept[plan[0]] = Drawn(path, "", record.fingerprint, record.digest, record.links,
@@ -207,7 +207,7 @@ class Drawing:
             if record is None:
                 inputs[path] = digest
                 continue
-            if VERIFY:
+            if self.verify:
                 fingerprint = printer.page(page.url, page.template, page.context, site)
                 if fingerprint != record.fingerprint:
                     raise AssertionError(f"{path}: kept by its inputs, but it changed")

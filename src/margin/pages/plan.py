@@ -10,10 +10,10 @@ import jinja2
 
 from margin import urls
 from margin.diagnostics import Diagnostic, error
-from margin.incremental.viewmemo import ViewMemo
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.pages import templates
 from margin.pages.graph import Graph
+from margin.pages.memory import ViewMemory
 from margin.pages.page import Page
 from margin.pages.seo import article
 from margin.pages.views import (
@@ -61,7 +61,7 @@ class Planner:
 
     def __init__(
         self, config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
-        site: SiteView, layouts: set[str], memo: ViewMemo | None = None,
+        site: SiteView, layouts: set[str], memo: ViewMemory | None = None,
     ):
         self.config, self.index, self.bodies = config, index, bodies
         self.site, self.layouts, self.memo = site, layouts, memo

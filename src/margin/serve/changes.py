@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from margin.config import CONFIG_NAME
 from margin.index.bibliography import BIB_SUFFIXES
 from margin.load.collections import MARKER_NAMES
 from margin.load.discover import NOTE_SUFFIXES, is_hidden
-from margin.model import SiteConfig
+from margin.model import Note, SiteConfig
 
 # Editors' and downloaders' scratch files: never content.
 _SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".bak")
@@ -132,3 +132,22 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def _hidden_under(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def what_changed(old: Note, new: Note) -> NoteChange:
+    """BODY when only the text below the front matter changed, else METADATA."""
+    if replace(new, body=old.body, body_line=old.body_line, digest=old.digest) == old:
+        return NoteChange.BODY
+    return NoteChange.METADATA
+
+
+def pair_renames(found: dict[str, NoteChange], added: dict[str, str],
+                  deleted: dict[str, str]) -> dict[str, NoteChange]:
+    """An added and a deleted note with the same bytes: a rename (reported as one)."""
+    by_digest = {digest: key for key, digest in deleted.items()}
+    for key, digest in added.items():
+        old_key = by_digest.pop(digest, None)
+        if old_key is not None:
+            found[key] = NoteChange.RENAMED
+            found[old_key] = NoteChange.RENAMED
+    return found

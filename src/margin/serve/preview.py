@@ -22,8 +22,11 @@ from typing import TextIO
 import margin
 from margin import diagnostics as diag
 from margin import urls
+from margin.build import Options
 from margin.diagnostics import Diagnostic
+from margin.load.discover import note_paths
 from margin.model import SiteConfig
+from margin.progress import ProgressBar
 from margin.serve.changes import watched_files
 from margin.serve.http import PreviewServer
 from margin.serve.hub import ReloadHub
@@ -56,6 +59,7 @@ class Preview:
         self._printed: set[Diagnostic] = set()
         self._stopped = threading.Event()
         self.last: Outcome | None = None
+        self.ready = threading.Event()  # set once the session holds the site as built
 
     @property
     def url(self) -> str:
@@ -70,18 +74,41 @@ class Preview:
         self.server = PreviewServer((self.host, self.port), self.config.output_dir, self.hub,
                                     prefix=urls.prefix_of(self.config.base_url),
                                     instance=secrets.token_hex(4))  # the port first: fail fast
-        with self.hub.writing():
-            outcome = self.session.build_all()
+        self._say(f"margin: building {len(note_paths(self.config)[0]):,} notes…")
+        progress = ProgressBar.for_terminal(self.quiet, self.out)
+        try:
+            with self.hub.writing():
+                outcome = self.session.open(Options(progress=progress))
+        finally:
+            if progress:
+                progress.close()
+        self.watcher.watch(self._folders(), watched_files(self.config))
+        self.watcher.start()  # saves from now on wait for the take-over (_on_batch)
         _settle()
         self._report(outcome, first=True)
         self.hub.publish((), [str(e) for e in outcome.errors])
         self._thread = threading.Thread(target=self.server.serve_forever, name="margin-http",
                                         kwargs={"poll_interval": 0.2}, daemon=True)
         self._thread.start()
-        self.watcher.watch(self._folders(), watched_files(self.config))
-        self.watcher.start()
-        self.search.start()
+        threading.Thread(target=self._take_over, name="margin-take-over", daemon=True).start()
+        self.search.start(now=not self.session.built_index)
         return self.url
+
+    def _take_over(self) -> None:
+        """While the first pages are served: the session's state from the site as built.
+        Saves wait for it (see _on_batch)."""
+        try:
+            outcome = self.session.take_over(self.hub.writing)
+            if outcome is None:
+                if self.session.built_index:  # saves wait: the pages are the build's still
+                    self.search.seed()
+                return
+        except Exception as exc:  # a bug in margin: say it; the site as built stays up
+            self._internal_error(exc)
+            return
+        finally:
+            self.ready.set()
+        self._after_round(outcome)
 
     def wait(self) -> None:
         """Block until stop() (or Ctrl-C, which the caller turns into stop())."""
@@ -89,13 +116,22 @@ class Preview:
             pass
 
     def stop(self) -> None:
+        """Stop serving; when the site changed while served, `margin build` brings its cache
+        and records up to date, so that the next build finds nothing to do."""
         self._stopped.set()
         self.watcher.stop()
-        self.search.stop()
         if self.server is not None:
             if self._thread is not None and self._thread.is_alive():
                 self.server.shutdown()
             self.server.server_close()
+        if not (self.session.changed and self._thread is not None):  # (None: never served)
+            self.search.stop()
+            return
+        self.search.stop(timeout=None)  # the build below writes the search index too
+        self.ready.wait()
+        self._say("margin: saving the site's build state for the next `margin build`…")
+        report = self.session.save()
+        diag.print_all(sorted(set(report.diagnostics) - self._printed), self.out)
 
     def _folders(self) -> list[Path]:
         config = self.config
@@ -106,17 +142,24 @@ class Preview:
 
     def _on_batch(self, paths: set[Path]) -> None:
         """A batch of saved paths: rebuild under the gate, then tell the browsers."""
+        self.ready.wait()  # the session's state is that of the site as built first
         try:
             with self.hub.writing():
                 outcome = self.session.rebuild(paths)
         except Exception as exc:  # a bug in margin: say it, keep serving the last good site
-            if os.environ.get("MARGIN_DEBUG"):
-                traceback.print_exc(file=self.out)
-            self._say(f"margin: internal error while rebuilding: {type(exc).__name__}: {exc}")
-            self.hub.publish((), [f"margin: internal error: {type(exc).__name__}: {exc}"])
+            self._internal_error(exc)
             return
-        if outcome is None:
-            return
+        if outcome is not None:
+            self._after_round(outcome)
+
+    def _internal_error(self, exc: Exception) -> None:
+        if os.environ.get("MARGIN_DEBUG"):
+            traceback.print_exc(file=self.out)
+        self._say(f"margin: internal error while rebuilding: {type(exc).__name__}: {exc}")
+        self.hub.publish((), [f"margin: internal error: {type(exc).__name__}: {exc}"])
+
+    def _after_round(self, outcome: Outcome) -> None:
+        """Say what a rebuild did and tell the browsers which pages changed."""
         self.last = outcome
         if outcome.config and self.server is not None:  # site.toml may move the output
             self.config = self.session.config
@@ -141,9 +184,11 @@ class Preview:
         errors = len(outcome.errors)
         milliseconds = outcome.seconds * 1000
         if first:
-            pages = sum(1 for p in outcome.written if p.endswith(".html"))
-            self._say(f"margin: built {len(self.session.notes)} notes, {pages} pages "
-                      f"in {outcome.seconds:.2f} s")
+            built = outcome.built if outcome.built and not outcome.built.failed else None
+            notes = built.notes if built else len(self.session.notes)
+            what = (f"up to date ({built.written:,} pages)" if built and built.unchanged
+                    else f"{built.written if built else outcome.pages:,} pages built")
+            self._say(f"margin: {notes:,} notes, {what} in {outcome.seconds:.2f} s")
         elif not self.quiet:
             what = ", ".join(f"{k} ({c.value})" for k, c in sorted(outcome.notes.items())[:3])
             if len(outcome.notes) > 3:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from margin.diagnostics import Diagnostic, warning
-from margin.write.search import index_folder
+from margin.write.search import index_folder, shard_keys
 
 PAUSE_SECONDS = 2.0  # no save for this long: index again
 MAX_RETRY_SECONDS = 60.0  # the longest wait before trying a failed index again
@@ -37,10 +37,15 @@ class SearchRefresher:
         self._thread = threading.Thread(target=self._run, name="margin-search", daemon=True)
         self.runs = 0
 
-    def start(self) -> None:
-        """Index now (after the initial build), then whenever asked."""
-        self._due = time.monotonic()
+    def start(self, now: bool = True) -> None:
+        """Index NOW (after an initial build that left no index), then whenever asked."""
+        self._due = time.monotonic() if now else None
         self._thread.start()
+
+    def seed(self) -> None:
+        """The output's search index was made from its pages as they are (by `margin build`):
+        the next run re-indexes only the shards whose pages change from now on."""
+        self._shards = shard_keys(self.output)
 
     def changed(self) -> None:
         """The site changed: index again once the saves pause."""
@@ -48,12 +53,13 @@ class SearchRefresher:
             self._due = time.monotonic() + self.pause
             self._wake.notify_all()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float | None = 1) -> None:
+        """Stop, waiting up to TIMEOUT seconds (None: until done) for a run under way."""
         with self._wake:
             self._stopped = True
             self._wake.notify_all()
         if self._thread.is_alive():
-            self._thread.join(timeout=1)
+            self._thread.join(timeout=timeout)
 
     def _index_changed_shards(self, output: Path) -> list[Diagnostic]:
         self._shards, problems = index_folder(output, self._shards)

@@ -12,28 +12,31 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from margin import diagnostics as diag
-from margin.build import Timer
+from margin.build import Options, Timer, build
 from margin.config import CONFIG_NAME, load_config
 from margin.diagnostics import Diagnostic
+from margin.incremental.build import BuildCache
 from margin.incremental.pagecache import PageCache
+from margin.incremental.unchanged import BuildStamp, inputs_digest
 from margin.index import index_notes
 from margin.index.bibcites import site_bibliography
 from margin.index.bibliography import Library
 from margin.index.memo import IndexMemo
-from margin.load import load, load_file
+from margin.load import load, load_file, notes_from, read_sources
 from margin.load.discover import NOTE_SUFFIXES, is_note_file
 from margin.markdown.context import body_context
 from margin.markdown.notebib import still_cited
-from margin.model import Note, RenderedBody, SiteConfig, SiteIndex
+from margin.model import BuildReport, Note, RenderedBody, SiteConfig, SiteIndex, SourceFile
 from margin.pages import render
 from margin.serve.bodies import render_some
-from margin.serve.changes import Changes, NoteChange, classify
+from margin.serve.changes import Changes, NoteChange, classify, pair_renames, what_changed
 from margin.serve.mentions import Mentions, file_names, note_names
 from margin.serve.verify import check_kept
 from margin.write.incremental import LiveOutput
@@ -55,6 +58,8 @@ class Outcome:
     drawn: int = 0  # pages drawn
     diagnostics: list[Diagnostic] = field(default_factory=list)  # the whole site's, now
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    pages: int = 0  # HTML pages the site has now
+    built: BuildReport | None = None  # the first round: what `margin build` did
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -84,14 +89,120 @@ class Session:
         self.bodies: dict[str, RenderedBody] = {}
         self._body_notes: dict[str, Note] = {}  # key -> the note its body was rendered from
         self.mentions = Mentions()
+        self._to_take_over = False  # open() left the state to take_over()
+        self.changed = False  # the site changed since `margin build` last ran: see save()
+        self.built_index = False  # the output's search index is the first build's, as is
 
     # -- the two ways in ---------------------------------------------------------------------
 
-    def build_all(self, threads_running: bool = False) -> Outcome:
-        """Load everything and write the whole site (at start, and when site.toml changes;
-        then the server's threads run, and bodies are rendered in this one process)."""
+    def open(self, options: Options | None = None) -> Outcome:
+        """The first round: `margin build` itself (its cache in SITE/.margin-cache/, every core,
+        its progress bar). Once it succeeded the output is served as it is, and take_over()
+        makes the session's state from it; when it failed, every page is drawn here at once
+        (the pages that can be drawn are served, the errors shown over them)."""
+        start = time.perf_counter()
+        report = build(self.config, self.config_problems, options=options)
+        if report.failed:
+            outcome = self.draw_over()
+        else:
+            outcome = Outcome(0.0, config=True, diagnostics=report.diagnostics)
+            self._to_take_over = self.built_index = True
+        outcome.built = report
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    def take_over(self, writing: Callable[[], AbstractContextManager[Any]]) -> Outcome | None:
+        """After open(), the state of the session made from the site as built, not made again:
+        notes from the build's memo, bodies from its cache, pages read back rather than drawn;
+        None, as nothing is written. When the files changed since (a save while the server
+        starts), `margin build` brings the output up to date first, under WRITING (the gate
+        requests wait at): the outcome says which files that changed."""
+        if not self._to_take_over:
+            return None
+        self._to_take_over = False
+        start, outcome = time.perf_counter(), None
+        for _ in range(3):
+            adopted = self._adopt()
+            if adopted is not None:
+                if outcome is not None:
+                    outcome.seconds = time.perf_counter() - start
+                    outcome.diagnostics = adopted.diagnostics
+                return outcome
+            before = BuildCache(self.config).last_stamp()
+            self.built_index = False  # the build below changes it (as the saves would have)
+            with writing():
+                report = build(self.config, self.config_problems, options=Options(jobs=1))
+            if report.failed:
+                with writing():
+                    return self.draw_over(threads_running=True)
+            written, removed = _stamp_changes(before, BuildCache(self.config).last_stamp())
+            outcome = Outcome(0.0, written=tuple(sorted({*(outcome.written if outcome else ()),
+                                                         *written})), removed=removed)
+        with writing():
+            return self.draw_over(threads_running=True)
+
+    def save(self, options: Options | None = None) -> BuildReport:
+        """`margin build` over what the session wrote (as the server stops): its cache and
+        output records then hold the site as it is, and its output is its own again."""
+        self.changed = False
+        return build(self.config, self.config_problems, options=options)
+
+    def draw_over(self, threads_running: bool = False) -> Outcome:
+        """Every page drawn over the output folder as it is, when `margin build` failed: only
+        what differs is written, and a page that fails keeps the file it had there (its last
+        good version), as after any save."""
         start = time.perf_counter()
         notes, problems = load(self.config)
+        self._start_over(notes, problems)
+        self.changed = True
+        with self.cache.adopting(self.config.output_dir, built=False):
+            outcome = self._round(Outcome(0.0, config=True), read_back=set(),
+                                  jobs=1 if threads_running else None)
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    def build_all(self, threads_running: bool = False) -> Outcome:
+        """Load everything and write the whole site (when site.toml changes, when the first
+        build failed; with the server's threads running, bodies render in this one process)."""
+        start = time.perf_counter()
+        notes, problems = load(self.config)
+        self._start_over(notes, problems)
+        jobs = 1 if threads_running else None  # None: every core
+        outcome = self._round(Outcome(0.0, config=True), first=True, jobs=jobs)
+        outcome.seconds = time.perf_counter() - start
+        return outcome
+
+    def _adopt(self) -> Outcome | None:
+        """The session's state made from the output the build just left, with the notes as
+        that build read them (a note saved since is the next rebuild's change), if the rest
+        holds for the files as they are before and after (else None)."""
+        cache = BuildCache(self.config)
+        stamp = cache.last_stamp()
+        if stamp is None or stamp.files is None:
+            return None
+        problems = read_sources(self.config, stamp.files)[1]  # the files unread, but stat-ed
+        built = [SourceFile(self.config.site_dir / relative, relative, None, digest, seen)
+                 for relative, (seen, digest) in stamp.files.stamps.items()]
+        if not self._holds(stamp, built, problems):
+            return None
+        sources = list(built)
+        notes, more = notes_from(sources, self.config, cache.notes)
+        if any(new.digest != old.digest for new, old in zip(sources, built, strict=True)):
+            return None  # a note the build's memo no longer has, saved since: read as it is
+        self._start_over(notes, problems + more)
+        if isinstance(cache.index, IndexMemo):  # the index's answers as the build left them
+            self.index_memo = cache.index
+        with self.cache.adopting(self.config.output_dir) as read_back:
+            outcome = self._round(Outcome(0.0), read_back=read_back)
+        # The templates, assets and images read since: still those the pages were made from?
+        return outcome if self._holds(stamp, built, problems) else None
+
+    def _holds(self, stamp: BuildStamp, sources: list[SourceFile],
+               problems: list[Diagnostic]) -> bool:
+        return stamp.holds(inputs_digest(self.config, sources, problems),
+                           self.config.output_dir)
+
+    def _start_over(self, notes: list[Note], problems: list[Diagnostic]) -> None:
         self.notes = {note.key: note for note in notes}
         self.problems = {}
         for problem in problems:
@@ -100,10 +211,6 @@ class Session:
         self.cache = PageCache(self.verify)
         self.index_memo = IndexMemo()
         self.output = LiveOutput(self.config)
-        jobs = 1 if threads_running else None  # None: every core
-        outcome = self._round(Outcome(0.0, config=True), first=True, jobs=jobs)
-        outcome.seconds = time.perf_counter() - start
-        return outcome
 
     def rebuild(self, paths: Iterable[Path]) -> Outcome | None:
         """Bring the site up to date after PATHS changed; None when no page can have changed."""
@@ -125,14 +232,17 @@ class Session:
         if changes.assets:
             self.cache.memo("assets").clear()
         self._forget_bodies(outcome.notes, changes)
+        self.changed = True
         outcome = self._round(outcome)
         outcome.seconds = time.perf_counter() - start
         return outcome
 
     # -- steps -------------------------------------------------------------------------------
 
-    def _round(self, outcome: Outcome, first: bool = False, jobs: int | None = 1) -> Outcome:
-        """Index, render what is missing, draw, write: the build's stages, in its order."""
+    def _round(self, outcome: Outcome, first: bool = False, jobs: int | None = 1,
+               read_back: set[str] | None = None) -> Outcome:
+        """Index, render what is missing, draw, write: the build's stages, in its order.
+        READ_BACK: the pages are the build's, read back from the output (see _adopt)."""
         timer = Timer(outcome.timings)
         with timer.stage("index"):
             index, index_problems = index_notes(list(self.notes.values()), self.index_memo,
@@ -154,11 +264,15 @@ class Session:
         self.cache.views.forget_missing(index.notes)
         outcome.drawn = len(self.cache.drawn)
         with timer.stage("write"):
-            if first:
+            if read_back is not None:
+                result = self.output.adopt(rendered.pages, rendered.assets, read_back,
+                                           built=self.cache.trust_built)
+            elif first:
                 result = self.output.replace_all(rendered.pages, rendered.assets)
             else:
                 result = self.output.update(rendered.pages, rendered.assets)
         outcome.written, outcome.removed = result.written, result.removed
+        outcome.pages = sum(1 for page in rendered.pages if page.path.endswith(".html"))
         outcome.diagnostics = [*self.config_problems,
                                *(d for found in self.problems.values() for d in found),
                                *index_problems, *rendered.diagnostics]
@@ -178,6 +292,7 @@ class Session:
             return Outcome(time.perf_counter() - start, config=True,
                            diagnostics=[*problems, *kept])
         self.config, self.config_problems = config, problems
+        self.changed = True
         outcome = self.build_all(threads_running=True)
         outcome.seconds = time.perf_counter() - start
         return outcome
@@ -215,8 +330,8 @@ class Session:
                 found[key] = NoteChange.ADDED
                 added_digests[key] = note.digest
             else:
-                found[key] = _what_changed(old, note)
-        return _pair_renames(found, added_digests, self._deleted_digests(found))
+                found[key] = what_changed(old, note)
+        return pair_renames(found, added_digests, self._deleted_digests(found))
 
     def _note_files_at(self, path: Path) -> set[Path]:
         """The note files PATH is, holds, or held (a folder may have been moved or deleted)."""
@@ -283,20 +398,10 @@ class Session:
                 del self.bodies[key], self._body_notes[key]
 
 
-def _what_changed(old: Note, new: Note) -> NoteChange:
-    """BODY when only the text below the front matter changed, else METADATA."""
-    if replace(new, body=old.body, body_line=old.body_line, digest=old.digest) == old:
-        return NoteChange.BODY
-    return NoteChange.METADATA
-
-
-def _pair_renames(found: dict[str, NoteChange], added: dict[str, str],
-                  deleted: dict[str, str]) -> dict[str, NoteChange]:
-    """An added and a deleted note with the same bytes: a rename (reported as one)."""
-    by_digest = {digest: key for key, digest in deleted.items()}
-    for key, digest in added.items():
-        old_key = by_digest.pop(digest, None)
-        if old_key is not None:
-            found[key] = NoteChange.RENAMED
-            found[old_key] = NoteChange.RENAMED
-    return found
+def _stamp_changes(before: BuildStamp | None, after: BuildStamp | None
+                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The output files one build wrote and removed, told by the stamps before and after."""
+    old = dict(before.outputs) if before else {}
+    new = dict(after.outputs) if after else {}
+    written = tuple(sorted(path for path, seen in new.items() if old.get(path) != seen))
+    return written, tuple(sorted(path for path in old if path not in new))

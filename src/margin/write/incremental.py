@@ -54,6 +54,26 @@ class LiveOutput:
         self._assets = {asset.path: _stat(asset) for asset in assets}
         return WriteResult(written=tuple(self._pages) + tuple(self._assets))
 
+    def adopt(self, pages: list[OutputFile], assets: list[AssetFile], read_back: set[str],
+              built: bool = True) -> WriteResult:
+        """Take over the output folder as it is: PAGES are what should be there (those in
+        READ_BACK were read from it); any other that differs from its file is written, and
+        unless the folder was BUILT from these very inputs just now, so is every asset."""
+        if not (self.root / MARKER).is_file():
+            return self.replace_all(pages, assets)  # nothing there yet
+        check_output_dir(self.config)
+        written = []
+        for page in pages:
+            if page.path not in read_back and _bytes_at(self.root / page.path) != page.data:
+                self._write(page.path, page.data)
+                written.append(page.path)
+        for asset in [] if built else assets:
+            self._put(asset)
+            written.append(asset.path)
+        self._pages = {page.path: page for page in pages}
+        self._assets = {asset.path: _stat(asset) for asset in assets}
+        return WriteResult(tuple(written), unchanged=len(pages) + len(assets) - len(written))
+
     def update(self, pages: list[OutputFile], assets: list[AssetFile]) -> WriteResult:
         """Write the pages and assets that differ from what is on disk; remove the ones now gone."""
         if not (self.root / MARKER).is_file():
@@ -80,10 +100,7 @@ class LiveOutput:
             if self._assets.get(asset.path) == copied:
                 unchanged += 1
                 continue
-            if asset.data is not None:
-                self._write(asset.path, asset.data)
-            else:
-                self._copy(asset.path, asset.source)
+            self._put(asset)
             written.append(asset.path)
         stale = [p for p in self._pages if p not in new_pages and p not in new_assets]
         stale += [p for p in self._assets if p not in new_assets and p not in new_pages]
@@ -91,6 +108,12 @@ class LiveOutput:
             self._remove(path)
         self._pages, self._assets = new_pages, new_assets
         return WriteResult(tuple(written), tuple(stale), unchanged)
+
+    def _put(self, asset: AssetFile) -> None:
+        if asset.data is not None:
+            self._write(asset.path, asset.data)
+        else:
+            self._copy(asset.path, asset.source)
 
     def _target(self, relative: str) -> Path:
         target = self.root / relative
@@ -124,6 +147,13 @@ class LiveOutput:
             except OSError:
                 break
             folder = folder.parent
+
+
+def _bytes_at(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _stat(asset: AssetFile) -> _Copied:

@@ -238,6 +238,15 @@ def index_folder(output: Path, present: Mapping[str, str], jobs: int = 1
     return index_site(output, shards, kept, jobs, binary)
 
 
+def shard_keys(output: Path) -> dict[str, str]:
+    """What index_folder() would return for OUTPUT as it is, taking its bundle as made from
+    these very pages (the live server's start, right after `margin build` made both)."""
+    bundle = output / BUNDLE
+    there = [p.name for p in bundle.iterdir() if p.is_dir()] if bundle.is_dir() else []
+    shards = shards_of(_pages_in(output), pagefind_binary(), there)
+    return {shard.name: shard.key for shard in shards if shard.name in there}
+
+
 def run_pagefind(binary: Path, site: Path, bundle: Path) -> str | None:
     """Index the pages under SITE into the bundle folder BUNDLE; why it failed, or None."""
     command = [str(binary), "--site", str(site), "--output-path", str(bundle), "--quiet"]
