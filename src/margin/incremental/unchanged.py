@@ -69,3 +69,12 @@ def stamp_of(inputs: str, looked_at: dict[str, Signature], records: OutputRecord
     outputs += list(records.bundle.items())
     return BuildStamp(inputs, tuple(sorted(looked_at.items())), tuple(outputs), notes,
                       len(records.pages), len(records.assets), tuple(diagnostics), files)
+
+
+def outputs_changed(before: BuildStamp | None, after: BuildStamp | None
+                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The output files one build wrote and removed, told by the stamps before and after."""
+    old = dict(before.outputs) if before else {}
+    new = dict(after.outputs) if after else {}
+    written = tuple(sorted(path for path, seen in new.items() if old.get(path) != seen))
+    return written, tuple(sorted(path for path in old if path not in new))

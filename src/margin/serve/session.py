@@ -24,7 +24,7 @@ from margin.config import CONFIG_NAME, load_config
 from margin.diagnostics import Diagnostic
 from margin.incremental.build import BuildCache
 from margin.incremental.pagecache import PageCache
-from margin.incremental.unchanged import BuildStamp, inputs_digest
+from margin.incremental.unchanged import BuildStamp, inputs_digest, outputs_changed
 from margin.index import index_notes
 from margin.index.bibcites import site_bibliography
 from margin.index.bibliography import Library
@@ -135,7 +135,7 @@ class Session:
             if report.failed:
                 with writing():
                     return self.draw_over(threads_running=True)
-            written, removed = _stamp_changes(before, BuildCache(self.config).last_stamp())
+            written, removed = outputs_changed(before, BuildCache(self.config).last_stamp())
             outcome = Outcome(0.0, written=tuple(sorted({*(outcome.written if outcome else ()),
                                                          *written})), removed=removed)
         with writing():
@@ -374,7 +374,6 @@ class Session:
                     body.embeds)]:
                 del self.bodies[key], self._body_notes[key]
 
-
     def _forget_cited(self) -> None:
         """Drop the bodies citing a bibliography entry that changed (or a key now found or
         no longer found)."""
@@ -396,12 +395,3 @@ class Session:
         if names:
             for key in self.mentions.mentioning(names, self._body_notes):
                 del self.bodies[key], self._body_notes[key]
-
-
-def _stamp_changes(before: BuildStamp | None, after: BuildStamp | None
-                   ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The output files one build wrote and removed, told by the stamps before and after."""
-    old = dict(before.outputs) if before else {}
-    new = dict(after.outputs) if after else {}
-    written = tuple(sorted(path for path, seen in new.items() if old.get(path) != seen))
-    return written, tuple(sorted(path for path in old if path not in new))
