@@ -4,14 +4,11 @@ previews of assets/js/preview.js, by pointer and by keyboard, with JavaScript of
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import run_margin
+from static_server import built_and_served
 
 FILLER = "Words that fill the column so that the page has a body to read through. " * 6
 SITE = {
@@ -58,30 +55,10 @@ MEDIUM = {"width": 1000, "height": 900}  # too narrow for sidenotes, still a mou
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # the standard library's own parameter names
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("reading-browser") / "site"
-    for relative, text in SITE.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    code, _, err = run_margin("build", root, "--quiet")
-    assert code == 0, err
-    handler = functools.partial(_QuietHandler, directory=str(root / "_site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with built_and_served(tmp_path_factory.mktemp("reading-browser") / "site", SITE) as url:
+        yield url
 
 
 @pytest.fixture

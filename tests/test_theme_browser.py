@@ -5,17 +5,14 @@ header box and dates, and what still works with JavaScript off."""
 
 from __future__ import annotations
 
-import functools
-import threading
 import time
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
 
 import pytest
 
-from conftest import run_margin
 from margin.write.search import pagefind_binary
+from static_server import QuietHandler, built_and_served
 
 LIGHT_BG = "rgb(251, 250, 247)"  # --bg of margin.css
 DARK_BG = "rgb(22, 24, 28)"  # --bg of dark.css
@@ -62,7 +59,7 @@ Mentions [the long read](../posts/2025-03-04-long-read.md) and the word zanzibar
 NOTE = "/2025/03/04/long-read/"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _SlowHandler(QuietHandler):
     delay: ClassVar[dict[str, float]] = {}  # path suffix -> seconds to wait before answering
 
     def do_GET(self):
@@ -71,29 +68,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
                 time.sleep(seconds)
         super().do_GET()
 
-    def log_message(self, format, *args):  # the standard library's own parameter names
-        pass
-
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("theme-browser") / "site"
-    for relative, text in SITE.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    code, _, err = run_margin("build", root, "--quiet")
-    assert code == 0, err
-    handler = functools.partial(_QuietHandler, directory=str(root / "_site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with built_and_served(root, SITE, _SlowHandler) as url:
+        yield url
 
 
 def open_page(browser, scheme: str = "light", **options):
@@ -143,7 +123,7 @@ def test_a_remembered_dark_choice_is_there_at_the_first_paint(browser, served):
     """dark.css is held back for a second: the page must not paint before it arrives, light."""
     context, page = open_page(browser, "light")
     context.add_init_script("localStorage.setItem('margin-scheme', 'dark')")
-    _QuietHandler.delay = {"/dark.css": 1.0}
+    _SlowHandler.delay = {"/dark.css": 1.0}
     try:
         page.goto(served + NOTE)
         painted = page.evaluate("""() => new Promise(resolve => new PerformanceObserver(
@@ -154,7 +134,7 @@ def test_a_remembered_dark_choice_is_there_at_the_first_paint(browser, served):
         assert painted >= sheet_loaded > 900
         assert background(page) == DARK_BG
     finally:
-        _QuietHandler.delay = {}
+        _SlowHandler.delay = {}
         context.close()
 
 
