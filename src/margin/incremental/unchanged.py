@@ -40,9 +40,10 @@ class BuildStamp:
 
     def holds(self, inputs: str, output: Path) -> bool:
         """Whether the inputs are the same and the output is still as this build left it."""
+        folder = f"{output}/"  # (paths joined as text: a Path per output file cost a third)
         return (inputs == self.inputs and (output / MARKER).is_file()
                 and all(signature(path) == seen for path, seen in self.looked_at)
-                and all(stamp(output / path) == seen for path, seen in self.outputs)
+                and all(stamp(folder + path) == seen for path, seen in self.outputs)
                 and present_files(output) == {MARKER, *(path for path, _ in self.outputs)})
 
 

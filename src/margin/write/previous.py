@@ -19,7 +19,7 @@ from margin.write.output import MARKER
 Stamp = tuple[int, int, int]
 
 
-def stamp(path: Path) -> Stamp | None:
+def stamp(path: str | Path) -> Stamp | None:
     """(size, mtime_ns, inode) of a regular file; None for anything else or nothing."""
     try:
         info = os.lstat(path)
