@@ -12,7 +12,7 @@ from contextlib import nullcontext
 
 import margin.incremental.bodies
 import margin.incremental.bodycache
-import margin.pages
+import margin.pages.drawing
 import margin.serve.bodies
 from conftest import recorded_calls, run_margin
 from margin.build import Options, build
@@ -45,7 +45,7 @@ def spy_on_work(monkeypatch) -> tuple[list, list]:
                    margin.serve.bodies):
         calls = recorded_calls(monkeypatch, module, "render_body", lambda note, *_: note.key)
         rendered.append(calls)
-    drawn = recorded_calls(monkeypatch, margin.pages, "draw", lambda page, *_: page.url)
+    drawn = recorded_calls(monkeypatch, margin.pages.drawing, "draw", lambda page, *_: page.url)
     return rendered, drawn
 
 

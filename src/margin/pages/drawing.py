@@ -97,6 +97,7 @@ class Drawing:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: list[AssetFile] = field(default_factory=list)
     drawn: int = 0  # pages drawn (the rest were reused)
+    planned: list[str] = field(default_factory=list)  # every page's path, failed ones too
     # Tests: draw every feed, and fingerprint every note page, kept by its inputs too, and
     # fail if it changed (build's Options.verify, on for every build the tests run).
     verify: bool = False
@@ -138,6 +139,7 @@ class Drawing:
             drawn = _drawn(output, None)
             yield self.keep(drawn) if self.keep else drawn
             written.append(output.path)
+        self.planned = written
         assets, problems = asset_files(config)
         taken = set(written)
         problems += [error("", None, f"/{asset.path} is both a page and an asset file")
