@@ -12,7 +12,6 @@ while the error is shown; the next good save replaces it.
 from __future__ import annotations
 
 import gc
-import os
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -32,13 +31,20 @@ from margin.index.bibcites import site_bibliography
 from margin.index.bibliography import Library
 from margin.index.memo import IndexMemo
 from margin.load import load, load_file, notes_from, read_sources
-from margin.load.discover import NOTE_SUFFIXES, is_note_file
+from margin.load.discover import is_note_file
 from margin.markdown.context import body_context
 from margin.markdown.notebib import still_cited
 from margin.model import BuildReport, Note, RenderedBody, SiteConfig, SiteIndex, SourceFile
 from margin.parallel import default_jobs
 from margin.serve.bodies import render_some
-from margin.serve.changes import Changes, NoteChange, classify, pair_renames, what_changed
+from margin.serve.changes import (
+    Changes,
+    NoteChange,
+    classify,
+    note_files_at,
+    pair_renames,
+    what_changed,
+)
 from margin.serve.mentions import Mentions, file_names, note_names
 from margin.serve.verify import check_kept
 from margin.write.incremental import LiveOutput
@@ -146,9 +152,13 @@ class Session:
             return self.build_all(threads_running=True)
 
     def save(self, options: Options | None = None) -> BuildReport:
-        """`margin build` over what the session wrote (as the server stops): its cache and
-        output records then hold the site as it is, and its output is its own again."""
-        self.changed = False
+        """`margin build` over what the session wrote (as the server stops), from the records
+        the session kept of it (so the pages it wrote are the build's to keep): the cache and
+        output records then hold the site as it is, and the output is the build's again."""
+        self.changed, cache = False, BuildCache(self.config)
+        last = cache.last_stamp()  # (it no longer holds: the folder changed since)
+        if last is not None and self.output.records.pages:
+            cache.save_output(self.output.records, last)
         return build(self.config, self.config_problems, options=options)
 
     def build_all(self, threads_running: bool = False) -> Outcome:
@@ -236,18 +246,16 @@ class Session:
         its drawing: a page is kept while the records say its file is still right. JOBS:
         processes to draw and render with (None: every core)."""
         index_problems = self._index_and_bodies(outcome, jobs)
-        timer = Timer(outcome.timings)
         self.output.ready()
-        options = Options(jobs=jobs or default_jobs(), verify=self.verify)
         drawing = drawing_of(self.config, self.index, self.bodies, self.body_digests,
-                             self.output.records, options)
+                             self.output.records,
+                             Options(jobs=jobs or default_jobs(), verify=self.verify))
         try:
-            with timer.stage("templates"):
+            with Timer(outcome.timings).stage("templates"):
                 result = self.output.update(drawing)
         finally:
             gc.unfreeze()  # what Drawing.pages froze: the next round makes it anew
-        self.drawn = result.drawn
-        outcome.drawn = len(result.drawn)
+        self.drawn, outcome.drawn = result.drawn, len(result.drawn)
         outcome.written, outcome.removed = result.written, result.removed
         outcome.pages = sum(1 for path in self.output.records.pages if path.endswith(".html"))
         outcome.diagnostics = [*self.config_problems,
@@ -303,7 +311,7 @@ class Session:
         """Read the saved note files again; what happened to each note, by key."""
         files: set[Path] = set()
         for path in changes.notes | changes.content_files:
-            files |= self._note_files_at(path)
+            files |= note_files_at(path, self.config, self._known_files)
         found: dict[str, NoteChange] = {}
         added_digests: dict[str, str] = {}
         for path in sorted(files):
@@ -335,17 +343,9 @@ class Session:
                 found[key] = what_changed(old, note)
         return pair_renames(found, added_digests, self._deleted_digests(found))
 
-    def _note_files_at(self, path: Path) -> set[Path]:
-        """The note files PATH is, holds, or held (a folder may have been moved or deleted)."""
+    def _known_files(self) -> set[Path]:
         content, site = self.config.content_dir, self.config.site_dir
-        if path.name.endswith(NOTE_SUFFIXES):  # the usual case: one note file
-            return {path} if path.is_relative_to(content) else set()
-        known = {content / key for key in self.notes} | {site / s for s in self.problems if s}
-        found = {p for p in known if p.is_relative_to(path)}
-        if path.is_dir():
-            for folder, _, names in os.walk(path, followlinks=True):
-                found |= {Path(folder, name) for name in names}
-        return {p for p in found if p.name.endswith(NOTE_SUFFIXES) and p.is_relative_to(content)}
+        return {content / key for key in self.notes} | {site / s for s in self.problems if s}
 
     def _deleted_digests(self, found: dict[str, NoteChange]) -> dict[str, str]:
         return {key: self._body_notes[key].digest for key, change in found.items()
