@@ -1,4 +1,4 @@
-"""Render some notes' bodies, exactly as render_bodies() renders them all.
+"""Render some notes' bodies, exactly as the build's body stage (incremental/bodies.py) does.
 
 The first build of a session is `margin build`'s own body stage: every core, and the bodies
 cache in SITE/.margin-cache/ (so a server started after a build, or a build run after serving,
