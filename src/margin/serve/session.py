@@ -89,7 +89,7 @@ class Session:
         self.config_problems = list(config_problems)
         self.index_memo = IndexMemo()
         self.library = Library(self.config.site_dir)  # bibliography files, read once each
-        self.output = LiveOutput(config.output_dir)
+        self.output = LiveOutput(config)
         self.notes: dict[str, Note] = {}  # key -> the last good note
         self.problems: dict[str, list[Diagnostic]] = {}  # source file -> its loading problems
         self.index: SiteIndex | None = None
@@ -170,8 +170,7 @@ class Session:
         notes, problems = load(self.config)
         self._start_over(notes, problems)
         if not self.output.records.pages or self.output.root != self.config.output_dir.resolve():
-            self.output = LiveOutput(self.config.output_dir,
-                                     BuildCache(self.config).last_output())
+            self.output = LiveOutput(self.config, BuildCache(self.config).last_output())
         self.changed = True
         outcome = self._round(Outcome(0.0, config=True), jobs=1 if threads_running else None)
         outcome.seconds = time.perf_counter() - start
@@ -202,7 +201,7 @@ class Session:
         # The templates, assets and images read since: still those the pages were made from?
         if not self._holds(stamp, built, problems):
             return None
-        self.output = LiveOutput(self.config.output_dir, cache.last_output())
+        self.output = LiveOutput(self.config, cache.last_output())
         return outcome
 
     def _holds(self, stamp: BuildStamp, sources: list[SourceFile],

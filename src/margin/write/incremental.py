@@ -17,11 +17,11 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from margin.model import AssetFile
+from margin.model import AssetFile, SiteConfig
 from margin.pages.drawing import Drawing, Drawn, PageRecord
 from margin.write.atomic import reached
 from margin.write.marker import mark
-from margin.write.output import MARKER, OutputError
+from margin.write.output import MARKER, OutputError, check_output_dir
 from margin.write.previous import AssetRecord, OutputRecords, Stamp, stamp
 
 _TEMPORARY = ".margin-tmp"
@@ -41,16 +41,20 @@ class WriteResult:
 class LiveOutput:
     """The output folder of a running server, and the records of what margin put in it."""
 
-    def __init__(self, root: Path, records: OutputRecords | None = None):
-        self.root = root.resolve()
+    def __init__(self, config: SiteConfig, records: OutputRecords | None = None):
+        self.config = config
+        self.root = config.output_dir.resolve()
         self.records = records.trusted() if records is not None else OutputRecords(self.root)
 
     def ready(self) -> None:
         """Before a round writes: an output folder deleted while serving is made again (with
-        nothing recorded in it); one that lost its marker is not written into."""
+        nothing recorded in it); one that is not margin's, or lost its marker since margin
+        wrote into it, is not written into."""
         if (self.root / MARKER).is_file():
             return
-        if self.root.exists() and any(self.root.iterdir()):
+        if not self.records.pages:
+            check_output_dir(self.config)  # the first write: the folder must be margin's
+        elif self.root.exists() and any(self.root.iterdir()):
             raise OutputError(f"output folder {self.root} lost its {MARKER} file; "
                               "margin no longer writes into it")
         self.root.mkdir(parents=True, exist_ok=True)
