@@ -67,12 +67,17 @@ class _Parsed:
 _MISSING = _Parsed("missing", False, (), _NOTHING, {})
 
 
+# (name, source digest) -> what the template reads: the same source reads the same, so a
+# process (the live server, a reader on each save) parses each version of a template once.
+_PARSED: dict[tuple[str, str], _Parsed] = {}
+
+
 class TemplateReader:
     """Parses each template once per distinct source; sources are re-read on every round."""
 
     def __init__(self, env: jinja2.Environment):
         self.env = env
-        self._parsed: dict[tuple[str, str], _Parsed] = {}
+        self._parsed = _PARSED
         self._round: dict[str, _Parsed | str | None] = {}
         self._facts: dict[str, TemplateFacts] = {}
 
