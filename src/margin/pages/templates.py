@@ -38,7 +38,7 @@ def environment(config: SiteConfig, reload: bool = True) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=reload,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_COMPILED.setdefault(config.base_url, _CompiledHere()),
     )
     env.template_class = _PlainEscaped
     prefix = urls.prefix_of(config.base_url)
@@ -52,8 +52,9 @@ def environment(config: SiteConfig, reload: bool = True) -> jinja2.Environment:
 class _CompiledHere(jinja2.BytecodeCache):
     """Compiled templates kept for the life of the process, by template file and a checksum of
     its source (Jinja checks it): the live server, with a new environment on each save,
-    compiles a template again only once it was edited. Every environment made here compiles
-    with the same options, so their code is interchangeable."""
+    compiles a template again only once it was edited. Jinja folds filters over constants
+    into the code (`'/x' | url`), so the code is kept apart for each base URL, the only
+    setting the filters read."""
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
@@ -67,7 +68,7 @@ class _CompiledHere(jinja2.BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-_COMPILED = _CompiledHere()
+_COMPILED: dict[str, _CompiledHere] = {}  # base_url -> its templates' code
 
 
 class _PlainEscaped(jinja2.Template):
