@@ -127,13 +127,13 @@ def test_without_verifying_a_body_edit_draws_one_page_and_keeps_the_rest(live):
     live.session.build_all()
     outcome = live.edit("content/posts/2025-01-01-alpha.md", "A second paragraph.",
                         "A second paragraph, longer now.")
-    drawn = live.session.cache.drawn  # note pages showing it; no list or generated page
+    drawn = live.session.drawn  # note pages showing it; no list or generated page
     assert "2025/01/01/alpha/index.html" in drawn
     assert all(path.startswith(("2025/", "notes/")) for path in drawn), drawn
     live.assert_same_as_full_build()
     outcome = live.edit("content/posts/2025-01-01-alpha.md", "Alpha opens the week.",
                         "Alpha opens a new week.")  # its summary: the lists show it
-    assert "index.html" in live.session.cache.drawn and "index.html" in outcome.written
+    assert "index.html" in live.session.drawn and "index.html" in outcome.written
     live.assert_same_as_full_build()
 
 

@@ -1,5 +1,6 @@
-"""The live output folder: only changed bytes are written, only margin's own stale files are
-removed, and only into a folder margin made."""
+"""The live output folder, written in place from the output's records: only changed bytes are
+written, only margin's own stale files are removed, only into a folder margin made, and a page
+that fails keeps its last good file."""
 
 from __future__ import annotations
 
@@ -7,107 +8,156 @@ import os
 import signal
 import subprocess
 import sys
+from contextlib import nullcontext
 
 import pytest
 
+from margin.build import Options
 from margin.config import load_config
-from margin.model import AssetFile, OutputFile
+from margin.serve.session import Session
 from margin.write import MARKER
-from margin.write.incremental import LiveOutput
 from margin.write.output import OutputError
+
+SITE = {
+    "site.toml": 'title = "Written"\n',
+    "assets/site.css": "body {}",
+    "content/notes/first.md": "---\ntitle: First\n---\nThe first note.\n",
+    "content/notes/second.md": "---\ntitle: Second\n---\nThe second note.\n",
+    "content/deep/down/third.md": "---\ntitle: Third\n---\nA note in a deep folder.\n",
+}
 
 
 @pytest.fixture
-def live(make_site):
-    site = make_site({"site.toml": "", "assets/site.css": "body {}"})
+def served(make_site):
+    """A site built by `margin build` and taken over by a session, as `margin serve` starts."""
+    site = make_site(SITE)
     config, _ = load_config(site)
-    output = LiveOutput(config)
-    pages = [OutputFile("index.html", b"home"), OutputFile("a/b/index.html", b"page b"),
-             OutputFile("a/c/index.html", b"page c")]
-    output.replace_all(pages, [AssetFile(site / "assets/site.css", "assets/site.css")])
-    return site, config.output_dir, output, pages
+    session = Session(config, verify=True)
+    assert not session.open(Options(jobs=1)).errors
+    assert session.take_over(nullcontext) is None
+    return site, config.output_dir, session
 
 
-def test_only_pages_whose_bytes_changed_are_written(live):
-    site, root, output, pages = live
-    before = (root / "a/c/index.html").stat().st_mtime_ns
-    result = output.update([pages[0], OutputFile("a/b/index.html", b"page b, edited"),
-                            OutputFile("a/c/index.html", b"page c")],
-                           [AssetFile(site / "assets/site.css", "assets/site.css")])
-    assert result.written == ("a/b/index.html",)
-    assert result.unchanged == 3
-    assert (root / "a/b/index.html").read_bytes() == b"page b, edited"
-    assert (root / "a/c/index.html").stat().st_mtime_ns == before
+def save(site, relative, text):
+    path = site / relative
+    if text is None:
+        path.unlink()
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
-def test_a_page_gone_from_the_site_is_removed_with_its_empty_folders(live):
-    site, root, output, pages = live
+def test_only_pages_whose_bytes_changed_are_written(served):
+    site, root, session = served
+    untouched = (root / "notes/second/index.html").stat()
+    outcome = session.rebuild([save(site, "content/notes/first.md",
+                                    "---\ntitle: First\n---\nThe first note, edited.\n")])
+    assert "notes/first/index.html" in outcome.written
+    assert "notes/second/index.html" not in outcome.written
+    assert "assets/site.css" not in outcome.written
+    assert "edited" in (root / "notes/first/index.html").read_text()
+    now = (root / "notes/second/index.html").stat()
+    assert (now.st_ino, now.st_mtime_ns) == (untouched.st_ino, untouched.st_mtime_ns)
+
+
+def test_a_page_gone_from_the_site_is_removed_with_its_empty_folders(served):
+    site, root, session = served
     (root / "mine.txt").write_text("the user's")
-    result = output.update([pages[0], pages[2]],
-                           [AssetFile(site / "assets/site.css", "assets/site.css")])
-    assert result.removed == ("a/b/index.html",)
-    assert not (root / "a/b").exists() and (root / "a/c/index.html").exists()
+    (root / "deep/down/third/notes.txt").write_text("the user's too")
+    outcome = session.rebuild([save(site, "content/notes/second.md", None)])
+    assert "notes/second/index.html" in outcome.removed
+    assert not (root / "notes/second").exists() and (root / "notes/first/index.html").exists()
+    outcome = session.rebuild([save(site, "content/deep/down/third.md", None)])
+    assert not (root / "deep/down/third/index.html").exists()
     assert (root / "mine.txt").read_text() == "the user's"  # not margin's: left alone
+    assert (root / "deep/down/third/notes.txt").read_text() == "the user's too"
 
 
-def test_a_changed_asset_is_copied_again(live):
-    site, root, output, pages = live
-    css = site / "assets/site.css"
-    css.write_text("body { color: red }")
+def test_a_changed_asset_is_copied_again(served):
+    site, root, session = served
+    css = save(site, "assets/site.css", "body { color: red }")
     os.utime(css, ns=(1, 1))
-    result = output.update(pages, [AssetFile(css, "assets/site.css")])
-    assert result.written == ("assets/site.css",)
+    outcome = session.rebuild([css])
+    assert outcome.written == ("assets/site.css",)
     assert (root / "assets/site.css").read_text() == "body { color: red }"
 
 
-def test_an_output_folder_deleted_while_serving_is_made_again(live):
-    _, root, output, pages = live
+def test_an_output_folder_deleted_while_serving_is_made_again(served):
+    site, root, session = served
     for path in sorted(root.rglob("*"), reverse=True):
         path.rmdir() if path.is_dir() else path.unlink()
     root.rmdir()
-    output.update(pages, [])
-    assert (root / MARKER).is_file() and (root / "a/b/index.html").read_bytes() == b"page b"
+    session.rebuild([save(site, "content/notes/first.md",
+                          "---\ntitle: First\n---\nThe first note, again.\n")])
+    assert (root / MARKER).is_file()
+    assert "again" in (root / "notes/first/index.html").read_text()
+    assert (root / "notes/second/index.html").is_file() and (root / "assets/site.css").is_file()
 
 
-def test_a_folder_that_lost_its_marker_is_not_written_into(live):
-    _, root, output, _ = live
+def test_a_folder_that_lost_its_marker_is_not_written_into(served):
+    site, root, session = served
     (root / MARKER).unlink()
+    before = (root / "notes/first/index.html").read_bytes()
     with pytest.raises(OutputError, match=r"lost its \.margin-output file"):
-        output.update([OutputFile("index.html", b"new home")], [])
-    assert (root / "index.html").read_bytes() == b"home"
+        session.rebuild([save(site, "content/notes/first.md",
+                              "---\ntitle: First\n---\nNot to be written.\n")])
+    assert (root / "notes/first/index.html").read_bytes() == before
+
+
+def test_a_page_whose_template_fails_keeps_its_last_good_file(served):
+    site, root, session = served
+    before = (root / "notes/first/index.html").read_bytes()
+    template = site / "templates/note.html"
+    template.parent.mkdir(exist_ok=True)
+    template.write_text("{% extends 'base.html' %}{% block main %}{{ note.title | nosuch }}"
+                        "{% endblock %}")
+    outcome = session.rebuild([template])
+    assert outcome.errors and not outcome.removed
+    assert (root / "notes/first/index.html").read_bytes() == before
+    template.unlink()
+    outcome = session.rebuild([template])
+    assert not outcome.errors
+    assert (root / "notes/first/index.html").read_bytes() == before
 
 
 KILLED_WHILE_SERVING = """
 import sys
+from contextlib import nullcontext
 from pathlib import Path
+from margin.build import Options
 from margin.config import load_config
-from margin.model import OutputFile
-from margin.write.incremental import LiveOutput
+from margin.serve.session import Session
 
-config, _ = load_config(Path(sys.argv[1]))
-LiveOutput(config).update([OutputFile(f"p{n}/index.html", b"new %d" % n) for n in range(5)], [])
+site = Path(sys.argv[1])
+config, _ = load_config(site)
+session = Session(config)
+session.open(Options(jobs=1))
+session.take_over(nullcontext)
+template = site / "templates/note.html"
+template.parent.mkdir(exist_ok=True)
+template.write_text("{% extends 'base.html' %}{% block main %}NEW {{ note.title }}"
+                    "{% endblock %}")
+session.rebuild([template])
 """
 
 
-def test_a_server_killed_while_writing_leaves_every_file_whole(make_site, tmp_path):
+def test_a_server_killed_while_writing_leaves_every_file_whole(make_site, build_site):
     """Killed (SIGKILL) after the K-th page is written beside its place: each page is the old
-    one or the new one, never part of one, and the next start of serve writes the site."""
-    site = make_site({"site.toml": ""})
+    one or the new one, never part of one, and the next build writes the site whole."""
+    site = make_site(SITE)
     config, _ = load_config(site)
-    old = [OutputFile(f"p{n}/index.html", b"old %d" % n) for n in range(5)]
-    new = [OutputFile(f"p{n}/index.html", b"new %d" % n) for n in range(5)]
-    for k in range(1, 6):
-        LiveOutput(config).replace_all(old, [])
+    pages = ["notes/first/index.html", "notes/second/index.html",
+             "deep/down/third/index.html"]
+    for k in (1, 3):
+        (site / "templates/note.html").unlink(missing_ok=True)
+        assert build_site(site).exit_code == 0
+        old = {path: (config.output_dir / path).read_bytes() for path in pages}
         done = subprocess.run([sys.executable, "-c", KILLED_WHILE_SERVING, str(site)],
                               env={**os.environ, "MARGIN_KILL_AT": f"live:written#{k}"},
-                              capture_output=True, timeout=60)
+                              capture_output=True, timeout=120)
         assert done.returncode == -signal.SIGKILL, done.stderr
-        for n in range(5):
-            shown = (config.output_dir / f"p{n}/index.html").read_bytes()
-            assert shown in (b"old %d" % n, b"new %d" % n), (k, n, shown)
-        assert sum(shown == page.data for page in new
-                   if (shown := (config.output_dir / page.path).read_bytes())) == k - 1
-        LiveOutput(config).replace_all(new, [])  # serve started again
-        assert {p.relative_to(config.output_dir).as_posix(): p.read_bytes()
-                for p in config.output_dir.rglob("*") if p.is_file() and p.name != MARKER} == {
-            page.path: page.data for page in new}
+        shown = {path: (config.output_dir / path).read_bytes() for path in pages}
+        assert sum(b"NEW " in data for data in shown.values()) == k - 1
+        assert all(shown[path] == old[path] or b"NEW " in shown[path] for path in pages)
+        assert build_site(site).exit_code == 0  # the next build writes it whole
+        assert all(b"NEW " in (config.output_dir / path).read_bytes() for path in pages)

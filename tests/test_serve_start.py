@@ -12,7 +12,7 @@ from contextlib import nullcontext
 
 import margin.incremental.bodies
 import margin.incremental.bodycache
-import margin.pages
+import margin.pages.drawing
 import margin.serve.bodies
 from conftest import recorded_calls, run_margin
 from margin.build import Options, build
@@ -45,7 +45,7 @@ def spy_on_work(monkeypatch) -> tuple[list, list]:
                    margin.serve.bodies):
         calls = recorded_calls(monkeypatch, module, "render_body", lambda note, *_: note.key)
         rendered.append(calls)
-    drawn = recorded_calls(monkeypatch, margin.pages, "draw", lambda page, *_: page.url)
+    drawn = recorded_calls(monkeypatch, margin.pages.drawing, "draw", lambda page, *_: page.url)
     return rendered, drawn
 
 
@@ -134,3 +134,22 @@ def test_a_client_leaving_mid_response_prints_nothing_and_the_server_goes_on(mak
     assert "Traceback" not in printed.err + printed.out
     assert "BrokenPipe" not in printed.err + printed.out
     assert "ConnectionReset" not in printed.err + printed.out
+
+
+def test_the_build_as_the_server_stops_keeps_the_pages_the_server_wrote(make_site, monkeypatch):
+    """The server's records go to the build: a page the server wrote is kept as it is, unless
+    it shows a body the server rendered (the build keeps bodies by their cache entry)."""
+    site = make_site(SITE)
+    config, _ = load_config(site)
+    session = Session(config)
+    assert not session.open(Options(jobs=1)).errors
+    session.take_over(nullcontext)
+    note = site / "content/posts/2025-02-02-second.md"
+    note.write_text(note.read_text().replace("The second post", "The second post, retitled"))
+    outcome = session.rebuild([note])
+    assert "index.html" in outcome.written  # the home page shows its summary
+    _, drawn = spy_on_work(monkeypatch)
+    assert not session.save(Options(jobs=1)).failed
+    assert "/" not in drawn and "/2025/02/02/second/" in drawn
+    code, said, _ = run_margin("build", site)
+    assert code == 0 and "nothing changed since the last build" in said, said

@@ -49,3 +49,14 @@ def test_a_page_reads_exactly_as_with_jinjas_own_escaping(make_site):
     page = ours.render(**values)
     assert page == plain.from_string(TEMPLATE).render(**values)
     assert "Tom &amp; Jerry" in page and "&lt;script&gt;" in page and "<em>safe</em>" in page
+
+
+def test_one_process_building_two_base_urls_gives_each_its_own_prefix(make_site, build_site):
+    """Compiled templates are kept for the process (the live server makes an environment on
+    every save); the url filter folded into them must follow the base URL."""
+    site = make_site({"content/notes/b.md": "---\ntitle: B\n---\n"})
+    for prefix in ("/one/", "/two/"):
+        result = build_site(site, "--base-url", f"https://example.org{prefix}", "--no-cache")
+        assert result.exit_code == 0, result.stderr
+        styles = [link["href"] for link in result.html("/").find_all("link", rel="stylesheet")]
+        assert styles and all(href.startswith(prefix) for href in styles), styles

@@ -232,9 +232,17 @@ def _snapshot_later(cache: BuildCache, made: _Made) -> None:
 def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Options,
              keep: Callable[[Drawn], Drawn] | None = None) -> Drawing:
     """The pages of MADE, to be drawn unless the LAST output has them already."""
-    return Drawing(made.index, config, made.bodies, last.reusable if last.pages else None,
+    return drawing_of(config, made.index, made.bodies, made.body_digests, last, options, keep)
+
+
+def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
+               body_digests: Mapping[str, str], last: OutputRecords, options: Options,
+               keep: Callable[[Drawn], Drawn] | None = None) -> Drawing:
+    """The pages of INDEX and BODIES, to be drawn unless the LAST output has them already:
+    how `margin build` and each round of `margin serve` draw."""
+    return Drawing(index, config, bodies, last.reusable if last.pages else None,
                    options.jobs, options.counter("pages"), keep=keep,
-                   body_digests=made.body_digests,
+                   body_digests=body_digests,
                    same_inputs=last.same_inputs if last.pages else None,
                    verify=options.verify)
 

@@ -22,22 +22,12 @@ from margin.incremental.bodycache import (
 from margin.incremental.bodytext import BodyShelf, StoredHtml
 from margin.incremental.store import Store
 from margin.markdown.body import render_body
-from margin.markdown.context import BodyContext, body_context
-from margin.model import Note, RenderedBody, SiteConfig, SiteIndex, markup_of
+from margin.markdown.context import BodyContext
+from margin.model import Note, RenderedBody, markup_of
 from margin.parallel import fork_imap
 
 Progress = Callable[[int], None]
 PARALLEL_FROM = 16  # fewer bodies than this are rendered here: forking would cost more
-
-
-def render_bodies(index: SiteIndex, config: SiteConfig, store: Store | None = None,
-                  jobs: int = 1, progress: Callable[[int], Progress] | None = None,
-                  looked_at: dict[str, Signature] | None = None) -> dict[str, RenderedBody]:
-    """Note key -> RenderedBody, in the index's order. PROGRESS(total) is called once the
-    bodies to render are known and returns the callback told as each one is done. LOOKED_AT,
-    with a cache, receives every file the bodies depend on, with its signature."""
-    context = body_context(config, index.notes, index.link_targets)
-    return BodyRendering(index.notes, context, store, jobs, progress).result(looked_at)
 
 
 class BodyRendering:

@@ -5,8 +5,7 @@ A page's HTML is a function of the template files, margin's code, the configurat
 read base_url) and the values handed to the template: the page's URL and context, and the site
 view. The values are dataclasses, tuples, dicts, text, numbers and dates; each is digested by
 its type and content. A value of any other kind cannot be vouched for, and its page is simply
-drawn every time. (The live server's incremental/pagecache.py does the same job in memory, with
-Python's per-process hash and finer template facts; this one must hold between processes.)
+drawn every time. Build and serve both keep pages by these (pages/drawing.py).
 """
 
 from __future__ import annotations
@@ -24,9 +23,8 @@ from typing import Any
 
 from margin.fingerprint import code_fingerprint, digest
 from margin.incremental.bodytext import StoredHtml
-from margin.incremental.pagecache import visible_fields  # the live server's reading of dataclasses
 from margin.model import SiteConfig
-from margin.pages.dependencies import TemplateReader
+from margin.pages.dependencies import TemplateReader, visible_fields
 
 _PLAIN = (int, float, bool, type(None), datetime, date, time, Decimal, enum.Enum, PurePath)
 

@@ -1,77 +1,15 @@
-"""Stage 3: SiteIndex -> OutputFile values (HTML bytes) and the assets to copy. No disk writes."""
+"""Stage 3: SiteIndex + bodies -> page bytes (drawing.py draws a whole site) and the assets to
+copy. No disk writes; what this package shares between its modules is here."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from margin import __version__, urls
+from margin import urls
 from margin.diagnostics import Diagnostic, error
 from margin.filenames import shortened, unfit
-from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
-from margin.pages import templates
-from margin.pages.assets import asset_files
-from margin.pages.feeds import feeds
-from margin.pages.memory import PageMemory
-from margin.pages.plan import Page, Planner, draw
-from margin.pages.sitemap import sitemap
-from margin.pages.views import site_view
-
-
-@dataclass(frozen=True)
-class Rendered:
-    pages: list[OutputFile]
-    assets: list[AssetFile]
-    diagnostics: list[Diagnostic]
-
-
-def render(
-    index: SiteIndex, config: SiteConfig, bodies: Mapping[str, RenderedBody],
-    cache: PageMemory | None = None,
-) -> Rendered:
-    """Every page and asset of the site. With a CACHE (the live server's), pages whose inputs
-    are unchanged since the last render are reused instead of drawn."""
-    site = site_view(config, index, __version__)
-    env = cache.begin(config, index, site) if cache else templates.environment(config)
-    planner = Planner(config, index, bodies, site, templates.site_templates(config),
-                      memo=cache.views if cache else None)
-    pages: list[OutputFile] = []
-    diagnostics: list[Diagnostic] = [d for body in bodies.values() for d in body.diagnostics]
-    claimed: dict[str, Page] = {}
-    collided = False
-    for page in planner.pages():
-        unwritable = unfit_error(page, index)
-        owner = page if unwritable else claimed.setdefault(urls.output_path(page.url), page)
-        if unwritable or owner is not page:
-            diagnostics.append(unwritable or collision_error(page, owner))
-            collided = True
-            continue
-        if cache:
-            output, problem = cache.draw(page, env, config, site, draw)
-        else:
-            output, problem = draw(page, env, config, site)
-        if output:
-            pages.append(output)
-        if problem:
-            diagnostics.append(problem)
-    if cache:
-        if collided:  # plan every generated page next time, so the error is found again
-            cache.views.generated = None
-        pages += cache.carried()
-        cache.end({page.url for page in claimed.values()})
-    pages += feeds(index, config, bodies, cache.memo("feeds") if cache else None)
-    pages += sitemap(pages, index, config, cache.memo("sitemap") if cache else None)
-    if cache:  # the live server lists the asset folders again only after one changed
-        listing = cache.memo("assets")
-        if "files" not in listing:
-            listing["files"] = asset_files(config)
-        assets, asset_problems = listing["files"][0], list(listing["files"][1])
-    else:
-        assets, asset_problems = asset_files(config)
-    written = {page.path for page in pages}
-    asset_problems += [error("", None, f"/{asset.path} is both a page and an asset file")
-                       for asset in assets if asset.path in written]
-    return Rendered(pages, with_body_assets(assets, bodies), diagnostics + asset_problems)
+from margin.model import AssetFile, RenderedBody, SiteIndex
+from margin.pages.page import Page
 
 
 def with_body_assets(assets: list[AssetFile], bodies: Mapping[str, RenderedBody]

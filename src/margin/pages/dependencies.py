@@ -1,8 +1,8 @@
 """What a template can read: the templates it pulls in, the attribute names it uses, which parts
 of `site` it shows, and a digest of all their sources.
 
-The page cache (incremental/pagecache.py) uses this to tell whether a page would come out the same
-without drawing it: a page only depends on the values its templates can reach. Reading the
+Page fingerprints (incremental/pageprint.py) use this to tell whether a page would come out the
+same without drawing it: a page only depends on the values its templates can reach. Reading the
 templates' syntax trees is cheap and exact enough: a field whose name appears nowhere in a
 template and what it includes cannot be shown by it. A `{% from "x" import m %}` brings in only
 the macro `m` (and the macros it calls), since imported macros see nothing but their arguments.
@@ -10,8 +10,11 @@ the macro `m` (and the macros it calls), since imported macros see nothing but t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import types
 from dataclasses import dataclass
+from typing import Any
 
 import jinja2
 from jinja2 import nodes
@@ -64,12 +67,17 @@ class _Parsed:
 _MISSING = _Parsed("missing", False, (), _NOTHING, {})
 
 
+# (name, source digest) -> what the template reads: the same source reads the same, so a
+# process (the live server, a reader on each save) parses each version of a template once.
+_PARSED: dict[tuple[str, str], _Parsed] = {}
+
+
 class TemplateReader:
     """Parses each template once per distinct source; sources are re-read on every round."""
 
     def __init__(self, env: jinja2.Environment):
         self.env = env
-        self._parsed: dict[tuple[str, str], _Parsed] = {}
+        self._parsed = _PARSED
         self._round: dict[str, _Parsed | str | None] = {}
         self._facts: dict[str, TemplateFacts] = {}
 
@@ -221,3 +229,47 @@ def _walk(root: nodes.Node):
 
 def _union(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
     return None if a is None or b is None else a | b
+
+
+def visible_fields(kind: type, names: frozenset[str] | None) -> tuple[str, ...] | None:
+    """The fields of a dataclass that templates reading NAMES can reach, properties included;
+    None when KIND is no dataclass."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    fields = [f.name for f in dataclasses.fields(kind)]
+    if names is None:
+        return tuple(fields)
+    wanted = {f for f in fields if f in names}
+    pending = [n for n in names if n not in wanted and hasattr(kind, n)]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        member = getattr(kind, name, None)
+        code = _code_of(member)
+        if code is None:
+            return tuple(fields)  # something we cannot see into: take every field
+        for used in _names_in(code):
+            if used in fields:
+                wanted.add(used)
+            elif hasattr(kind, used) and not used.startswith("__"):
+                pending.append(used)
+    return tuple(f for f in fields if f in wanted)
+
+
+def _code_of(member: Any) -> types.CodeType | None:
+    if isinstance(member, property) and member.fget is not None:
+        member = member.fget
+    if isinstance(member, staticmethod | classmethod):
+        member = member.__func__
+    return getattr(member, "__code__", None)
+
+
+def _names_in(code: types.CodeType) -> set[str]:
+    found = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            found |= _names_in(constant)
+    return found

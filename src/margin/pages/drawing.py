@@ -1,5 +1,5 @@
-"""Drawing a whole site for `margin build`: only the pages whose inputs changed since the last
-build, on every core, one page at a time through memory.
+"""Drawing a whole site for `margin build` and each save of `margin serve`: only the pages whose
+inputs changed since the last output, on every core, one page at a time through memory.
 
 Pages are planned here, with every note's view; the rest happens in worker processes (which
 start with the planner, views and compiled templates already in memory), in one pass: each
@@ -8,7 +8,7 @@ is fingerprinted (incremental/pageprint.py) and, unless the last build drew the 
 the same path and its file is still intact, drawn. A kept page comes back as its fingerprint
 (the write stage puts the last build's file back in place); a drawn one with what the link
 checker needs, so neither the pages' bytes nor their parsing stay in this process longer than
-it takes to write them. Output is the same as render() would give.
+it takes to write them.
 """
 
 from __future__ import annotations
@@ -97,6 +97,7 @@ class Drawing:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: list[AssetFile] = field(default_factory=list)
     drawn: int = 0  # pages drawn (the rest were reused)
+    planned: list[str] = field(default_factory=list)  # every page's path, failed ones too
     # Tests: draw every feed, and fingerprint every note page, kept by its inputs too, and
     # fail if it changed (build's Options.verify, on for every build the tests run).
     verify: bool = False
@@ -138,6 +139,7 @@ class Drawing:
             drawn = _drawn(output, None)
             yield self.keep(drawn) if self.keep else drawn
             written.append(output.path)
+        self.planned = written
         assets, problems = asset_files(config)
         taken = set(written)
         problems += [error("", None, f"/{asset.path} is both a page and an asset file")

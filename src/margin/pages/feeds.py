@@ -35,16 +35,9 @@ def tag_feed(slug: str) -> str:
 FeedPlan = tuple[str, str, tuple[str, ...]]  # a feed's URL, title and entries (note keys)
 
 
-def feeds(index: SiteIndex, config: SiteConfig, bodies: Mapping[str, RenderedBody],
-          memo: dict[str, Any] | None = None) -> list[OutputFile]:
-    """The site feed and one feed per tag; undated notes are not in feeds. MEMO (the live
-    server's) keeps each note's entry while its note and body are the same objects."""
-    memo = {} if memo is None else memo
-    return [feed(plan, index, config, bodies, memo) for plan in feed_plans(index, config)]
-
-
 def feed_plans(index: SiteIndex, config: SiteConfig) -> list[FeedPlan]:
-    """What feeds() makes: the site feed, then each tag's with a dated note."""
+    """The feeds a site has: the site feed, then each tag's with a dated note; undated notes
+    are in none."""
     limit = config.feed_entries
     plans = [(SITE_FEED, config.title, tuple(index.chronological[:limit]))]
     for entry in index.tags:

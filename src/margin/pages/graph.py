@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,22 +88,6 @@ class Graph:
             "next": self.view(following) if following else None,
             "series": self.series_view(self.series_of[key], key) if key in self.series_of else None,
         }
-
-    def note_inputs(self, note: Note, views: Mapping[str, NoteView]) -> tuple[Any, ...]:
-        """Everything note_extras(NOTE) is made from, cheap to compare: the live server draws
-        a note page again only when this (or the note's own view) changes. Keep the two in
-        step; tests/test_serve_incremental.py checks them against each other."""
-        key = note.key
-        backlinks = self.index.backlinks.get(key, ())
-        related = self.index.related.get(key, ())
-        papers = tuple(self.papers[p] for p in self.index.note_papers.get(key, ()))
-        previous, following = self.neighbours(note)
-        series = self.series_of.get(key)
-        members = self.index.series[series] if series else ()
-        shown = [link.source for link in backlinks]
-        shown += [*related, *(k for k in (previous, following) if k), *members]
-        return (backlinks, related, papers, previous, following, series, members,
-                tuple(map(views.__getitem__, shown)))
 
     def neighbours(self, note: Note) -> tuple[str | None, str | None]:
         """The older and newer dated notes of the same section."""

@@ -18,6 +18,3 @@ class Page:
     context: Mapping[str, Any]
     sources: tuple[str, ...]
     note: Note | None = None  # the note whose own page this is
-    # For the live server: everything the context is made from, cheap to compare; while it
-    # stays the same the page is not drawn again (and a LazyContext is never even built).
-    inputs: tuple[Any, ...] | None = None

@@ -13,7 +13,6 @@ from margin.diagnostics import Diagnostic, error
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex
 from margin.pages import templates
 from margin.pages.graph import Graph
-from margin.pages.memory import ViewMemory
 from margin.pages.page import Page
 from margin.pages.seo import article
 from margin.pages.views import (
@@ -35,7 +34,7 @@ DEFAULT_TEMPLATE = "note.html"
 
 
 class LazyContext(Mapping[str, Any]):
-    """Template values worked out only when a template (or the page cache) asks for them."""
+    """Template values worked out only when a template (or a page fingerprint) asks for them."""
 
     def __init__(self, make: Callable[[], dict[str, Any]]):
         self._make: Callable[[], dict[str, Any]] | None = make
@@ -61,10 +60,10 @@ class Planner:
 
     def __init__(
         self, config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
-        site: SiteView, layouts: set[str], memo: ViewMemory | None = None,
+        site: SiteView, layouts: set[str],
     ):
         self.config, self.index, self.bodies = config, index, bodies
-        self.site, self.layouts, self.memo = site, layouts, memo
+        self.site, self.layouts = site, layouts
         self.tags = {t.slug: t for t in site.tags}
         self._views: dict[str, NoteView] = {}
         self.graph = Graph(index, self.view)
@@ -72,20 +71,11 @@ class Planner:
     def view(self, key: str) -> NoteView:
         if key not in self._views:
             note, body = self.index.notes[key], self.bodies.get(key)
-            if self.memo is None:
-                self._views[key] = note_view(note, body, self.tags)
-            else:  # the live server reuses a view while everything note_view reads is the same
-                inputs = (note, body, tuple(self.tags.get(t.slug) for t in note.tags))
-                self._views[key] = self.memo.view(
-                    key, inputs, lambda: note_view(note, body, self.tags))
+            self._views[key] = note_view(note, body, self.tags)
         return self._views[key]
 
     def views(self, keys) -> tuple[NoteView, ...]:
         return tuple(self.view(k) for k in keys)
-
-    def _derived(self, inputs: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        """MAKE(), or (live server) the value it gave last time for the same INPUTS."""
-        return make() if self.memo is None else self.memo.derived(inputs, make)
 
     def all_views(self) -> Mapping[str, NoteView]:
         """Every note's view, by key (made once)."""
@@ -96,23 +86,8 @@ class Planner:
 
     def pages(self) -> Iterator[Page]:
         for key in self.index.ordered():
-            note = self.index.notes[key]
-            if self.memo is not None and self._kept_as_it_was(note):
-                continue  # the live server keeps this page: nothing it shows has changed
-            yield self.note_page(note)
-        if self.memo is None:
-            yield from self.generated_pages()
-            return
-        quiet = self.memo.generated_unchanged()
-        if quiet and self.memo.carry_generated(self.memo.generated, verified=False):
-            return  # the live server keeps every generated page: nothing they show changed
-        planned = []
-        for page in self.generated_pages():
-            planned.append((page.url, page.template, page.sources))
-            yield page
-        self.memo.generated = planned
-        if quiet:  # (verify mode) the shortcut was right only if planning drew none of them
-            self.memo.carry_generated(planned, verified=True)
+            yield self.note_page(self.index.notes[key])
+        yield from self.generated_pages()
 
     def generated_pages(self) -> Iterator[Page]:
         yield self.home_page()
@@ -140,20 +115,8 @@ class Planner:
             return {"note": view, "page": view, **self.graph.note_extras(note),
                     "article": article(view, self.site) if view.date else None}
 
-        template = self.template_for(note)
-        if self.memo is None:  # made where the page is drawn (a worker, for `margin build`)
-            return Page(note.url, template, LazyContext(context), (note.key,), note)
-        extras = self.graph.note_inputs(note, self.all_views())
-        self.memo.shown(note.key, template, (view, *extras[-1]))
-        return Page(note.url, template, LazyContext(context), (note.key,), note, (view, extras))
-
-    def _kept_as_it_was(self, note: Note) -> bool:
-        """Live server: whether the memo vouches for NOTE's page (every view made first)."""
-        assert self.memo is not None
-        self.all_views()
-        template = self.template_for(note)
-        return self.memo.unchanged(note.key, template) and self.memo.carry(
-            note.url, template, (note.key,), lambda: self.note_page(note))
+        # (the context is made where the page is drawn: a worker, when there are many)
+        return Page(note.url, self.template_for(note), LazyContext(context), (note.key,), note)
 
     def template_for(self, note: Note) -> str:
         if note.template:
@@ -172,11 +135,7 @@ class Planner:
                    tag: TagView | None) -> Iterator[Page]:
         size = self.config.paginate
         total = max(1, -(-len(keys) // size))
-        chart = None
-        if tag:
-            dates = tuple(self.index.notes[key].date for key in keys)  # all a chart reads
-            chart = self._derived(("chart", tag.name, dates),
-                                  lambda: tag_chart(self.index, keys, tag.name))
+        chart = tag_chart(self.index, keys, tag.name) if tag else None
         for number in range(1, total + 1):
             chunk = keys[(number - 1) * size : number * size]
             pagination = Pagination(

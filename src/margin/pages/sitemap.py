@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from xml.sax.saxutils import escape
 
 from margin import urls
@@ -14,19 +13,8 @@ ROBOTS = "/robots.txt"
 _LEFT_OUT = ("404.html",)
 
 
-def sitemap(pages: list[OutputFile], index: SiteIndex, config: SiteConfig,
-            memo: dict[str, Any] | None = None) -> list[OutputFile]:
-    """The sitemap of the HTML pages written (redirects and the 404 page left out). MEMO (the
-    live server's) keeps the last one while the pages and the notes' dates stay the same."""
-    if memo is not None:
-        inputs = (frozenset(page.path for page in pages),
-                  tuple((n.url, n.date, n.updated, n.aliases) for n in index.notes.values()))
-        kept = memo.get("files")
-        if kept is not None and kept[0] == inputs:
-            return kept[1]
-        files = sitemap(pages, index, config)
-        memo["files"] = (inputs, files)
-        return files
+def sitemap(pages: list[OutputFile], index: SiteIndex, config: SiteConfig) -> list[OutputFile]:
+    """The sitemap of the HTML pages written (redirects and the 404 page left out)."""
     lastmod = {}
     for note in index.notes.values():
         when = note.updated or note.date

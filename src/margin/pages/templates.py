@@ -38,6 +38,7 @@ def environment(config: SiteConfig, reload: bool = True) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=reload,
+        bytecode_cache=_COMPILED.setdefault(config.base_url, _CompiledHere()),
     )
     env.template_class = _PlainEscaped
     prefix = urls.prefix_of(config.base_url)
@@ -46,6 +47,28 @@ def environment(config: SiteConfig, reload: bool = True) -> jinja2.Environment:
     env.filters["date"] = format_date
     env.filters["iso_date"] = lambda value: value.strftime("%Y-%m-%d") if value else ""
     return env
+
+
+class _CompiledHere(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, by template file and a checksum of
+    its source (Jinja checks it): the live server, with a new environment on each save,
+    compiles a template again only once it was edited. Jinja folds filters over constants
+    into the code (`'/x' | url`), so the code is kept apart for each base URL, the only
+    setting the filters read."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # (dropped by Jinja if the source changed)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED: dict[str, _CompiledHere] = {}  # base_url -> its templates' code
 
 
 class _PlainEscaped(jinja2.Template):

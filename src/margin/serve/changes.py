@@ -9,7 +9,8 @@ site.toml -> build everything again. Anything else is ignored.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -151,3 +152,16 @@ def pair_renames(found: dict[str, NoteChange], added: dict[str, str],
             found[key] = NoteChange.RENAMED
             found[old_key] = NoteChange.RENAMED
     return found
+
+
+def note_files_at(path: Path, config: SiteConfig, known: Callable[[], set[Path]]) -> set[Path]:
+    """The note files PATH is, holds, or held (a folder may have been moved or deleted; KNOWN():
+    the note files the server knows of)."""
+    content = config.content_dir
+    if path.name.endswith(NOTE_SUFFIXES):  # the usual case: one note file
+        return {path} if path.is_relative_to(content) else set()
+    found = {p for p in known() if p.is_relative_to(path)}
+    if path.is_dir():
+        for folder, _, names in os.walk(path, followlinks=True):
+            found |= {Path(folder, name) for name in names}
+    return {p for p in found if p.name.endswith(NOTE_SUFFIXES) and p.is_relative_to(content)}

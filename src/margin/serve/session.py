@@ -1,16 +1,17 @@
 """The live server's state and its rebuild: the same stages as `margin build`, doing only what a
 save made necessary.
 
-The session keeps the last notes, index, rendered bodies and pages in memory. A save re-reads
-the files saved, indexes again (cheap), renders only bodies whose note or link targets changed,
-redraws only pages whose inputs changed (incremental/pagecache.py) and writes only changed bytes
-(write/incremental.py). A file that breaks keeps its last good version on the site while the
-error is shown; the next good save replaces it.
+The session keeps the last notes, index, rendered bodies and the output's records in memory.
+A save re-reads the files saved, indexes again (cheap), renders only bodies whose note or link
+targets changed, and draws the pages as `margin build` does (pages/drawing.py, made by
+build.drawing_of), keeping those the records say are still right; it writes only changed bytes,
+in place (write/incremental.py). A file that breaks keeps its last good version on the site
+while the error is shown; the next good save replaces it.
 """
 
 from __future__ import annotations
 
-import os
+import gc
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -19,24 +20,31 @@ from pathlib import Path
 from typing import Any
 
 from margin import diagnostics as diag
-from margin.build import Options, Timer, build
+from margin.build import Options, Timer, build, drawing_of
 from margin.config import CONFIG_NAME, load_config
 from margin.diagnostics import Diagnostic
+from margin.incremental.bodytext import BodyShelf
 from margin.incremental.build import BuildCache
-from margin.incremental.pagecache import PageCache
 from margin.incremental.unchanged import BuildStamp, inputs_digest, outputs_changed
 from margin.index import index_notes
 from margin.index.bibcites import site_bibliography
 from margin.index.bibliography import Library
 from margin.index.memo import IndexMemo
 from margin.load import load, load_file, notes_from, read_sources
-from margin.load.discover import NOTE_SUFFIXES, is_note_file
+from margin.load.discover import is_note_file
 from margin.markdown.context import body_context
 from margin.markdown.notebib import still_cited
 from margin.model import BuildReport, Note, RenderedBody, SiteConfig, SiteIndex, SourceFile
-from margin.pages import render
+from margin.parallel import default_jobs
 from margin.serve.bodies import render_some
-from margin.serve.changes import Changes, NoteChange, classify, pair_renames, what_changed
+from margin.serve.changes import (
+    Changes,
+    NoteChange,
+    classify,
+    note_files_at,
+    pair_renames,
+    what_changed,
+)
 from margin.serve.mentions import Mentions, file_names, note_names
 from margin.serve.verify import check_kept
 from margin.write.incremental import LiveOutput
@@ -79,7 +87,6 @@ class Session:
         self.verify = verify  # tests: check every shortcut against the full computation
         self.overrides = dict(overrides or {})
         self.config_problems = list(config_problems)
-        self.cache = PageCache(verify)
         self.index_memo = IndexMemo()
         self.library = Library(self.config.site_dir)  # bibliography files, read once each
         self.output = LiveOutput(config)
@@ -87,6 +94,9 @@ class Session:
         self.problems: dict[str, list[Diagnostic]] = {}  # source file -> its loading problems
         self.index: SiteIndex | None = None
         self.bodies: dict[str, RenderedBody] = {}
+        self.body_digests: dict[str, str] = {}  # key -> its body's digest (see render_some)
+        self._shelf: BodyShelf | None = None  # where the bodies' HTML is (serve/bodies.py)
+        self.drawn: tuple[str, ...] = ()  # the pages the last round drew from templates
         self._body_notes: dict[str, Note] = {}  # key -> the note its body was rendered from
         self.mentions = Mentions()
         self._to_take_over = False  # open() left the state to take_over()
@@ -103,7 +113,7 @@ class Session:
         start = time.perf_counter()
         report = build(self.config, self.config_problems, options=options)
         if report.failed:
-            outcome = self.draw_over()
+            outcome = self.build_all()
         else:
             outcome = Outcome(0.0, config=True, diagnostics=report.diagnostics)
             self._to_take_over = self.built_index = True
@@ -113,8 +123,8 @@ class Session:
 
     def take_over(self, writing: Callable[[], AbstractContextManager[Any]]) -> Outcome | None:
         """After open(), the state of the session made from the site as built, not made again:
-        notes from the build's memo, bodies from its cache, pages read back rather than drawn;
-        None, as nothing is written. When the files changed since (a save while the server
+        notes from the build's memo, bodies from its cache, the output's records from its
+        cache; None, as nothing is written. When the files changed since (a save while the server
         starts), `margin build` brings the output up to date first, under WRITING (the gate
         requests wait at): the outcome says which files that changed."""
         if not self._to_take_over:
@@ -134,41 +144,35 @@ class Session:
                 report = build(self.config, self.config_problems, options=Options(jobs=1))
             if report.failed:
                 with writing():
-                    return self.draw_over(threads_running=True)
+                    return self.build_all(threads_running=True)
             written, removed = outputs_changed(before, BuildCache(self.config).last_stamp())
             outcome = Outcome(0.0, written=tuple(sorted({*(outcome.written if outcome else ()),
                                                          *written})), removed=removed)
         with writing():
-            return self.draw_over(threads_running=True)
+            return self.build_all(threads_running=True)
 
     def save(self, options: Options | None = None) -> BuildReport:
-        """`margin build` over what the session wrote (as the server stops): its cache and
-        output records then hold the site as it is, and its output is its own again."""
-        self.changed = False
+        """`margin build` over what the session wrote (as the server stops), from the records
+        the session kept of it (so the pages it wrote are the build's to keep): the cache and
+        output records then hold the site as it is, and the output is the build's again."""
+        self.changed, cache = False, BuildCache(self.config)
+        last = cache.last_stamp()  # (it no longer holds: the folder changed since)
+        if last is not None and self.output.records.pages:
+            cache.save_output(self.output.records, last)
         return build(self.config, self.config_problems, options=options)
 
-    def draw_over(self, threads_running: bool = False) -> Outcome:
-        """Every page drawn over the output folder as it is, when `margin build` failed: only
-        what differs is written, and a page that fails keeps the file it had there (its last
-        good version), as after any save."""
-        start = time.perf_counter()
-        notes, problems = load(self.config)
-        self._start_over(notes, problems)
-        self.changed = True
-        with self.cache.adopting(self.config.output_dir, built=False):
-            outcome = self._round(Outcome(0.0, config=True), read_back=set(),
-                                  jobs=1 if threads_running else None)
-        outcome.seconds = time.perf_counter() - start
-        return outcome
-
     def build_all(self, threads_running: bool = False) -> Outcome:
-        """Load everything and write the whole site (when site.toml changes, when the first
-        build failed; with the server's threads running, bodies render in this one process)."""
+        """Load everything and draw every page over the output folder as it is, keeping what
+        its records say is still right (when site.toml changes; when `margin build` failed,
+        from that build's records, and a page that fails keeps the file it had there). With
+        the server's threads running, this one process does it all."""
         start = time.perf_counter()
         notes, problems = load(self.config)
         self._start_over(notes, problems)
-        jobs = 1 if threads_running else None  # None: every core
-        outcome = self._round(Outcome(0.0, config=True), first=True, jobs=jobs)
+        if not self.output.records.pages or self.output.root != self.config.output_dir.resolve():
+            self.output = LiveOutput(self.config, BuildCache(self.config).last_output())
+        self.changed = True
+        outcome = self._round(Outcome(0.0, config=True), jobs=1 if threads_running else None)
         outcome.seconds = time.perf_counter() - start
         return outcome
 
@@ -192,10 +196,13 @@ class Session:
         self._start_over(notes, problems + more)
         if isinstance(cache.index, IndexMemo):  # the index's answers as the build left them
             self.index_memo = cache.index
-        with self.cache.adopting(self.config.output_dir) as read_back:
-            outcome = self._round(Outcome(0.0), read_back=read_back)
+        outcome = Outcome(0.0, diagnostics=[*self.config_problems, *stamp.diagnostics])
+        self._index_and_bodies(outcome, jobs=1)
         # The templates, assets and images read since: still those the pages were made from?
-        return outcome if self._holds(stamp, built, problems) else None
+        if not self._holds(stamp, built, problems):
+            return None
+        self.output = LiveOutput(self.config, cache.last_output())
+        return outcome
 
     def _holds(self, stamp: BuildStamp, sources: list[SourceFile],
                problems: list[Diagnostic]) -> bool:
@@ -207,10 +214,8 @@ class Session:
         self.problems = {}
         for problem in problems:
             self.problems.setdefault(problem.path, []).append(problem)
-        self.bodies, self._body_notes = {}, {}
-        self.cache = PageCache(self.verify)
+        self.bodies, self._body_notes, self.body_digests = {}, {}, {}
         self.index_memo = IndexMemo()
-        self.output = LiveOutput(self.config)
 
     def rebuild(self, paths: Iterable[Path]) -> Outcome | None:
         """Bring the site up to date after PATHS changed; None when no page can have changed."""
@@ -227,10 +232,6 @@ class Session:
         if not (outcome.notes or outcome.templates or outcome.assets or changes.may_cite()
                 or self.problems != problems_before):
             return None
-        if changes.templates:
-            self.cache.templates_changed()
-        if changes.assets:
-            self.cache.memo("assets").clear()
         self._forget_bodies(outcome.notes, changes)
         self.changed = True
         outcome = self._round(outcome)
@@ -239,10 +240,30 @@ class Session:
 
     # -- steps -------------------------------------------------------------------------------
 
-    def _round(self, outcome: Outcome, first: bool = False, jobs: int | None = 1,
-               read_back: set[str] | None = None) -> Outcome:
-        """Index, render what is missing, draw, write: the build's stages, in its order.
-        READ_BACK: the pages are the build's, read back from the output (see _adopt)."""
+    def _round(self, outcome: Outcome, jobs: int | None = 1) -> Outcome:
+        """Index, render what is missing, draw, write: the build's stages, in its order, and
+        its drawing: a page is kept while the records say its file is still right. JOBS:
+        processes to draw and render with (None: every core)."""
+        index_problems = self._index_and_bodies(outcome, jobs)
+        self.output.ready()
+        drawing = drawing_of(self.config, self.index, self.bodies, self.body_digests,
+                             self.output.records,
+                             Options(jobs=jobs or default_jobs(), verify=self.verify))
+        try:
+            with Timer(outcome.timings).stage("templates"):
+                result = self.output.update(drawing)
+        finally:
+            gc.unfreeze()  # what Drawing.pages froze: the next round makes it anew
+        self.drawn, outcome.drawn = result.drawn, len(result.drawn)
+        outcome.written, outcome.removed = result.written, result.removed
+        outcome.pages = sum(1 for path in self.output.records.pages if path.endswith(".html"))
+        outcome.diagnostics = [*self.config_problems,
+                               *(d for found in self.problems.values() for d in found),
+                               *index_problems, *drawing.diagnostics]
+        return outcome
+
+    def _index_and_bodies(self, outcome: Outcome, jobs: int | None) -> list[Diagnostic]:
+        """The index, and every note's body (those missing rendered); the index's problems."""
         timer = Timer(outcome.timings)
         with timer.stage("index"):
             index, index_problems = index_notes(list(self.notes.values()), self.index_memo,
@@ -252,31 +273,20 @@ class Session:
         with timer.stage("markdown"):
             missing = [k for k, note in index.notes.items() if not self._body_fresh(k, note)]
             fresh = render_some(self.config, index, missing, jobs=jobs, library=self.library)
+            if fresh.shelf is not None:  # every body: the last shelf's are all dropped
+                self._shelf, last = fresh.shelf, self._shelf
+                if last is not None:
+                    last.close()
             for key in missing:
-                self.bodies[key], self._body_notes[key] = fresh[key], index.notes[key]
+                self.bodies[key], self._body_notes[key] = fresh.bodies[key], index.notes[key]
+                self.body_digests[key] = fresh.digests[key]
             for key in [k for k in self.bodies if k not in index.notes]:
                 del self.bodies[key], self._body_notes[key]
+                self.body_digests.pop(key, None)
         outcome.bodies = len(missing)
         if self.verify:
             check_kept(self.config, list(self.notes.values()), index, self.bodies)
-        with timer.stage("templates"):
-            rendered = render(index, self.config, self.bodies, cache=self.cache)
-        self.cache.views.forget_missing(index.notes)
-        outcome.drawn = len(self.cache.drawn)
-        with timer.stage("write"):
-            if read_back is not None:
-                result = self.output.adopt(rendered.pages, rendered.assets, read_back,
-                                           built=self.cache.trust_built)
-            elif first:
-                result = self.output.replace_all(rendered.pages, rendered.assets)
-            else:
-                result = self.output.update(rendered.pages, rendered.assets)
-        outcome.written, outcome.removed = result.written, result.removed
-        outcome.pages = sum(1 for page in rendered.pages if page.path.endswith(".html"))
-        outcome.diagnostics = [*self.config_problems,
-                               *(d for found in self.problems.values() for d in found),
-                               *index_problems, *rendered.diagnostics]
-        return outcome
+        return index_problems
 
     def _reconfigure(self, start: float) -> Outcome:
         config, problems = load_config(self.config.site_dir, self.overrides)
@@ -292,7 +302,6 @@ class Session:
             return Outcome(time.perf_counter() - start, config=True,
                            diagnostics=[*problems, *kept])
         self.config, self.config_problems = config, problems
-        self.changed = True
         outcome = self.build_all(threads_running=True)
         outcome.seconds = time.perf_counter() - start
         return outcome
@@ -301,7 +310,7 @@ class Session:
         """Read the saved note files again; what happened to each note, by key."""
         files: set[Path] = set()
         for path in changes.notes | changes.content_files:
-            files |= self._note_files_at(path)
+            files |= note_files_at(path, self.config, self._known_files)
         found: dict[str, NoteChange] = {}
         added_digests: dict[str, str] = {}
         for path in sorted(files):
@@ -333,17 +342,9 @@ class Session:
                 found[key] = what_changed(old, note)
         return pair_renames(found, added_digests, self._deleted_digests(found))
 
-    def _note_files_at(self, path: Path) -> set[Path]:
-        """The note files PATH is, holds, or held (a folder may have been moved or deleted)."""
+    def _known_files(self) -> set[Path]:
         content, site = self.config.content_dir, self.config.site_dir
-        if path.name.endswith(NOTE_SUFFIXES):  # the usual case: one note file
-            return {path} if path.is_relative_to(content) else set()
-        known = {content / key for key in self.notes} | {site / s for s in self.problems if s}
-        found = {p for p in known if p.is_relative_to(path)}
-        if path.is_dir():
-            for folder, _, names in os.walk(path, followlinks=True):
-                found |= {Path(folder, name) for name in names}
-        return {p for p in found if p.name.endswith(NOTE_SUFFIXES) and p.is_relative_to(content)}
+        return {content / key for key in self.notes} | {site / s for s in self.problems if s}
 
     def _deleted_digests(self, found: dict[str, NoteChange]) -> dict[str, str]:
         return {key: self._body_notes[key].digest for key, change in found.items()

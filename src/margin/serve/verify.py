@@ -1,8 +1,9 @@
 """Verify mode (tests, `Session(verify=True)`): what the live server kept between saves, made
 again from scratch and compared, so a shortcut that misses a change fails the test that made it.
 
-The page cache checks its own shortcuts (incremental/pagecache.py); this checks the two kept
-before it: the index memo's index and the bodies kept because their inputs seemed unchanged.
+The pages are checked where they are kept (pages/drawing.py, Options.verify); this checks the
+two kept before them: the index memo's index and the bodies kept because their inputs seemed
+unchanged.
 """
 
 from __future__ import annotations

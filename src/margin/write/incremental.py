@@ -1,24 +1,31 @@
-"""Keep a live output folder up to date: write only files whose bytes changed, remove stale ones.
+"""Keep a live output folder up to date in place, from the same records `margin build` keeps
+(write/previous.py: OutputRecords): write only files whose bytes changed, remove only files
+the records say margin wrote.
 
-`margin serve` builds once with the atomic swap of write/output.py, then updates the folder in
-place on every save. Each file is replaced atomically (written beside it, then renamed), so a
-reader never sees half a page, a killed server leaves none either (the site may be half
-updated: the next build or serve writes it whole), and only files margin itself wrote are ever
-removed.
+`margin serve` takes over the folder `margin build` left, with that build's records, and then
+updates it in place on every save. Each file is replaced atomically (written beside it, then
+renamed), so a reader never sees half a page, a killed server leaves none either (the site may
+be half updated: the next build or serve writes it whole). The records stay in memory,
+updated from each round's pages: they are what the next round keeps pages by, and what the
+server leaves for the next `margin build` when it stops.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from margin.model import AssetFile, OutputFile, SiteConfig
+from margin.model import AssetFile, SiteConfig
+from margin.pages.drawing import Drawing, Drawn, PageRecord
 from margin.write.atomic import reached
-from margin.write.output import MARKER, OutputError, check_output_dir, write_site
+from margin.write.marker import mark
+from margin.write.output import MARKER, OutputError, check_output_dir
+from margin.write.previous import AssetRecord, OutputRecords, Stamp, stamp
 
 _TEMPORARY = ".margin-tmp"
+_CARRIED: Stamp = (-1, -1, -1)  # the source stamp recorded for an asset that carries its bytes
 
 
 @dataclass(frozen=True)
@@ -28,86 +35,93 @@ class WriteResult:
     written: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     unchanged: int = 0
-
-
-@dataclass(frozen=True)
-class _Copied:
-    source: Path
-    size: int
-    mtime_ns: int
+    drawn: tuple[str, ...] = ()  # pages drawn from a template this round (not kept)
 
 
 class LiveOutput:
-    """The output folder of a running server, and what margin last put in it."""
+    """The output folder of a running server, and the records of what margin put in it."""
 
-    def __init__(self, config: SiteConfig):
+    def __init__(self, config: SiteConfig, records: OutputRecords | None = None):
         self.config = config
         self.root = config.output_dir.resolve()
-        self._pages: dict[str, OutputFile] = {}
-        self._assets: dict[str, _Copied] = {}
+        self.records = records.trusted() if records is not None else OutputRecords(self.root)
 
-    def replace_all(self, pages: list[OutputFile], assets: list[AssetFile]) -> WriteResult:
-        """The first write: the whole site, swapped in atomically (refuses folders not ours)."""
-        check_output_dir(self.config)
-        write_site(self.config, pages, assets)
-        self._pages = {page.path: page for page in pages}
-        self._assets = {asset.path: _stat(asset) for asset in assets}
-        return WriteResult(written=tuple(self._pages) + tuple(self._assets))
+    def ready(self) -> None:
+        """Before a round writes: an output folder deleted while serving is made again (with
+        nothing recorded in it); one that is not margin's, or lost its marker since margin
+        wrote into it, is not written into."""
+        if (self.root / MARKER).is_file():
+            return
+        if not self.records.pages:
+            check_output_dir(self.config)  # the first write: the folder must be margin's
+        elif self.root.exists() and any(self.root.iterdir()):
+            raise OutputError(f"output folder {self.root} lost its {MARKER} file; "
+                              "margin no longer writes into it")
+        self.root.mkdir(parents=True, exist_ok=True)
+        mark(self.root)
+        self.records = OutputRecords(self.root)
 
-    def adopt(self, pages: list[OutputFile], assets: list[AssetFile], read_back: set[str],
-              built: bool = True) -> WriteResult:
-        """Take over the output folder as it is: PAGES are what should be there (those in
-        READ_BACK were read from it); any other that differs from its file is written, and
-        unless the folder was BUILT from these very inputs just now, so is every asset."""
-        if not (self.root / MARKER).is_file():
-            return self.replace_all(pages, assets)  # nothing there yet
-        check_output_dir(self.config)
-        written = []
-        for page in pages:
-            if page.path not in read_back and _bytes_at(self.root / page.path) != page.data:
-                self._write(page.path, page.data)
-                written.append(page.path)
-        for asset in [] if built else assets:
-            self._put(asset)
-            written.append(asset.path)
-        self._pages = {page.path: page for page in pages}
-        self._assets = {asset.path: _stat(asset) for asset in assets}
-        return WriteResult(tuple(written), unchanged=len(pages) + len(assets) - len(written))
+    def keep(self, page: Drawn) -> Drawn:
+        """Write PAGE in place unless its file holds these bytes already; its bytes are let
+        go either way (called where the page was drawn)."""
+        if page.data is None:
+            return page
+        kept = page.reused or self.records.same_bytes(page.path, page.digest)
+        if kept is not None:
+            return replace(page, data=None, reused=kept)
+        self._write(page.path, page.data)
+        return replace(page, data=None, staged=stamp(self.root / page.path))
 
-    def update(self, pages: list[OutputFile], assets: list[AssetFile]) -> WriteResult:
-        """Write the pages and assets that differ from what is on disk; remove the ones now gone."""
-        if not (self.root / MARKER).is_file():
-            if self.root.exists() and any(self.root.iterdir()):
-                raise OutputError(f"output folder {self.root} lost its {MARKER} file; "
-                                  "margin no longer writes into it")
-            return self.replace_all(pages, assets)  # deleted while serving: start again
+    def update(self, drawing: Drawing) -> WriteResult:
+        """Draw DRAWING (made with these records) and write the pages and assets that differ
+        from the folder's files; remove the files of pages and assets the site no longer has.
+        A page planned but not drawn failed: its last good file stays, and so does its
+        record."""
+        last = self.records
+        records: dict[str, PageRecord] = {}
         written: list[str] = []
-        unchanged = 0
-        new_pages = {page.path: page for page in pages}
-        for path, page in new_pages.items():
-            old = self._pages.get(path)
-            if old is not None and (old.data is page.data or old.data == page.data):
-                unchanged += 1
-                continue
-            self._write(path, page.data)
-            written.append(path)
-        new_assets: dict[str, _Copied] = {}
-        for asset in assets:
-            copied = _stat(asset)
-            if copied.size < 0:
-                continue  # deleted since it was listed: the next save's listing drops it
-            new_assets[asset.path] = copied
-            if self._assets.get(asset.path) == copied:
-                unchanged += 1
-                continue
-            self._put(asset)
-            written.append(asset.path)
-        stale = [p for p in self._pages if p not in new_pages and p not in new_assets]
-        stale += [p for p in self._assets if p not in new_assets and p not in new_pages]
+        drawn: list[str] = []
+        for page in drawing.pages():
+            if page.data is not None and page.fingerprint is not None:
+                drawn.append(page.path)
+            page = self.keep(page)
+            if page.staged is not None:
+                written.append(page.path)
+                seen = page.staged
+            else:
+                assert page.reused is not None
+                seen = page.reused.stamp
+            records[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
+                                            page.indexed, page.owner, page.inputs)
+        for path in drawing.planned:
+            if path not in records and path in last.pages:
+                records[path] = last.pages[path]
+        copied = self._assets(drawing.assets, written)
+        stale = sorted((last.pages.keys() | last.assets.keys()) - records.keys() - copied.keys())
         for path in stale:
             self._remove(path)
-        self._pages, self._assets = new_pages, new_assets
-        return WriteResult(tuple(written), tuple(stale), unchanged)
+        self.records = OutputRecords(self.root, records, copied, last.search, last.bundle)
+        unchanged = len(records) + len(copied) - len(written)
+        return WriteResult(tuple(written), tuple(stale), unchanged, tuple(drawn))
+
+    def _assets(self, assets: list[AssetFile], written: list[str]) -> dict[str, AssetRecord]:
+        """Copy the ASSETS new or changed since the records (adding them to WRITTEN)."""
+        last, found = self.records, {}
+        for asset in assets:
+            # Bytes carried are named by their digest: the same path is the same bytes.
+            source = stamp(asset.source) if asset.data is None else _CARRIED
+            if source is None:
+                continue  # deleted since it was listed: the next save's listing drops it
+            kept = last.assets.get(asset.path)
+            if (kept is not None and kept.source == str(asset.source)
+                    and kept.source_stamp == source and last.intact(asset.path, kept.stamp)):
+                seen = kept.stamp
+            else:
+                self._put(asset)
+                written.append(asset.path)
+                seen = stamp(self.root / asset.path)
+            found[asset.path] = AssetRecord(str(asset.source), source, seen)
+        return found
 
     def _put(self, asset: AssetFile) -> None:
         if asset.data is not None:
@@ -147,21 +161,3 @@ class LiveOutput:
             except OSError:
                 break
             folder = folder.parent
-
-
-def _bytes_at(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
-def _stat(asset: AssetFile) -> _Copied:
-    source = asset.source
-    if asset.data is not None:  # named by its bytes' digest: the path says what they are
-        return _Copied(source, len(asset.data), 0)
-    try:
-        info = source.stat()
-    except OSError:
-        return _Copied(source, -1, -1)
-    return _Copied(source, info.st_size, info.st_mtime_ns)
