@@ -52,6 +52,7 @@ from margin.markdown.loosepaths import loose_destination_plugin
 from margin.markdown.marks import marks_plugin
 from margin.markdown.mathrules import math_plugin
 from margin.markdown.notebook import with_cells
+from margin.markdown.quietlog import quiet_block_rules
 from margin.markdown.sidenotes import add_sidenotes, sidenotes_plugin
 from margin.markdown.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
 from margin.markdown.state import ENV_KEY, BodyState, lines_before
@@ -103,6 +104,7 @@ def valid_link(url: str) -> bool:
 def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     """One configured parser per set of unused rules and process: building one costs more than
     rendering a short note, and notes of one site call for few different sets."""
+    quiet_block_rules()
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["tasklists"] = True
