@@ -47,12 +47,12 @@ from margin.markdown.headings import (
 )
 from margin.markdown.highlight import PLAIN, code_block, language_of
 from margin.markdown.htmlblocks import balanced_html_plugin
+from margin.markdown.librarycosts import trim_library_costs
 from margin.markdown.links import fix_links
 from margin.markdown.loosepaths import loose_destination_plugin
 from margin.markdown.marks import marks_plugin
 from margin.markdown.mathrules import math_plugin
 from margin.markdown.notebook import with_cells
-from margin.markdown.quietlog import quiet_block_rules
 from margin.markdown.sidenotes import add_sidenotes, sidenotes_plugin
 from margin.markdown.snippets import Atom, Snippet, atoms_of, contexts_of, shortened
 from margin.markdown.state import ENV_KEY, BodyState, lines_before
@@ -104,7 +104,7 @@ def valid_link(url: str) -> bool:
 def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     """One configured parser per set of unused rules and process: building one costs more than
     rendering a short note, and notes of one site call for few different sets."""
-    quiet_block_rules()
+    trim_library_costs()
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["tasklists"] = True
