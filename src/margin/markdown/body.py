@@ -47,7 +47,6 @@ from margin.markdown.headings import (
 )
 from margin.markdown.highlight import PLAIN, code_block, language_of
 from margin.markdown.htmlblocks import balanced_html_plugin
-from margin.markdown.librarycosts import trim_library_costs
 from margin.markdown.links import fix_links
 from margin.markdown.loosepaths import loose_destination_plugin
 from margin.markdown.marks import marks_plugin
@@ -104,7 +103,6 @@ def valid_link(url: str) -> bool:
 def _parser_without(unused: frozenset[str]) -> MarkdownIt:
     """One configured parser per set of unused rules and process: building one costs more than
     rendering a short note, and notes of one site call for few different sets."""
-    trim_library_costs()
     md = MarkdownIt("commonmark", {"html": True, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.options["tasklists"] = True
