@@ -13,6 +13,8 @@ import bisect
 import html
 import re
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 
 from markdown_it.token import Token
 
@@ -26,6 +28,8 @@ _SENTENCE_END = re.compile(r"([.!?][\"”’)]*)\s+(?=[^\sa-z])")
 _ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:et al|e\.g|i\.e|figs?|eqs?|vs|cf|sec|ch|no|approx"
                            r"|resp|refs?|thm|def|prop|dr|prof)\Z", re.IGNORECASE)
 _UNFINISHED = " \n,.;:—-"  # what a cut snippet does not end with before its ellipsis
+_TYPE = attrgetter("type")
+_LINKING = frozenset({"link_open", "citation"})  # where a note or a paper may be linked
 _TAGS = {"em_open": "em", "strong_open": "strong", "s_open": "del",
          "em_close": "em", "strong_close": "strong", "s_close": "del"}
 
@@ -36,10 +40,10 @@ class Snippet:
     text: str
 
 
-@dataclass(frozen=True)
-class Atom:
+class Atom(NamedTuple):
     """A piece of a snippet: plain text (where a sentence may end), fixed text (code, math, a
-    link's text: never split), or an opening or closing tag (no text)."""
+    link's text: never split), or an opening or closing tag (no text). (A tuple: a body's
+    snippets make about 150 of them a note, and a frozen dataclass's are slow to make.)"""
 
     kind: str  # "text", "fixed", "open", "close" or "link" (where a link starts: its target)
     text: str
@@ -230,6 +234,8 @@ def contexts_of(tokens: list[Token]) -> tuple[tuple[str, str, str], ...]:
         if token.type != "inline" or not children:
             continue
         cites = _may_cite(token.content)
+        if not cites and _LINKING.isdisjoint(map(_TYPE, children)):  # most, looked at quickly
+            continue
         if not cites and not any((child.type == "link_open" and child.meta.get("note"))
                                  or (child.type == "citation" and child.meta.get("papers"))
                                  for child in children):
