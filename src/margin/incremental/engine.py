@@ -49,6 +49,7 @@ class EngineState:
     papers: dict[str, str] = field(default_factory=dict)  # paper id -> what note pages show
     series: dict[str, tuple[str, ...]] = field(default_factory=dict)
     dated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section -> newest first
+    placed: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (section, date)
     feeds: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # URL -> plan
 
 
@@ -91,7 +92,8 @@ class PageEngine:
         dirty |= now.citing(_differing(last.papers, now.papers))
         for name in _differing(last.series, index.series):
             dirty.update((*last.series.get(name, ()), *index.series.get(name, ())))
-        for section in _differing(last.dated, now.dated):
+        now.place(changed, last)
+        for section in _differing({s: last.dated.get(s, ()) for s in now.dated}, now.dated):
             dirty |= _moved(last.dated.get(section, ()), now.dated.get(section, ()))
         kept = {key: path for key, (path, _) in last.pages.items()
                 if key not in dirty and key in now.notes}
@@ -118,12 +120,16 @@ class PageEngine:
             reads[key] = now.reads(key)
             readers.add(key, reads[key])
         templates = {template for _, template in pages.values()}
+        if last is None or self._now.placed is None:
+            now.place(None, None)
         return EngineState(
             now.printer.base, {t: now.site_part(t) for t in templates},
             {(slug, t): now.tag_part(slug, t) for slug in now.tags for t in templates},
             now.notes, pages, reads, readers.map, dict(now.index.related),
-            dict(now.index.note_papers), now.papers, dict(now.index.series), now.dated,
-            {url: (title, keys) for url, title, keys in feeds})
+            dict(now.index.note_papers), now.papers, dict(now.index.series),
+            {**(last.dated if last and now.placed is not None and not now.whole else {}),
+             **now.dated},
+            now.placed or {}, {url: (title, keys) for url, title, keys in feeds})
 
 
 class _Inputs:
@@ -138,8 +144,10 @@ class _Inputs:
             for key, note in index.notes.items()}
         self.papers = {p.id: repr((p.id, p.slug, p.title, p.link, p.entry))
                        for p in index.papers}
-        self.dated = {section: tuple([k for k in keys if index.notes[k].date])
-                      for section, keys in index.sections.items()}
+        # the dated notes of the sections where a note came, went or moved (all: `whole`)
+        self.dated: dict[str, tuple[str, ...]] = {}
+        self.placed: dict[str, tuple[Any, Any]] | None = None
+        self.whole = False
         self._site_parts: dict[str, bytes | None] = {}
         self._tag_parts: dict[tuple[str, str], str | None] = {}
         self._series_of: dict[str, str] | None = None
@@ -150,6 +158,27 @@ class _Inputs:
         changed = {key for key, part in self.notes.items()
                    if last.get(key) != part or part[3] is None or not part[2]}
         return changed | (last.keys() - self.notes.keys())
+
+    def place(self, changed: set[str] | None, last: EngineState | None) -> None:
+        """Each note's section and date (what its neighbours follow from), and the dated notes
+        of the sections where one of the CHANGED notes came, went or moved since LAST; with
+        no LAST, of every section."""
+        notes, sections = self.index.notes, self.index.sections
+        if changed is None or last is None or not last.placed:
+            self.placed = {key: (note.section, note.date) for key, note in notes.items()}
+            self.whole, touched = True, set(sections)
+        else:
+            self.placed = dict(last.placed)
+            touched = set()
+            for key in changed:
+                before = self.placed.pop(key, None)
+                note = notes.get(key)
+                if note is not None:
+                    self.placed[key] = (note.section, note.date)
+                if before != self.placed.get(key):
+                    touched.update(place[0] for place in (before, self.placed.get(key)) if place)
+        self.dated = {section: tuple([k for k in sections.get(section, ()) if notes[k].date])
+                      for section in touched}
 
     def changed_tags(self, last: Mapping[tuple[str, str], str | None]) -> set[str]:
         """The tags whose part changed for a template (removed tags too)."""
