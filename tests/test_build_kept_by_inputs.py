@@ -1,13 +1,13 @@
-"""A rebuild keeps a note page without fingerprinting it when the page's inputs are as the last
-build's (incremental/noteinputs.py). After every kind of edit the output must equal a fresh build
-byte for byte, and (tests/conftest.py) every page kept that way is fingerprinted as well and
-must not have changed."""
+"""A rebuild keeps a note page without planning or fingerprinting it when nothing it read
+changed since the last build (incremental/engine.py). After every kind of edit the output must
+equal a fresh build byte for byte, and (tests/conftest.py) every page kept that way is
+fingerprinted as well and must not have changed."""
 
 from __future__ import annotations
 
 import pytest
 
-import margin.incremental.noteinputs
+import margin.incremental.engine
 import margin.pages.drawing
 from conftest import run_margin
 from margin.write import search
@@ -66,16 +66,16 @@ def site(make_site):
 
 
 def counting_kept(monkeypatch) -> list[str]:
-    """The paths of the note pages each build keeps by their inputs."""
+    """The paths of the note pages each build keeps unplanned."""
     kept: list[str] = []
-    real = margin.pages.drawing.Drawing._kept_by_inputs
+    real = margin.pages.drawing.Drawing._kept
 
-    def kept_by_inputs(self, *args):
+    def kept_unplanned(self, *args):
         found = real(self, *args)
-        kept.extend(found[0])
+        kept.extend(found)
         return found
 
-    monkeypatch.setattr(margin.pages.drawing.Drawing, "_kept_by_inputs", kept_by_inputs)
+    monkeypatch.setattr(margin.pages.drawing.Drawing, "_kept", kept_unplanned)
     return kept
 
 
@@ -131,18 +131,19 @@ def test_a_body_edit_keeps_every_other_note_page_by_its_inputs(site, tmp_path, m
     assert set(kept) == notes - {"notes/zeta/index.html"}
 
 
-@pytest.mark.parametrize(("method", "blind", "change", "what"), [
-    # Digests blind to every other note miss Alpha's new title on the pages that show it
-    # (Beta's backlink, a neighbour's link); blind to the entries, Beta's new summary in feeds.
-    ("of", lambda self, note, template: f"{note.key}:{template}", "title of a linked note",
+@pytest.mark.parametrize(("where", "method", "blind", "change", "what"), [
+    # An engine that does not record which pages show a note misses Alpha's new title on the
+    # pages that show it (Beta's backlink, a neighbour's link); one that sees no note changed,
+    # Beta's new summary in the feeds.
+    ("_Readers", "add", lambda self, reader, shown: None, "title of a linked note",
      "index.html"),
-    ("of_feed", lambda self, url, title, keys: f"{url}:{title}", "summary", "feed.xml"),
+    ("_Inputs", "changed_notes", lambda self, last: set(), "summary", "feed.xml"),
 ])
-def test_inputs_that_miss_a_change_are_caught(site, tmp_path, monkeypatch, method, blind,
+def test_inputs_that_miss_a_change_are_caught(site, tmp_path, monkeypatch, where, method, blind,
                                               change, what):
-    """The check the tests rely on works: a digest that misses a change makes the build fail,
-    saying which file changed though kept."""
-    monkeypatch.setattr(margin.incremental.noteinputs.NotePageInputs, method, blind)
+    """The check the tests rely on works: an engine that misses a change makes the build
+    fail, saying which file changed though kept."""
+    monkeypatch.setattr(getattr(margin.incremental.engine, where), method, blind)
     output = tmp_path / "out"
     build(site, output, "--jobs", "1")
     edit(site, *EDITS[change])
@@ -156,10 +157,10 @@ def counting_feeds(monkeypatch) -> list[str]:
     made: list[str] = []
     real = margin.pages.drawing.Drawing._feeds_kept
 
-    def feeds_kept(self, plans, digests):
-        kept, inputs = real(self, plans, digests)
+    def feeds_kept(self, plans, unchanged):
+        kept = real(self, plans, unchanged)
         made.extend(url for url, _, _ in plans if url not in kept)
-        return kept, inputs
+        return kept
 
     monkeypatch.setattr(margin.pages.drawing.Drawing, "_feeds_kept", feeds_kept)
     return made

@@ -34,7 +34,6 @@ LAYER_OF = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 # Imports against the order that remain, each to be removed, never added to: the drawing of
 # pages still asks the engine's fingerprints which pages it may keep (issue 17).
 KNOWN_UPWARD: set[tuple[str, str]] = {
-    ("margin.pages.drawing", "margin.incremental.noteinputs"),
     ("margin.pages.drawing", "margin.incremental.pageprint"),
 }
 

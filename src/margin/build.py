@@ -21,6 +21,7 @@ from margin.incremental.bodies import BodyRendering
 from margin.incremental.bodycache import Signature, signature
 from margin.incremental.bodytext import BodyShelf
 from margin.incremental.build import BuildCache
+from margin.incremental.engine import PageEngine
 from margin.incremental.unchanged import BuildStamp, inputs_digest, stamp_of
 from margin.index import claim_urls, index_claimed
 from margin.index.bibcites import site_bibliography
@@ -109,6 +110,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
             report.written, report.copied = len(pages), len(drawing.assets)
             with timer.stage("cache"):
                 records = update.records()
+                records.engine = drawing.state
                 cache.save_output(records, stamp_of(inputs, made.looked_at, records,
                                                     report.notes, report.diagnostics[found:],
                                                     made.known))
@@ -239,12 +241,13 @@ def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, Render
                body_digests: Mapping[str, str], last: OutputRecords, options: Options,
                keep: Callable[[Drawn], Drawn] | None = None) -> Drawing:
     """The pages of INDEX and BODIES, to be drawn unless the LAST output has them already:
-    how `margin build` and each round of `margin serve` draw."""
+    how `margin build` and each round of `margin serve` draw. The engine keeps, unplanned,
+    the note pages and feeds that read nothing changed since LAST."""
+    engine = PageEngine(last.engine if last.pages else None, body_digests) \
+        if body_digests else None
     return Drawing(index, config, bodies, last.reusable if last.pages else None,
-                   options.jobs, options.counter("pages"), keep=keep,
-                   body_digests=body_digests,
-                   same_inputs=last.same_inputs if last.pages else None,
-                   verify=options.verify)
+                   options.jobs, options.counter("pages"), keep=keep, engine=engine,
+                   recorded=last.recorded if last.pages else None, verify=options.verify)
 
 
 def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildReport:

@@ -1,14 +1,16 @@
 """Drawing a whole site for `margin build` and each save of `margin serve`: only the pages whose
 inputs changed since the last output, on every core, one page at a time through memory.
 
-Pages are planned here, with every note's view; the rest happens in worker processes (which
-start with the planner, views and compiled templates already in memory), in one pass: each
-page's template values are made (a note page's backlinks and neighbours only there), the page
-is fingerprinted (incremental/pageprint.py) and, unless the last build drew the same fingerprint at
-the same path and its file is still intact, drawn. A kept page comes back as its fingerprint
-(the write stage puts the last build's file back in place); a drawn one with what the link
-checker needs, so neither the pages' bytes nor their parsing stay in this process longer than
-it takes to write them.
+First the engine (incremental/engine.py, behind the PageEngine interface) names the note pages
+and feeds that read nothing changed since the last build: those are kept as it left them,
+never planned. The rest are planned here; then, in worker processes (which start with the
+planner, views and compiled templates already in memory), in one pass: each page's template
+values are made (a note page's backlinks and neighbours only there), the page is fingerprinted
+(incremental/pageprint.py) and, unless the last build drew the same fingerprint at the same
+path and its file is still intact, drawn. A kept page comes back as its fingerprint (the
+write stage puts the last build's file back in place); a drawn one with what the link checker
+needs, so neither the pages' bytes nor their parsing stay in this process longer than it
+takes to write them.
 """
 
 from __future__ import annotations
@@ -17,14 +19,13 @@ import contextlib
 import gc
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import jinja2
 
 from margin import __version__, urls
 from margin.diagnostics import Diagnostic, error
-from margin.incremental.noteinputs import NotePageInputs
 from margin.incremental.pageprint import PagePrinter, base_fingerprint
 from margin.linkcheck import PageLinks, page_links
 from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
@@ -32,6 +33,7 @@ from margin.pages import collision_error, templates, unfit_error, with_body_asse
 from margin.pages.assets import asset_files
 from margin.pages.dependencies import TemplateReader
 from margin.pages.feeds import FeedPlan, feed, feed_plans
+from margin.pages.graph import Graph
 from margin.pages.plan import Page, Planner, draw
 from margin.pages.searchable import SEARCH_MARK, searched_digest
 from margin.pages.sitemap import sitemap
@@ -51,7 +53,6 @@ class PageRecord:
     links: PageLinks | None  # for HTML pages
     indexed: str | None = None  # what Pagefind reads of it, digested (None: not marked)
     owner: str = ""  # the key of the note whose page it is
-    inputs: str | None = None  # a note page's inputs, digested (incremental/noteinputs.py)
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,35 @@ class Drawn:
     data: bytes | None = None
     reused: PageRecord | None = None  # the last build's file is this page
     staged: tuple[int, int, int] | None = None  # written out already; the file's stamp
-    inputs: str | None = None  # a note page's inputs, digested (incremental/noteinputs.py)
 
 
-# (path, fingerprint or note page inputs) -> the last build's record, if its file is intact
+# (path, fingerprint) -> the last build's record, if its file is intact
 Reusable = Callable[[str, str], PageRecord | None]
+# path -> the last build's record, if its file is intact
+Recorded = Callable[[str], PageRecord | None]
 Kept = str  # a worker's answer for a page the last build's file still serves: its fingerprint
 Done = tuple[Drawn | None, Diagnostic | None]  # a worker's answer for a page it drew
+
+
+class Decision(Protocol):
+    pages: dict[str, str]  # note key -> output path: note pages nothing they read changed in
+    feeds: set[str]  # the URLs of the feeds likewise
+    dirty: int  # note pages not vouched for
+
+
+class PageEngine(Protocol):
+    """What the last build left of what each note page and feed read (incremental/engine.py):
+    the pages that read nothing changed are kept without being planned."""
+
+    def decide(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
+               feeds: list[FeedPlan]) -> Decision | None:
+        """The pages and feeds to keep; None: none."""
+        ...
+
+    def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan]) -> object:
+        """The state for the next build, given the note pages decided again (note key ->
+        output path and template)."""
+        ...
 
 
 @dataclass
@@ -89,16 +112,19 @@ class Drawing:
     # Called with each drawn page where it was drawn (a worker): the write stage writes it
     # out there and lets its bytes go, rather than sending them back.
     keep: Callable[[Drawn], Drawn] | None = None
-    # What note pages are made from, for keeping those whose inputs are as the last build's
-    # (incremental/noteinputs.py): each body's digest, and the last build's records by page
-    # inputs. Without them every page is fingerprinted.
-    body_digests: Mapping[str, str] = field(default_factory=dict)
-    same_inputs: Reusable | None = None
+    # Which note pages and feeds read nothing changed since the last build, to be kept
+    # without being planned (incremental/engine.py), and the last build's records by path.
+    # Without them every page is planned and fingerprinted.
+    engine: PageEngine | None = None
+    recorded: Recorded | None = None
+    state: object = None  # the engine's state after this build, for the next one
+    decided: int = 0  # note pages the engine did not vouch for
+    notes_planned: int = 0  # note pages planned (the rest were kept unplanned)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: list[AssetFile] = field(default_factory=list)
     drawn: int = 0  # pages drawn (the rest were reused)
     planned: list[str] = field(default_factory=list)  # every page's path, failed ones too
-    # Tests: draw every feed, and fingerprint every note page, kept by its inputs too, and
+    # Tests: draw every feed, and fingerprint every note page, kept by the engine too, and
     # fail if it changed (build's Options.verify, on for every build the tests run).
     verify: bool = False
 
@@ -117,20 +143,25 @@ class Drawing:
         planner = Planner(config, index, bodies, site, templates.site_templates(config))
         self.diagnostics = [d for body in bodies.values() for d in body.diagnostics]
         printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
-        digests = NotePageInputs(printer.base, index, planner.graph, site, printer,
-                                 self.body_digests) if self.body_digests else None
         plans = feed_plans(index, config)
-        kept_feeds, feed_inputs = self._feeds_kept(plans, digests)
+        decision = self.engine.decide(index, site, printer, planner.graph, plans) \
+            if self.engine else None
+        self.decided = decision.dirty if decision else len(index.notes)
+        kept_feeds = self._feeds_kept(plans, decision.feeds if decision else set())
         to_make = [plan for plan in plans if plan[0] not in kept_feeds]
         # (made on another core, while the pages are planned)
-        generated = Background(lambda: self._feeds(to_make, feed_inputs)) if to_make else None
-        planned = self._claimed(planner.pages())
-        kept, inputs = self._kept_by_inputs(planned, printer, site, digests)
-        left = [page for page in planned if urls.output_path(page.url) not in kept]
-        _prepare(printer, left, planner.view)
+        generated = Background(lambda: self._feeds(to_make)) if to_make else None
+        kept = self._kept(decision.pages if decision else {}, planner, printer, site)
+        planned = self._claimed(self._planned(planner, kept), kept, planner)
+        self.notes_planned = sum(1 for page in planned if page.note is not None)
+        if self.engine:
+            self.state = self.engine.after(
+                {page.note.key: (urls.output_path(page.url), page.template)
+                 for page in planned if page.note is not None}, plans)
+        _prepare(printer, planned, planner.view)
         yield from kept.values()
-        yield from self._draw(left, env, site, printer, inputs)
-        written = [urls.output_path(page.url) for page in planned]
+        yield from self._draw(planned, env, site, printer)
+        written = [*kept, *(urls.output_path(page.url) for page in planned)]
         made = {page.path: page for page in (generated.result() if generated else ())}
         feed_pages = [kept_feeds.get(url) or made[urls.output_path(url)] for url, _, _ in plans]
         yield from feed_pages
@@ -147,78 +178,77 @@ class Drawing:
         self.diagnostics += problems
         self.assets = with_body_assets(assets, bodies)
 
-    def _feeds(self, plans: list[FeedPlan], inputs: Mapping[str, str]) -> list[Drawn]:
+    def _feeds(self, plans: list[FeedPlan]) -> list[Drawn]:
         """The Atom feeds PLANS say, kept (written out) where they are made."""
         memo: dict[str, Any] = {}
-        drawn = [_drawn(feed(plan, self.index, self.config, self.bodies, memo), None,
-                        inputs.get(plan[0])) for plan in plans]
+        drawn = [_drawn(feed(plan, self.index, self.config, self.bodies, memo), None)
+                 for plan in plans]
         return [self.keep(page) for page in drawn] if self.keep else drawn
 
-    def _feeds_kept(self, plans: list[FeedPlan], digests: NotePageInputs | None
-                    ) -> tuple[dict[str, Drawn], dict[str, str]]:
-        """The feeds whose entries are made from the same notes and bodies as the last
-        build's (by URL), and the inputs of the others (to be recorded with them)."""
+    def _feeds_kept(self, plans: list[FeedPlan], unchanged: set[str]) -> dict[str, Drawn]:
+        """The feeds the engine found made from the same notes and bodies as the last
+        build's (by URL), whose files are intact."""
         kept: dict[str, Drawn] = {}
-        inputs: dict[str, str] = {}
-        if digests is None:  # no cache: nothing to keep, nothing to record
-            return kept, inputs
         for plan in plans:
-            digest = digests.of_feed(*plan)
             path = urls.output_path(plan[0])
-            record = self.same_inputs(path, digest) if self.same_inputs and digest else None
-            if record is not None:
-                if self.verify and _drawn(feed(plan, self.index, self.config, self.bodies, {}),
-                                     None).digest != record.digest:
-                    raise AssertionError(f"{path}: kept by its inputs, but it changed")
-                kept[plan[0]] = Drawn(path, "", record.fingerprint, record.digest, record.links,
-                                  record.indexed, reused=record, inputs=digest)
-            elif digest:
-                inputs[plan[0]] = digest
-        return kept, inputs
+            record = self.recorded(path) if self.recorded and plan[0] in unchanged else None
+            if record is None:
+                continue
+            if self.verify and _drawn(feed(plan, self.index, self.config, self.bodies, {}),
+                                      None).digest != record.digest:
+                raise AssertionError(f"{path}: kept by its inputs, but it changed")
+            kept[plan[0]] = Drawn(path, "", record.fingerprint, record.digest, record.links,
+                                  record.indexed, reused=record)
+        return kept
 
-    def _claimed(self, pages: Iterator[Page]) -> list[Page]:
-        """The planned pages, each URL once; a second claim on a URL is an error."""
+    def _kept(self, unchanged: Mapping[str, str], planner: Planner, printer: PagePrinter,
+              site: SiteView) -> dict[str, Drawn]:
+        """The note pages the engine found nothing changed in (note key -> path), as the last
+        build left them, by path; those whose files are not intact are left to be planned."""
+        kept: dict[str, Drawn] = {}
+        for key, path in unchanged.items():
+            record = self.recorded(path) if self.recorded else None
+            if record is None:
+                continue
+            if self.verify:
+                page = planner.note_page(self.index.notes[key])
+                fingerprint = printer.page(page.url, page.template, page.context, site)
+                if fingerprint != record.fingerprint or urls.output_path(page.url) != path:
+                    raise AssertionError(f"{path}: kept by its inputs, but it changed")
+            kept[path] = Drawn(path, key, record.fingerprint, record.digest, record.links,
+                               record.indexed, reused=record)
+        return kept
+
+    def _planned(self, planner: Planner, kept: Mapping[str, Drawn]) -> Iterator[Page]:
+        """The pages to decide again: the note pages not kept (in the site's order), then
+        every generated page."""
+        owners = {drawn.owner for drawn in kept.values()}
+        notes = self.index.notes
+        keys = [key for key in self.index.ordered() if key not in owners]
+        for key in keys:
+            yield planner.note_page(notes[key])
+        yield from planner.generated_pages()
+
+    def _claimed(self, pages: Iterator[Page], kept: Mapping[str, Drawn], planner: Planner
+                 ) -> list[Page]:
+        """The planned pages, each URL once (the KEPT ones' too); a second claim on a URL is
+        an error."""
         claimed: dict[str, Page] = {}
         for page in pages:
             unwritable = unfit_error(page, self.index)
             if unwritable:
                 self.diagnostics.append(unwritable)
                 continue
-            owner = claimed.setdefault(urls.output_path(page.url), page)
+            path = urls.output_path(page.url)
+            if path in kept and path not in claimed:  # planned only to be named
+                claimed[path] = planner.note_page(self.index.notes[kept[path].owner])
+            owner = claimed.setdefault(path, page)
             if owner is not page:
                 self.diagnostics.append(collision_error(page, owner))
-        return list(claimed.values())
-
-    def _kept_by_inputs(self, planned: list[Page], printer: PagePrinter, site: SiteView,
-                        digests: NotePageInputs | None
-                        ) -> tuple[dict[str, Drawn], dict[str, str]]:
-        """The note pages whose inputs are as the last build's (kept as it left them, by
-        path), and the inputs of the others (to be recorded with them)."""
-        kept: dict[str, Drawn] = {}
-        inputs: dict[str, str] = {}
-        if digests is None:  # no cache: nothing to keep, nothing to record
-            return kept, inputs
-        for page in planned:
-            if page.note is None:
-                continue
-            path = urls.output_path(page.url)
-            digest = digests.of(page.note, page.template)
-            if digest is None:
-                continue
-            record = self.same_inputs(path, digest) if self.same_inputs else None
-            if record is None:
-                inputs[path] = digest
-                continue
-            if self.verify:
-                fingerprint = printer.page(page.url, page.template, page.context, site)
-                if fingerprint != record.fingerprint:
-                    raise AssertionError(f"{path}: kept by its inputs, but it changed")
-            kept[path] = Drawn(path, page.note.key, record.fingerprint, record.digest,
-                               record.links, record.indexed, reused=record, inputs=digest)
-        return kept, inputs
+        return [page for path, page in claimed.items() if path not in kept]
 
     def _draw(self, planned: list[Page], env: jinja2.Environment, site: SiteView,
-              printer: PagePrinter, inputs: Mapping[str, str]) -> Iterator[Drawn]:
+              printer: PagePrinter) -> Iterator[Drawn]:
         """Every planned page, in one pass over every core: each is fingerprinted where its
         template values are made (a note page's are made only there), then drawn unless the
         last build's file still serves. Only a fingerprint comes back for a page kept."""
@@ -252,7 +282,7 @@ class Drawing:
                 if kept is not None:
                     owner = page.note.key if page.note else ""
                     yield Drawn(path, owner, answer, kept.digest, kept.links, kept.indexed,
-                                reused=kept, inputs=inputs.get(path))
+                                reused=kept)
                     continue
                 answer = drawn_here(page, answer)  # its file changed since the worker looked
             drawn, problem = answer
@@ -260,8 +290,7 @@ class Drawing:
                 problems[number] = problem
             if drawn:
                 self.drawn += 1
-                digest = inputs.get(drawn.path)
-                yield replace(drawn, inputs=digest) if digest else drawn
+                yield drawn
         self.diagnostics += [problems[number] for number in sorted(problems)]
 
 
@@ -278,11 +307,10 @@ def _prepare(printer: PagePrinter, planned: list[Page], view: Callable[[str], No
         printer.prepare(name, shown.get(name, ()))
 
 
-def _drawn(output: OutputFile, fingerprint: str | None, inputs: str | None = None) -> Drawn:
+def _drawn(output: OutputFile, fingerprint: str | None) -> Drawn:
     data = output.data
     html = output.path.endswith(".html")
     return Drawn(output.path, output.owner, fingerprint,
                  hashlib.blake2b(data, digest_size=16).hexdigest(),
                  page_links(data) if html else None,
-                 searched_digest(data) if html and SEARCH_MARK in data else None, data,
-                 inputs=inputs)
+                 searched_digest(data) if html and SEARCH_MARK in data else None, data)

@@ -92,15 +92,20 @@ class LiveOutput:
                 assert page.reused is not None
                 seen = page.reused.stamp
             records[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
-                                            page.indexed, page.owner, page.inputs)
-        for path in drawing.planned:
-            if path not in records and path in last.pages:
+                                            page.indexed, page.owner)
+        failed = [path for path in drawing.planned if path not in records]
+        for path in failed:
+            if path in last.pages:
                 records[path] = last.pages[path]
         copied = self._assets(drawing.assets, written)
         stale = sorted((last.pages.keys() | last.assets.keys()) - records.keys() - copied.keys())
         for path in stale:
             self._remove(path)
         self.records = OutputRecords(self.root, records, copied, last.search, last.bundle)
+        # The engine's state says every planned page is as its inputs make it: not so for a
+        # page that failed, whose old file stays. Until none fails, every page is decided again
+        # (so its error is found again, rather than the old page kept unplanned).
+        self.records.engine = None if failed else drawing.state
         unchanged = len(records) + len(copied) - len(written)
         return WriteResult(tuple(written), tuple(stale), unchanged, tuple(drawn))
 

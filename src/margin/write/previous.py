@@ -12,6 +12,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from margin.pages.drawing import PageRecord
 from margin.write.output import MARKER
@@ -63,6 +64,7 @@ class OutputRecords:
     assets: dict[str, AssetRecord] = field(default_factory=dict)
     search: dict[str, str] = field(default_factory=dict)  # search shard -> key
     bundle: dict[str, Stamp] = field(default_factory=dict)  # the search bundle's files
+    engine: Any = None  # what its pages read (incremental/engine.py), for the next build
 
     def trusted(self) -> OutputRecords:
         """These records, or empty ones when the output is not (wholly) the one they describe."""
@@ -80,13 +82,10 @@ class OutputRecords:
             return None
         return record if self.intact(path, record.stamp) else None
 
-    def same_inputs(self, path: str, inputs: str) -> PageRecord | None:
-        """The last build's record of PATH when it was drawn from the same note page INPUTS
-        (incremental/noteinputs.py) and is intact."""
+    def recorded(self, path: str) -> PageRecord | None:
+        """The last build's record of PATH, if its file is intact."""
         record = self.pages.get(path)
-        if record is None or record.inputs != inputs:
-            return None
-        return record if self.intact(path, record.stamp) else None
+        return record if record is not None and self.intact(path, record.stamp) else None
 
     def same_bytes(self, path: str, digest: str) -> PageRecord | None:
         record = self.pages.get(path)

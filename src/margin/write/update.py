@@ -70,7 +70,7 @@ class OutputUpdate:
                 assert page.reused is not None
                 seen = page.reused.stamp
             self.pages[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
-                                               page.indexed, page.owner, page.inputs)
+                                               page.indexed, page.owner)
         return self.pages
 
     def add_assets(self, assets: list[AssetFile]) -> None:

@@ -1,0 +1,268 @@
+"""Which note pages and feeds a build must decide again, found in proportion to the change.
+
+The last build left, with its output records, what each note page and feed was made from: the
+parts of every note (file, URL, body: `NotePart`), the index's facts a note page shows (related
+notes, papers, series, the dated notes of each section for neighbours), the tags as each
+template reads them, each template's part of the site view, the base fingerprint (code,
+configuration, template files), and the reverse map from each note to the note pages that
+show it. A build compares the inputs (each comparison cheap, most of them whole dictionaries
+at once), and only the pages that read a changed input are planned and fingerprinted again;
+every other note page is kept as the last build left it, never planned. The fingerprint of a
+page decided again stops the propagation when it comes out the same (early cutoff).
+
+Missing or damaged state, a new base or a template whose site part changed: every page is
+decided the old way (fingerprinted), and the state is made afresh for the next build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from margin.incremental.pageprint import PagePrinter
+from margin.model import SiteIndex
+from margin.pages.feeds import FeedPlan
+from margin.pages.graph import Graph
+from margin.pages.views import SiteView
+
+# The keys of a note page's context whose values hold note views (and so tags).
+VIEW_KEYS = frozenset({"note", "page", "backlinks", "related", "papers", "previous", "next",
+                       "series"})
+
+NotePart = tuple[str, str, str, str | None]  # a note's source, URL, file digest, body digest
+
+
+@dataclass
+class EngineState:
+    """What the last build's note pages and feeds read (kept with its output records)."""
+
+    base: str
+    site_parts: dict[str, bytes | None]  # template -> what its pages show of the site
+    tag_parts: dict[tuple[str, str], str | None]  # (tag slug, template) -> its part
+    notes: dict[str, NotePart]
+    pages: dict[str, tuple[str, str]]  # note key -> (its page's output path, its template)
+    reads: dict[str, tuple[str, ...]]  # note key -> the notes its page shows (itself first)
+    readers: dict[str, set[str]]  # note key -> the notes whose pages show it
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    note_papers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    papers: dict[str, str] = field(default_factory=dict)  # paper id -> what note pages show
+    series: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    dated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section -> newest first
+    placed: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (section, date)
+    feeds: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # URL -> plan
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The note pages (note key -> output path) and feeds (URLs) nothing they read changed in."""
+
+    pages: dict[str, str]
+    feeds: set[str]
+    dirty: int  # note pages to decide again (for the report and the tests)
+
+
+class PageEngine:
+    """One build's use of the last build's state: `decide`, then `after` for the next one."""
+
+    def __init__(self, last: Any, body_digests: Mapping[str, str]):
+        self.last = last if isinstance(last, EngineState) else None
+        self.bodies = body_digests
+        self._now: _Inputs | None = None
+
+    def decide(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
+               feeds: list[FeedPlan]) -> Decision | None:
+        """What may be kept unplanned; None: nothing (no state, or everything changed)."""
+        self._now = now = _Inputs(index, site, printer, graph, self.bodies)
+        last = self.last
+        if last is None or last.base != printer.base:
+            return None
+        if any(now.site_part(t) != part or part is None for t, part in last.site_parts.items()):
+            return None
+        changed = now.changed_notes(last.notes)
+        dirty = now.notes.keys() - last.pages.keys()
+        shown = changed | now.tagged(now.changed_tags(last.tag_parts))
+        for key in shown:
+            dirty.add(key)
+            dirty.update(last.readers.get(key, ()))
+        for key in changed:  # the notes it links to now list it among their backlinks
+            dirty.update(link.target for link in index.links.get(key, ()))
+        dirty |= _differing(last.related, index.related)
+        dirty |= _differing(last.note_papers, index.note_papers)
+        dirty |= now.citing(_differing(last.papers, now.papers))
+        for name in _differing(last.series, index.series):
+            dirty.update((*last.series.get(name, ()), *index.series.get(name, ())))
+        now.place(changed, last)
+        for section in _differing({s: last.dated.get(s, ()) for s in now.dated}, now.dated):
+            dirty |= _moved(last.dated.get(section, ()), now.dated.get(section, ()))
+        kept = {key: path for key, (path, _) in last.pages.items()
+                if key not in dirty and key in now.notes}
+        kept_feeds = {url for url, title, keys in feeds
+                      if last.feeds.get(url) == (title, keys) and changed.isdisjoint(keys)}
+        return Decision(kept, kept_feeds, len(now.notes) - len(kept))
+
+    def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan]
+              ) -> EngineState:
+        """The state for the next build: the last one where a page was kept, PLANNED (note key
+        -> output path and template of every note page decided again) where not."""
+        now = self._now
+        assert now is not None, "decide() comes first"
+        last = self.last if self.last is not None and self.last.base == now.printer.base \
+            else None
+        pages = dict(last.pages) if last else {}
+        reads = dict(last.reads) if last else {}
+        readers = _Readers(last.readers if last else {})
+        for key in [key for key in pages if key not in now.notes or key in planned]:
+            pages.pop(key)
+            readers.drop(key, reads.pop(key, ()))
+        for key, place in planned.items():
+            pages[key] = place
+            reads[key] = now.reads(key)
+            readers.add(key, reads[key])
+        templates = {template for _, template in pages.values()}
+        if last is None or self._now.placed is None:
+            now.place(None, None)
+        return EngineState(
+            now.printer.base, {t: now.site_part(t) for t in templates},
+            {(slug, t): now.tag_part(slug, t) for slug in now.tags for t in templates},
+            now.notes, pages, reads, readers.map, dict(now.index.related),
+            dict(now.index.note_papers), now.papers, dict(now.index.series),
+            {**(last.dated if last and now.placed is not None and not now.whole else {}),
+             **now.dated},
+            now.placed or {}, {url: (title, keys) for url, title, keys in feeds})
+
+
+class _Inputs:
+    """This build's inputs, worked out as the comparison asks for them."""
+
+    def __init__(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
+                 bodies: Mapping[str, str]):
+        self.index, self.site, self.printer, self.graph = index, site, printer, graph
+        self.tags = {tag.slug: tag for tag in site.tags}
+        self.notes: dict[str, NotePart] = {
+            key: (note.source, note.url, note.digest, bodies.get(key))
+            for key, note in index.notes.items()}
+        self.papers = {p.id: repr((p.id, p.slug, p.title, p.link, p.entry))
+                       for p in index.papers}
+        # the dated notes of the sections where a note came, went or moved (all: `whole`)
+        self.dated: dict[str, tuple[str, ...]] = {}
+        self.placed: dict[str, tuple[Any, Any]] | None = None
+        self.whole = False
+        self._site_parts: dict[str, bytes | None] = {}
+        self._tag_parts: dict[tuple[str, str], str | None] = {}
+        self._series_of: dict[str, str] | None = None
+
+    def changed_notes(self, last: Mapping[str, NotePart]) -> set[str]:
+        """The notes added, removed or changed since LAST, and those that cannot be vouched
+        for (no body digest, no file digest)."""
+        changed = {key for key, part in self.notes.items()
+                   if last.get(key) != part or part[3] is None or not part[2]}
+        return changed | (last.keys() - self.notes.keys())
+
+    def place(self, changed: set[str] | None, last: EngineState | None) -> None:
+        """Each note's section and date (what its neighbours follow from), and the dated notes
+        of the sections where one of the CHANGED notes came, went or moved since LAST; with
+        no LAST, of every section."""
+        notes, sections = self.index.notes, self.index.sections
+        if changed is None or last is None or not last.placed:
+            self.placed = {key: (note.section, note.date) for key, note in notes.items()}
+            self.whole, touched = True, set(sections)
+        else:
+            self.placed = dict(last.placed)
+            touched = set()
+            for key in changed:
+                before = self.placed.pop(key, None)
+                note = notes.get(key)
+                if note is not None:
+                    self.placed[key] = (note.section, note.date)
+                if before != self.placed.get(key):
+                    touched.update(place[0] for place in (before, self.placed.get(key)) if place)
+        self.dated = {section: tuple([k for k in sections.get(section, ()) if notes[k].date])
+                      for section in touched}
+
+    def changed_tags(self, last: Mapping[tuple[str, str], str | None]) -> set[str]:
+        """The tags whose part changed for a template (removed tags too)."""
+        changed = {slug for (slug, template), part in last.items()
+                   if part is None or self.tag_part(slug, template) != part}
+        templates = {template for _, template in last}
+        return changed | {slug for slug in self.tags for t in templates
+                          if (slug, t) not in last}
+
+    def tagged(self, slugs: Iterable[str]) -> set[str]:
+        """The notes with any of the tags SLUGS now (those that had one are changed notes)."""
+        wanted = set(slugs)
+        return {key for entry in self.index.tags if entry.tag.slug in wanted
+                for key in entry.keys}
+
+    def citing(self, papers: set[str]) -> set[str]:
+        if not papers:
+            return set()
+        return {key for key, ids in self.index.note_papers.items() if not papers.isdisjoint(ids)}
+
+    def site_part(self, template: str) -> bytes | None:
+        if template not in self._site_parts:
+            self._site_parts[template] = self.printer.site_part(template, self.site)
+        return self._site_parts[template]
+
+    def tag_part(self, slug: str, template: str) -> str | None:
+        """What TEMPLATE's pages show of a tag, through the views of the notes it is on (with
+        its name: the article, read whole, lists the names of a note's tags)."""
+        if (slug, template) not in self._tag_parts:
+            tag = self.tags.get(slug)
+            part = b"-" if tag is None else self.printer.value_part(template, tag, VIEW_KEYS)
+            self._tag_parts[(slug, template)] = None if part is None else (
+                part.hex() + (repr(tag.name) if tag else ""))
+        return self._tag_parts[(slug, template)]
+
+    def reads(self, key: str) -> tuple[str, ...]:
+        """The notes whose views note KEY's page shows (pages/graph.py note_extras), itself
+        first."""
+        index = self.index
+        if self._series_of is None:
+            self._series_of = {k: name for name, keys in index.series.items() for k in keys}
+        series = self._series_of.get(key)
+        neighbours = self.graph.neighbours(index.notes[key])
+        shown = dict.fromkeys((key, *(link.source for link in index.backlinks.get(key, ())),
+                               *index.related.get(key, ()), *(k for k in neighbours if k),
+                               *(index.series[series] if series else ())))
+        return tuple(shown)
+
+
+class _Readers:
+    """The reverse map (note -> the notes whose pages show it), changed without changing the
+    last build's: a set is copied the first time it changes."""
+
+    def __init__(self, last: dict[str, set[str]]):
+        self.map = dict(last)
+        self._copied: set[str] = set()
+
+    def _own(self, key: str) -> set[str]:
+        if key not in self._copied:
+            self.map[key] = set(self.map.get(key, ()))
+            self._copied.add(key)
+        return self.map[key]
+
+    def drop(self, reader: str, shown: Iterable[str]) -> None:
+        for key in shown:
+            self._own(key).discard(reader)
+
+    def add(self, reader: str, shown: Iterable[str]) -> None:
+        for key in shown:
+            self._own(key).add(reader)
+
+
+def _differing(last: Mapping[str, Any], now: Mapping[str, Any]) -> set[str]:
+    """The keys whose values differ between two mappings (compared whole first: most often
+    they are equal, and that comparison runs in C)."""
+    if last == now:
+        return set()
+    return {key for key in last.keys() | now.keys() if last.get(key) != now.get(key)}
+
+
+def _moved(last: tuple[str, ...], now: tuple[str, ...]) -> set[str]:
+    """The notes whose older or newer neighbour differs between two orders of a section."""
+    def neighbours(order: tuple[str, ...]) -> dict[str, tuple[str | None, str | None]]:
+        return {key: (order[i + 1] if i + 1 < len(order) else None, order[i - 1] if i else None)
+                for i, key in enumerate(order)}
+    before, after = neighbours(last), neighbours(now)
+    return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
