@@ -98,6 +98,8 @@ def main() -> int:
                 env = _environment(search)
                 shutil.rmtree(site / ".margin-cache", ignore_errors=True)
                 shutil.rmtree(site / "_site", ignore_errors=True)
+                for beside in site.glob("._site.margin-*"):  # the spare tree: not a user's cold
+                    shutil.rmtree(beside, ignore_errors=True)
                 if options.drop_caches:
                     _drop_caches()
                 run = [*command, str(site)]

@@ -48,13 +48,16 @@ EDITS = {  # one note's body: a few files change
 def before_and_after(make_site, tmp_path):
     """A site built, one note edited, built again (its output: `old`; the spare tree beside it
     is the first build's), then edited as EDIT says; `new` is what a build of the edited site
-    writes (made in a copy, the site itself is left to the test)."""
+    writes (made in a copy, the site itself is left to the test). With SPARE false, built
+    once only: a first build keeps no spare tree."""
 
-    def prepare(edit: str) -> tuple[Path, dict[str, str], dict[str, str]]:
+    def prepare(edit: str, spare: bool = True) -> tuple[Path, dict[str, str], dict[str, str]]:
         site = make_site(notes())
         assert margin_build(site).returncode == 0
-        _append(site / "content/posts/2025-02-03-day-3.md", "Heard a bittern at dusk.\n")
-        assert margin_build(site).returncode == 0
+        if spare:
+            _append(site / "content/posts/2025-02-03-day-3.md", "Heard a bittern at dusk.\n")
+            assert margin_build(site).returncode == 0
+        assert (site / SPARE).is_dir() == spare
         old = snapshot(site / "_site")
         for path in EDITS[edit]:
             _append(site / path, "Rain all day; the herons stayed away.\n")
@@ -123,6 +126,36 @@ def test_a_build_killed_around_the_swap_leaves_the_old_or_the_new_site(before_an
 
 
 SPARE = "._site.margin-spare"
+
+
+@pytest.mark.parametrize(("step", "expected"), [("swap:ready", "old"), ("swap:done", "new")])
+def test_the_build_after_a_first_one_killed_around_its_swap_leaves_the_old_or_the_new_site(
+        before_and_after, step, expected):
+    """With no spare tree yet (a first build keeps none), the second build makes its new site
+    whole in the staging folder, linked to the live files, and swaps that in."""
+    site, old, new = before_and_after("one note", spare=False)
+    done = margin_build(site, kill_at=step)
+    assert _killed(done), f"{step} was not reached: {done.returncode} {done.stderr}"
+    if expected == "old":
+        assert snapshot(site / "_site") == old
+    else:
+        assert pages(snapshot(site / "_site")) == pages(new)
+    assert _search_is_whole(site / "_site")
+    assert margin_build(site).returncode == 0
+    assert pages(snapshot(site / "_site")) == pages(new)
+
+
+def test_a_first_build_keeps_no_spare_tree_and_the_next_keeps_the_first_output_as_one(
+        make_site):
+    site = make_site(notes())
+    assert margin_build(site).returncode == 0
+    assert list(site.glob("._site.margin-*")) == []  # (a deploy's build: nothing beside)
+    first = snapshot(site / "_site")
+    _append(site / EDITS["one note"][0], "Frost on the reeds.\n")
+    assert margin_build(site).returncode == 0
+    assert list(site.glob("._site.margin-*")) == [site / SPARE]
+    assert snapshot(site / SPARE) == first
+    assert snapshot(site / "_site") != first
 
 
 @pytest.mark.parametrize("edit", ["one note", "every note"])
@@ -313,6 +346,8 @@ def test_a_full_disk_while_the_spare_tree_is_made_keeps_the_old_site_and_the_nex
         make_site, build_site, monkeypatch, tmp_path):
     site = make_site(notes())
     assert build_site(site).exit_code == 0
+    _append(site / "content/posts/2025-02-03-day-3.md", "Heard a bittern at dusk.\n")
+    assert build_site(site).exit_code == 0  # (the first build's output is now the spare)
     old = snapshot(site / "_site")
     _append(site / EDITS["one note"][0], "Frost on the reeds.\n")
     shutil.copytree(site, tmp_path / "reference", symlinks=True)

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from margin.model import AssetFile, OutputFile, SiteConfig
-from margin.write import spare
 from margin.write.atomic import exchange, reached
 from margin.write.marker import MARKER, made_by_margin, mark, remove_own
 
@@ -170,8 +169,10 @@ class Staging:
         remove_own(self.root)  # (what is left of staging: the files went into the spare)
 
     def _swap(self, tree: Path) -> None:
-        """TREE becomes the output in one step; the old output is kept as the spare tree (with
-        no old output, a spare is made of hard links to the new one)."""
+        """TREE becomes the output in one step; the old output is kept as the spare tree. With
+        no old output (a first build: a deploy's only one) there is no spare until the next
+        build swaps this one out (a tree of links made now: 0.4 s of CPU, 2-6 s on a busy disk,
+        at 4,000 notes)."""
         output = self.output
         if output.is_dir() and not any(output.iterdir()):
             output.rmdir()  # an empty folder the user made for us
@@ -188,9 +189,7 @@ class Staging:
             os.replace(tree, output)
         self.committed = True
         reached("swap:done")
-        if old is None:
-            spare.mirror(self.spare, output)
-        elif old != self.spare:
+        if old is not None and old != self.spare:
             remove_own(self.spare)
             os.replace(old, self.spare)
 

@@ -21,7 +21,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from margin.write.atomic import reached
-from margin.write.marker import MARKER, mark
+from margin.write.marker import MARKER
 
 
 def sync(spare: Path, live: Path, placed: Mapping[str, Path], kept: Mapping[str, int], *,
@@ -49,17 +49,6 @@ def sync(spare: Path, live: Path, placed: Mapping[str, Path], kept: Mapping[str,
         except OSError:  # a file system without hard links: a copy (the spare is not live)
             shutil.copyfile(live / path, target)
         reached("spare:file")
-
-
-def mirror(spare: Path, live: Path) -> None:
-    """Make SPARE (made if missing) a tree of hard links to every file of LIVE, after a build
-    that had no previous output to keep, so that the next build only syncs what it changes."""
-    files, _ = _walk(live, "", set())
-    files.pop(MARKER, None)
-    if not spare.is_dir():
-        spare.mkdir()
-        mark(spare)
-    sync(spare, live, {}, files)
 
 
 def _walk(root: Path, under: str, skip: set[str]) -> tuple[dict[str, int], set[str]]:
