@@ -191,3 +191,49 @@ def test_without_the_last_builds_engine_state_every_note_page_is_planned(site, t
     del planned[:]
     build(site, tmp_path / "out")
     assert planned == ["epsilon"]
+
+
+@pytest.fixture
+def generated_planned(monkeypatch) -> list[str]:
+    """The generated pages (home, tags, lists, archive...) each build plans, by path."""
+    paths: list[str] = []
+    real = margin.pages.drawing.Drawing._claimed
+
+    def claimed(self, *args):
+        pages = real(self, *args)
+        paths.extend(page.url for page in pages if page.note is None)
+        return pages
+
+    monkeypatch.setattr(margin.pages.drawing.Drawing, "_claimed", claimed)
+    return paths
+
+
+def test_an_edit_below_the_summary_plans_no_generated_page(site, tmp_path, generated_planned):
+    edit(site, "content/posts/2025-02-08-beta.md", "grinds the lens.", "grinds the lens.\n\nLater.")
+    build(site, tmp_path / "out")
+    generated_planned.clear()
+    edit(site, "content/posts/2025-02-08-beta.md", "Later.", "Much later, in the workshop.")
+    build(site, tmp_path / "out")
+    assert generated_planned == []  # every list, tag and archive page kept unplanned
+    assert "in the workshop" in page_text(tmp_path, "beta")
+    build(site, tmp_path / "fresh", "--no-cache")
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("old, new", [
+    ("grinds the lens", "grinds the mirror"),  # the summary, which list pages show
+    ("title: Beta", "title: Beta Prime"),
+    ("2025-02-08-beta.md", None),  # its date (in the file name) moves it in the archive
+])
+def test_an_edit_the_lists_show_plans_every_generated_page(site, tmp_path, generated_planned,
+                                                            old, new):
+    path = "content/posts/2025-02-08-beta.md"
+    if new is None:
+        (site / path).rename(site / "content/posts/2024-12-30-beta.md")
+    else:
+        edit(site, path, old, new)
+    generated_planned.clear()
+    build(site, tmp_path / "out")
+    assert "/" in generated_planned and "/archive/" in generated_planned
+    build(site, tmp_path / "fresh", "--no-cache")
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")

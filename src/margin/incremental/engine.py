@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from margin.incremental import listed
 from margin.incremental.pageprint import PagePrinter
 from margin.model import SiteIndex
 from margin.pages.feeds import FeedPlan
@@ -51,6 +52,12 @@ class EngineState:
     dated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section -> newest first
     placed: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (section, date)
     feeds: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # URL -> plan
+    # The generated pages (incremental/listed.py): path -> template, what their templates
+    # show of the site, of each note, and the index's orderings they read.
+    generated: dict[str, str] = field(default_factory=dict)
+    generated_site_parts: dict[str, bytes | None] = field(default_factory=dict)
+    list_parts: dict[str, bytes | None] = field(default_factory=dict)
+    orderings: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class Decision:
     pages: dict[str, str]
     feeds: set[str]
     dirty: int  # note pages to decide again (for the report and the tests)
+    generated: dict[str, str] = field(default_factory=dict)  # path -> template: all kept
 
 
 class PageEngine:
@@ -69,6 +77,7 @@ class PageEngine:
         self.last = last if isinstance(last, EngineState) else None
         self.bodies = body_digests
         self._now: _Inputs | None = None
+        self._changed: set[str] | None = None  # the notes changed since the last state
 
     def decide(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
                feeds: list[FeedPlan]) -> Decision | None:
@@ -79,9 +88,10 @@ class PageEngine:
             return None
         if any(now.site_part(t) != part or part is None for t, part in last.site_parts.items()):
             return None
-        changed = now.changed_notes(last.notes)
+        changed = self._changed = now.changed_notes(last.notes)
         dirty = now.notes.keys() - last.pages.keys()
-        shown = changed | now.tagged(now.changed_tags(last.tag_parts))
+        changed_tags = now.changed_tags(last.tag_parts)
+        shown = changed | now.tagged(changed_tags)
         for key in shown:
             dirty.add(key)
             dirty.update(last.readers.get(key, ()))
@@ -99,12 +109,17 @@ class PageEngine:
                 if key not in dirty and key in now.notes}
         kept_feeds = {url for url, title, keys in feeds
                       if last.feeds.get(url) == (title, keys) and changed.isdisjoint(keys)}
-        return Decision(kept, kept_feeds, len(now.notes) - len(kept))
+        generated = listed.generated_unchanged(
+            last, changed, bool(changed_tags), index, site, graph.view, printer,
+            now.placed or {}, now.notes)
+        return Decision(kept, kept_feeds, len(now.notes) - len(kept),
+                        dict(last.generated) if generated else {})
 
-    def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan]
-              ) -> EngineState:
+    def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
+              generated: Mapping[str, str]) -> EngineState:
         """The state for the next build: the last one where a page was kept, PLANNED (note key
-        -> output path and template of every note page decided again) where not."""
+        -> output path and template of every note page decided again) where not; GENERATED:
+        every generated page's path and template."""
         now = self._now
         assert now is not None, "decide() comes first"
         last = self.last if self.last is not None and self.last.base == now.printer.base \
@@ -129,7 +144,22 @@ class PageEngine:
             dict(now.index.note_papers), now.papers, dict(now.index.series),
             {**(last.dated if last and now.placed is not None and not now.whole else {}),
              **now.dated},
-            now.placed or {}, {url: (title, keys) for url, title, keys in feeds})
+            now.placed or {}, {url: (title, keys) for url, title, keys in feeds},
+            dict(generated), listed.site_parts(now.printer, now.site, set(generated.values())),
+            self._list_parts(last, generated), listed.orderings(now.index))
+
+    def _list_parts(self, last: EngineState | None, generated: Mapping[str, str]
+                    ) -> dict[str, bytes | None]:
+        """Each note as the generated pages show it: made again only for the notes changed,
+        while the generated templates are the last build's."""
+        now = self._now
+        assert now is not None
+        templates = set(generated.values())
+        same = (last is not None and self._changed is not None and last.list_parts
+                and set(last.generated.values()) == templates)
+        return listed.list_parts(last.list_parts if same else None,  # type: ignore[union-attr]
+                                 self._changed or (), now.index, now.graph.view, now.printer,
+                                 templates)
 
 
 class _Inputs:

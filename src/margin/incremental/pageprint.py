@@ -120,6 +120,24 @@ class PagePrinter:
         except Unknown:
             return None
 
+    def shown_part(self, templates: Iterable[str], value: Any, keys: frozenset[str]
+                   ) -> bytes | None:
+        """VALUE's digest as far as any of TEMPLATES can see into it (the fields they read,
+        together), shown under context KEYS; None: unknowable."""
+        names: set[str] | None = set()
+        for template in templates:
+            facts = self._facts(template)
+            if facts is None:
+                return None
+            if facts[0] is None or keys & facts[2]:
+                names = None
+            elif names is not None:
+                names |= facts[0]
+        try:
+            return self._printer(None if names is None else frozenset(names)).of(value)
+        except Unknown:
+            return None
+
     def _facts(self, template: str) -> tuple[frozenset[str] | None, frozenset[str] | None,
                                              frozenset[str]] | None:
         """The fields TEMPLATE reads of values, of the site, and values it reads whole

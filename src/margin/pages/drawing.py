@@ -82,6 +82,7 @@ class Decision(Protocol):
     pages: dict[str, str]  # note key -> output path: note pages nothing they read changed in
     feeds: set[str]  # the URLs of the feeds likewise
     dirty: int  # note pages not vouched for
+    generated: dict[str, str]  # path -> template: every generated page, when all are kept
 
 
 class PageEngine(Protocol):
@@ -93,9 +94,10 @@ class PageEngine(Protocol):
         """The pages and feeds to keep; None: none."""
         ...
 
-    def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan]) -> object:
+    def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
+              generated: Mapping[str, str]) -> object:
         """The state for the next build, given the note pages decided again (note key ->
-        output path and template)."""
+        output path and template) and every generated page (path -> template)."""
         ...
 
 
@@ -152,12 +154,19 @@ class Drawing:
         # (made on another core, while the pages are planned)
         generated = Background(lambda: self._feeds(to_make)) if to_make else None
         kept = self._kept(decision.pages if decision else {}, planner, printer, site)
-        planned = self._claimed(self._planned(planner, kept), kept, planner)
+        listed = self._generated_kept(decision.generated if decision else {}, planner,
+                                      printer, site)
+        planned = self._claimed(self._planned(planner, kept, plan_generated=not listed),
+                                {**kept, **listed}, planner)
+        kept.update(listed)
         self.notes_planned = sum(1 for page in planned if page.note is not None)
         if self.engine:
+            listing = listed and decision.generated  # type: ignore[union-attr]
             self.state = self.engine.after(
                 {page.note.key: (urls.output_path(page.url), page.template)
-                 for page in planned if page.note is not None}, plans)
+                 for page in planned if page.note is not None}, plans,
+                listing or {urls.output_path(page.url): page.template
+                            for page in planned if page.note is None})
         _prepare(printer, planned, planner.view)
         yield from kept.values()
         yield from self._draw(planned, env, site, printer)
@@ -219,15 +228,37 @@ class Drawing:
                                record.indexed, reused=record)
         return kept
 
-    def _planned(self, planner: Planner, kept: Mapping[str, Drawn]) -> Iterator[Page]:
+    def _planned(self, planner: Planner, kept: Mapping[str, Drawn], plan_generated: bool
+                 ) -> Iterator[Page]:
         """The pages to decide again: the note pages not kept (in the site's order), then
-        every generated page."""
+        every generated page (unless they are all kept)."""
         owners = {drawn.owner for drawn in kept.values()}
         notes = self.index.notes
         keys = [key for key in self.index.ordered() if key not in owners]
         for key in keys:
             yield planner.note_page(notes[key])
-        yield from planner.generated_pages()
+        if plan_generated:
+            yield from planner.generated_pages()
+
+    def _generated_kept(self, unchanged: Mapping[str, str], planner: Planner,
+                        printer: PagePrinter, site: SiteView) -> dict[str, Drawn]:
+        """The generated pages, all as the last build left them when the engine found that
+        none reads anything changed and every one's file is intact and was fingerprinted;
+        else none."""
+        records = [self.recorded(path) if self.recorded else None for path in unchanged]
+        if not unchanged or any(r is None or r.fingerprint is None for r in records):
+            return {}
+        kept = {path: Drawn(path, "", r.fingerprint, r.digest, r.links, r.indexed, reused=r)
+                for path, r in zip(unchanged, records, strict=True) if r is not None}
+        if self.verify:
+            pages = {urls.output_path(page.url): page for page in planner.generated_pages()}
+            for path, drawn in kept.items():
+                page = pages.get(path)
+                fingerprint = page and printer.page(page.url, page.template, page.context,
+                                                    site)
+                if fingerprint != drawn.fingerprint or pages.keys() != kept.keys():
+                    raise AssertionError(f"{path}: kept by the engine, but it changed")
+        return kept
 
     def _claimed(self, pages: Iterator[Page], kept: Mapping[str, Drawn], planner: Planner
                  ) -> list[Page]:
@@ -240,7 +271,7 @@ class Drawing:
                 self.diagnostics.append(unwritable)
                 continue
             path = urls.output_path(page.url)
-            if path in kept and path not in claimed:  # planned only to be named
+            if path in kept and path not in claimed and kept[path].owner:  # only to be named
                 claimed[path] = planner.note_page(self.index.notes[kept[path].owner])
             owner = claimed.setdefault(path, page)
             if owner is not page:

@@ -1,0 +1,90 @@
+"""Whether the generated pages (home, tags, lists, archive, papers, series, redirects) can all
+be kept as the last build left them, without being planned: the engine's coarse answer for
+them, cheap when it is yes, which it is after most saves (a body edited, a sentence added).
+
+They are kept, all together, only when nothing they read changed: no note came or went, no
+tag changed, the index's orderings and groupings (dates, tags, sections, archive, papers,
+series) are equal to the last build's, each template's part of the site view is the same,
+and every changed note is as the generated templates see it (its view, through the fields
+any of them reads, its old URLs, which make redirect pages), stayed where it was (section and
+date) and cites no paper (a paper page shows the sentence around each citation). Any doubt:
+every generated page is planned and fingerprinted, as without the engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from margin.incremental.pageprint import PagePrinter
+from margin.model import SiteIndex
+from margin.pages.graph import old_urls
+from margin.pages.views import NoteView, SiteView
+
+# The keys of generated pages' contexts whose values hold note views.
+LIST_KEYS = frozenset({"recent", "undated", "notes", "years", "papers", "paper", "series",
+                       "note", "tag", "tags", "cloud"})
+
+ListPart = bytes | None
+
+
+def orderings(index: SiteIndex) -> tuple[Any, ...]:
+    """What generated pages read of the index besides the notes' views (compared whole)."""
+    return (index.chronological, index.undated, index.tags, index.archive,
+            tuple(index.sections.items()), index.papers, tuple(index.series.items()))
+
+
+def list_part(key: str, index: SiteIndex, view: Callable[[str], NoteView],
+              printer: PagePrinter, templates: Iterable[str]) -> ListPart:
+    """Note KEY as the generated TEMPLATES can show it; None: unknowable."""
+    shown = printer.shown_part(templates, view(key), LIST_KEYS)
+    if shown is None:
+        return None
+    hasher = hashlib.blake2b(shown, digest_size=16)
+    hasher.update(repr(old_urls(index.notes[key])).encode("utf-8", "surrogatepass"))
+    return hasher.digest()
+
+
+def list_parts(last: Mapping[str, ListPart] | None, changed: Iterable[str], index: SiteIndex,
+               view: Callable[[str], NoteView], printer: PagePrinter, templates: Iterable[str]
+               ) -> dict[str, ListPart]:
+    """Every note's list part: LAST's, made again for the CHANGED notes (all without LAST)."""
+    names = sorted(templates)
+    if last is None:
+        return {key: list_part(key, index, view, printer, names) for key in index.notes}
+    parts = {key: part for key, part in last.items() if key in index.notes}
+    for key in changed:
+        if key in index.notes:
+            parts[key] = list_part(key, index, view, printer, names)
+    return parts
+
+
+def site_parts(printer: PagePrinter, site: SiteView, templates: Iterable[str]
+               ) -> dict[str, bytes | None]:
+    return {template: printer.site_part(template, site) for template in templates}
+
+
+def generated_unchanged(last: Any, changed: set[str], tags_changed: bool, index: SiteIndex,
+                        site: SiteView, view: Callable[[str], NoteView],
+                        printer: PagePrinter, placed: Mapping[str, Any],
+                        notes_now: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether every generated page of LAST (an EngineState) reads nothing that changed."""
+    templates = set(last.generated.values())
+    if (not last.generated or tags_changed or not last.list_parts
+            or changed - last.list_parts.keys() or changed - index.notes.keys()):
+        return False  # (a note came or went: every list it is on changes)
+    if any(index.note_papers.get(key) for key in changed):
+        return False
+    if any(last.placed.get(key) != placed.get(key) or last.notes[key][1] != notes_now[key][1]
+           for key in changed):  # (a note part's second item is its URL)
+        return False
+    if last.orderings != orderings(index):
+        return False
+    if site_parts(printer, site, templates) != last.generated_site_parts or \
+            None in last.generated_site_parts.values():
+        return False
+    names = sorted(templates)
+    return all(last.list_parts[key] is not None
+               and list_part(key, index, view, printer, names) == last.list_parts[key]
+               for key in changed)
