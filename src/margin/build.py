@@ -239,7 +239,7 @@ def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Opti
 
 def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
                body_digests: Mapping[str, str], last: OutputRecords, options: Options,
-               keep: Callable[[Drawn], Drawn] | None = None) -> Drawing:
+               keep: Callable[[Drawn], Drawn] | None = None, freeze: bool = True) -> Drawing:
     """The pages of INDEX and BODIES, to be drawn unless the LAST output has them already:
     how `margin build` and each round of `margin serve` draw. The engine keeps, unplanned,
     the note pages and feeds that read nothing changed since LAST."""
@@ -247,7 +247,8 @@ def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, Render
         if body_digests else None
     return Drawing(index, config, bodies, last.reusable if last.pages else None,
                    options.jobs, options.counter("pages"), keep=keep, engine=engine,
-                   recorded=last.recorded if last.pages else None, verify=options.verify)
+                   recorded=last.recorded if last.pages else None, verify=options.verify,
+                   freeze=freeze)
 
 
 def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildReport:

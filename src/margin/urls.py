@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 _TOKEN = re.compile(r":(year|month|day|slug|title|section|path)\b")
@@ -40,6 +41,7 @@ def output_path(url: str) -> str:
     return path
 
 
+@lru_cache(maxsize=1 << 16)  # (every page links to the same few hundred; the sitemap, to all)
 def with_prefix(prefix: str, url: str) -> str:
     """A root-relative site URL with the base_url's path prefix, percent-encoded for links."""
     if not url.startswith("/"):
@@ -47,6 +49,7 @@ def with_prefix(prefix: str, url: str) -> str:
     return quote(prefix.rstrip("/") + url, safe="/#?&=%:@!$'()*+,;~")
 
 
+@lru_cache(maxsize=64)
 def prefix_of(base_url: str) -> str:
     """'https://x.github.io/blog/' -> '/blog'; '' -> ''."""
     return urlsplit(base_url).path.rstrip("/")
@@ -57,8 +60,13 @@ def absolute(base_url: str, url: str) -> str:
     A URL that is already full (a remote image) is returned as it is."""
     if not base_url or not url.startswith("/"):
         return with_prefix("", url)
+    return f"{_origin(base_url)}{with_prefix(prefix_of(base_url), url)}"
+
+
+@lru_cache(maxsize=64)
+def _origin(base_url: str) -> str:
     parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}{with_prefix(prefix_of(base_url), url)}"
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def relative_to(page_url: str, target: str) -> str:

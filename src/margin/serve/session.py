@@ -11,7 +11,6 @@ while the error is shown; the next good save replaces it.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -248,12 +247,10 @@ class Session:
         self.output.ready()
         drawing = drawing_of(self.config, self.index, self.bodies, self.body_digests,
                              self.output.records,
-                             Options(jobs=jobs or default_jobs(), verify=self.verify))
-        try:
-            with Timer(outcome.timings).stage("templates"):
-                result = self.output.update(drawing)
-        finally:
-            gc.unfreeze()  # what Drawing.pages froze: the next round makes it anew
+                             Options(jobs=jobs or default_jobs(), verify=self.verify),
+                             freeze=False)  # (serve/preview.py freezes after each round)
+        with Timer(outcome.timings).stage("templates"):
+            result = self.output.update(drawing)
         self.drawn, outcome.drawn = result.drawn, len(result.drawn)
         outcome.written, outcome.removed = result.written, result.removed
         outcome.pages = sum(1 for path in self.output.records.pages if path.endswith(".html"))
