@@ -14,6 +14,7 @@ from conftest import run_margin
 from margin.config import load_config
 from margin.incremental.build import BuildCache
 from margin.write import search
+from test_build_speed import files_of
 
 # Posts (one section, dated) are each other's neighbours; Alpha and Beta share a tag (related);
 # Alpha links to Beta (a backlink on Beta's page), Zeta to Delta. Epsilon is shown nowhere.
@@ -46,20 +47,31 @@ def site(make_site, tmp_path):
     return site
 
 
-@pytest.fixture
-def planned(monkeypatch) -> list[str]:
-    """The note pages (by note name) each build plans: the rest it keeps unplanned."""
+def spy_on_planning(monkeypatch) -> tuple[list[str], list[str]]:
+    """The note pages (by note name) and the generated pages (by URL) each build plans, in
+    order: the rest it keeps unplanned."""
     names: list[str] = []
+    generated: list[str] = []
     real = margin.pages.drawing.Drawing._claimed
 
     def claimed(self, *args):
         pages = real(self, *args)
-        names.extend(page.note.key.rsplit("/", 1)[-1].split("-")[-1].removesuffix(".md")
-                     for page in pages if page.note is not None)
+        for page in pages:
+            if page.note is None:
+                generated.append(page.url)
+            else:
+                names.append(page.note.key.rsplit("/", 1)[-1].split("-")[-1]
+                             .removesuffix(".md"))
         return pages
 
     monkeypatch.setattr(margin.pages.drawing.Drawing, "_claimed", claimed)
-    return names
+    return names, generated
+
+
+@pytest.fixture
+def planned(monkeypatch) -> list[str]:
+    """The note pages (by note name) each build plans: the rest it keeps unplanned."""
+    return spy_on_planning(monkeypatch)[0]
 
 
 def build(site, output, *args: str) -> None:
@@ -72,11 +84,6 @@ def edit(site, path: str, old: str, new: str) -> None:
     text = file.read_text()
     assert old in text
     file.write_text(text.replace(old, new, 1))
-
-
-def files_of(folder) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def rebuilt_as_fresh(site, tmp_path) -> None:
@@ -195,17 +202,8 @@ def test_without_the_last_builds_engine_state_every_note_page_is_planned(site, t
 
 @pytest.fixture
 def generated_planned(monkeypatch) -> list[str]:
-    """The generated pages (home, tags, lists, archive...) each build plans, by path."""
-    paths: list[str] = []
-    real = margin.pages.drawing.Drawing._claimed
-
-    def claimed(self, *args):
-        pages = real(self, *args)
-        paths.extend(page.url for page in pages if page.note is None)
-        return pages
-
-    monkeypatch.setattr(margin.pages.drawing.Drawing, "_claimed", claimed)
-    return paths
+    """The generated pages (home, tags, lists, archive...) each build plans, by URL."""
+    return spy_on_planning(monkeypatch)[1]
 
 
 def test_an_edit_below_the_summary_plans_no_generated_page(site, tmp_path, generated_planned):
