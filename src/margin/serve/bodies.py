@@ -25,7 +25,7 @@ from margin.parallel import default_jobs
 @dataclass
 class Rendered:
     """Bodies by note key, and a digest of each (what the pages drawn from it are kept by:
-    incremental/noteinputs.py). SHELF: where the HTML of bodies rendered by the build's stage
+    incremental/engine.py). SHELF: where the HTML of bodies rendered by the build's stage
     is read back from (incremental/bodytext.py), to be closed once they are dropped."""
 
     bodies: dict[str, RenderedBody] = field(default_factory=dict)
