@@ -72,7 +72,7 @@ def counting_kept(monkeypatch) -> list[str]:
 
     def kept_unplanned(self, *args):
         found = real(self, *args)
-        kept.extend(found)
+        kept.extend(found[0])  # (the pages by path, and their notes)
         return found
 
     monkeypatch.setattr(margin.pages.drawing.Drawing, "_kept", kept_unplanned)

@@ -6,6 +6,7 @@ fingerprint; the output must equal a fresh build's."""
 from __future__ import annotations
 
 import pickle
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -15,6 +16,7 @@ from margin.config import load_config
 from margin.incremental.build import BuildCache
 from margin.write import search
 from test_build_speed import files_of
+from test_feeds import SITEMAP
 
 # Posts (one section, dated) are each other's neighbours; Alpha and Beta share a tag (related);
 # Alpha links to Beta (a backlink on Beta's page), Zeta to Delta. Epsilon is shown nowhere.
@@ -233,5 +235,20 @@ def test_an_edit_the_lists_show_plans_every_generated_page(site, tmp_path, gener
     generated_planned.clear()
     build(site, tmp_path / "out")
     assert "/" in generated_planned and "/archive/" in generated_planned
+    build(site, tmp_path / "fresh", "--no-cache")
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
+
+
+def test_a_changed_updated_date_reaches_the_sitemap(site, tmp_path):
+    """A note's date of update is in the sitemap, which is kept with the generated pages."""
+    edit(site, "content/posts/2025-02-08-beta.md", "title: Beta",
+         "title: Beta\nupdated: 2025-03-01")
+    build(site, tmp_path / "out")
+    edit(site, "content/posts/2025-02-08-beta.md", "updated: 2025-03-01", "updated: 2025-04-02")
+    build(site, tmp_path / "out")
+    entries = ET.parse(tmp_path / "out/sitemap.xml").getroot()
+    beta = [url.findtext("s:lastmod", namespaces=SITEMAP) for url in entries
+            if url.findtext("s:loc", namespaces=SITEMAP).endswith("/beta/")]
+    assert beta == ["2025-04-02"]
     build(site, tmp_path / "fresh", "--no-cache")
     assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")

@@ -30,7 +30,7 @@ from margin.load import notes_from, read_sources
 from margin.load.known import KnownFiles, known_files
 from margin.markdown.context import body_context
 from margin.model import BuildReport, RenderedBody, SiteConfig, SiteIndex, SourceFile
-from margin.pages.drawing import Drawing, Drawn, PageRecord
+from margin.pages.drawing import Drawing, Drawn, PageRecord, Recorded
 from margin.parallel import default_jobs
 from margin.progress import Counter, ProgressBar
 from margin.write import check_output_dir
@@ -89,7 +89,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     drawing = _drawing(config, made, last, options, keep=update.stage)
     try:
         with timer.stage("templates"):
-            pages = update.add_pages(drawing.pages())
+            pages = update.add_pages(drawing)
         _snapshot_later(cache, made)
         if not diag.has_errors(report.diagnostics + drawing.diagnostics):
             # Pagefind indexes the changed pages from now, alongside the link check and the
@@ -153,8 +153,9 @@ def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     made = _prepare(config, sources, report, cache, options)
     drawing = _drawing(config, made, cache.last_output().trusted(), options)
     with Timer(report.timings).stage("templates"):
-        pages = {page.path: PageRecord(page.fingerprint, page.digest, (0, 0, 0), page.links,
+        drawn = {page.path: PageRecord(page.fingerprint, page.digest, (0, 0, 0), page.links,
                                        page.indexed, page.owner) for page in drawing.pages()}
+        pages = {**drawing.kept, **drawn}  # (kept: known once the pages are drawn)
     _snapshot_later(cache, made)
     _check_links(config, made.index, drawing, pages, report)
     report.written = len(pages)
@@ -239,16 +240,18 @@ def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Opti
 
 def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
                body_digests: Mapping[str, str], last: OutputRecords, options: Options,
-               keep: Callable[[Drawn], Drawn] | None = None, freeze: bool = True) -> Drawing:
+               keep: Callable[[Drawn], Drawn] | None = None, freeze: bool = True,
+               recorded: Recorded | None = None) -> Drawing:
     """The pages of INDEX and BODIES, to be drawn unless the LAST output has them already:
     how `margin build` and each round of `margin serve` draw. The engine keeps, unplanned,
-    the note pages and feeds that read nothing changed since LAST."""
+    the note pages and feeds that read nothing changed since LAST. RECORDED: a page's
+    record if its file is intact (by default LAST's, which looks at the file)."""
     engine = PageEngine(last.engine if last.pages else None, body_digests) \
         if body_digests else None
     return Drawing(index, config, bodies, last.reusable if last.pages else None,
                    options.jobs, options.counter("pages"), keep=keep, engine=engine,
-                   recorded=last.recorded if last.pages else None, verify=options.verify,
-                   freeze=freeze)
+                   recorded=(recorded or last.recorded) if last.pages else None,
+                   records=last.pages, verify=options.verify, freeze=freeze)
 
 
 def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildReport:

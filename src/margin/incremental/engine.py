@@ -50,7 +50,8 @@ class EngineState:
     papers: dict[str, str] = field(default_factory=dict)  # paper id -> what note pages show
     series: dict[str, tuple[str, ...]] = field(default_factory=dict)
     dated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section -> newest first
-    placed: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # key -> (section, date)
+    # key -> (section, date, updated): where its page is among others, and its sitemap dates
+    placed: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)
     feeds: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # URL -> plan
     # The generated pages (incremental/listed.py): path -> template, what their templates
     # show of the site, of each note, and the index's orderings they read.
@@ -127,7 +128,7 @@ class PageEngine:
         pages = dict(last.pages) if last else {}
         reads = dict(last.reads) if last else {}
         readers = _Readers(last.readers if last else {})
-        for key in [key for key in pages if key not in now.notes or key in planned]:
+        for key in [*(pages.keys() - now.notes.keys()), *(k for k in planned if k in pages)]:
             pages.pop(key)
             readers.drop(key, reads.pop(key, ()))
         for key, place in planned.items():
@@ -176,7 +177,7 @@ class _Inputs:
                        for p in index.papers}
         # the dated notes of the sections where a note came, went or moved (all: `whole`)
         self.dated: dict[str, tuple[str, ...]] = {}
-        self.placed: dict[str, tuple[Any, Any]] | None = None
+        self.placed: dict[str, tuple[Any, Any, Any]] | None = None
         self.whole = False
         self._site_parts: dict[str, bytes | None] = {}
         self._tag_parts: dict[tuple[str, str], str | None] = {}
@@ -195,7 +196,8 @@ class _Inputs:
         no LAST, of every section."""
         notes, sections = self.index.notes, self.index.sections
         if changed is None or last is None or not last.placed:
-            self.placed = {key: (note.section, note.date) for key, note in notes.items()}
+            self.placed = {key: (note.section, note.date, note.updated)
+                           for key, note in notes.items()}
             self.whole, touched = True, set(sections)
         else:
             self.placed = dict(last.placed)
@@ -204,7 +206,7 @@ class _Inputs:
                 before = self.placed.pop(key, None)
                 note = notes.get(key)
                 if note is not None:
-                    self.placed[key] = (note.section, note.date)
+                    self.placed[key] = (note.section, note.date, note.updated)
                 if before != self.placed.get(key):
                     touched.update(place[0] for place in (before, self.placed.get(key)) if place)
         self.dated = {section: tuple([k for k in sections.get(section, ()) if notes[k].date])

@@ -6,9 +6,10 @@ They are kept, all together, only when nothing they read changed: no note came o
 tag changed, the index's orderings and groupings (dates, tags, sections, archive, papers,
 series) are equal to the last build's, each template's part of the site view is the same,
 and every changed note is as the generated templates see it (its view, through the fields
-any of them reads, its old URLs, which make redirect pages), stayed where it was (section and
-date) and cites no paper (a paper page shows the sentence around each citation). Any doubt:
-every generated page is planned and fingerprinted, as without the engine.
+any of them reads, its old URLs, which make redirect pages), stayed where it was (section,
+date and date updated: the sitemap's too) and cites no paper (a paper page shows the sentence
+around each citation). Any doubt: every generated page is planned and fingerprinted, as
+without the engine.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def list_parts(last: Mapping[str, ListPart] | None, changed: Iterable[str], inde
     names = sorted(templates)
     if last is None:
         return {key: list_part(key, index, view, printer, names) for key in index.notes}
-    parts = {key: part for key, part in last.items() if key in index.notes}
+    parts = dict(last) if last.keys() <= index.notes.keys() else {
+        key: part for key, part in last.items() if key in index.notes}
     for key in changed:
         if key in index.notes:
             parts[key] = list_part(key, index, view, printer, names)

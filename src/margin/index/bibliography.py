@@ -200,6 +200,8 @@ def note_files(note: Any, site_files: tuple[str, ...]) -> tuple[str, ...]:
     """NOTE's bibliography files, site-relative: its own `bibliography:` (relative to the
     note), then the site's."""
     own = note.extra.get("bibliography")
+    if not own:  # (most notes: asked of every note at every save)
+        return site_files if len(site_files) < 2 else tuple(dict.fromkeys(site_files))
     own = [own] if isinstance(own, str) else own if isinstance(own, list) else []
     folder = posixpath.dirname(f"content/{note.key}")
     found = [posixpath.normpath(posixpath.join(folder, f)) for f in own if isinstance(f, str)]

@@ -28,12 +28,15 @@ def _walk(root: Path, boundary: Path, problems: list[Diagnostic], site: SiteConf
     if not root.is_dir():
         return
     boundary = boundary.resolve()
+    # Inside a folder that is inside BOUNDARY, only a symbolic link can lead out: the others
+    # need no resolving (a resolve per file was most of the listing, done every save).
+    every = not root.resolve().is_relative_to(boundary)
     for folder, dirs, files in os.walk(root, followlinks=True):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and _inside(Path(folder, d), boundary, problems, site))
+                         and _inside(Path(folder, d), boundary, problems, site, every))
         for name in sorted(files):
             path = Path(folder, name)
-            if name.startswith(".") or not _inside(path, boundary, problems, site):
+            if name.startswith(".") or not _inside(path, boundary, problems, site, every):
                 continue
             if not path.is_file():  # a FIFO, device or socket: copying one would block or fail
                 if site is not None:
@@ -43,7 +46,11 @@ def _walk(root: Path, boundary: Path, problems: list[Diagnostic], site: SiteConf
             yield path, path.relative_to(root).as_posix()
 
 
-def _inside(path: Path, boundary: Path, problems: list[Diagnostic], site: SiteConfig | None):
+def _inside(path: Path, boundary: Path, problems: list[Diagnostic], site: SiteConfig | None,
+            every: bool = True) -> bool:
+    """Whether PATH, in a folder inside BOUNDARY (unless EVERY), stays inside it."""
+    if not every and not path.is_symlink():
+        return True
     if path.resolve().is_relative_to(boundary):
         return True
     if site is not None:

@@ -18,8 +18,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import jinja2
@@ -36,7 +37,7 @@ from margin.pages.feeds import FeedPlan, feed, feed_plans
 from margin.pages.graph import Graph
 from margin.pages.plan import Page, Planner, draw
 from margin.pages.searchable import SEARCH_MARK, searched_digest
-from margin.pages.sitemap import sitemap
+from margin.pages.sitemap import ROBOTS, SITEMAP, sitemap
 from margin.pages.views import NoteView, SiteView, site_view
 from margin.parallel import Background, fork_imap
 
@@ -119,13 +120,20 @@ class Drawing:
     # Without them every page is planned and fingerprinted.
     engine: PageEngine | None = None
     recorded: Recorded | None = None
+    # The last build's records by path, files unchecked: a page drawn to the same bytes takes
+    # its links and search digest from there rather than parsing them again.
+    records: Mapping[str, PageRecord] = field(default_factory=dict)
     state: object = None  # the engine's state after this build, for the next one
     decided: int = 0  # note pages the engine did not vouch for
     notes_planned: int = 0  # note pages planned (the rest were kept unplanned)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     assets: list[AssetFile] = field(default_factory=list)
     drawn: int = 0  # pages drawn (the rest were reused)
+    deciding: float = 0.0  # seconds spent finding the pages to draw (the engine, planning)
     planned: list[str] = field(default_factory=list)  # every page's path, failed ones too
+    # The pages kept unplanned (the engine found nothing they read changed), by path: not
+    # yielded by pages(), the writer takes their records as they are, all at once.
+    kept: dict[str, PageRecord] = field(default_factory=dict)
     # Tests: draw every feed, and fingerprint every note page, kept by the engine too, and
     # fail if it changed (build's Options.verify, on for every build the tests run).
     verify: bool = False
@@ -151,19 +159,22 @@ class Drawing:
         self.diagnostics = [d for body in bodies.values() for d in body.diagnostics]
         printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
         plans = feed_plans(index, config)
+        started = time.perf_counter()
         decision = self.engine.decide(index, site, printer, planner.graph, plans) \
             if self.engine else None
         self.decided = decision.dirty if decision else len(index.notes)
         kept_feeds = self._feeds_kept(plans, decision.feeds if decision else set())
         to_make = [plan for plan in plans if plan[0] not in kept_feeds]
-        # (made on another core, while the pages are planned)
-        generated = Background(lambda: self._feeds(to_make)) if to_make else None
-        kept = self._kept(decision.pages if decision else {}, planner, printer, site)
+        # (made on another core, while the pages are planned; with one, after them)
+        generated = Background(lambda: self._feeds(to_make)) \
+            if to_make and self.jobs > 1 else None
+        kept, owners = self._kept(decision.pages if decision else {}, planner, printer, site)
         listed = self._generated_kept(decision.generated if decision else {}, planner,
                                       printer, site)
-        planned = self._claimed(self._planned(planner, kept, plan_generated=not listed),
-                                {**kept, **listed}, planner)
         kept.update(listed)
+        planned = self._claimed(self._planned(planner, owners, plan_generated=not listed),
+                                kept, planner)
+        self.kept = kept
         self.notes_planned = sum(1 for page in planned if page.note is not None)
         if self.engine:
             listing = listed and decision.generated  # type: ignore[union-attr]
@@ -172,18 +183,16 @@ class Drawing:
                  for page in planned if page.note is not None}, plans,
                 listing or {urls.output_path(page.url): page.template
                             for page in planned if page.note is None})
+        self.deciding = time.perf_counter() - started
         _prepare(printer, planned, planner.view)
-        yield from kept.values()
         yield from self._draw(planned, env, site, printer)
         written = [*kept, *(urls.output_path(page.url) for page in planned)]
-        made = {page.path: page for page in (generated.result() if generated else ())}
+        made = {page.path: page
+                for page in (generated.result() if generated else self._feeds(to_make))}
         feed_pages = [kept_feeds.get(url) or made[urls.output_path(url)] for url, _, _ in plans]
         yield from feed_pages
         written += [page.path for page in feed_pages]
-        for output in sitemap([OutputFile(path, b"") for path in written], index, config):
-            drawn = _drawn(output, None)
-            yield self.keep(drawn) if self.keep else drawn
-            written.append(output.path)
+        yield from self._sitemap(written, unchanged=bool(listed))
         self.planned = written
         assets, problems = asset_files(config)
         taken = set(written)
@@ -191,6 +200,27 @@ class Drawing:
                      for asset in assets if asset.path in taken]
         self.diagnostics += problems
         self.assets = with_body_assets(assets, bodies)
+
+    def _sitemap(self, written: list[str], unchanged: bool) -> Iterator[Drawn]:
+        """sitemap.xml and robots.txt over the pages WRITTEN (added to it); as the last build
+        left them when UNCHANGED: the generated pages are all kept, so no page came or went,
+        and no note's URL, dates or old URLs changed (incremental/listed.py)."""
+        paths = [urls.output_path(SITEMAP), urls.output_path(ROBOTS)]
+        records = [self.recorded(path) if self.recorded and unchanged else None
+                   for path in paths]
+        if all(records) and not self.verify:
+            for path, record in zip(paths, records, strict=True):
+                assert record is not None
+                yield Drawn(path, "", None, record.digest, record.links, record.indexed,
+                            reused=record)
+        else:
+            for output, record in zip(sitemap([OutputFile(path, b"") for path in written],
+                                              self.index, self.config), records, strict=True):
+                drawn = _drawn(output, None)
+                if record is not None and record.digest != drawn.digest:
+                    raise AssertionError(f"{output.path}: kept by the engine, but it changed")
+                yield self.keep(drawn) if self.keep else drawn
+        written += paths
 
     def _feeds(self, plans: list[FeedPlan]) -> list[Drawn]:
         """The Atom feeds PLANS say, kept (written out) where they are made."""
@@ -216,10 +246,12 @@ class Drawing:
         return kept
 
     def _kept(self, unchanged: Mapping[str, str], planner: Planner, printer: PagePrinter,
-              site: SiteView) -> dict[str, Drawn]:
+              site: SiteView) -> tuple[dict[str, PageRecord], set[str]]:
         """The note pages the engine found nothing changed in (note key -> path), as the last
-        build left them, by path; those whose files are not intact are left to be planned."""
-        kept: dict[str, Drawn] = {}
+        build recorded them, by path, and their notes' keys; those whose files are not intact
+        are left to be planned."""
+        kept: dict[str, PageRecord] = {}
+        owners: set[str] = set()
         for key, path in unchanged.items():
             record = self.recorded(path) if self.recorded else None
             if record is None:
@@ -229,15 +261,14 @@ class Drawing:
                 fingerprint = printer.page(page.url, page.template, page.context, site)
                 if fingerprint != record.fingerprint or urls.output_path(page.url) != path:
                     raise AssertionError(f"{path}: kept by its inputs, but it changed")
-            kept[path] = Drawn(path, key, record.fingerprint, record.digest, record.links,
-                               record.indexed, reused=record)
-        return kept
+            kept[path] = record if record.owner == key else replace(record, owner=key)
+            owners.add(key)
+        return kept, owners
 
-    def _planned(self, planner: Planner, kept: Mapping[str, Drawn], plan_generated: bool
+    def _planned(self, planner: Planner, owners: set[str], plan_generated: bool
                  ) -> Iterator[Page]:
-        """The pages to decide again: the note pages not kept (in the site's order), then
-        every generated page (unless they are all kept)."""
-        owners = {drawn.owner for drawn in kept.values()}
+        """The pages to decide again: the note pages not kept (OWNERS: the notes whose pages
+        are; in the site's order), then every generated page (unless they are all kept)."""
         notes = self.index.notes
         keys = [key for key in self.index.ordered() if key not in owners]
         for key in keys:
@@ -246,26 +277,25 @@ class Drawing:
             yield from planner.generated_pages()
 
     def _generated_kept(self, unchanged: Mapping[str, str], planner: Planner,
-                        printer: PagePrinter, site: SiteView) -> dict[str, Drawn]:
+                        printer: PagePrinter, site: SiteView) -> dict[str, PageRecord]:
         """The generated pages, all as the last build left them when the engine found that
         none reads anything changed and every one's file is intact and was fingerprinted;
         else none."""
         records = [self.recorded(path) if self.recorded else None for path in unchanged]
         if not unchanged or any(r is None or r.fingerprint is None for r in records):
             return {}
-        kept = {path: Drawn(path, "", r.fingerprint, r.digest, r.links, r.indexed, reused=r)
-                for path, r in zip(unchanged, records, strict=True) if r is not None}
+        kept = {path: r for path, r in zip(unchanged, records, strict=True) if r is not None}
         if self.verify:
             pages = {urls.output_path(page.url): page for page in planner.generated_pages()}
-            for path, drawn in kept.items():
+            for path, record in kept.items():
                 page = pages.get(path)
                 fingerprint = page and printer.page(page.url, page.template, page.context,
                                                     site)
-                if fingerprint != drawn.fingerprint or pages.keys() != kept.keys():
+                if fingerprint != record.fingerprint or pages.keys() != kept.keys():
                     raise AssertionError(f"{path}: kept by the engine, but it changed")
         return kept
 
-    def _claimed(self, pages: Iterator[Page], kept: Mapping[str, Drawn], planner: Planner
+    def _claimed(self, pages: Iterator[Page], kept: Mapping[str, PageRecord], planner: Planner
                  ) -> list[Page]:
         """The planned pages, each URL once (the KEPT ones' too); a second claim on a URL is
         an error."""
@@ -297,7 +327,7 @@ class Drawing:
             output, problem = draw(page, env, config, site)
             if output is None:
                 return None, problem
-            drawn = _drawn(output, fingerprint)
+            drawn = _drawn(output, fingerprint, self.records.get(output.path))
             return (keep(drawn) if keep else drawn), problem
 
         def look(page: Page) -> Kept | Done:
@@ -343,10 +373,16 @@ def _prepare(printer: PagePrinter, planned: list[Page], view: Callable[[str], No
         printer.prepare(name, shown.get(name, ()))
 
 
-def _drawn(output: OutputFile, fingerprint: str | None) -> Drawn:
+def _drawn(output: OutputFile, fingerprint: str | None, last: PageRecord | None = None
+           ) -> Drawn:
+    """OUTPUT as a page of this build; what its bytes hold for the link check and search
+    taken from LAST (the last build's record at its path) when they are the same bytes."""
     data = output.data
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if last is not None and last.digest == digest:
+        return Drawn(output.path, output.owner, fingerprint, digest, last.links, last.indexed,
+                     data)
     html = output.path.endswith(".html")
-    return Drawn(output.path, output.owner, fingerprint,
-                 hashlib.blake2b(data, digest_size=16).hexdigest(),
+    return Drawn(output.path, output.owner, fingerprint, digest,
                  page_links(data) if html else None,
                  searched_digest(data) if html and SEARCH_MARK in data else None, data)

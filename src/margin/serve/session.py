@@ -248,9 +248,11 @@ class Session:
         drawing = drawing_of(self.config, self.index, self.bodies, self.body_digests,
                              self.output.records,
                              Options(jobs=jobs or default_jobs(), verify=self.verify),
-                             freeze=False)  # (serve/preview.py freezes after each round)
+                             freeze=False,  # (serve/preview.py freezes after each round)
+                             recorded=self.output.recorded)
         with Timer(outcome.timings).stage("templates"):
             result = self.output.update(drawing)
+        outcome.timings["decide"] = drawing.deciding  # (of the templates stage)
         self.drawn, outcome.drawn = result.drawn, len(result.drawn)
         outcome.written, outcome.removed = result.written, result.removed
         outcome.pages = sum(1 for path in self.output.records.pages if path.endswith(".html"))

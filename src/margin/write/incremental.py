@@ -45,6 +45,9 @@ class LiveOutput:
         self.config = config
         self.root = config.output_dir.resolve()
         self.records = records.trusted() if records is not None else OutputRecords(self.root)
+        # Every recorded file was written or looked at by this process since the records were
+        # taken (after a round): a record is then trusted without a look at its file.
+        self._known = False
 
     def ready(self) -> None:
         """Before a round writes: an output folder deleted while serving is made again (with
@@ -59,7 +62,14 @@ class LiveOutput:
                               "margin no longer writes into it")
         self.root.mkdir(parents=True, exist_ok=True)
         mark(self.root)
-        self.records = OutputRecords(self.root)
+        self.records, self._known = OutputRecords(self.root), False
+
+    def recorded(self, path: str) -> PageRecord | None:
+        """The record of the page at PATH, if its file is intact: after a round, as this
+        process left it (a kept page's file is not looked at: thousands of them each save)."""
+        if self._known:
+            return self.records.pages.get(path)
+        return self.records.recorded(path)
 
     def keep(self, page: Drawn) -> Drawn:
         """Write PAGE in place unless its file holds these bytes already; its bytes are let
@@ -78,7 +88,7 @@ class LiveOutput:
         A page planned but not drawn failed: its last good file stays, and so does its
         record."""
         last = self.records
-        records: dict[str, PageRecord] = {}
+        fresh: dict[str, PageRecord] = {}
         written: list[str] = []
         drawn: list[str] = []
         for page in drawing.pages():
@@ -91,8 +101,9 @@ class LiveOutput:
             else:
                 assert page.reused is not None
                 seen = page.reused.stamp
-            records[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
-                                            page.indexed, page.owner)
+            fresh[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
+                                          page.indexed, page.owner)
+        records = {**drawing.kept, **fresh}
         failed = [path for path in drawing.planned if path not in records]
         for path in failed:
             if path in last.pages:
@@ -106,6 +117,7 @@ class LiveOutput:
         # page that failed, whose old file stays. Until none fails, every page is decided again
         # (so its error is found again, rather than the old page kept unplanned).
         self.records.engine = None if failed else drawing.state
+        self._known = True
         unchanged = len(records) + len(copied) - len(written)
         return WriteResult(tuple(written), tuple(stale), unchanged, tuple(drawn))
 

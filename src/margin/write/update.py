@@ -18,13 +18,13 @@ holding a changed page are made again, and they go in with the pages, never afte
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from margin.diagnostics import Diagnostic
 from margin.model import AssetFile, SiteConfig
-from margin.pages.drawing import Drawn, PageRecord
+from margin.pages.drawing import Drawing, Drawn, PageRecord
 from margin.write import search, spare
 from margin.write.output import OutputError, Staging
 from margin.write.previous import AssetRecord, OutputRecords, Stamp, stamp
@@ -59,9 +59,10 @@ class OutputUpdate:
         self.staging.write(page.path, page.data)
         return replace(page, data=None, staged=stamp(self.staging.path(page.path)))
 
-    def add_pages(self, pages: Iterable[Drawn]) -> dict[str, PageRecord]:
-        """Stage the pages that differ from the last output; returns every page's record."""
-        for page in pages:
+    def add_pages(self, drawing: Drawing) -> dict[str, PageRecord]:
+        """Stage the pages of DRAWING that differ from the last output; returns every page's
+        record (those it kept unplanned as they are)."""
+        for page in drawing.pages():
             page = self.stage(page)
             if page.staged is not None:
                 self.changed.append(page.path)
@@ -71,6 +72,7 @@ class OutputUpdate:
                 seen = page.reused.stamp
             self.pages[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
                                                page.indexed, page.owner)
+        self.pages = {**drawing.kept, **self.pages}
         return self.pages
 
     def add_assets(self, assets: list[AssetFile]) -> None:
