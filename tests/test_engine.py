@@ -223,18 +223,27 @@ def test_an_edit_below_the_summary_plans_no_generated_page(site, tmp_path, gener
 @pytest.mark.parametrize("old, new", [
     ("grinds the lens", "grinds the mirror"),  # the summary, which list pages show
     ("title: Beta", "title: Beta Prime"),
-    ("2025-02-08-beta.md", None),  # its date (in the file name) moves it in the archive
 ])
-def test_an_edit_the_lists_show_plans_every_generated_page(site, tmp_path, generated_planned,
-                                                            old, new):
-    path = "content/posts/2025-02-08-beta.md"
-    if new is None:
-        (site / path).rename(site / "content/posts/2024-12-30-beta.md")
-    else:
-        edit(site, path, old, new)
+def test_an_edit_the_lists_show_plans_only_the_generated_pages_showing_the_note(
+        site, tmp_path, generated_planned, old, new):
+    edit(site, "content/posts/2025-02-08-beta.md", old, new)
     generated_planned.clear()
     build(site, tmp_path / "out")
-    assert "/" in generated_planned and "/archive/" in generated_planned
+    # Beta is tagged optics, in the posts section, and on the home page and the archive.
+    assert {"/", "/archive/", "/tags/optics/", "/posts/"} <= set(generated_planned)
+    assert "/tags/glass/" not in generated_planned and "/notes/" not in generated_planned
+    build(site, tmp_path / "fresh", "--no-cache")
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
+
+
+def test_a_note_moved_in_the_archive_plans_every_generated_page(site, tmp_path,
+                                                                 generated_planned):
+    path = "content/posts/2025-02-08-beta.md"
+    (site / path).rename(site / "content/posts/2024-12-30-beta.md")  # its date: the file name
+    generated_planned.clear()
+    build(site, tmp_path / "out")
+    assert {"/", "/archive/", "/tags/optics/", "/tags/glass/", "/notes/"} <= set(
+        generated_planned)
     build(site, tmp_path / "fresh", "--no-cache")
     assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
 

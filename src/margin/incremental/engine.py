@@ -56,6 +56,7 @@ class EngineState:
     # The generated pages (incremental/listed.py): path -> template, what their templates
     # show of the site, of each note, and the index's orderings they read.
     generated: dict[str, str] = field(default_factory=dict)
+    generated_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # path -> keys
     generated_site_parts: dict[str, bytes | None] = field(default_factory=dict)
     list_parts: dict[str, bytes | None] = field(default_factory=dict)
     orderings: tuple[Any, ...] = ()
@@ -68,7 +69,10 @@ class Decision:
     pages: dict[str, str]
     feeds: set[str]
     dirty: int  # note pages to decide again (for the report and the tests)
-    generated: dict[str, str] = field(default_factory=dict)  # path -> template: all kept
+    # The generated pages kept: path -> (template, the notes it shows); with lists_hold,
+    # the others are decided again, and the site has the same generated pages as before.
+    generated: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    lists_hold: bool = False
 
 
 class PageEngine:
@@ -110,17 +114,20 @@ class PageEngine:
                 if key not in dirty and key in now.notes}
         kept_feeds = {url for url, title, keys in feeds
                       if last.feeds.get(url) == (title, keys) and changed.isdisjoint(keys)}
-        generated = listed.generated_unchanged(
+        to_plan = listed.generated_to_plan(
             last, changed, bool(changed_tags), index, site, graph.view, printer,
             now.placed or {}, now.notes)
-        return Decision(kept, kept_feeds, len(now.notes) - len(kept),
-                        dict(last.generated) if generated else {})
+        generated = {} if to_plan is None else {
+            path: (template, last.generated_reads.get(path, ("*",)))
+            for path, template in last.generated.items() if path not in to_plan}
+        return Decision(kept, kept_feeds, len(now.notes) - len(kept), generated,
+                        lists_hold=to_plan is not None)
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
-              generated: Mapping[str, str]) -> EngineState:
+              generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> EngineState:
         """The state for the next build: the last one where a page was kept, PLANNED (note key
         -> output path and template of every note page decided again) where not; GENERATED:
-        every generated page's path and template."""
+        every generated page's path -> its template and the notes it shows."""
         now = self._now
         assert now is not None, "decide() comes first"
         last = self.last if self.last is not None and self.last.base == now.printer.base \
@@ -146,16 +153,18 @@ class PageEngine:
             {**(last.dated if last and now.placed is not None and not now.whole else {}),
              **now.dated},
             now.placed or {}, {url: (title, keys) for url, title, keys in feeds},
-            dict(generated), listed.site_parts(now.printer, now.site, set(generated.values())),
-            self._list_parts(last, generated), listed.orderings(now.index))
+            {path: template for path, (template, _) in generated.items()},
+            {path: reads for path, (_, reads) in generated.items()},
+            listed.site_parts(now.printer, now.site, {t for t, _ in generated.values()}),
+            self._list_parts(last, {t for t, _ in generated.values()}),
+            listed.orderings(now.index))
 
-    def _list_parts(self, last: EngineState | None, generated: Mapping[str, str]
+    def _list_parts(self, last: EngineState | None, templates: set[str]
                     ) -> dict[str, bytes | None]:
-        """Each note as the generated pages show it: made again only for the notes changed,
-        while the generated templates are the last build's."""
+        """Each note as the generated pages (drawn with TEMPLATES) show it: made again only
+        for the notes changed, while the generated templates are the last build's."""
         now = self._now
         assert now is not None
-        templates = set(generated.values())
         same = (last is not None and self._changed is not None and last.list_parts
                 and set(last.generated.values()) == templates)
         return listed.list_parts(last.list_parts if same else None,  # type: ignore[union-attr]

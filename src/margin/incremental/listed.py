@@ -1,16 +1,15 @@
-"""Whether the generated pages (home, tags, lists, archive, papers, series, redirects) can all
-be kept as the last build left them, without being planned: the engine's coarse answer for
-them, cheap when it is yes, which it is after most saves (a body edited, a sentence added).
+"""Which generated pages (home, tags, lists, archive, papers, series, redirects) must be
+decided again after a change, and which can be kept as the last build left them, unplanned.
 
-They are kept, all together, only when nothing they read changed: no note came or went, no
-tag changed, the index's orderings and groupings (dates, tags, sections, archive, papers,
-series) are equal to the last build's, each template's part of the site view is the same,
-and every changed note is as the generated templates see it (its view, through the fields
-any of them reads, its old URLs, which make redirect pages), stayed where it was (section,
-date and date updated: the sitemap's too) and cites no paper (a paper page shows the sentence
-around each citation). Any doubt: every generated page is planned and fingerprinted, as
-without the engine.
-"""
+Only the pages showing a changed note (by the notes each page showed: the last build's
+reads) are decided again, when nothing else they read changed: no note came or went, no tag
+changed, the index's orderings and groupings (dates, tags, sections, archive, papers, series)
+are equal to the last build's, each template's part of the site view is the same, and every
+changed note stayed where it was (section, date and date updated: the sitemap's too), kept
+its URL and cites no paper (a paper page shows the sentence around each citation). A changed
+note looks the same on lists when its view, through the fields any generated template reads,
+and its old URLs (redirect pages) are the same: then no page showing it is decided again.
+Any doubt: every generated page is planned and fingerprinted, as without the engine."""
 
 from __future__ import annotations
 
@@ -67,26 +66,36 @@ def site_parts(printer: PagePrinter, site: SiteView, templates: Iterable[str]
     return {template: printer.site_part(template, site) for template in templates}
 
 
-def generated_unchanged(last: Any, changed: set[str], tags_changed: bool, index: SiteIndex,
-                        site: SiteView, view: Callable[[str], NoteView],
-                        printer: PagePrinter, placed: Mapping[str, Any],
-                        notes_now: Mapping[str, tuple[str, ...]]) -> bool:
-    """Whether every generated page of LAST (an EngineState) reads nothing that changed."""
+def generated_to_plan(last: Any, changed: set[str], tags_changed: bool, index: SiteIndex,
+                      site: SiteView, view: Callable[[str], NoteView], printer: PagePrinter,
+                      placed: Mapping[str, Any], notes_now: Mapping[str, tuple[str, ...]]
+                      ) -> set[str] | None:
+    """The generated pages of LAST (an EngineState) that show a changed note as it looks on
+    them now, by path (every other one reads nothing that changed); None: every page, as the
+    pages themselves may have changed."""
     templates = set(last.generated.values())
     if (not last.generated or tags_changed or not last.list_parts
             or changed - last.list_parts.keys() or changed - index.notes.keys()):
-        return False  # (a note came or went: every list it is on changes)
+        return None  # (a note came or went: every list it is on changes)
     if any(index.note_papers.get(key) for key in changed):
-        return False
+        return None
     if any(last.placed.get(key) != placed.get(key) or last.notes[key][1] != notes_now[key][1]
            for key in changed):  # (a note part's second item is its URL)
-        return False
+        return None
     if last.orderings != orderings(index):
-        return False
+        return None
     if site_parts(printer, site, templates) != last.generated_site_parts or \
             None in last.generated_site_parts.values():
-        return False
+        return None
     names = sorted(templates)
-    return all(last.list_parts[key] is not None
-               and list_part(key, index, view, printer, names) == last.list_parts[key]
-               for key in changed)
+    shown: set[str] = set()  # the changed notes the lists show otherwise now
+    for key in changed:
+        part = last.list_parts[key]
+        if part is None:
+            return None
+        if list_part(key, index, view, printer, names) != part:
+            shown.add(key)
+    if shown and last.generated.keys() - last.generated_reads.keys():
+        return None  # (a state from before the pages' reads were kept)
+    return {path for path, reads in last.generated_reads.items()
+            if shown and ("*" in reads or not shown.isdisjoint(reads))}

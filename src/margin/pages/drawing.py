@@ -83,7 +83,9 @@ class Decision(Protocol):
     pages: dict[str, str]  # note key -> output path: note pages nothing they read changed in
     feeds: set[str]  # the URLs of the feeds likewise
     dirty: int  # note pages not vouched for
-    generated: dict[str, str]  # path -> template: every generated page, when all are kept
+    # The generated pages nothing they read changed in: path -> (template, notes shown).
+    generated: dict[str, tuple[str, tuple[str, ...]]]
+    lists_hold: bool  # the site has the generated pages it had (none came or went, none moved)
 
 
 class PageEngine(Protocol):
@@ -96,9 +98,10 @@ class PageEngine(Protocol):
         ...
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
-              generated: Mapping[str, str]) -> object:
+              generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> object:
         """The state for the next build, given the note pages decided again (note key ->
-        output path and template) and every generated page (path -> template)."""
+        output path and template) and every generated page (path -> template and the keys of
+        the notes it shows)."""
         ...
 
 
@@ -172,17 +175,17 @@ class Drawing:
         listed = self._generated_kept(decision.generated if decision else {}, planner,
                                       printer, site)
         kept.update(listed)
-        planned = self._claimed(self._planned(planner, owners, plan_generated=not listed),
-                                kept, planner)
+        planned = self._claimed(self._planned(planner, owners, listed), kept, planner)
         self.kept = kept
         self.notes_planned = sum(1 for page in planned if page.note is not None)
         if self.engine:
-            listing = listed and decision.generated  # type: ignore[union-attr]
+            shown = decision.generated if decision else {}
             self.state = self.engine.after(
                 {page.note.key: (urls.output_path(page.url), page.template)
                  for page in planned if page.note is not None}, plans,
-                listing or {urls.output_path(page.url): page.template
-                            for page in planned if page.note is None})
+                {**{path: shown[path] for path in listed},
+                 **{urls.output_path(page.url): (page.template, page.sources)
+                    for page in planned if page.note is None}})
         self.deciding = time.perf_counter() - started
         _prepare(printer, planned, planner.view)
         yield from self._draw(planned, env, site, printer)
@@ -192,7 +195,7 @@ class Drawing:
         feed_pages = [kept_feeds.get(url) or made[urls.output_path(url)] for url, _, _ in plans]
         yield from feed_pages
         written += [page.path for page in feed_pages]
-        yield from self._sitemap(written, unchanged=bool(listed))
+        yield from self._sitemap(written, unchanged=bool(decision and decision.lists_hold))
         self.planned = written
         assets, problems = asset_files(config)
         taken = set(written)
@@ -265,33 +268,35 @@ class Drawing:
             owners.add(key)
         return kept, owners
 
-    def _planned(self, planner: Planner, owners: set[str], plan_generated: bool
+    def _planned(self, planner: Planner, owners: set[str], listed: Mapping[str, PageRecord]
                  ) -> Iterator[Page]:
         """The pages to decide again: the note pages not kept (OWNERS: the notes whose pages
-        are; in the site's order), then every generated page (unless they are all kept)."""
+        are; in the site's order), then the generated pages not kept (LISTED: those that are,
+        by path; their values are never made)."""
         notes = self.index.notes
         keys = [key for key in self.index.ordered() if key not in owners]
         for key in keys:
             yield planner.note_page(notes[key])
-        if plan_generated:
-            yield from planner.generated_pages()
+        for page in planner.generated_pages():
+            if not listed or urls.output_path(page.url) not in listed:
+                yield page
 
-    def _generated_kept(self, unchanged: Mapping[str, str], planner: Planner,
+    def _generated_kept(self, unchanged: Mapping[str, object], planner: Planner,
                         printer: PagePrinter, site: SiteView) -> dict[str, PageRecord]:
-        """The generated pages, all as the last build left them when the engine found that
-        none reads anything changed and every one's file is intact and was fingerprinted;
-        else none."""
-        records = [self.recorded(path) if self.recorded else None for path in unchanged]
-        if not unchanged or any(r is None or r.fingerprint is None for r in records):
-            return {}
-        kept = {path: r for path, r in zip(unchanged, records, strict=True) if r is not None}
-        if self.verify:
+        """The generated pages the engine found nothing changed in (UNCHANGED, by path), as
+        the last build recorded them, those whose files are intact and were fingerprinted."""
+        kept: dict[str, PageRecord] = {}
+        for path in unchanged:
+            record = self.recorded(path) if self.recorded else None
+            if record is not None and record.fingerprint is not None:
+                kept[path] = record
+        if self.verify and kept:
             pages = {urls.output_path(page.url): page for page in planner.generated_pages()}
             for path, record in kept.items():
                 page = pages.get(path)
                 fingerprint = page and printer.page(page.url, page.template, page.context,
                                                     site)
-                if fingerprint != record.fingerprint or pages.keys() != kept.keys():
+                if fingerprint != record.fingerprint:
                     raise AssertionError(f"{path}: kept by the engine, but it changed")
         return kept
 

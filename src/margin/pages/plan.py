@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 import jinja2
@@ -127,15 +128,24 @@ class Planner:
 
     def home_page(self) -> Page:
         recent = self.index.chronological[:HOME_RECENT]
-        context = {"recent": self.views(recent), "undated": self.views(self.index.undated),
-                   "cloud": tag_cloud(self.site.tags)}
-        return Page(urls.HOME, "home.html", context, ("*",))
+
+        def context() -> dict[str, Any]:
+            return {"recent": self.views(recent), "undated": self.views(self.index.undated),
+                    "cloud": tag_cloud(self.site.tags)}
+        return Page(urls.HOME, "home.html", LazyContext(context), ("*",))
 
     def list_pages(self, url: str, title: str, keys: tuple[str, ...], *, kind: str,
                    tag: TagView | None) -> Iterator[Page]:
         size = self.config.paginate
         total = max(1, -(-len(keys) // size))
-        chart = tag_chart(self.index, keys, tag.name) if tag else None
+        charts: list[Any] = []  # the tag's chart, made once, for the first page drawn
+
+        def context(chunk: tuple[str, ...], pagination: Pagination) -> dict[str, Any]:
+            if not charts:
+                charts.append(tag_chart(self.index, keys, tag.name) if tag else None)
+            return {"title": title, "kind": kind, "tag": tag, "notes": self.views(chunk),
+                    "count": len(keys), "pagination": pagination, "chart": charts[0]}
+
         for number in range(1, total + 1):
             chunk = keys[(number - 1) * size : number * size]
             pagination = Pagination(
@@ -143,21 +153,22 @@ class Planner:
                 urls.paged(url, number - 1) if number > 1 else None,
                 urls.paged(url, number + 1) if number < total else None,
             )
-            context = {"title": title, "kind": kind, "tag": tag, "notes": self.views(chunk),
-                       "count": len(keys), "pagination": pagination, "chart": chart}
-            yield Page(urls.paged(url, number), "list.html", context, chunk)
+            # (the values are made only for a page decided again: the rest are kept)
+            yield Page(urls.paged(url, number), "list.html",
+                       LazyContext(partial(context, chunk, pagination)), chunk)
 
     def archive_page(self) -> Page:
-        years = tuple(
-            YearView(year, tuple(
-                MonthView(year, month, calendar.month_name[month], self.views(keys))
-                for month, keys in months
-            ))
-            for year, months in self.index.archive
-        )
-        context = {"years": years, "undated": self.views(self.index.undated),
-                   "heatmap": archive_heatmap(self.index)}
-        return Page(urls.ARCHIVE, "archive.html", context, ("*",))
+        def context() -> dict[str, Any]:
+            years = tuple(
+                YearView(year, tuple(
+                    MonthView(year, month, calendar.month_name[month], self.views(keys))
+                    for month, keys in months
+                ))
+                for year, months in self.index.archive
+            )
+            return {"years": years, "undated": self.views(self.index.undated),
+                    "heatmap": archive_heatmap(self.index)}
+        return Page(urls.ARCHIVE, "archive.html", LazyContext(context), ("*",))
 
 
 def draw(page: Page, env: jinja2.Environment, config: SiteConfig, site: SiteView
