@@ -248,6 +248,19 @@ def test_a_note_moved_in_the_archive_plans_every_generated_page(site, tmp_path,
     assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
 
 
+def test_a_tag_added_plans_its_pages_and_the_lists_showing_its_notes(site, tmp_path,
+                                                                     generated_planned):
+    edit(site, "content/notes/epsilon.md", "title: Epsilon", "title: Epsilon\ntags: [optics]")
+    generated_planned.clear()
+    build(site, tmp_path / "out")
+    # Optics is on Alpha and Beta (posts) and now Epsilon (notes); Glass on Gamma and Delta.
+    assert {"/", "/tags/", "/tags/optics/", "/posts/", "/notes/"} <= set(generated_planned)
+    assert "/tags/glass/" not in generated_planned
+    build(site, tmp_path / "fresh", "--no-cache")
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
+    assert "Epsilon" in (tmp_path / "out/tags/optics/index.html").read_text()
+
+
 def test_a_changed_updated_date_reaches_the_sitemap(site, tmp_path):
     """A note's date of update is in the sitemap, which is kept with the generated pages."""
     edit(site, "content/posts/2025-02-08-beta.md", "title: Beta",

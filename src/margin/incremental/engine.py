@@ -60,6 +60,7 @@ class EngineState:
     generated_site_parts: dict[str, bytes | None] = field(default_factory=dict)
     list_parts: dict[str, bytes | None] = field(default_factory=dict)
     orderings: tuple[Any, ...] = ()
+    tag_members: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class PageEngine:
         self.bodies = body_digests
         self._now: _Inputs | None = None
         self._changed: set[str] | None = None  # the notes changed since the last state
+        self._restyled: set[str] | None = None  # the notes that may look different on lists
+        self._parts_made: dict[str, listed.ListPart] = {}  # their list parts, made once
 
     def decide(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
                feeds: list[FeedPlan]) -> Decision | None:
@@ -114,14 +117,15 @@ class PageEngine:
                 if key not in dirty and key in now.notes}
         kept_feeds = {url for url, title, keys in feeds
                       if last.feeds.get(url) == (title, keys) and changed.isdisjoint(keys)}
-        to_plan = listed.generated_to_plan(
-            last, changed, bool(changed_tags), index, site, graph.view, printer,
-            now.placed or {}, now.notes)
+        self._restyled = listed.restyled(last, changed, index)
+        to_plan = listed.generated_to_plan(last, changed, self._restyled, index, site,
+                                           graph.view, printer, now.placed or {}, now.notes,
+                                           self._parts_made)
         generated = {} if to_plan is None else {
-            path: (template, last.generated_reads.get(path, ("*",)))
+            path: (template, last.generated_reads[path])
             for path, template in last.generated.items() if path not in to_plan}
-        return Decision(kept, kept_feeds, len(now.notes) - len(kept), generated,
-                        lists_hold=to_plan is not None)
+        hold = to_plan is not None and last.tag_members == listed.tag_members(index)
+        return Decision(kept, kept_feeds, len(now.notes) - len(kept), generated, hold)
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
               generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> EngineState:
@@ -157,7 +161,7 @@ class PageEngine:
             {path: reads for path, (_, reads) in generated.items()},
             listed.site_parts(now.printer, now.site, {t for t, _ in generated.values()}),
             self._list_parts(last, {t for t, _ in generated.values()}),
-            listed.orderings(now.index))
+            listed.orderings(now.index), listed.tag_members(now.index))
 
     def _list_parts(self, last: EngineState | None, templates: set[str]
                     ) -> dict[str, bytes | None]:
@@ -168,8 +172,8 @@ class PageEngine:
         same = (last is not None and self._changed is not None and last.list_parts
                 and set(last.generated.values()) == templates)
         return listed.list_parts(last.list_parts if same else None,  # type: ignore[union-attr]
-                                 self._changed or (), now.index, now.graph.view, now.printer,
-                                 templates)
+                                 self._restyled or self._changed or (), now.index,
+                                 now.graph.view, now.printer, templates, self._parts_made)
 
 
 class _Inputs:

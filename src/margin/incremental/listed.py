@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from margin import urls
 from margin.incremental.pageprint import PagePrinter
 from margin.model import SiteIndex
 from margin.pages.graph import old_urls
@@ -30,9 +31,16 @@ ListPart = bytes | None
 
 
 def orderings(index: SiteIndex) -> tuple[Any, ...]:
-    """What generated pages read of the index besides the notes' views (compared whole)."""
-    return (index.chronological, index.undated, index.tags, index.archive,
-            tuple(index.sections.items()), index.papers, tuple(index.series.items()))
+    """What generated pages read of the index besides the notes' views and the tags' members
+    (compared whole)."""
+    return (index.chronological, index.undated, index.archive, tuple(index.sections.items()),
+            index.papers, tuple(index.series.items()))
+
+
+def tag_members(index: SiteIndex) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """Each tag's name, URL and notes, by slug (a tag's own pages list its notes)."""
+    return {entry.tag.slug: (entry.tag.name, urls.output_path(urls.tag(entry.tag.slug))
+                             .removesuffix("index.html"), entry.keys) for entry in index.tags}
 
 
 def list_part(key: str, index: SiteIndex, view: Callable[[str], NoteView],
@@ -47,16 +55,19 @@ def list_part(key: str, index: SiteIndex, view: Callable[[str], NoteView],
 
 
 def list_parts(last: Mapping[str, ListPart] | None, changed: Iterable[str], index: SiteIndex,
-               view: Callable[[str], NoteView], printer: PagePrinter, templates: Iterable[str]
-               ) -> dict[str, ListPart]:
-    """Every note's list part: LAST's, made again for the CHANGED notes (all without LAST)."""
+               view: Callable[[str], NoteView], printer: PagePrinter, templates: Iterable[str],
+               made: Mapping[str, ListPart] | None = None) -> dict[str, ListPart]:
+    """Every note's list part: LAST's, made again for the CHANGED notes (all without LAST;
+    those in MADE are taken from there, made for the same templates)."""
     names = sorted(templates)
     if last is None:
         return {key: list_part(key, index, view, printer, names) for key in index.notes}
     parts = dict(last) if last.keys() <= index.notes.keys() else {
         key: part for key, part in last.items() if key in index.notes}
     for key in changed:
-        if key in index.notes:
+        if made is not None and key in made:
+            parts[key] = made[key]
+        elif key in index.notes:
             parts[key] = list_part(key, index, view, printer, names)
     return parts
 
@@ -66,16 +77,35 @@ def site_parts(printer: PagePrinter, site: SiteView, templates: Iterable[str]
     return {template: printer.site_part(template, site) for template in templates}
 
 
-def generated_to_plan(last: Any, changed: set[str], tags_changed: bool, index: SiteIndex,
+def restyled(last: Any, changed: set[str], index: SiteIndex) -> set[str]:
+    """The notes that may look different on lists since LAST (an EngineState): the CHANGED
+    ones, and those on a tag that gained or lost a note (the count their tag chips carry)."""
+    found = set(changed)
+    members = tag_members(index)
+    for slug in _moved_tags(last, members):
+        for tag in (members.get(slug), last.tag_members.get(slug)):
+            found.update(tag[2] if tag else ())
+    return found & index.notes.keys()
+
+
+def _moved_tags(last: Any, members: Mapping[str, tuple[str, str, tuple[str, ...]]]
+                ) -> set[str]:
+    return {slug for slug in members.keys() | last.tag_members.keys()
+            if members.get(slug) != last.tag_members.get(slug)}
+
+
+def generated_to_plan(last: Any, changed: set[str], restyled: set[str], index: SiteIndex,
                       site: SiteView, view: Callable[[str], NoteView], printer: PagePrinter,
-                      placed: Mapping[str, Any], notes_now: Mapping[str, tuple[str, ...]]
-                      ) -> set[str] | None:
-    """The generated pages of LAST (an EngineState) that show a changed note as it looks on
-    them now, by path (every other one reads nothing that changed); None: every page, as the
-    pages themselves may have changed."""
+                      placed: Mapping[str, Any], notes_now: Mapping[str, tuple[str, ...]],
+                      made: dict[str, ListPart]) -> set[str] | None:
+    """The generated pages of LAST (an EngineState) to decide again, by path (every other
+    one reads nothing that changed), given the CHANGED notes and those RESTYLED (see
+    restyled()); None: every page, as the pages themselves may have changed. The list parts
+    made of the restyled notes are left in MADE."""
     templates = set(last.generated.values())
-    if (not last.generated or tags_changed or not last.list_parts
-            or changed - last.list_parts.keys() or changed - index.notes.keys()):
+    if (not last.generated or not last.list_parts or last.generated.keys() -
+            last.generated_reads.keys() or changed - last.list_parts.keys()
+            or changed - index.notes.keys()):
         return None  # (a note came or went: every list it is on changes)
     if any(index.note_papers.get(key) for key in changed):
         return None
@@ -84,18 +114,21 @@ def generated_to_plan(last: Any, changed: set[str], tags_changed: bool, index: S
         return None
     if last.orderings != orderings(index):
         return None
-    if site_parts(printer, site, templates) != last.generated_site_parts or \
-            None in last.generated_site_parts.values():
+    parts = site_parts(printer, site, templates)
+    if None in parts.values() or None in last.generated_site_parts.values():
         return None
+    members = tag_members(index)
+    moved = _moved_tags(last, members)
     names = sorted(templates)
-    shown: set[str] = set()  # the changed notes the lists show otherwise now
-    for key in changed:
-        part = last.list_parts[key]
-        if part is None:
-            return None
-        if list_part(key, index, view, printer, names) != part:
-            shown.add(key)
-    if shown and last.generated.keys() - last.generated_reads.keys():
-        return None  # (a state from before the pages' reads were kept)
-    return {path for path, reads in last.generated_reads.items()
-            if shown and ("*" in reads or not shown.isdisjoint(reads))}
+    for key in restyled:
+        made[key] = list_part(key, index, view, printer, names)
+    shown = {key for key in restyled
+             if last.list_parts.get(key) is None or made[key] != last.list_parts[key]}
+    tag_pages = tuple(found[1] for slug in moved
+                      for found in (members.get(slug), last.tag_members.get(slug)) if found)
+    redrawn = {template for template in templates
+               if parts[template] != last.generated_site_parts.get(template)}
+    to_plan = {path for path, reads in last.generated_reads.items()
+               if last.generated[path] in redrawn or path.startswith(tag_pages)
+               or ((shown or moved) and "*" in reads) or not shown.isdisjoint(reads)}
+    return to_plan
