@@ -20,12 +20,12 @@ from margin import urls
 from margin.incremental.bodies import BodyRendering
 from margin.incremental.bodycache import Signature, signature
 from margin.incremental.bodytext import BodyShelf
+from margin.incremental.brokenlinks import Broken, check_again
 from margin.incremental.build import BuildCache
 from margin.incremental.engine import PageEngine
 from margin.incremental.unchanged import BuildStamp, inputs_digest, stamp_of
 from margin.index import claim_urls, index_claimed
 from margin.index.bibcites import site_bibliography
-from margin.linkcheck import CheckedPage, check_pages
 from margin.load import notes_from, read_sources
 from margin.load.known import KnownFiles, known_files
 from margin.markdown.context import body_context
@@ -83,6 +83,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         return _unchanged(report, last_stamp, start)  # the output is already this build's
     found = len(report.diagnostics)
     report.diagnostics += problems
+    read_anew = _read_anew(sources, last_stamp)  # (before _prepare lets the sources go)
     made = _prepare(config, sources, report, cache, options, taken)
     last = cache.last_output().trusted()
     update = OutputUpdate(config, last)  # a staging folder beside the output, which is untouched
@@ -95,7 +96,8 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
             # Pagefind indexes the changed pages from now, alongside the link check and the
             # write; were the build to fail after all, its work is dropped.
             update.start_index(options.jobs, options.counter("search"))
-        _check_links(config, made.index, drawing, pages, report)
+        broken = _check_links(config, made.index, drawing, pages, report, last, read_anew,
+                              options.verify)
         # Everything is gathered; only now, and only if it all worked, does the output change.
         if diag.has_errors(report.diagnostics, strict=config.strict):
             report.failed = True
@@ -110,7 +112,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
             report.written, report.copied = len(pages), len(drawing.assets)
             with timer.stage("cache"):
                 records = update.records()
-                records.engine = drawing.state
+                records.engine, records.broken = drawing.state, broken
                 cache.save_output(records, stamp_of(inputs, made.looked_at, records,
                                                     report.notes, report.diagnostics[found:],
                                                     made.known))
@@ -254,6 +256,13 @@ def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, Render
                    records=last.pages, verify=options.verify, freeze=freeze)
 
 
+def _read_anew(sources: list[SourceFile], stamp: BuildStamp | None) -> set[str]:
+    """The source files (site-relative) whose bytes differ from the last build's."""
+    before = stamp.files.stamps if stamp is not None and stamp.files is not None else {}
+    return {source.relative for source in sources
+            if source.relative not in before or before[source.relative][1] != source.digest}
+
+
 def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildReport:
     """The report of a build that found nothing to do: the last build's, again."""
     report.diagnostics += stamp.diagnostics
@@ -264,13 +273,17 @@ def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildRep
 
 
 def _check_links(config: SiteConfig, index: SiteIndex, drawing: Drawing,
-                 pages: Mapping[str, PageRecord], report: BuildReport) -> None:
+                 pages: Mapping[str, PageRecord], report: BuildReport,
+                 last: OutputRecords | None = None, changed_sources: set[str] | None = None,
+                 verify: bool = False) -> Broken | None:
+    """Report the broken links of PAGES; each page's, or None when not checked. With LAST,
+    the output's records, only the pages changed since are checked again."""
     report.diagnostics += drawing.diagnostics
     if diag.has_errors(report.diagnostics):
-        return  # pages that failed would show up again as broken links: say it once
+        return None  # pages that failed would show up again as broken links: say it once
     with Timer(report.timings).stage("links"):
-        checked = [CheckedPage(path, record.owner, record.links)
-                   for path, record in pages.items() if record.links is not None]
         files = set(pages) | {asset.path for asset in drawing.assets}
-        report.diagnostics += check_pages(checked, files, index.notes,
-                                          urls.prefix_of(config.base_url))
+        broken = check_again(pages, files, index.notes, urls.prefix_of(config.base_url),
+                             last, changed_sources or set(), verify)
+        report.diagnostics += [problem for found in broken.values() for problem in found]
+    return broken

@@ -136,11 +136,23 @@ def check_pages(pages: list[CheckedPage], files: set[str], notes: Mapping[str, N
                 prefix: str) -> list[Diagnostic]:
     """The same check over pages already read (the build reads each page where it is drawn,
     and keeps what it read for pages that did not change). FILES: every path of the site."""
+    found = broken_by_page(pages, files, notes, prefix)
+    return [problem for page in pages for problem in found.get(page.path, ())]
+
+
+def broken_by_page(pages: list[CheckedPage], files: set[str], notes: Mapping[str, Note],
+                   prefix: str, only: set[str] | None = None
+                   ) -> dict[str, tuple[Diagnostic, ...]]:
+    """The broken links of each page (by path, only those with any) among PAGES, or among
+    those of them whose paths are in ONLY (the others still offer their ids)."""
     ids = _Ids({page.path: page.links for page in pages})
     resolved: dict[tuple[str, str], str | None] = {}  # (base, path) -> file, memoized
     rooted: dict[str, bool] = {}  # a root link is broken or not on every page alike
-    problems: list[Diagnostic] = []
+    found: dict[str, tuple[Diagnostic, ...]] = {}
     for page in pages:
+        if only is not None and page.path not in only:
+            continue
+        problems: list[Diagnostic] = []
         own: frozenset[str] | None = None
         for target in page.links.targets:
             first = target[0]
@@ -160,7 +172,9 @@ def check_pages(pages: list[CheckedPage], files: set[str], notes: Mapping[str, N
                 broken = _broken(target, page.path, files, ids, resolved, prefix)
             if broken:
                 problems.append(_report(target, page, notes))
-    return problems
+        if problems:
+            found[page.path] = tuple(problems)
+    return found
 
 
 class _Ids(Mapping[str, frozenset[str]]):

@@ -65,6 +65,9 @@ class OutputRecords:
     search: dict[str, str] = field(default_factory=dict)  # search shard -> key
     bundle: dict[str, Stamp] = field(default_factory=dict)  # the search bundle's files
     engine: Any = None  # what its pages read (incremental/engine.py), for the next build
+    # Each page's broken links, as the link check found them (incremental/brokenlinks.py);
+    # None: not kept.
+    broken: dict[str, tuple[Any, ...]] | None = None
 
     def trusted(self) -> OutputRecords:
         """These records, or empty ones when the output is not (wholly) the one they describe."""
