@@ -81,9 +81,8 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         inputs = inputs_digest(config, sources, problems) if cache.enabled else ""
     if last_stamp and last_stamp.holds(inputs, cache.output):
         return _unchanged(report, last_stamp, start)  # the output is already this build's
-    found = len(report.diagnostics)
+    found, anew = len(report.diagnostics), _read_anew(sources, last_stamp)  # (sources go next)
     report.diagnostics += problems
-    read_anew = _read_anew(sources, last_stamp)  # (before _prepare lets the sources go)
     made = _prepare(config, sources, report, cache, options, taken)
     last = cache.last_output().trusted()
     update = OutputUpdate(config, last)  # a staging folder beside the output, which is untouched
@@ -96,8 +95,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
             # Pagefind indexes the changed pages from now, alongside the link check and the
             # write; were the build to fail after all, its work is dropped.
             update.start_index(options.jobs, options.counter("search"))
-        broken = _check_links(config, made.index, drawing, pages, report, last, read_anew,
-                              options.verify)
+        broken = _check_links(config, made.index, drawing, pages, report, last, anew, options)
         # Everything is gathered; only now, and only if it all worked, does the output change.
         if diag.has_errors(report.diagnostics, strict=config.strict):
             report.failed = True
@@ -275,7 +273,7 @@ def _unchanged(report: BuildReport, stamp: BuildStamp, start: float) -> BuildRep
 def _check_links(config: SiteConfig, index: SiteIndex, drawing: Drawing,
                  pages: Mapping[str, PageRecord], report: BuildReport,
                  last: OutputRecords | None = None, changed_sources: set[str] | None = None,
-                 verify: bool = False) -> Broken | None:
+                 options: Options | None = None) -> Broken | None:
     """Report the broken links of PAGES; each page's, or None when not checked. With LAST,
     the output's records, only the pages changed since are checked again."""
     report.diagnostics += drawing.diagnostics
@@ -284,6 +282,6 @@ def _check_links(config: SiteConfig, index: SiteIndex, drawing: Drawing,
     with Timer(report.timings).stage("links"):
         files = set(pages) | {asset.path for asset in drawing.assets}
         broken = check_again(pages, files, index.notes, urls.prefix_of(config.base_url),
-                             last, changed_sources or set(), verify)
+                             last, changed_sources or set(), bool(options and options.verify))
         report.diagnostics += [problem for found in broken.values() for problem in found]
     return broken
