@@ -223,6 +223,15 @@ class SiteIndex:
         wanted = set(keys)
         return tuple(k for k in everything if k in wanted)
 
+    def dated(self, section: str) -> tuple[str, ...]:
+        """A section's dated notes, newest first: its notes come in the order above, so
+        they are all those before its undated ones (found from the end)."""
+        keys = self.sections.get(section, ())
+        end = len(keys)
+        while end and not self.notes[keys[end - 1]].date:
+            end -= 1
+        return keys[:end]
+
 
 @dataclass(frozen=True)
 class RenderedBody:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from margin.incremental import listed
@@ -26,6 +27,8 @@ from margin.model import SiteIndex
 from margin.pages.feeds import FeedPlan
 from margin.pages.graph import Graph
 from margin.pages.views import SiteView
+
+_SOURCE, _URL, _DIGEST = (attrgetter(name) for name in ("source", "url", "digest"))
 
 # The keys of a note page's context whose values hold note views (and so tags).
 VIEW_KEYS = frozenset({"note", "page", "backlinks", "related", "papers", "previous", "next",
@@ -65,9 +68,10 @@ class EngineState:
 
 @dataclass(frozen=True)
 class Decision:
-    """The note pages (note key -> output path) and feeds (URLs) nothing they read changed in."""
+    """The note pages (note key -> output path and template) and feeds (URLs) nothing they
+    read changed in."""
 
-    pages: dict[str, str]
+    pages: dict[str, tuple[str, str]]
     feeds: set[str]
     dirty: int  # note pages to decide again (for the report and the tests)
     # The generated pages kept: path -> (template, the notes it shows); with lists_hold,
@@ -113,8 +117,9 @@ class PageEngine:
         now.place(changed, last)
         for section in _differing({s: last.dated.get(s, ()) for s in now.dated}, now.dated):
             dirty |= _moved(last.dated.get(section, ()), now.dated.get(section, ()))
-        kept = {key: path for key, (path, _) in last.pages.items()
-                if key not in dirty and key in now.notes}
+        kept = dict(last.pages)  # (a copy, less the pages to decide again: in C)
+        for key in dirty | (kept.keys() - now.notes.keys()):
+            kept.pop(key, None)
         kept_feeds = {url for url, title, keys in feeds
                       if last.feeds.get(url) == (title, keys) and changed.isdisjoint(keys)}
         self._restyled = listed.restyled(last, changed, index)
@@ -183,9 +188,13 @@ class _Inputs:
                  bodies: Mapping[str, str]):
         self.index, self.site, self.printer, self.graph = index, site, printer, graph
         self.tags = {tag.slug: tag for tag in site.tags}
-        self.notes: dict[str, NotePart] = {
-            key: (note.source, note.url, note.digest, bodies.get(key))
-            for key, note in index.notes.items()}
+        # (every note's part at each build: made by map and zip, without a Python loop)
+        keys, notes = tuple(index.notes), tuple(index.notes.values())
+        self.notes: dict[str, NotePart] = dict(zip(keys, zip(
+            map(_SOURCE, notes), map(_URL, notes), map(_DIGEST, notes), map(bodies.get, keys),
+            strict=True), strict=True))
+        # (each note has a file digest and a body digest: a part can vouch for its page)
+        self._vouched = all(map(_DIGEST, notes)) and None not in map(bodies.get, keys)
         self.papers = {p.id: repr((p.id, p.slug, p.title, p.link, p.entry))
                        for p in index.papers}
         # the dated notes of the sections where a note came, went or moved (all: `whole`)
@@ -199,8 +208,11 @@ class _Inputs:
     def changed_notes(self, last: Mapping[str, NotePart]) -> set[str]:
         """The notes added, removed or changed since LAST, and those that cannot be vouched
         for (no body digest, no file digest)."""
-        changed = {key for key, part in self.notes.items()
-                   if last.get(key) != part or part[3] is None or not part[2]}
+        if not self._vouched:
+            changed = {key for key, part in self.notes.items()
+                       if last.get(key) != part or part[3] is None or not part[2]}
+        else:  # (the parts compared as sets, in C)
+            changed = {key for key, _ in self.notes.items() - last.items()}
         return changed | (last.keys() - self.notes.keys())
 
     def place(self, changed: set[str] | None, last: EngineState | None) -> None:
@@ -222,8 +234,7 @@ class _Inputs:
                     self.placed[key] = (note.section, note.date, note.updated)
                 if before != self.placed.get(key):
                     touched.update(place[0] for place in (before, self.placed.get(key)) if place)
-        self.dated = {section: tuple([k for k in sections.get(section, ()) if notes[k].date])
-                      for section in touched}
+        self.dated = {section: self.index.dated(section) for section in touched}
 
     def changed_tags(self, last: Mapping[tuple[str, str], str | None]) -> set[str]:
         """The tags whose part changed for a template (removed tags too)."""

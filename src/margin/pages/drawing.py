@@ -20,7 +20,7 @@ import gc
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import jinja2
@@ -80,7 +80,8 @@ Done = tuple[Drawn | None, Diagnostic | None]  # a worker's answer for a page it
 
 
 class Decision(Protocol):
-    pages: dict[str, str]  # note key -> output path: note pages nothing they read changed in
+    # note key -> (output path, template): the note pages nothing they read changed in
+    pages: dict[str, tuple[str, str]]
     feeds: set[str]  # the URLs of the feeds likewise
     dirty: int  # note pages not vouched for
     # The generated pages nothing they read changed in: path -> (template, notes shown).
@@ -248,24 +249,23 @@ class Drawing:
                                   record.indexed, reused=record)
         return kept
 
-    def _kept(self, unchanged: Mapping[str, str], planner: Planner, printer: PagePrinter,
-              site: SiteView) -> tuple[dict[str, PageRecord], set[str]]:
-        """The note pages the engine found nothing changed in (note key -> path), as the last
-        build recorded them, by path, and their notes' keys; those whose files are not intact
-        are left to be planned."""
-        kept: dict[str, PageRecord] = {}
-        owners: set[str] = set()
-        for key, path in unchanged.items():
-            record = self.recorded(path) if self.recorded else None
-            if record is None:
-                continue
-            if self.verify:
-                page = planner.note_page(self.index.notes[key])
-                fingerprint = printer.page(page.url, page.template, page.context, site)
-                if fingerprint != record.fingerprint or urls.output_path(page.url) != path:
-                    raise AssertionError(f"{path}: kept by its inputs, but it changed")
-            kept[path] = record if record.owner == key else replace(record, owner=key)
-            owners.add(key)
+    def _kept(self, unchanged: Mapping[str, tuple[str, str]], planner: Planner,
+              printer: PagePrinter, site: SiteView) -> tuple[dict[str, PageRecord], set[str]]:
+        """The note pages the engine found nothing changed in (note key -> path, template),
+        as the last build recorded them, by path, and their notes' keys; those whose files
+        are not intact (or recorded for another note) are left to be planned."""
+        recorded = self.recorded
+        if recorded is None:
+            return {}, set()
+        kept = {path: record for key, (path, _) in unchanged.items()
+                if (record := recorded(path)) is not None and record.owner == key}
+        owners = {key for key, (path, _) in unchanged.items() if path in kept}
+        for key in owners if self.verify else ():
+            page = planner.note_page(self.index.notes[key])
+            path = unchanged[key][0]
+            fingerprint = printer.page(page.url, page.template, page.context, site)
+            if fingerprint != kept[path].fingerprint or urls.output_path(page.url) != path:
+                raise AssertionError(f"{path}: kept by its inputs, but it changed")
         return kept, owners
 
     def _planned(self, planner: Planner, owners: set[str], listed: Mapping[str, PageRecord]
@@ -277,7 +277,7 @@ class Drawing:
         keys = [key for key in self.index.ordered() if key not in owners]
         for key in keys:
             yield planner.note_page(notes[key])
-        for page in planner.generated_pages():
+        for page in planner.generated_pages(listed):
             if not listed or urls.output_path(page.url) not in listed:
                 yield page
 

@@ -99,11 +99,11 @@ class Graph:
         newer = dated[place - 1] if place > 0 else None
         return older, newer
 
-    def _dated_in(self, section: str) -> tuple[list[str], dict[str, int]]:
+    def _dated_in(self, section: str) -> tuple[tuple[str, ...], dict[str, int]]:
         """A section's dated notes, newest first, and each one's place (worked out once)."""
         found = self._sections.get(section)
         if found is None:
-            dated = [k for k in self.index.sections.get(section, ()) if self.index.notes[k].date]
+            dated = self.index.dated(section)
             found = self._sections[section] = (dated, {k: i for i, k in enumerate(dated)})
         return found
 
@@ -136,6 +136,8 @@ class Graph:
                             {"series": self.series_view(name)}, keys)
         redirected: set[str] = set()
         for note in self.index.notes.values():
+            if not note.aliases and not note.tool_url:
+                continue  # (most notes: no old URL)
             for old in old_urls(note):
                 if old != note.url and old not in self.index.by_url and old not in redirected:
                     redirected.add(old)  # the first note (by key) keeps a URL two name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from functools import partial
 from typing import Any
 
@@ -90,20 +90,23 @@ class Planner:
             yield self.note_page(self.index.notes[key])
         yield from self.generated_pages()
 
-    def generated_pages(self) -> Iterator[Page]:
+    def generated_pages(self, kept: Container[str] = ()) -> Iterator[Page]:
+        """Every page not a note's (of the list pages, those not KEPT, by output path: a
+        tag's pages are thousands at a large site, and a save keeps nearly all)."""
         yield self.home_page()
         yield Page(urls.TAGS, "tags.html", {"tags": self.site.tags}, ("*",))
         for entry in self.index.tags:
             tag = self.tags[entry.tag.slug]
             title = f"Tagged “{tag.name}”"
-            yield from self.list_pages(urls.tag(tag.slug), title, entry.keys, kind="tag", tag=tag)
+            yield from self.list_pages(urls.tag(tag.slug), title, entry.keys, kind="tag", tag=tag,
+                                       kept=kept)
         for name, keys in self.index.sections.items():
             if urls.section(name) == urls.PAPERS and self.index.papers:
                 continue  # the paper index speaks for a section called 'papers'
             if urls.section(name) in self.index.by_url:
                 continue  # the folder's own page (its index.md) stands in for the list
             yield from self.list_pages(urls.section(name), section_title(name), keys,
-                                       kind="section", tag=None)
+                                       kind="section", tag=None, kept=kept)
         yield self.archive_page()
         yield from self.graph.pages()
         yield Page(urls.SEARCH, "search.html", {}, ())
@@ -135,7 +138,8 @@ class Planner:
         return Page(urls.HOME, "home.html", LazyContext(context), ("*",))
 
     def list_pages(self, url: str, title: str, keys: tuple[str, ...], *, kind: str,
-                   tag: TagView | None) -> Iterator[Page]:
+                   tag: TagView | None, kept: Container[str] = ()) -> Iterator[Page]:
+        """The pages listing KEYS (but those whose output paths are KEPT)."""
         size = self.config.paginate
         total = max(1, -(-len(keys) // size))
         charts: list[Any] = []  # the tag's chart, made once, for the first page drawn
@@ -147,6 +151,8 @@ class Planner:
                     "count": len(keys), "pagination": pagination, "chart": charts[0]}
 
         for number in range(1, total + 1):
+            if kept and urls.output_path(urls.paged(url, number)) in kept:
+                continue
             chunk = keys[(number - 1) * size : number * size]
             pagination = Pagination(
                 number, total,

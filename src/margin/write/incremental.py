@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -64,12 +65,11 @@ class LiveOutput:
         mark(self.root)
         self.records, self._known = OutputRecords(self.root), False
 
-    def recorded(self, path: str) -> PageRecord | None:
-        """The record of the page at PATH, if its file is intact: after a round, as this
+    @property
+    def recorded(self) -> Callable[[str], PageRecord | None]:
+        """The record of a page (by path), if its file is intact: after a round, as this
         process left it (a kept page's file is not looked at: thousands of them each save)."""
-        if self._known:
-            return self.records.pages.get(path)
-        return self.records.recorded(path)
+        return self.records.pages.get if self._known else self.records.recorded
 
     def keep(self, page: Drawn) -> Drawn:
         """Write PAGE in place unless its file holds these bytes already; its bytes are let
