@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import margin.incremental.bodycache
 import margin.serve.session
 from conftest import recorded_calls, run_margin
 from margin.build import Options
@@ -44,6 +45,21 @@ SITE = {
         Stoneware shrinks about twelve percent.
         """,
     "content/notes/plans.md": "---\ntitle: Plans\ndraft: true\n---\nA studio of my own.\n",
+    "content/notes/firing.md": """\
+        ---
+        title: Firing
+        bibliography: kilns.bib
+        ---
+        Reduction firing follows [@potter1976].
+        """,
+    "content/notes/kilns.bib": """\
+        @book{potter1976,
+          title = {Firing by Hand},
+          author = {Potter, Ada},
+          year = {1976},
+        }
+        """,
+    "assets/css/studio.css": "body { margin: 0 }\n",
 }
 
 
@@ -103,17 +119,31 @@ def stop_and_compare(site: Path, session: Session, build_site, tmp_path) -> list
     return said
 
 
+def theme_template_edited(site: Path, session: Session) -> Path:
+    theme = session.config.theme_dir / "templates/note.html"
+    text = theme.read_text(encoding="utf-8")
+    return write(site, "templates/note.html",
+                 text.replace("{% block title %}", "{% block title %}Seen: "))
+
+
 SAVES = {
-    "body": [("content/notes/clay.md", "twelve percent", "eleven percent")],
-    "tags": [("content/posts/2025-03-02-glaze.md", "[ceramics, chemistry]", "[chemistry]")],
-    "new note": [("content/notes/wheel.md", None,
-                  "---\ntitle: Wheel\ntags: [tools]\n---\nThrown; see [[Clay bodies]].\n")],
-    "deleted note": [("content/notes/clay.md", None, None)],
-    "broken, then fixed": [("content/notes/clay.md", "title: Clay bodies", "title: [Clay"),
-                           ("content/notes/clay.md", "title: [Clay", "title: Clay, fixed")],
-    "two saves of links": [("content/posts/2025-03-01-kiln.md", "cone six", "cone ten"),
-                           ("content/posts/2025-03-02-glaze.md", "title: Glaze tests",
-                            "title: Glaze trials")],
+    "body": [lambda site, _: edit(site, "content/notes/clay.md", "twelve", "eleven")],
+    "tags": [lambda site, _: edit(site, "content/posts/2025-03-02-glaze.md",
+                                  "[ceramics, chemistry]", "[chemistry]")],
+    "new note": [lambda site, _: write(site, "content/notes/wheel.md", "---\ntitle: Wheel\n"
+                                       "tags: [tools]\n---\nThrown; see [[Clay bodies]].\n")],
+    "deleted note": [lambda site, _: write(site, "content/notes/clay.md", None)],
+    "broken, then fixed": [
+        lambda site, _: edit(site, "content/notes/clay.md", "title: Clay bodies", "title: [Clay"),
+        lambda site, _: edit(site, "content/notes/clay.md", "title: [Clay", "title: Clay, again")],
+    "two saves of links": [
+        lambda site, _: edit(site, "content/posts/2025-03-01-kiln.md", "cone six", "cone ten"),
+        lambda site, _: edit(site, "content/posts/2025-03-02-glaze.md", "title: Glaze tests",
+                             "title: Glaze trials")],
+    "a bibliography entry": [lambda site, _: edit(site, "content/notes/kilns.bib",
+                                                  "Firing by Hand", "Firing by Eye")],
+    "an asset": [lambda site, _: edit(site, "assets/css/studio.css", "0", "1em")],
+    "a template": [theme_template_edited],
 }
 
 
@@ -121,13 +151,23 @@ SAVES = {
 def test_after_saves_the_stop_builds_nothing_and_the_next_build_has_nothing_to_do(
         served, saves, build_site, tmp_path):
     site, session, builds = served
-    for relative, old, new in saves:
-        # (no OLD: the whole file written, or deleted)
-        path = write(site, relative, new) if old is None else edit(site, relative, old, new)
-        session.rebuild([path])
+    for save in saves:
+        session.rebuild([save(site, session)])
     said = stop_and_compare(site, session, build_site, tmp_path)
     assert builds == []  # the stop left the build's state from its own
     assert "broken link: /gone/" in said  # (the stop checked the links, as a build does)
+
+
+def test_the_bodies_the_server_rendered_are_the_next_builds_to_keep(served, monkeypatch):
+    site, session, _ = served
+    session.rebuild([edit(site, "content/notes/clay.md", "twelve", "eleven")])
+    session.save(Options(jobs=1))
+    edit(site, "content/notes/plans.md", "A studio", "A kiln")  # (a draft: no other body)
+    rendered = recorded_calls(monkeypatch, margin.incremental.bodycache, "render_body",
+                              lambda note, *_: note.key)
+    code, summary, said = run_margin("build", site, "--jobs", "1")
+    assert code == 0 and NOTHING_TO_DO not in summary, summary + said
+    assert rendered == []
 
 
 def test_a_note_left_broken_at_the_stop_fails_the_next_build_which_leaves_the_site(
@@ -147,12 +187,6 @@ def test_a_note_left_broken_at_the_stop_fails_the_next_build_which_leaves_the_si
     assert tree(session.config.output_dir) == tree(fresh.output)
 
 
-def theme_template_edited(site: Path, session: Session) -> None:
-    theme = session.config.theme_dir / "templates/note.html"
-    text = theme.read_text(encoding="utf-8")
-    write(site, "templates/note.html", text.replace("{% block title %}", "{% block title %}Seen: "))
-
-
 UNSEEN = {
     "a note": lambda site, _: edit(site, "content/notes/clay.md", "twelve", "thirteen"),
     "a new note": lambda site, _: write(site, "content/notes/shelf.md",
@@ -160,6 +194,9 @@ UNSEEN = {
     "a draft published": lambda site, _: edit(site, "content/notes/plans.md", "draft: true",
                                               "draft: false"),
     "a template": theme_template_edited,
+    "a bibliography entry": lambda site, _: edit(site, "content/notes/kilns.bib",
+                                                 "Firing by Hand", "Firing by Eye"),
+    "an asset": lambda site, _: edit(site, "assets/css/studio.css", "0", "1em"),
 }
 
 
