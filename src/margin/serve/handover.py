@@ -112,6 +112,8 @@ def keep_records(cache: BuildCache, records: OutputRecords) -> None:
 
 def _failed(report: BuildReport, cache: BuildCache, records: OutputRecords, start: float
             ) -> BuildReport:
+    """The report of a site a build would fail on: it writes nothing, and neither is a stamp
+    saved; the records are kept (the pages the server wrote stay the build's to keep)."""
     keep_records(cache, records)
     report.failed = True
     report.timings["total"] = time.perf_counter() - start
@@ -132,7 +134,8 @@ def _bodies(served: Served, cache: BuildCache) -> dict[str, Signature] | None:
             bodies.put(unstored.key, unstored.payload, unstored.digest)
         if looked_at is None:
             continue
-        fresh = body is not None and served.body_notes.get(key) == note
+        made_from = served.body_notes.get(key)
+        fresh = body is not None and (made_from is note or made_from == note)
         if not (fresh and needs is not None and bodies.holds(needs)) or (
                 body.cited and not still_cited(body.cited, context)):
             looked_at = None
