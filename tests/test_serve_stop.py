@@ -50,7 +50,7 @@ SITE = {
         title: Firing
         bibliography: kilns.bib
         ---
-        Reduction firing follows [@potter1976].
+        Reduction firing follows [@potter1976], not [@nobody1999]. See [[Nowhere]].
         """,
     "content/notes/kilns.bib": """\
         @book{potter1976,
@@ -155,7 +155,8 @@ def test_after_saves_the_stop_builds_nothing_and_the_next_build_has_nothing_to_d
         session.rebuild([save(site, session)])
     said = stop_and_compare(site, session, build_site, tmp_path)
     assert builds == []  # the stop left the build's state from its own
-    assert "broken link: /gone/" in said  # (the stop checked the links, as a build does)
+    # (the stop checked the links, as a build does; the bodies' and the index's warnings too)
+    assert "broken link: /gone/" in said and "nobody1999" in said and "[[Nowhere]]" in said
 
 
 def test_the_bodies_the_server_rendered_are_the_next_builds_to_keep(served, monkeypatch):
