@@ -5,7 +5,9 @@ server did not see (a file saved as it stopped) is built by the stop, as before.
 
 from __future__ import annotations
 
+import io
 import textwrap
+import time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import margin.serve.session
 from conftest import recorded_calls, run_margin
 from margin.build import Options
 from margin.config import load_config
+from margin.serve import Preview
 from margin.serve.session import Session
 from margin.write import MARKER, search
 from test_search_same_index import index_of
@@ -256,3 +259,28 @@ def test_the_shards_the_refresher_indexed_are_kept_at_the_stop(sharded, served, 
     assert code == 0 and NOTHING_TO_DO in summary, summary + said
     fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
     assert index_of(output) == index_of(fresh.output)
+
+
+@pagefind
+def test_a_server_stopped_after_its_refresher_ran_indexes_nothing_more(sharded, make_site,
+                                                                       build_site, tmp_path,
+                                                                       monkeypatch):
+    site = make_site(SITE)
+    config, problems = load_config(site)
+    preview = Preview(config, port=0, out=io.StringIO(), config_problems=problems)
+    preview.start()
+    preview.ready.wait()
+    runs_before = preview.search.runs
+    page = config.output_dir / "notes/clay/index.html"
+    edit(site, "content/notes/clay.md", "Stoneware", "Porcelain")
+    deadline = time.monotonic() + 60
+    while preview.search.runs == runs_before and time.monotonic() < deadline:
+        time.sleep(0.1)  # the refresher indexes the save's shard once the saves pause
+    assert "Porcelain" in page.read_text() and preview.search.runs > runs_before
+    runs = recorded_calls(monkeypatch, search, "run_pagefind", lambda *_: "run")
+    preview.stop()
+    assert runs == []
+    code, summary, said = run_margin("build", site)
+    assert code == 0 and NOTHING_TO_DO in summary, summary + said
+    fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
+    assert index_of(config.output_dir) == index_of(fresh.output)
