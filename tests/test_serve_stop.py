@@ -284,3 +284,16 @@ def test_a_server_stopped_after_its_refresher_ran_indexes_nothing_more(sharded, 
     assert code == 0 and NOTHING_TO_DO in summary, summary + said
     fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
     assert index_of(config.output_dir) == index_of(fresh.output)
+
+
+def test_a_site_broken_when_the_server_started_and_fixed_since_needs_no_build_at_the_stop(
+        make_site, build_site, tmp_path, monkeypatch):
+    site = make_site(SITE)
+    edit(site, "content/notes/clay.md", "title: Clay bodies", "title: [Clay")
+    config, problems = load_config(site)
+    session = Session(config, None, problems)
+    assert session.open(Options(jobs=1)).errors  # every page drawn by the session
+    builds = recorded_calls(monkeypatch, margin.serve.session, "build", lambda *_: "build")
+    session.rebuild([edit(site, "content/notes/clay.md", "title: [Clay", "title: Clay")])
+    stop_and_compare(site, session, build_site, tmp_path)
+    assert builds == []
