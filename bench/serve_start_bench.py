@@ -6,10 +6,12 @@ folder, to compare two commits in one sitting) on a copy of the synthetic corpus
 
   1. cold: no cache, no output; `margin serve` started -> the first 200 for / (seconds);
      then EDITS body edits, each timed from the save to the reload event for its page;
-     then Ctrl-C, and the time `margin build` takes next (and whether it found nothing to do);
+     then (after PAUSE seconds: the server's search refresher runs 2 s after the last save)
+     Ctrl-C, and the time `margin build` takes next (and whether it found nothing to do);
   2. warm: `margin serve` started again (the cache and output as they are) -> the first 200.
 
     .venv/bin/python bench/serve_start_bench.py --notes 1000 [--src DIR] [--runs 3] [--corpus DIR]
+        [--pause SECONDS]
 """
 
 from __future__ import annotations
@@ -93,13 +95,14 @@ def edits(site: Path, port: int) -> float:
     return statistics.median(times)
 
 
-def one_run(src: Path | None, corpus: Path, workdir: Path) -> dict:
+def one_run(src: Path | None, corpus: Path, workdir: Path, pause: float = 0.0) -> dict:
     site = workdir / "site"
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(corpus, site)
     found = {}
     server, port, found["cold"] = first_page(src, site)
     found["edit_ms"] = edits(site, port)
+    time.sleep(pause)
     found["stop"] = stop(server)
     started = time.perf_counter()
     build = margin(src, "build", str(site))
@@ -118,6 +121,8 @@ def main() -> int:
     parser.add_argument("--src", type=Path, help="the src/ folder of the margin to run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--corpus", type=Path, help="use this site instead of a new corpus")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds between the last edit and the stop")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="margin-start-bench-"))
     try:
@@ -127,7 +132,7 @@ def main() -> int:
                             "--layout", "hugo", "--out", str(corpus)], check=True,
                            stdout=subprocess.DEVNULL)
         for run in range(args.runs):
-            found = one_run(args.src, corpus, workdir)
+            found = one_run(args.src, corpus, workdir, args.pause)
             print(f"{args.notes} notes, run {run + 1}: first page cold {found['cold']:.2f} s, "
                   f"warm {found['warm']:.2f} s; body edit -> reload {found['edit_ms']:.0f} ms; "
                   f"stop {found['stop']:.2f} s; build after serve {found['build_after']:.2f} s"

@@ -13,7 +13,6 @@ from contextlib import nullcontext
 import margin.incremental.bodies
 import margin.incremental.bodycache
 import margin.pages.drawing
-import margin.serve.bodies
 from conftest import recorded_calls, run_margin
 from margin.build import Options, build
 from margin.config import load_config
@@ -41,8 +40,7 @@ def tree(folder):
 def spy_on_work(monkeypatch) -> tuple[list, list]:
     """The bodies rendered and the pages drawn in this process from now on."""
     rendered: list = []
-    for module in (margin.incremental.bodies, margin.incremental.bodycache,
-                   margin.serve.bodies):
+    for module in (margin.incremental.bodies, margin.incremental.bodycache):
         calls = recorded_calls(monkeypatch, module, "render_body", lambda note, *_: note.key)
         rendered.append(calls)
     drawn = recorded_calls(monkeypatch, margin.pages.drawing, "draw", lambda page, *_: page.url)
@@ -136,9 +134,10 @@ def test_a_client_leaving_mid_response_prints_nothing_and_the_server_goes_on(mak
     assert "ConnectionReset" not in printed.err + printed.out
 
 
-def test_the_build_as_the_server_stops_keeps_the_pages_the_server_wrote(make_site, monkeypatch):
-    """The server's records go to the build: a page the server wrote is kept as it is, unless
-    it shows a body the server rendered (the build keeps bodies by their cache entry)."""
+def test_stopping_after_a_save_renders_and_draws_nothing_and_the_next_build_has_nothing_to_do(
+        make_site, monkeypatch):
+    """What the server wrote is what the build would have: the stop saves the build's state
+    from the session's (serve/handover.py), rendering no body and drawing no page."""
     site = make_site(SITE)
     config, _ = load_config(site)
     session = Session(config)
@@ -148,8 +147,8 @@ def test_the_build_as_the_server_stops_keeps_the_pages_the_server_wrote(make_sit
     note.write_text(note.read_text().replace("The second post", "The second post, retitled"))
     outcome = session.rebuild([note])
     assert "index.html" in outcome.written  # the home page shows its summary
-    _, drawn = spy_on_work(monkeypatch)
+    rendered, drawn = spy_on_work(monkeypatch)
     assert not session.save(Options(jobs=1)).failed
-    assert "/" not in drawn and "/2025/02/02/second/" in drawn
+    assert [key for calls in rendered for key in calls] == [] and drawn == []
     code, said, _ = run_margin("build", site)
     assert code == 0 and "nothing changed since the last build" in said, said

@@ -12,6 +12,7 @@ from typing import Any
 from margin.collector import collector_paused
 from margin.incremental.bodycache import (
     BodyCache,
+    Dependencies,
     Entry,
     Signature,
     dump_entry,
@@ -44,6 +45,9 @@ class BodyRendering:
         self._found: dict[str, RenderedBody] = {}
         self._looked_at: dict[str, Signature] = {}
         self.digests: dict[str, str] = {}  # note key -> its cache entry's digest (with a cache)
+        # note key -> what its body asked of the site (with a cache): the live server checks
+        # them again as it stops (serve/handover.py)
+        self.needs: dict[str, Dependencies] = {}
         self._failure: BaseException | None = None
         self._cache = BodyCache(store, context) if store is not None and store.enabled else None
         self._context = context
@@ -86,6 +90,7 @@ class BodyRendering:
                     missing.append((key, cache_key))
                 else:
                     digest = self.digests[key] = cache.digest(cache_key)
+                    self.needs[key] = kept.needs
                     self._found[key] = self._kept(key, cache_key, kept.body, digest)
                     self._looked_at.update(cache.looked_at(kept.needs))
         return missing
@@ -119,6 +124,7 @@ class BodyRendering:
         self._found[key] = self._kept(key, cache_key, entry.body, digest) if stored else entry.body
         self._looked_at.update(self._cache.looked_at(entry.needs))
         self.digests[key] = digest
+        self.needs[key] = entry.needs
 
     def _kept(self, key: str, cache_key: str, body: RenderedBody, digest: str) -> RenderedBody:
         """BODY as this build keeps it: its HTML stored, when shelving."""

@@ -177,6 +177,16 @@ class BodyCache:
             found.update(self._folders[root])
         return found
 
+    def settled(self, needs: Dependencies) -> Dependencies:
+        """NEEDS as an entry keeps them: `every_url`/`every_name` flags become the digests
+        they were taken at (now)."""
+        if not (needs.every_url is True or needs.every_name is True):
+            return needs
+        return replace(needs,
+                       every_url=self.every_url() if needs.every_url is True else needs.every_url,
+                       every_name=(self.every_name() if needs.every_name is True
+                                   else needs.every_name))
+
     def every_url(self) -> str:
         if self._every_url is None:
             self._every_url = digest(sorted(self.context.permalinks.items()))
@@ -194,14 +204,15 @@ class BodyCache:
         but never grows old)."""
         self.packs.close(self.used)
 
+    def add_only(self) -> None:
+        """Write what was put, dropping nothing: for a caller that put entries without
+        looking up the others in use (the live server as it stops)."""
+        self.packs.close(None)
+
 
 def dump_entry(entry: Entry, cache: BodyCache | None = None) -> bytes:
     """An entry as bytes; `every_url`/`every_name` flags become the digests they were taken at."""
-    needs = entry.needs
-    if cache is not None and (needs.every_url or needs.every_name):
-        needs = replace(needs,
-                        every_url=cache.every_url() if needs.every_url else False,
-                        every_name=cache.every_name() if needs.every_name else False)
+    needs = entry.needs if cache is None else cache.settled(entry.needs)
     return pickle.dumps(Entry(entry.body, needs), protocol=pickle.HIGHEST_PROTOCOL)
 
 

@@ -100,9 +100,10 @@ class Packs:
         them)."""
         self._found_packs()
 
-    def close(self, used: set[str]) -> None:
+    def close(self, used: set[str] | None) -> None:
         """Finish this build's pack and tidy the folder. USED: the keys this build read or
-        wrote; entries no longer used are dropped once they outweigh those."""
+        wrote; entries no longer used are dropped once they outweigh those (None: unknown,
+        nothing is dropped or merged)."""
         packs = self._found_packs()
         if self._writing is not None:
             with contextlib.suppress(OSError):
@@ -110,8 +111,9 @@ class Packs:
                 packs.append(written)
                 self._where.update(dict.fromkeys(written.table, written))
             self._writing = None
-        with contextlib.suppress(OSError):
-            self._tidy(packs, used)
+        if used is not None:
+            with contextlib.suppress(OSError):
+                self._tidy(packs, used)
         self.release()
 
     def release(self) -> None:

@@ -48,15 +48,21 @@ class BuildStamp:
 
 
 def inputs_digest(config: SiteConfig, sources: list[SourceFile],
-                  problems: list[Diagnostic]) -> str:
-    """Code, configuration and templates (base_fingerprint), the note files by content, the
-    asset files by stamp, and Pagefind."""
+                  problems: list[Diagnostic], site: str | None = None) -> str:
+    """Everything but the note files (SITE: site_digest, when already known), the note files
+    by content, and the problems found reading them."""
+    return digest(site or site_digest(config),
+                  [(source.relative, source.digest) for source in sources], sorted(problems))
+
+
+def site_digest(config: SiteConfig) -> str:
+    """Code, configuration and templates (base_fingerprint), the asset files by stamp, and
+    Pagefind: what a build reads besides the notes (the live server keeps it, to tell at its
+    stop whether anything of it changed unseen)."""
     assets, asset_problems = asset_files(config)
     binary = search.pagefind_binary()
     return digest(
-        base_fingerprint(config),
-        [(source.relative, source.digest) for source in sources],
-        sorted(problems + asset_problems),
+        base_fingerprint(config), sorted(asset_problems),
         [(asset.path, str(asset.source), stamp(asset.source)) for asset in assets],
         str(binary), stamp(binary) if binary else None,
     )

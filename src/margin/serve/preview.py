@@ -30,8 +30,9 @@ from margin.progress import ProgressBar
 from margin.serve.changes import watched_files
 from margin.serve.http import PreviewServer
 from margin.serve.hub import ReloadHub
+from margin.serve.outcome import Outcome
 from margin.serve.searchindex import SearchRefresher
-from margin.serve.session import Outcome, Session
+from margin.serve.session import Session
 from margin.serve.watch import Watcher
 from margin.write.output import OutputError
 
@@ -116,8 +117,9 @@ class Preview:
             pass
 
     def stop(self) -> None:
-        """Stop serving; when the site changed while served, `margin build` brings its cache
-        and records up to date, so that the next build finds nothing to do."""
+        """Stop serving; when the site changed while served, the session leaves the build's
+        cache and records as a build would (indexing the search shards whose pages changed
+        since the refresher last ran), so that the next build finds nothing to do."""
         self._stopped.set()
         self.watcher.stop()
         if self.server is not None:
@@ -127,10 +129,10 @@ class Preview:
         if not (self.session.changed and self._thread is not None):  # (None: never served)
             self.search.stop()
             return
-        self.search.stop(timeout=None)  # the build below writes the search index too
+        self.search.stop(timeout=None)  # the session brings the search index up to date
         self.ready.wait()
         self._say("margin: saving the site's build state for the next `margin build`…")
-        report = self.session.save()
+        report = self.session.save(search=self.search.present())
         diag.print_all(sorted(set(report.diagnostics) - self._printed), self.out)
 
     def _folders(self) -> list[Path]:

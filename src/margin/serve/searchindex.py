@@ -31,6 +31,7 @@ class SearchRefresher:
         self._retry = pause
         self.index = index or self._index_changed_shards
         self._shards: dict[str, str] = {}  # the search shards in place -> their keys
+        self._known = False  # whether _shards says what is in place (seeded, or indexed)
         self._due: float | None = None
         self._stopped = False
         self._wake = threading.Condition()
@@ -45,7 +46,7 @@ class SearchRefresher:
     def seed(self) -> None:
         """The output's search index was made from its pages as they are (by `margin build`):
         the next run re-indexes only the shards whose pages change from now on."""
-        self._shards = shard_keys(self.output)
+        self._shards, self._known = shard_keys(self.output), True
 
     def changed(self) -> None:
         """The site changed: index again once the saves pause."""
@@ -61,8 +62,15 @@ class SearchRefresher:
         if self._thread.is_alive():
             self._thread.join(timeout=timeout)
 
+    def present(self) -> dict[str, str] | None:
+        """The search shards in place, name -> what each was made from; None when unknown
+        (no index made yet, or a run that failed). Once stopped."""
+        return dict(self._shards) if self._known else None
+
     def _index_changed_shards(self, output: Path) -> list[Diagnostic]:
+        self._known = False  # (while the output's bundle is being replaced)
         self._shards, problems = index_folder(output, self._shards)
+        self._known = True
         return problems
 
     def _run(self) -> None:

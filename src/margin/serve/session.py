@@ -12,9 +12,8 @@ while the error is shown; the next good save replaces it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,10 @@ from margin import diagnostics as diag
 from margin.build import Options, Timer, build, drawing_of
 from margin.config import CONFIG_NAME, load_config
 from margin.diagnostics import Diagnostic
+from margin.incremental.bodycache import Dependencies, Signature, signature
 from margin.incremental.bodytext import BodyShelf
 from margin.incremental.build import BuildCache
-from margin.incremental.unchanged import BuildStamp, inputs_digest, outputs_changed
+from margin.incremental.unchanged import BuildStamp, inputs_digest, outputs_changed, site_digest
 from margin.index import index_notes
 from margin.index.bibcites import site_bibliography
 from margin.index.bibliography import Library
@@ -35,7 +35,7 @@ from margin.markdown.context import body_context
 from margin.markdown.notebib import still_cited
 from margin.model import BuildReport, Note, RenderedBody, SiteConfig, SiteIndex, SourceFile
 from margin.parallel import default_jobs
-from margin.serve.bodies import render_some
+from margin.serve.bodies import Unstored, render_some
 from margin.serve.changes import (
     Changes,
     NoteChange,
@@ -44,37 +44,12 @@ from margin.serve.changes import (
     pair_renames,
     what_changed,
 )
+from margin.serve.handover import Served, hand_over, keep_records
 from margin.serve.mentions import Mentions, file_names, note_names
+from margin.serve.outcome import Outcome
 from margin.serve.verify import check_kept
 from margin.write.incremental import LiveOutput
 from margin.write.output import OutputError, check_output_dir
-
-
-@dataclass
-class Outcome:
-    """What one rebuild did, for the terminal and the browsers."""
-
-    seconds: float
-    notes: dict[str, NoteChange] = field(default_factory=dict)  # key -> what happened
-    written: tuple[str, ...] = ()  # output paths
-    removed: tuple[str, ...] = ()
-    templates: bool = False
-    assets: bool = False
-    config: bool = False
-    bodies: int = 0  # bodies rendered
-    drawn: int = 0  # pages drawn
-    diagnostics: list[Diagnostic] = field(default_factory=list)  # the whole site's, now
-    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
-    pages: int = 0  # HTML pages the site has now
-    built: BuildReport | None = None  # the first round: what `margin build` did
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return sorted({d for d in self.diagnostics if d.level is diag.Level.ERROR})
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.written or self.removed)
 
 
 class Session:
@@ -97,6 +72,13 @@ class Session:
         self._shelf: BodyShelf | None = None  # where the bodies' HTML is (serve/bodies.py)
         self.drawn: tuple[str, ...] = ()  # the pages the last round drew from templates
         self._body_notes: dict[str, Note] = {}  # key -> the note its body was rendered from
+        # What the server leaves for the next build as it stops (serve/handover.py Served;
+        # None: unknown, site_inputs: the site_digest the last round read).
+        self._needs: dict[str, Dependencies | None] = {}
+        self._unstored: dict[str, Unstored | None] = {}
+        self.site_inputs: str | None = None
+        self._bibliographies: dict[str, Signature] = {}
+        self._site_problems: list[Diagnostic] | None = None
         self.mentions = Mentions()
         self._to_take_over = False  # open() left the state to take_over()
         self.changed = False  # the site changed since `margin build` last ran: see save()
@@ -150,15 +132,27 @@ class Session:
         with writing():
             return self.build_all(threads_running=True)
 
-    def save(self, options: Options | None = None) -> BuildReport:
-        """`margin build` over what the session wrote (as the server stops), from the records
-        the session kept of it (so the pages it wrote are the build's to keep): the cache and
-        output records then hold the site as it is, and the output is the build's again."""
-        self.changed, cache = False, BuildCache(self.config)
-        last = cache.last_stamp()  # (it no longer holds: the folder changed since)
-        if last is not None and self.output.records.pages:
-            cache.save_output(self.output.records, last)
+    def save(self, options: Options | None = None,
+             search: Mapping[str, str] | None = None) -> BuildReport:
+        """Leave what `margin build` would, from the session's state (serve/handover.py;
+        SEARCH: the search shards the server's refresher left): the next build has nothing to
+        do. Unless that is vouched for, `margin build`, keeping the pages the session wrote."""
+        self.changed = False
+        served = self._served()
+        report = hand_over(served, search, (options or Options()).jobs) if served else None
+        if report is not None:
+            return report
+        keep_records(BuildCache(self.config), self.output.records)
         return build(self.config, self.config_problems, options=options)
+
+    def _served(self) -> Served | None:
+        """The session's state after its last round (None: no round finished)."""
+        if self.index is None or self._site_problems is None:
+            return None
+        return Served(self.config, self.config_problems, self.notes, self.problems, self.index,
+                      self.bodies, self._body_notes, self._needs, self._unstored, self.library,
+                      self._bibliographies, self.site_inputs, self._site_problems,
+                      self.output.records)
 
     def build_all(self, threads_running: bool = False) -> Outcome:
         """Load everything and draw every page over the output folder as it is, keeping what
@@ -166,6 +160,7 @@ class Session:
         from that build's records, and a page that fails keeps the file it had there). With
         the server's threads running, this one process does it all."""
         start = time.perf_counter()
+        self.site_inputs = site_digest(self.config)  # (read before the files it stands for)
         notes, problems = load(self.config)
         self._start_over(notes, problems)
         if not self.output.records.pages or self.output.root != self.config.output_dir.resolve():
@@ -205,8 +200,11 @@ class Session:
 
     def _holds(self, stamp: BuildStamp, sources: list[SourceFile],
                problems: list[Diagnostic]) -> bool:
-        return stamp.holds(inputs_digest(self.config, sources, problems),
+        site = site_digest(self.config)
+        held = stamp.holds(inputs_digest(self.config, sources, problems, site),
                            self.config.output_dir)
+        self.site_inputs = site if held else None
+        return held
 
     def _start_over(self, notes: list[Note], problems: list[Diagnostic]) -> None:
         self.notes = {note.key: note for note in notes}
@@ -214,6 +212,7 @@ class Session:
         for problem in problems:
             self.problems.setdefault(problem.path, []).append(problem)
         self.bodies, self._body_notes, self.body_digests = {}, {}, {}
+        self._needs, self._unstored = {}, {}
         self.index_memo = IndexMemo()
 
     def rebuild(self, paths: Iterable[Path]) -> Outcome | None:
@@ -222,6 +221,8 @@ class Session:
         changes = classify(paths, self.config)
         if changes.config:
             return self._reconfigure(start)
+        if changes.templates or changes.assets:
+            self.site_inputs = site_digest(self.config)  # (read before the files it stands for)
         outcome = Outcome(0.0, templates=bool(changes.templates),
                           assets=bool(changes.assets or changes.content_files))
         problems_before = dict(self.problems)
@@ -243,6 +244,7 @@ class Session:
         """Index, render what is missing, draw, write: the build's stages, in its order, and
         its drawing: a page is kept while the records say its file is still right. JOBS:
         processes to draw and render with (None: every core)."""
+        self._site_problems = None  # (until the round is done)
         index_problems = self._index_and_bodies(outcome, jobs)
         self.output.ready()
         drawing = drawing_of(self.config, self.index, self.bodies, self.body_digests,
@@ -256,9 +258,9 @@ class Session:
         self.drawn, outcome.drawn = result.drawn, len(result.drawn)
         outcome.written, outcome.removed = result.written, result.removed
         outcome.pages = sum(1 for path in self.output.records.pages if path.endswith(".html"))
-        outcome.diagnostics = [*self.config_problems,
-                               *(d for found in self.problems.values() for d in found),
+        self._site_problems = [*(d for found in self.problems.values() for d in found),
                                *index_problems, *drawing.diagnostics]
+        outcome.diagnostics = [*self.config_problems, *self._site_problems]
         return outcome
 
     def _index_and_bodies(self, outcome: Outcome, jobs: int | None) -> list[Diagnostic]:
@@ -268,6 +270,7 @@ class Session:
             index, index_problems = index_notes(list(self.notes.values()), self.index_memo,
                                                 site_bibliography(self.config, self.library))
         self.index = index
+        self._bibliographies = {str(path): signature(path) for path in self.library.paths()}
         self._forget_moved(index)
         with timer.stage("markdown"):
             missing = [k for k, note in index.notes.items() if not self._body_fresh(k, note)]
@@ -279,6 +282,8 @@ class Session:
             for key in missing:
                 self.bodies[key], self._body_notes[key] = fresh.bodies[key], index.notes[key]
                 self.body_digests[key] = fresh.digests[key]
+                self._needs[key], self._unstored[key] = fresh.needs.get(key), \
+                    fresh.unstored.get(key)
             for key in [k for k in self.bodies if k not in index.notes]:
                 del self.bodies[key], self._body_notes[key]
                 self.body_digests.pop(key, None)

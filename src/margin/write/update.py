@@ -27,7 +27,7 @@ from margin.model import AssetFile, SiteConfig
 from margin.pages.drawing import Drawing, Drawn, PageRecord
 from margin.write import search, spare
 from margin.write.output import OutputError, Staging
-from margin.write.previous import AssetRecord, OutputRecords, Stamp, stamp
+from margin.write.previous import AssetRecord, OutputRecords, Stamp, present_files, stamp
 from margin.write.search import BUNDLE
 
 _CARRIED: Stamp = (-1, -1, -1)  # the source stamp recorded for an asset that carries its bytes
@@ -94,7 +94,7 @@ class OutputUpdate:
         """Start indexing the search shards whose pages changed (the others stay as they are),
         from the staged pages, while the build goes on; `index()` waits for it."""
         intact = self.last.intact_shards()
-        self.shards = search.shards_of(_read_by_pagefind(self.pages), search.pagefind_binary(),
+        self.shards = search.shards_of(read_by_pagefind(self.pages), search.pagefind_binary(),
                                        self.last.search)
         self.kept = {shard.name for shard in self.shards if intact.get(shard.name) == shard.key}
         changed = set(self.changed)
@@ -141,7 +141,7 @@ class OutputUpdate:
             self._search_into_staging()
             self.staging.commit()
         self.indexing.abandon()
-        self.bundle = _bundle_files(self.last.output)
+        self.bundle = bundle_files(self.last.output)
 
     def _search_into_staging(self) -> None:
         """The new bundles and the manifest, into the staging tree (kept ones are linked)."""
@@ -211,18 +211,20 @@ class OutputUpdate:
                               f"({exc.strerror}); run the build again") from None
 
 
-def _read_by_pagefind(pages: dict[str, PageRecord]) -> dict[str, str]:
+def read_by_pagefind(pages: dict[str, PageRecord]) -> dict[str, str]:
     """The pages Pagefind reads (those marked for it, else all HTML pages) -> digests of what
     it reads of them."""
     marked = {path: r.indexed for path, r in pages.items() if r.indexed}
     return marked or {path: r.digest for path, r in pages.items() if path.endswith(".html")}
 
 
-def _bundle_files(root: Path) -> dict[str, Stamp]:
+def bundle_files(root: Path) -> dict[str, Stamp]:
+    """The search bundle's files in ROOT, by path, with their stamps (paths joined as text:
+    a Path for each of its thousands of files cost most of the time)."""
     found: dict[str, Stamp] = {}
-    folder = root / BUNDLE
-    for path in folder.rglob("*") if folder.is_dir() else ():
-        seen = stamp(path)
+    for relative in present_files(root / BUNDLE):
+        path = f"{BUNDLE}/{relative}"
+        seen = stamp(f"{root}/{path}")
         if seen is not None:
-            found[path.relative_to(root).as_posix()] = seen
+            found[path] = seen
     return found
