@@ -26,10 +26,10 @@ from margin import urls
 from margin.build import Timer
 from margin.diagnostics import Diagnostic
 from margin.incremental.bodycache import BodyCache, Dependencies, Signature
+from margin.incremental.brokenlinks import check_again
 from margin.incremental.build import BuildCache
 from margin.incremental.unchanged import inputs_digest, site_digest, stamp_of
 from margin.index.bibliography import Library
-from margin.linkcheck import CheckedPage, check_pages
 from margin.load import notes_from, read_sources
 from margin.load.known import known_files
 from margin.markdown.context import body_context
@@ -184,9 +184,10 @@ def _finish_search(records: OutputRecords, indexing: search.Indexing) -> list[Di
 
 
 def _links(served: Served) -> list[Diagnostic]:
-    """The build's link check, over the pages as the records hold them."""
+    """The build's link check, over the pages as the records hold them (which then keep
+    each page's findings, as a build's do, for the next build to check only what changed)."""
     pages = served.records.pages
-    checked = [CheckedPage(path, record.owner, record.links)
-               for path, record in pages.items() if record.links is not None]
-    return check_pages(checked, set(pages) | set(served.records.assets), served.index.notes,
-                       urls.prefix_of(served.config.base_url))
+    broken = check_again(pages, set(pages) | set(served.records.assets), served.index.notes,
+                         urls.prefix_of(served.config.base_url), None, set())
+    served.records.broken = broken
+    return [problem for path in pages for problem in broken.get(path, ())]
