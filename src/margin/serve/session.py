@@ -1,12 +1,12 @@
 """The live server's state and its rebuild: the same stages as `margin build`, doing only what a
 save made necessary.
 
-The session keeps the last notes, index, rendered bodies and the output's records in memory.
-A save re-reads the files saved, indexes again (cheap), renders only bodies whose note or link
+The session keeps the last notes, index, rendered bodies and the output's records in memory. A
+save re-reads the files saved, indexes again (cheap), renders only bodies whose note or link
 targets changed, and draws the pages as `margin build` does (pages/drawing.py, made by
 build.drawing_of), keeping those the records say are still right; it writes only changed bytes,
-in place (write/incremental.py). A file that breaks keeps its last good version on the site
-while the error is shown; the next good save replaces it.
+in place (write/incremental.py). A file that breaks keeps its last good version on the site while
+the error is shown; the next good save replaces it.
 """
 
 from __future__ import annotations
@@ -241,21 +241,19 @@ class Session:
     # -- steps -------------------------------------------------------------------------------
 
     def _round(self, outcome: Outcome, jobs: int | None = 1) -> Outcome:
-        """Index, render what is missing, draw, write: the build's stages, in its order, and
-        its drawing: a page is kept while the records say its file is still right. JOBS:
-        processes to draw and render with (None: every core)."""
+        """Index, render what is missing, draw, write: the build's stages and its drawing (a
+        page is kept while its record holds). JOBS: processes to use (None: every core)."""
         self._site_problems = None  # (until the round is done)
         index_problems = self._index_and_bodies(outcome, jobs)
         self.output.ready()
+        options = Options(jobs=jobs or default_jobs(), verify=self.verify)
         drawing = drawing_of(self.config, self.index, self.bodies, self.body_digests,
-                             self.output.records,
-                             Options(jobs=jobs or default_jobs(), verify=self.verify),
-                             freeze=False,  # (serve/preview.py freezes after each round)
-                             recorded=self.output.recorded)
+                             self.output.records, options, recorded=self.output.recorded,
+                             freeze=False)  # (serve/preview.py freezes after each round)
         with Timer(outcome.timings).stage("templates"):
             result = self.output.update(drawing)
-        outcome.timings["decide"] = drawing.deciding  # (of the templates stage)
         self.drawn, outcome.drawn = result.drawn, len(result.drawn)
+        outcome.timings["decide"] = drawing.deciding  # (of the templates stage)
         outcome.written, outcome.removed = result.written, result.removed
         outcome.pages = sum(1 for path in self.output.records.pages if path.endswith(".html"))
         self._site_problems = [*(d for found in self.problems.values() for d in found),
