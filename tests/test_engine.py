@@ -274,3 +274,26 @@ def test_a_changed_updated_date_reaches_the_sitemap(site, tmp_path):
     assert beta == ["2025-04-02"]
     build(site, tmp_path / "fresh", "--no-cache")
     assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
+
+
+def test_the_sitemap_follows_tags_gained_and_new(site, tmp_path, monkeypatch):
+    """A tag gained keeps the site's pages (the sitemap, kept, is checked against its full
+    drawing, conftest.py); a new tag adds its list page to the sitemap."""
+    kept_sitemaps: list[bool] = []
+    real = margin.pages.drawing.Drawing._sitemap
+
+    def sitemap(self, written, unchanged):
+        kept_sitemaps.append(unchanged)
+        return real(self, written, unchanged)
+
+    monkeypatch.setattr(margin.pages.drawing.Drawing, "_sitemap", sitemap)
+    edit(site, "content/notes/epsilon.md", "title: Epsilon", "title: Epsilon\ntags: [glass]")
+    build(site, tmp_path / "out")
+    edit(site, "content/notes/epsilon.md", "tags: [glass]", "tags: [glass, prisms]")
+    build(site, tmp_path / "out")
+    assert kept_sitemaps == [True, False]
+    locations = [url.findtext("s:loc", namespaces=SITEMAP)
+                 for url in ET.parse(tmp_path / "out/sitemap.xml").getroot()]
+    assert any(location.endswith("/tags/prisms/") for location in locations)
+    build(site, tmp_path / "fresh", "--no-cache")
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")

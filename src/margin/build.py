@@ -246,7 +246,7 @@ def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, Render
     how `margin build` and each round of `margin serve` draw. The engine keeps, unplanned,
     the note pages and feeds that read nothing changed since LAST. RECORDED: a page's
     record if its file is intact (by default LAST's, which looks at the file)."""
-    engine = PageEngine(last.engine if last.pages else None, body_digests) \
+    engine = PageEngine(last.engine if last.pages else None, body_digests, options.verify) \
         if body_digests else None
     return Drawing(index, config, bodies, last.reusable if last.pages else None,
                    options.jobs, options.counter("pages"), keep=keep, engine=engine,

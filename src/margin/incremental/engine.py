@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, is_not, itemgetter
 from typing import Any
 
 from margin.incremental import listed
+from margin.incremental.carried import Carried
 from margin.incremental.pageprint import PagePrinter
 from margin.model import SiteIndex
 from margin.pages.feeds import FeedPlan
@@ -29,6 +31,7 @@ from margin.pages.graph import Graph
 from margin.pages.views import SiteView
 
 _SOURCE, _URL, _DIGEST = (attrgetter(name) for name in ("source", "url", "digest"))
+_TEMPLATE = itemgetter(1)
 
 # The keys of a note page's context whose values hold note views (and so tags).
 VIEW_KEYS = frozenset({"note", "page", "backlinks", "related", "papers", "previous", "next",
@@ -64,6 +67,17 @@ class EngineState:
     list_parts: dict[str, bytes | None] = field(default_factory=dict)
     orderings: tuple[Any, ...] = ()
     tag_members: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
+    unvouched: frozenset[str] = frozenset()  # notes whose part cannot vouch for their page
+    # The notes (index.notes) and body digests these parts were made from, as objects, while
+    # they live (a live server's next round): a note object still there has the same part,
+    # so only the others are looked at. Never saved.
+    seen: tuple[Mapping[str, Any], dict[str, str]] | None = field(default=None, compare=False)
+
+    # What the live server's last round made, for the next (incremental/carried.py). Never saved.
+    carried: Carried | None = field(default=None, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "seen": None, "carried": None}
 
 
 @dataclass(frozen=True)
@@ -75,7 +89,7 @@ class Decision:
     feeds: set[str]
     dirty: int  # note pages to decide again (for the report and the tests)
     # The generated pages kept: path -> (template, the notes it shows); with lists_hold,
-    # the others are decided again, and the site has the same generated pages as before.
+    # the others are decided again, and no note came, went or moved (URL, place, dates).
     generated: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     lists_hold: bool = False
 
@@ -83,19 +97,28 @@ class Decision:
 class PageEngine:
     """One build's use of the last build's state: `decide`, then `after` for the next one."""
 
-    def __init__(self, last: Any, body_digests: Mapping[str, str]):
+    def __init__(self, last: Any, body_digests: Mapping[str, str], verify: bool = False):
         self.last = last if isinstance(last, EngineState) else None
         self.bodies = body_digests
+        self.verify = verify  # check the shortcuts against the whole computation
         self._now: _Inputs | None = None
         self._changed: set[str] | None = None  # the notes changed since the last state
         self._restyled: set[str] | None = None  # the notes that may look different on lists
         self._parts_made: dict[str, listed.ListPart] = {}  # their list parts, made once
+        self._carried: Carried | None = None
+
+    def carried(self) -> Carried:
+        """The views and digests the last round made, in this process; else none yet."""
+        if self._carried is None:
+            last = self.last.carried if self.last is not None else None
+            self._carried = last or Carried()
+        return self._carried
 
     def decide(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
                feeds: list[FeedPlan]) -> Decision | None:
         """What may be kept unplanned; None: nothing (no state, or everything changed)."""
-        self._now = now = _Inputs(index, site, printer, graph, self.bodies)
         last = self.last
+        self._now = now = _Inputs(index, site, printer, graph, self.bodies, last, self.verify)
         if last is None or last.base != printer.base:
             return None
         if any(now.site_part(t) != part or part is None for t, part in last.site_parts.items()):
@@ -129,8 +152,8 @@ class PageEngine:
         generated = {} if to_plan is None else {
             path: (template, last.generated_reads[path])
             for path, template in last.generated.items() if path not in to_plan}
-        hold = to_plan is not None and last.tag_members == listed.tag_members(index)
-        return Decision(kept, kept_feeds, len(now.notes) - len(kept), generated, hold)
+        return Decision(kept, kept_feeds, len(now.notes) - len(kept), generated,
+                        to_plan is not None)
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
               generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> EngineState:
@@ -151,7 +174,7 @@ class PageEngine:
             pages[key] = place
             reads[key] = now.reads(key)
             readers.add(key, reads[key])
-        templates = {template for _, template in pages.values()}
+        templates = set(map(_TEMPLATE, pages.values()))
         if last is None or self._now.placed is None:
             now.place(None, None)
         return EngineState(
@@ -166,7 +189,8 @@ class PageEngine:
             {path: reads for path, (_, reads) in generated.items()},
             listed.site_parts(now.printer, now.site, {t for t, _ in generated.values()}),
             self._list_parts(last, {t for t, _ in generated.values()}),
-            listed.orderings(now.index), listed.tag_members(now.index))
+            listed.orderings(now.index), listed.tag_members(now.index), now.unvouched,
+            (now.index.notes, dict(self.bodies)), self._carried)
 
     def _list_parts(self, last: EngineState | None, templates: set[str]
                     ) -> dict[str, bytes | None]:
@@ -185,16 +209,37 @@ class _Inputs:
     """This build's inputs, worked out as the comparison asks for them."""
 
     def __init__(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
-                 bodies: Mapping[str, str]):
+                 bodies: Mapping[str, str], last: EngineState | None = None,
+                 verify: bool = False):
         self.index, self.site, self.printer, self.graph = index, site, printer, graph
         self.tags = {tag.slug: tag for tag in site.tags}
-        # (every note's part at each build: made by map and zip, without a Python loop)
+        # Every note's part (source, URL, file and body digest): the last round's, made again
+        # only for the notes whose objects are not the ones it was made from; with no such
+        # round in this process, all of them (by map and zip, without a Python loop).
         keys, notes = tuple(index.notes), tuple(index.notes.values())
-        self.notes: dict[str, NotePart] = dict(zip(keys, zip(
-            map(_SOURCE, notes), map(_URL, notes), map(_DIGEST, notes), map(bodies.get, keys),
-            strict=True), strict=True))
-        # (each note has a file digest and a body digest: a part can vouch for its page)
-        self._vouched = all(map(_DIGEST, notes)) and None not in map(bodies.get, keys)
+        self.touched: set[str] | None = None
+        if last is not None and last.seen is not None:
+            self.touched = _touched(index.notes, bodies, *last.seen)
+            self.notes: dict[str, NotePart] = dict(last.notes)
+            for key in self.touched:
+                note = index.notes.get(key)
+                if note is None:
+                    self.notes.pop(key, None)
+                else:
+                    self.notes[key] = (note.source, note.url, note.digest, bodies.get(key))
+            bad = {key for key in self.touched if _unvouched(self.notes.get(key))}
+            self.unvouched = frozenset((last.unvouched - self.touched) | bad)
+        if self.touched is None or verify:
+            parts = dict(zip(keys, zip(
+                map(_SOURCE, notes), map(_URL, notes), map(_DIGEST, notes),
+                map(bodies.get, keys), strict=True), strict=True))
+            # (each note has a file digest and a body digest: a part can vouch for its page)
+            unvouched = frozenset() if all(map(_DIGEST, notes)) and None not in map(
+                bodies.get, keys) else frozenset(k for k, p in parts.items() if _unvouched(p))
+            if self.touched is not None and (parts, unvouched) != (self.notes, self.unvouched):
+                raise AssertionError("the notes' parts made from the changed notes alone "
+                                     "differ from those made from every note")
+            self.notes, self.unvouched = parts, unvouched
         self.papers = {p.id: repr((p.id, p.slug, p.title, p.link, p.entry))
                        for p in index.papers}
         # the dated notes of the sections where a note came, went or moved (all: `whole`)
@@ -208,12 +253,12 @@ class _Inputs:
     def changed_notes(self, last: Mapping[str, NotePart]) -> set[str]:
         """The notes added, removed or changed since LAST, and those that cannot be vouched
         for (no body digest, no file digest)."""
-        if not self._vouched:
-            changed = {key for key, part in self.notes.items()
-                       if last.get(key) != part or part[3] is None or not part[2]}
+        if self.touched is not None:  # (only those notes can differ)
+            changed = {key for key in self.touched if last.get(key) != self.notes.get(key)}
         else:  # (the parts compared as sets, in C)
             changed = {key for key, _ in self.notes.items() - last.items()}
-        return changed | (last.keys() - self.notes.keys())
+            changed |= last.keys() - self.notes.keys()
+        return changed | self.unvouched
 
     def place(self, changed: set[str] | None, last: EngineState | None) -> None:
         """Each note's section and date (what its neighbours follow from), and the dated notes
@@ -305,6 +350,20 @@ class _Readers:
     def add(self, reader: str, shown: Iterable[str]) -> None:
         for key in shown:
             self._own(key).add(reader)
+
+
+def _touched(notes: Mapping[str, Any], bodies: Mapping[str, str],
+             seen_notes: Mapping[str, Any], seen_bodies: Mapping[str, str]) -> set[str]:
+    """The NOTES whose note or body digest is not the very object seen last round, and
+    those gone since: all in C (a note's part is made of those two objects alone)."""
+    keys = tuple(notes)
+    other_note = compress(keys, map(is_not, map(seen_notes.get, keys), notes.values()))
+    other_body = compress(keys, map(is_not, map(seen_bodies.get, keys), map(bodies.get, keys)))
+    return {*other_note, *other_body} | (seen_notes.keys() - notes.keys())
+
+
+def _unvouched(part: NotePart | None) -> bool:
+    return part is not None and (part[3] is None or not part[2])
 
 
 def _differing(last: Mapping[str, Any], now: Mapping[str, Any]) -> set[str]:

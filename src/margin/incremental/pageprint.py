@@ -61,10 +61,12 @@ class PagePrinter:
     count is not part of a page that never shows it, nor the site's tag counts part of every
     page. Without one, every field counts."""
 
-    def __init__(self, base: str, reader: TemplateReader | None = None):
+    def __init__(self, base: str, reader: TemplateReader | None = None,
+                 last: Mapping[frozenset[str] | None, dict[int, tuple[Any, bytes]]] | None = None):
         self.base = base
         self.reader = reader
         self._printers: dict[frozenset[str] | None, ValuePrinter] = {}
+        self._last = last or {}  # the digests of the live server's last round (see `made`)
         # (names, site fields) -> (the site, its spelling for them, or None: unknowable)
         self._site_shown: dict[tuple[frozenset[str] | None, frozenset[str] | None],
                                tuple[Any, bytes | None]] = {}
@@ -177,17 +179,25 @@ class PagePrinter:
     def _printer(self, names: frozenset[str] | None) -> ValuePrinter:
         printer = self._printers.get(names)
         if printer is None:
-            printer = self._printers[names] = ValuePrinter(names)
+            printer = self._printers[names] = ValuePrinter(names, self._last.get(names))
         return printer
+
+    def made(self) -> dict[frozenset[str] | None, dict[int, tuple[Any, bytes]]]:
+        """The digests of the frozen values this printer took (the last printer's among them
+        where it used them), for the next round's printer to start from: a value object kept
+        from round to round (incremental/carried.py) is digested once."""
+        return {names: printer.seen for names, printer in self._printers.items()}
 
 
 class ValuePrinter:
     """Digests values; a frozen value seen before in this build (a note's view is on many list
     pages) is digested once. NAMES: the only dataclass fields (or properties) read."""
 
-    def __init__(self, names: frozenset[str] | None = None):
+    def __init__(self, names: frozenset[str] | None = None,
+                 last: dict[int, tuple[Any, bytes]] | None = None):
         self.names = names
-        self._seen: dict[int, tuple[Any, bytes]] = {}
+        self.seen: dict[int, tuple[Any, bytes]] = {}
+        self._last = last or {}  # a last printer's `seen`: taken over where used
         # A dataclass: its name and (field, field name spelled) pairs, and whether it is
         # frozen; None: not a dataclass.
         self._fields: dict[type, _Shape | None] = {}
@@ -216,9 +226,11 @@ class ValuePrinter:
                 parts.append(text)
                 return
             parts.append(b"(%d" % len(value))
-            seen = self._seen
+            seen = self.seen
             for item in value:
                 kept = seen.get(id(item))  # a view on a list page, mostly: digested before
+                if kept is None and self._last:
+                    kept = self._carry(item)
                 if kept is not None and kept[0] is item:
                     parts.append(kept[1])
                 else:
@@ -237,7 +249,9 @@ class ValuePrinter:
             self._add_other(value, kind, parts)
 
     def _add_other(self, value: Any, kind: type, parts: list[bytes]) -> None:
-        kept = self._seen.get(id(value))
+        kept = self.seen.get(id(value))
+        if kept is None and self._last:
+            kept = self._carry(value)
         if kept is not None and kept[0] is value:
             parts.append(kept[1])
             return
@@ -246,7 +260,7 @@ class ValuePrinter:
             shape = self._fields[kind] = self._shape(kind)
         if shape is not None:
             own: list[bytes] = [shape.name]
-            seen = self._seen
+            seen = self.seen
             for field, spelled in shape.fields:
                 own.append(spelled)
                 item = getattr(value, field)
@@ -256,13 +270,15 @@ class ValuePrinter:
                     own.append(data)
                     continue
                 kept = seen.get(id(item))
+                if kept is None and self._last:
+                    kept = self._carry(item)
                 if kept is not None and kept[0] is item:
                     own.append(kept[1])
                 else:
                     self.add(item, own)
             data = hashlib.blake2b(b"".join(own), digest_size=16).digest()
             if shape.frozen:
-                self._seen[id(value)] = (value, data)  # kept alive, so the id stays its own
+                self.seen[id(value)] = (value, data)  # kept alive, so the id stays its own
             parts.append(data)
         elif isinstance(value, str):  # Markup and other str kinds: the kind matters to Jinja
             data = value.encode("utf-8", "surrogatepass")
@@ -290,6 +306,14 @@ class ValuePrinter:
             parts.append(data)
         else:
             raise Unknown(kind.__name__)
+
+    def _carry(self, value: Any) -> tuple[Any, bytes] | None:
+        """VALUE's digest as the last printer made it, now this one's; None if it did not."""
+        kept = self._last.get(id(value))
+        if kept is not None and kept[0] is value:  # (the object it kept alive: its id)
+            self.seen[id(value)] = kept
+            return kept
+        return None
 
     def _shape(self, kind: type) -> _Shape | None:
         if not dataclasses.is_dataclass(kind):

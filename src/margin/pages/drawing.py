@@ -21,7 +21,9 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from itertools import chain, filterfalse
+from operator import attrgetter, itemgetter
+from typing import Any
 
 import jinja2
 
@@ -34,14 +36,16 @@ from margin.pages import collision_error, templates, unfit_error, with_body_asse
 from margin.pages.assets import asset_files
 from margin.pages.dependencies import TemplateReader
 from margin.pages.feeds import FeedPlan, feed, feed_plans
-from margin.pages.graph import Graph
+from margin.pages.keeping import PageEngine
 from margin.pages.plan import Page, Planner, draw
 from margin.pages.searchable import SEARCH_MARK, searched_digest
 from margin.pages.sitemap import ROBOTS, SITEMAP, sitemap
-from margin.pages.views import NoteView, SiteView, site_view
+from margin.pages.views import NoteView, SiteView, note_view, site_view
 from margin.parallel import Background, fork_imap
 
 PARALLEL_FROM = 64  # fewer pages than this are drawn here: forking would cost more
+SITEMAP_PATHS = (urls.output_path(SITEMAP), urls.output_path(ROBOTS))
+_FIRST, _OWNER, _DIAGNOSTICS = itemgetter(0), attrgetter("owner"), attrgetter("diagnostics")
 
 
 @dataclass(frozen=True)
@@ -77,33 +81,6 @@ Reusable = Callable[[str, str], PageRecord | None]
 Recorded = Callable[[str], PageRecord | None]
 Kept = str  # a worker's answer for a page the last build's file still serves: its fingerprint
 Done = tuple[Drawn | None, Diagnostic | None]  # a worker's answer for a page it drew
-
-
-class Decision(Protocol):
-    # note key -> (output path, template): the note pages nothing they read changed in
-    pages: dict[str, tuple[str, str]]
-    feeds: set[str]  # the URLs of the feeds likewise
-    dirty: int  # note pages not vouched for
-    # The generated pages nothing they read changed in: path -> (template, notes shown).
-    generated: dict[str, tuple[str, tuple[str, ...]]]
-    lists_hold: bool  # the site has the generated pages it had (none came or went, none moved)
-
-
-class PageEngine(Protocol):
-    """What the last build left of what each note page and feed read (incremental/engine.py):
-    the pages that read nothing changed are kept without being planned."""
-
-    def decide(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
-               feeds: list[FeedPlan]) -> Decision | None:
-        """The pages and feeds to keep; None: none."""
-        ...
-
-    def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
-              generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> object:
-        """The state for the next build, given the note pages decided again (note key ->
-        output path and template) and every generated page (path -> template and the keys of
-        the notes it shows)."""
-        ...
 
 
 @dataclass
@@ -158,10 +135,14 @@ class Drawing:
     def _pages(self) -> Iterator[Drawn]:
         config, index, bodies = self.config, self.index, self.bodies
         env = templates.environment(config, reload=False)
+        carried = self.engine.carried() if self.engine else None
         site = site_view(config, index, __version__)
-        planner = Planner(config, index, bodies, site, templates.site_templates(config))
-        self.diagnostics = [d for body in bodies.values() for d in body.diagnostics]
-        printer = PagePrinter(base_fingerprint(config), TemplateReader(env))
+        site = carried.site(site) if carried else site
+        planner = Planner(config, index, bodies, site, templates.site_templates(config),
+                          carried.note_view if carried else note_view)
+        self.diagnostics = list(chain.from_iterable(map(_DIAGNOSTICS, bodies.values())))
+        printer = PagePrinter(base_fingerprint(config), TemplateReader(env),
+                              carried.prints if carried else None)
         plans = feed_plans(index, config)
         started = time.perf_counter()
         decision = self.engine.decide(index, site, printer, planner.graph, plans) \
@@ -196,7 +177,8 @@ class Drawing:
         feed_pages = [kept_feeds.get(url) or made[urls.output_path(url)] for url, _, _ in plans]
         yield from feed_pages
         written += [page.path for page in feed_pages]
-        yield from self._sitemap(written, unchanged=bool(decision and decision.lists_hold))
+        yield from self._sitemap(written, unchanged=bool(decision and decision.lists_hold)
+                                 and self.records.keys() == {*written, *SITEMAP_PATHS})
         self.planned = written
         assets, problems = asset_files(config)
         taken = set(written)
@@ -204,12 +186,15 @@ class Drawing:
                      for asset in assets if asset.path in taken]
         self.diagnostics += problems
         self.assets = with_body_assets(assets, bodies)
+        if carried:
+            carried.prints = printer.made()
+            carried.forget_others(index.notes)
 
     def _sitemap(self, written: list[str], unchanged: bool) -> Iterator[Drawn]:
         """sitemap.xml and robots.txt over the pages WRITTEN (added to it); as the last build
-        left them when UNCHANGED: the generated pages are all kept, so no page came or went,
-        and no note's URL, dates or old URLs changed (incremental/listed.py)."""
-        paths = [urls.output_path(SITEMAP), urls.output_path(ROBOTS)]
+        left them when UNCHANGED: the site has the pages it had, and no note's URL or dates
+        changed (incremental/listed.py)."""
+        paths = list(SITEMAP_PATHS)
         records = [self.recorded(path) if self.recorded and unchanged else None
                    for path in paths]
         if all(records) and not self.verify:
@@ -257,9 +242,15 @@ class Drawing:
         recorded = self.recorded
         if recorded is None:
             return {}, set()
-        kept = {path: record for key, (path, _) in unchanged.items()
-                if (record := recorded(path)) is not None and record.owner == key}
-        owners = {key for key, (path, _) in unchanged.items() if path in kept}
+        # (in C: every page recorded, for its own note, the usual case; else one by one)
+        keys, paths = tuple(unchanged), tuple(map(_FIRST, unchanged.values()))
+        records = tuple(map(recorded, paths))
+        if all(records) and tuple(map(_OWNER, records)) == keys:
+            kept, owners = dict(zip(paths, records, strict=True)), set(keys)
+        else:
+            kept = {path: record for key, path, record in zip(keys, paths, records, strict=True)
+                    if record is not None and record.owner == key}
+            owners = {key for key, path in zip(keys, paths, strict=True) if path in kept}
         for key in owners if self.verify else ():
             page = planner.note_page(self.index.notes[key])
             path = unchanged[key][0]
@@ -274,7 +265,7 @@ class Drawing:
         are; in the site's order), then the generated pages not kept (LISTED: those that are,
         by path; their values are never made)."""
         notes = self.index.notes
-        keys = [key for key in self.index.ordered() if key not in owners]
+        keys = list(filterfalse(owners.__contains__, self.index.ordered()))
         for key in keys:
             yield planner.note_page(notes[key])
         for page in planner.generated_pages(listed):

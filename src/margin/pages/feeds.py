@@ -41,7 +41,8 @@ def feed_plans(index: SiteIndex, config: SiteConfig) -> list[FeedPlan]:
     limit = config.feed_entries
     plans = [(SITE_FEED, config.title, tuple(index.chronological[:limit]))]
     for entry in index.tags:
-        dated = tuple([key for key in entry.keys if index.notes[key].date][:limit])
+        # (a tag's dated notes come first, newest first: the feed's are among its first)
+        dated = tuple([key for key in entry.keys[:limit] if index.notes[key].date])
         if dated and not unfit(urls.output_path(tag_feed(entry.tag.slug))):
             # (a tag whose name cannot be a file has no feed: its list page says why)
             plans.append((tag_feed(entry.tag.slug), f"{config.title}: {entry.tag.name}", dated))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import compress
+from operator import attrgetter
 from typing import Any
 
 from markupsafe import Markup
@@ -14,6 +16,8 @@ from margin.model import Note, Paper, SiteIndex
 from margin.pages.page import Page
 from margin.pages.views import NoteView
 from margin.slugs import slugify
+
+_ALIASES, _TOOL_URL = attrgetter("aliases"), attrgetter("tool_url")
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,8 @@ class Graph:
         found = self._sections.get(section)
         if found is None:
             dated = self.index.dated(section)
-            found = self._sections[section] = (dated, {k: i for i, k in enumerate(dated)})
+            places = dict(zip(dated, range(len(dated)), strict=True))
+            found = self._sections[section] = (dated, places)
         return found
 
     def paper_view(self, paper: Paper, with_citations: bool = True) -> PaperView:
@@ -135,9 +140,10 @@ class Graph:
             yield Page(urls.series(slugify(name)), "series.html",
                             {"series": self.series_view(name)}, keys)
         redirected: set[str] = set()
-        for note in self.index.notes.values():
-            if not note.aliases and not note.tool_url:
-                continue  # (most notes: no old URL)
+        notes = tuple(self.index.notes.values())
+        # (the notes with an old URL, few, found in C)
+        old_ones = map(any, zip(map(_ALIASES, notes), map(_TOOL_URL, notes), strict=True))
+        for note in compress(notes, old_ones):
             for old in old_urls(note):
                 if old != note.url and old not in self.index.by_url and old not in redirected:
                     redirected.add(old)  # the first note (by key) keeps a URL two name

@@ -62,17 +62,19 @@ class Planner:
     def __init__(
         self, config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
         site: SiteView, layouts: set[str],
+        make_view: Callable[[Note, RenderedBody | None, dict[str, TagView]], NoteView] = note_view,
     ):
         self.config, self.index, self.bodies = config, index, bodies
         self.site, self.layouts = site, layouts
         self.tags = {t.slug: t for t in site.tags}
+        self._make_view = make_view  # (a live server's: the last round's views, where they hold)
         self._views: dict[str, NoteView] = {}
         self.graph = Graph(index, self.view)
 
     def view(self, key: str) -> NoteView:
         if key not in self._views:
             note, body = self.index.notes[key], self.bodies.get(key)
-            self._views[key] = note_view(note, body, self.tags)
+            self._views[key] = self._make_view(note, body, self.tags)
         return self._views[key]
 
     def views(self, keys) -> tuple[NoteView, ...]:
