@@ -254,11 +254,34 @@ def test_a_tag_added_plans_its_pages_and_the_lists_showing_its_notes(site, tmp_p
     generated_planned.clear()
     build(site, tmp_path / "out")
     # Optics is on Alpha and Beta (posts) and now Epsilon (notes); Glass on Gamma and Delta.
-    assert {"/", "/tags/", "/tags/optics/", "/posts/", "/notes/"} <= set(generated_planned)
-    assert "/tags/glass/" not in generated_planned
+    # The posts list shows Alpha and Beta, whose optics chip counts one note more: a count
+    # the theme's lists do not show, so it is kept.
+    assert {"/", "/tags/", "/tags/optics/", "/notes/"} <= set(generated_planned)
+    assert "/tags/glass/" not in generated_planned and "/posts/" not in generated_planned
     build(site, tmp_path / "fresh", "--no-cache")
     assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
     assert "Epsilon" in (tmp_path / "out/tags/optics/index.html").read_text()
+
+
+def test_a_list_showing_tag_counts_is_planned_when_a_tag_gains_a_note(site, tmp_path,
+                                                                      generated_planned):
+    """A site whose lists show each note's tags with their counts: a tag gaining a note
+    changes the lists showing its other notes (Alpha and Beta on the posts list)."""
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/list.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>{{ title }}</h1><ul>'
+        '{% for note in notes %}<li>{{ note.title }}'
+        '{% for tag in note.tags %} <i>{{ tag.name }} {{ tag.count }}</i>{% endfor %}</li>'
+        '{% endfor %}</ul>{% endblock %}', encoding="utf-8")
+    build(site, tmp_path / "out")
+    edit(site, "content/notes/epsilon.md", "title: Epsilon", "title: Epsilon\ntags: [optics]")
+    generated_planned.clear()
+    build(site, tmp_path / "out")
+    assert {"/posts/", "/notes/", "/tags/optics/"} <= set(generated_planned)
+    assert "/tags/glass/" not in generated_planned
+    assert "optics 3" in (tmp_path / "out/posts/index.html").read_text()
+    build(site, tmp_path / "fresh", "--no-cache")
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
 
 
 def test_a_changed_updated_date_reaches_the_sitemap(site, tmp_path):

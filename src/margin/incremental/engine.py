@@ -65,6 +65,7 @@ class EngineState:
     generated_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # path -> keys
     generated_site_parts: dict[str, bytes | None] = field(default_factory=dict)
     list_parts: dict[str, bytes | None] = field(default_factory=dict)
+    tag_looks: dict[tuple[str, str], bytes | None] = field(default_factory=dict)
     orderings: tuple[Any, ...] = ()
     tag_members: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
     unvouched: frozenset[str] = frozenset()  # notes whose part cannot vouch for their page
@@ -105,6 +106,8 @@ class PageEngine:
         self._changed: set[str] | None = None  # the notes changed since the last state
         self._restyled: set[str] | None = None  # the notes that may look different on lists
         self._parts_made: dict[str, listed.ListPart] = {}  # their list parts, made once
+        self._looks: dict[tuple[str, str], bytes | None] = {}  # of the tags that moved
+        self._lists_hold = False
         self._carried: Carried | None = None
 
     def carried(self) -> Carried:
@@ -148,12 +151,13 @@ class PageEngine:
         self._restyled = listed.restyled(last, changed, index)
         to_plan = listed.generated_to_plan(last, changed, self._restyled, index, site,
                                            graph.view, printer, now.placed or {}, now.notes,
-                                           self._parts_made)
+                                           self._parts_made, self._looks)
         generated = {} if to_plan is None else {
             path: (template, last.generated_reads[path])
             for path, template in last.generated.items() if path not in to_plan}
+        self._lists_hold = to_plan is not None
         return Decision(kept, kept_feeds, len(now.notes) - len(kept), generated,
-                        to_plan is not None)
+                        self._lists_hold)
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
               generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> EngineState:
@@ -189,6 +193,8 @@ class PageEngine:
             {path: reads for path, (_, reads) in generated.items()},
             listed.site_parts(now.printer, now.site, {t for t, _ in generated.values()}),
             self._list_parts(last, {t for t, _ in generated.values()}),
+            listed.looks_after(last, self._looks if self._lists_hold else None, now.printer,
+                               now.site, {t for t, _ in generated.values()}),
             listed.orderings(now.index), listed.tag_members(now.index), now.unvouched,
             (now.index.notes, dict(self.bodies)), self._carried)
 

@@ -97,11 +97,13 @@ def _moved_tags(last: Any, members: Mapping[str, tuple[str, str, tuple[str, ...]
 def generated_to_plan(last: Any, changed: set[str], restyled: set[str], index: SiteIndex,
                       site: SiteView, view: Callable[[str], NoteView], printer: PagePrinter,
                       placed: Mapping[str, Any], notes_now: Mapping[str, tuple[str, ...]],
-                      made: dict[str, ListPart]) -> set[str] | None:
+                      made: dict[str, ListPart], looks: dict[tuple[str, str], bytes | None]
+                      ) -> set[str] | None:
     """The generated pages of LAST (an EngineState) to decide again, by path (every other
     one reads nothing that changed), given the CHANGED notes and those RESTYLED (see
     restyled()); None: every page, as the pages themselves may have changed. The list parts
-    made of the restyled notes are left in MADE."""
+    made of the restyled notes are left in MADE, the looks of the tags that gained or lost a
+    note in LOOKS."""
     templates = set(last.generated.values())
     if (not last.generated or not last.list_parts or last.generated.keys() -
             last.generated_reads.keys() or changed - last.list_parts.keys()
@@ -128,7 +130,49 @@ def generated_to_plan(last: Any, changed: set[str], restyled: set[str], index: S
                       for found in (members.get(slug), last.tag_members.get(slug)) if found)
     redrawn = {template for template in templates
                if parts[template] != last.generated_site_parts.get(template)}
+    looks.update(tag_looks(printer, site, templates, moved))
+    shown_by = {template: _shown_on(template, shown, changed, moved, looks, last, members)
+                for template in templates}
     to_plan = {path for path, reads in last.generated_reads.items()
                if last.generated[path] in redrawn or path.startswith(tag_pages)
-               or ((shown or moved) and "*" in reads) or not shown.isdisjoint(reads)}
+               or ((shown or moved) and "*" in reads)
+               or not shown_by[last.generated[path]].isdisjoint(reads)}
     return to_plan
+
+
+def tag_looks(printer: PagePrinter, site: SiteView, templates: Iterable[str],
+              slugs: Iterable[str] | None = None) -> dict[tuple[str, str], bytes | None]:
+    """How each tag (of SLUGS, by default all) looks on the notes each generated template
+    lists (its chip: the count it carries, which few lists show), by (slug, template); a
+    tag no note has: b'-'."""
+    tags = {tag.slug: tag for tag in site.tags}
+    return {(slug, template): printer.value_part(template, tags[slug], LIST_KEYS)
+            if slug in tags else b"-"
+            for slug in (tags if slugs is None else slugs) for template in templates}
+
+
+def looks_after(last: Any, made: Mapping[tuple[str, str], bytes | None] | None,
+                printer: PagePrinter, site: SiteView, templates: set[str]
+                ) -> dict[tuple[str, str], bytes | None]:
+    """Each tag's look on lists (tag_looks) for the next build: LAST's (an EngineState),
+    with those MADE of the tags that gained or lost a note, while the lists held (no note
+    came, went or moved: a tag looks different only then) and the generated TEMPLATES are
+    LAST's; else all made again."""
+    if last is None or made is None or set(last.generated.values()) != templates:
+        return tag_looks(printer, site, templates)
+    tags = {tag.slug for tag in site.tags}
+    return {key: look for key, look in {**last.tag_looks, **made}.items() if key[0] in tags}
+
+
+def _shown_on(template: str, shown: set[str], changed: set[str], moved: set[str],
+              looks: Mapping[tuple[str, str], bytes | None], last: Any,
+              members: Mapping[str, tuple[str, str, tuple[str, ...]]]) -> set[str]:
+    """The notes of SHOWN (looking different on some list) that look different on the
+    pages drawn with TEMPLATE: the CHANGED ones, and those restyled by a tag of MOVED (one
+    that gained or lost a note) that TEMPLATE shows differently."""
+    restyling = {slug for slug in moved if looks.get((slug, template)) is None
+                 or looks[(slug, template)] != last.tag_looks.get((slug, template))}
+    tagged = {key for slug in restyling
+              for found in (members.get(slug), last.tag_members.get(slug)) if found
+              for key in found[2]}
+    return (shown & changed) | ((shown - changed) & tagged)
