@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -241,13 +241,14 @@ def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Opti
 def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
                body_digests: Mapping[str, str], last: OutputRecords, options: Options,
                keep: Callable[[Drawn], Drawn] | None = None, freeze: bool = True,
-               recorded: Recorded | None = None) -> Drawing:
+               recorded: Recorded | None = None, touched: Set[str] = frozenset()) -> Drawing:
     """The pages of INDEX and BODIES, to be drawn unless the LAST output has them already:
     how `margin build` and each round of `margin serve` draw. The engine keeps, unplanned,
     the note pages and feeds that read nothing changed since LAST. RECORDED: a page's
-    record if its file is intact (by default LAST's, which looks at the file)."""
-    engine = PageEngine(last.engine if last.pages else None, body_digests, options.verify) \
-        if body_digests else None
+    record if its file is intact (by default LAST's, which looks at the file). TOUCHED: the
+    notes the live server saw change since its last round (a hint the engine checks)."""
+    engine = PageEngine(last.engine if last.pages else None, body_digests, options.verify,
+                        touched) if body_digests else None
     return Drawing(index, config, bodies, last.reusable if last.pages else None,
                    options.jobs, options.counter("pages"), keep=keep, engine=engine,
                    recorded=(recorded or last.recorded) if last.pages else None,

@@ -16,14 +16,14 @@ decided the old way (fingerprinted), and the state is made afresh for the next b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import attrgetter, is_not, itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from margin.incremental import listed
 from margin.incremental.carried import Carried
+from margin.incremental.differences import cannot_vouch, differing, moved, touched_notes
 from margin.incremental.pageprint import PagePrinter
 from margin.model import SiteIndex
 from margin.pages.feeds import FeedPlan
@@ -98,10 +98,12 @@ class Decision:
 class PageEngine:
     """One build's use of the last build's state: `decide`, then `after` for the next one."""
 
-    def __init__(self, last: Any, body_digests: Mapping[str, str], verify: bool = False):
+    def __init__(self, last: Any, body_digests: Mapping[str, str], verify: bool = False,
+                 touched: Set[str] = frozenset()):
         self.last = last if isinstance(last, EngineState) else None
         self.bodies = body_digests
         self.verify = verify  # check the shortcuts against the whole computation
+        self.touched = touched  # the notes a live server saw change: a hint, checked
         self._now: _Inputs | None = None
         self._changed: set[str] | None = None  # the notes changed since the last state
         self._restyled: set[str] | None = None  # the notes that may look different on lists
@@ -121,7 +123,8 @@ class PageEngine:
                feeds: list[FeedPlan]) -> Decision | None:
         """What may be kept unplanned; None: nothing (no state, or everything changed)."""
         last = self.last
-        self._now = now = _Inputs(index, site, printer, graph, self.bodies, last, self.verify)
+        self._now = now = _Inputs(index, site, printer, graph, self.bodies, last, self.verify,
+                                  self.touched)
         if last is None or last.base != printer.base:
             return None
         if any(now.site_part(t) != part or part is None for t, part in last.site_parts.items()):
@@ -135,14 +138,14 @@ class PageEngine:
             dirty.update(last.readers.get(key, ()))
         for key in changed:  # the notes it links to now list it among their backlinks
             dirty.update(link.target for link in index.links.get(key, ()))
-        dirty |= _differing(last.related, index.related)
-        dirty |= _differing(last.note_papers, index.note_papers)
-        dirty |= now.citing(_differing(last.papers, now.papers))
-        for name in _differing(last.series, index.series):
+        dirty |= differing(last.related, index.related)
+        dirty |= differing(last.note_papers, index.note_papers)
+        dirty |= now.citing(differing(last.papers, now.papers))
+        for name in differing(last.series, index.series):
             dirty.update((*last.series.get(name, ()), *index.series.get(name, ())))
         now.place(changed, last)
-        for section in _differing({s: last.dated.get(s, ()) for s in now.dated}, now.dated):
-            dirty |= _moved(last.dated.get(section, ()), now.dated.get(section, ()))
+        for section in differing({s: last.dated.get(s, ()) for s in now.dated}, now.dated):
+            dirty |= moved(last.dated.get(section, ()), now.dated.get(section, ()))
         kept = dict(last.pages)  # (a copy, less the pages to decide again: in C)
         for key in dirty | (kept.keys() - now.notes.keys()):
             kept.pop(key, None)
@@ -216,7 +219,7 @@ class _Inputs:
 
     def __init__(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
                  bodies: Mapping[str, str], last: EngineState | None = None,
-                 verify: bool = False):
+                 verify: bool = False, hint: Set[str] = frozenset()):
         self.index, self.site, self.printer, self.graph = index, site, printer, graph
         self.tags = {tag.slug: tag for tag in site.tags}
         # Every note's part (source, URL, file and body digest): the last round's, made again
@@ -225,7 +228,7 @@ class _Inputs:
         keys, notes = tuple(index.notes), tuple(index.notes.values())
         self.touched: set[str] | None = None
         if last is not None and last.seen is not None:
-            self.touched = _touched(index.notes, bodies, *last.seen)
+            self.touched = touched_notes(index.notes, bodies, *last.seen, hint)
             self.notes: dict[str, NotePart] = dict(last.notes)
             for key in self.touched:
                 note = index.notes.get(key)
@@ -233,7 +236,7 @@ class _Inputs:
                     self.notes.pop(key, None)
                 else:
                     self.notes[key] = (note.source, note.url, note.digest, bodies.get(key))
-            bad = {key for key in self.touched if _unvouched(self.notes.get(key))}
+            bad = {key for key in self.touched if cannot_vouch(self.notes.get(key))}
             self.unvouched = frozenset((last.unvouched - self.touched) | bad)
         if self.touched is None or verify:
             parts = dict(zip(keys, zip(
@@ -241,7 +244,7 @@ class _Inputs:
                 map(bodies.get, keys), strict=True), strict=True))
             # (each note has a file digest and a body digest: a part can vouch for its page)
             unvouched = frozenset() if all(map(_DIGEST, notes)) and None not in map(
-                bodies.get, keys) else frozenset(k for k, p in parts.items() if _unvouched(p))
+                bodies.get, keys) else frozenset(k for k, p in parts.items() if cannot_vouch(p))
             if self.touched is not None and (parts, unvouched) != (self.notes, self.unvouched):
                 raise AssertionError("the notes' parts made from the changed notes alone "
                                      "differ from those made from every note")
@@ -356,34 +359,3 @@ class _Readers:
     def add(self, reader: str, shown: Iterable[str]) -> None:
         for key in shown:
             self._own(key).add(reader)
-
-
-def _touched(notes: Mapping[str, Any], bodies: Mapping[str, str],
-             seen_notes: Mapping[str, Any], seen_bodies: Mapping[str, str]) -> set[str]:
-    """The NOTES whose note or body digest is not the very object seen last round, and
-    those gone since: all in C (a note's part is made of those two objects alone)."""
-    keys = tuple(notes)
-    other_note = compress(keys, map(is_not, map(seen_notes.get, keys), notes.values()))
-    other_body = compress(keys, map(is_not, map(seen_bodies.get, keys), map(bodies.get, keys)))
-    return {*other_note, *other_body} | (seen_notes.keys() - notes.keys())
-
-
-def _unvouched(part: NotePart | None) -> bool:
-    return part is not None and (part[3] is None or not part[2])
-
-
-def _differing(last: Mapping[str, Any], now: Mapping[str, Any]) -> set[str]:
-    """The keys whose values differ between two mappings (compared whole first: most often
-    they are equal, and that comparison runs in C)."""
-    if last == now:
-        return set()
-    return {key for key in last.keys() | now.keys() if last.get(key) != now.get(key)}
-
-
-def _moved(last: tuple[str, ...], now: tuple[str, ...]) -> set[str]:
-    """The notes whose older or newer neighbour differs between two orders of a section."""
-    def neighbours(order: tuple[str, ...]) -> dict[str, tuple[str | None, str | None]]:
-        return {key: (order[i + 1] if i + 1 < len(order) else None, order[i - 1] if i else None)
-                for i, key in enumerate(order)}
-    before, after = neighbours(last), neighbours(now)
-    return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}

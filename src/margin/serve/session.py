@@ -69,6 +69,7 @@ class Session:
         self.index: SiteIndex | None = None
         self.bodies: dict[str, RenderedBody] = {}
         self.body_digests: dict[str, str] = {}  # key -> its body's digest (see render_some)
+        self.touched: set[str] = set()  # notes or bodies changed since the last round: a hint
         self._shelf: BodyShelf | None = None  # where the bodies' HTML is (serve/bodies.py)
         self.drawn: tuple[str, ...] = ()  # the pages the last round drew from templates
         self._body_notes: dict[str, Note] = {}  # key -> the note its body was rendered from
@@ -155,10 +156,9 @@ class Session:
                       self.output.records)
 
     def build_all(self, threads_running: bool = False) -> Outcome:
-        """Load everything and draw every page over the output folder as it is, keeping what
-        its records say is still right (when site.toml changes; when `margin build` failed,
-        from that build's records, and a page that fails keeps the file it had there). With
-        the server's threads running, this one process does it all."""
+        """Load everything and draw every page over the output as it is, keeping what its
+        records say is right (site.toml changed; `margin build` failed: from its records, a
+        page that fails keeps its file). With the server's threads running, in this process."""
         start = time.perf_counter()
         self.site_inputs = site_digest(self.config)  # (read before the files it stands for)
         notes, problems = load(self.config)
@@ -171,9 +171,8 @@ class Session:
         return outcome
 
     def _adopt(self) -> Outcome | None:
-        """The session's state made from the output the build just left, with the notes as
-        that build read them (a note saved since is the next rebuild's change), if the rest
-        holds for the files as they are before and after (else None)."""
+        """The session's state made from the output the build just left, the notes as it read
+        them (one saved since is the next round's change), if the rest holds (else None)."""
         cache = BuildCache(self.config)
         stamp = cache.last_stamp()
         if stamp is None or stamp.files is None:
@@ -227,6 +226,7 @@ class Session:
                           assets=bool(changes.assets or changes.content_files))
         problems_before = dict(self.problems)
         outcome.notes = self._reload_notes(changes)
+        self.touched |= outcome.notes.keys()
         if changes.may_cite():  # (paper pages show entries too: the round redraws those)
             self._forget_cited()
         if not (outcome.notes or outcome.templates or outcome.assets or changes.may_cite()
@@ -241,17 +241,18 @@ class Session:
     # -- steps -------------------------------------------------------------------------------
 
     def _round(self, outcome: Outcome, jobs: int | None = 1) -> Outcome:
-        """Index, render what is missing, draw, write: the build's stages and its drawing (a
-        page is kept while its record holds). JOBS: processes to use (None: every core)."""
+        """Index, render what is missing, draw, write as a build does. JOBS: processes to use
+        (None: every core)."""
         self._site_problems = None  # (until the round is done)
         index_problems = self._index_and_bodies(outcome, jobs)
         self.output.ready()
         options = Options(jobs=jobs or default_jobs(), verify=self.verify)
         drawing = drawing_of(self.config, self.index, self.bodies, self.body_digests,
                              self.output.records, options, recorded=self.output.recorded,
-                             freeze=False)  # (serve/preview.py freezes after each round)
+                             freeze=False, touched=self.touched)  # (preview.py freezes)
         with Timer(outcome.timings).stage("templates"):
             result = self.output.update(drawing)
+        self.touched = set()
         self.drawn, outcome.drawn = result.drawn, len(result.drawn)
         outcome.timings["decide"] = drawing.deciding  # (of the templates stage)
         outcome.written, outcome.removed = result.written, result.removed
@@ -277,6 +278,7 @@ class Session:
                 self._shelf, last = fresh.shelf, self._shelf
                 if last is not None:
                     last.close()
+            self.touched.update(missing)
             for key in missing:
                 self.bodies[key], self._body_notes[key] = fresh.bodies[key], index.notes[key]
                 self.body_digests[key] = fresh.digests[key]
@@ -378,8 +380,7 @@ class Session:
                 del self.bodies[key], self._body_notes[key]
 
     def _forget_cited(self) -> None:
-        """Drop the bodies citing a bibliography entry that changed (or a key now found or
-        no longer found)."""
+        """Drop the bodies citing an entry that changed (or a key now found, or no longer)."""
         context = body_context(self.config, self.index.notes, self.index.link_targets,
                                self.library)
         stale = [key for key, body in self.bodies.items()
@@ -388,8 +389,7 @@ class Session:
             del self.bodies[key], self._body_notes[key]
 
     def _forget_moved(self, index: SiteIndex) -> None:
-        """Drop the bodies linking to a note that another note moved, unsaved (two notes
-        deriving one URL: a file added, renamed or deleted gives the URL to another)."""
+        """Drop the bodies linking to a note whose URL moved without a save of its own."""
         names: set[str] = set()
         for key, note in index.notes.items():
             before = self._body_notes.get(key)
