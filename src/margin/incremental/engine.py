@@ -31,7 +31,7 @@ from margin.pages.graph import Graph
 from margin.pages.views import SiteView
 
 _SOURCE, _URL, _DIGEST = (attrgetter(name) for name in ("source", "url", "digest"))
-_TEMPLATE = itemgetter(1)
+_FIRST, _TEMPLATE = itemgetter(0), itemgetter(1)
 
 # The keys of a note page's context whose values hold note views (and so tags).
 VIEW_KEYS = frozenset({"note", "page", "backlinks", "related", "papers", "previous", "next",
@@ -174,7 +174,9 @@ class PageEngine:
         pages = dict(last.pages) if last else {}
         reads = dict(last.reads) if last else {}
         readers = _Readers(last.readers if last else {})
-        for key in [*(pages.keys() - now.notes.keys()), *(k for k in planned if k in pages)]:
+        gone = pages.keys() - now.notes.keys() if now.touched is None else {
+            key for key in now.touched if key in pages and key not in now.notes}
+        for key in [*gone, *(k for k in planned if k in pages)]:
             pages.pop(key)
             readers.drop(key, reads.pop(key, ()))
         for key, place in planned.items():
@@ -182,6 +184,7 @@ class PageEngine:
             reads[key] = now.reads(key)
             readers.add(key, reads[key])
         templates = set(map(_TEMPLATE, pages.values()))
+        listing = set(map(_FIRST, generated.values()))  # the generated pages' templates
         if last is None or self._now.placed is None:
             now.place(None, None)
         return EngineState(
@@ -194,10 +197,9 @@ class PageEngine:
             now.placed or {}, {url: (title, keys) for url, title, keys in feeds},
             {path: template for path, (template, _) in generated.items()},
             {path: reads for path, (_, reads) in generated.items()},
-            listed.site_parts(now.printer, now.site, {t for t, _ in generated.values()}),
-            self._list_parts(last, {t for t, _ in generated.values()}),
+            listed.site_parts(now.printer, now.site, listing), self._list_parts(last, listing),
             listed.looks_after(last, self._looks if self._lists_hold else None, now.printer,
-                               now.site, {t for t, _ in generated.values()}),
+                               now.site, listing),
             listed.orderings(now.index), listed.tag_members(now.index), now.unvouched,
             (now.index.notes, dict(self.bodies)), self._carried)
 
