@@ -4,8 +4,10 @@ is added, its backlinks or neighbours move; none of that is in the index).
 
 A page marked with data-pagefind-body is read inside that element only, less the elements
 marked data-pagefind-ignore; its filters, metadata and sort keys may sit anywhere (inside
-ignored parts too). The digest takes all of those, and more rather than less when the markup
-is odd: an element that never closes runs to the end of the page.
+ignored parts too), and so may the first <h1> and <img> it takes a default title and image
+from. searched_page() cuts a page to all of those (Pagefind is given that, not the page) and
+the digest is of what it gives, which is more rather than less when the markup is odd: an
+element that never closes runs to the end of the page.
 """
 
 from __future__ import annotations
@@ -40,10 +42,11 @@ def searched_digest(data: bytes) -> str:
 
 def searched_page(data: bytes) -> bytes:
     """The marked page DATA cut to what Pagefind reads of it, a page it indexes as it does
-    DATA (in a third less time, most of a page being navigation and ignored parts): the
+    DATA (in a fifth less time, most of a page being navigation and ignored parts): the
     <html> tag, each element marked data-pagefind-body less its ignored elements (those
-    holding a field stay whole), and every field element outside those, in page order.
-    DATA itself when nothing is marked as the body, or a field element holds one."""
+    holding a field stay whole), and outside those every field element and every <h1> and
+    <img>, in page order (tests/test_search_slim.py checks the bundles are the same). DATA
+    itself when nothing is marked as the body, or a field element holds one."""
     fields: list[int] = []
     bodies: list[int] = []
     ignored: list[int] = []
