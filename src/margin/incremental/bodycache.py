@@ -30,7 +30,7 @@ from margin.markdown.body import render_body
 from margin.markdown.context import BodyContext, FileProbe
 from margin.markdown.filefinder import FileNames
 from margin.markdown.notebib import still_cited
-from margin.model import Note, RenderedBody, markup_of
+from margin.model import Note, RenderedBody, markup_of, read_html
 
 KIND = "bodies"
 
@@ -221,7 +221,7 @@ def dump_entry(entry: Entry, cache: BodyCache | None = None) -> bytes:
     needs = entry.needs if cache is None else cache.settled(entry.needs)
     head = pickle.dumps(Entry(replace(entry.body, html=""), needs),
                         protocol=pickle.HIGHEST_PROTOCOL)
-    html = str(entry.body.html).encode("utf-8", "surrogatepass")
+    html = read_html(entry.body.html).encode("utf-8", "surrogatepass")
     return _HEAD.pack(len(head)) + head + html
 
 
