@@ -113,3 +113,34 @@ def test_bodies_that_cannot_be_stored_stay_in_memory(corpus_site, tmp_path, monk
     build(corpus_site, tmp_path / "fresh", "--jobs", "1", "--no-cache")
     assert files_of(tmp_path / "cached") == files_of(tmp_path / "fresh")
     assert read == []  # nothing was stored, so nothing is read back
+
+
+def test_a_cached_build_looks_bodies_up_without_reading_their_html(make_site, tmp_path,
+                                                                   monkeypatch):
+    """Only the bodies of the pages drawn again are read whole: the others' HTML, most of an
+    entry's bytes, stays in the pack (bodycache.dump_entry puts it after the rest)."""
+    site = make_site({f"content/notes/n{i:02}.md":
+                      f"---\ntitle: Reed bed {i}\n---\nA first paragraph on reeds {i}.\n\n"
+                      f"Heronsong{i} marks the second paragraph.\n" for i in range(20)})
+    build(site, tmp_path / "out", "--jobs", "1")
+    (site / "content/notes/n05.md").write_text(
+        "---\ntitle: Reed bed 5\n---\nA first paragraph, edited.\n\nHeronsong5 again.\n")
+    entries = []
+    load_entry = margin.incremental.bodycache.load_entry
+
+    def kept(*args, **kwargs):
+        entry = load_entry(*args, **kwargs)
+        entries.append(entry)
+        return entry
+
+    monkeypatch.setattr(margin.incremental.bodycache, "load_entry", kept)
+    read = reading_shelf(monkeypatch)
+    build(site, tmp_path / "out", "--jobs", "1")
+    build(site, tmp_path / "fresh", "--jobs", "1", "--no-cache")
+    assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
+    assert len(entries) >= 19  # every kept body was looked up...
+    shown = {int(key.removesuffix(".md")[-2:]) for key in read}
+    assert 5 in shown and len(shown) < 20
+    html = "".join(str(entry.body.html) for entry in entries)
+    for number in set(range(20)) - shown:  # ...but the HTML of those not shown was not read
+        assert f"Heronsong{number} " not in html, number

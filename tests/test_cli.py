@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 import margin
 from conftest import run_margin
 from margin import __version__
+from margin.write import search
 
 COMMANDS = ["build", "check", "new", "init", "deploy", "serve", "import", "import papers"]
 RUNS_FROM = f"margin {__version__} (from {Path(margin.__file__).resolve().parent}, Python "
@@ -89,3 +91,19 @@ def test_build_defaults_to_the_current_folder(make_site, monkeypatch):
     assert code == 0, err
     assert (site / "_site/notes/a/index.html").is_file()
     assert out.startswith("margin: 1 note, ")
+
+
+@pytest.mark.skipif(search.pagefind_binary() is None, reason="Pagefind is not installed")
+def test_the_command_leaves_its_search_index_and_cache_whole_before_it_exits(make_site):
+    """Nothing `margin build` started is cut short by its quick exit: Pagefind's bundle is in
+    place and the cache is saved, so the next build finds everything up to date."""
+    site = make_site({f"content/notes/n{i}.md": f"Marsh survey {i}, windy." for i in range(30)})
+    command = [sys.executable, "-m", "margin", "build", str(site)]
+    first = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    shards = json.loads((site / "_site/pagefind/shards.json").read_text())["bundles"]
+    assert shards and all((site / "_site/pagefind" / shard / "pagefind-entry.json").is_file()
+                          for shard in shards)
+    again = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    assert "up to date" in again.stdout

@@ -1,6 +1,6 @@
 """pages/searchable.py finds the tags Pagefind reads from their attributes rather than trying a
-pattern at every `<` of a page; its digest must be exactly the one the plain patterns give, on
-built pages and on odd HTML alike."""
+pattern at every `<` of a page; the part of a page it gives Pagefind, and its digest, must be
+exactly those the plain patterns give, on built pages and on odd HTML alike."""
 
 from __future__ import annotations
 
@@ -11,36 +11,56 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import TESTS, run_margin
-from margin.pages.searchable import SEARCH_MARK, searched_digest
+from margin.pages.searchable import SEARCH_MARK, searched_digest, searched_page
 
 # The plain reading: each pattern tried at every `<`, and each element's end found by scanning
 # for its tags (the reference the fast reading is held to).
 _OPENING = rb"<([a-zA-Z][\w:-]*)\b[^>]*\s%s\b[^>]*>"
 _BODY = re.compile(_OPENING % rb"data-pagefind-body")
 _IGNORED = re.compile(_OPENING % rb"data-pagefind-ignore")
-_FIELDS = re.compile(rb"<[^>]*\sdata-pagefind-(?:filter|meta|sort|weight|index-attrs|default-meta)"
-                     rb"\b[^>]*>[^<]{0,200}")
+_FIELD_NAMES = rb"data-pagefind-(?:filter|meta|sort|weight|index-attrs|default-meta)"
+_FIELD = re.compile(_OPENING % _FIELD_NAMES)
+_FIELD_ATTRIBUTE = re.compile(rb"\s" + _FIELD_NAMES + rb"\b")
+_TITLE_OR_IMAGE = re.compile(rb"<(h1|img)\b[^>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
 _VOID = {b"area", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source",
          b"track", b"wbr"}
 
 
-def plain_digest(data: bytes) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in _HTML_TAG.findall(data[:4096]) + _FIELDS.findall(data):
-        hasher.update(part)
-        hasher.update(b"\0")
+def plain_page(data: bytes) -> bytes:
+    bodies: list[tuple[int, int]] = []
     for body in _BODY.finditer(data):
-        end = _plain_end(data, body)
-        region, kept, position = data[body.start():end], [], 0
+        if not bodies or body.start() >= bodies[-1][1]:
+            bodies.append((body.start(), _plain_end(data, body)))
+    if not bodies:
+        return data
+    parts = []
+    for start, end in bodies:
+        region, kept, position = data[start:end], [], 0
         for ignored in _IGNORED.finditer(region):
             if ignored.start() >= position:
-                kept.append(region[position:ignored.start()])
-                position = _plain_end(region, ignored)
+                closed = _plain_end(region, ignored)
+                if not _FIELD_ATTRIBUTE.search(region[ignored.start():closed]):
+                    kept.append(region[position:ignored.start()])
+                    position = closed
         kept.append(region[position:])
-        hasher.update(b"".join(kept))
-        hasher.update(b"\0")
-    return hasher.hexdigest()
+        parts.append((start, b"".join(kept)))
+    reach = 0
+    for opening in sorted([*_FIELD.finditer(data), *_TITLE_OR_IMAGE.finditer(data)],
+                          key=lambda opening: opening.start()):
+        if opening.start() < reach or any(s <= opening.start() < e for s, e in bodies):
+            continue
+        reach = _plain_end(data, opening)
+        if any(opening.start() <= s < reach for s, _ in bodies):
+            return data
+        parts.append((opening.start(), data[opening.start():reach]))
+    html = _HTML_TAG.search(data[:4096])
+    return b"\n".join([html.group() if html else b"<html>",
+                        *(part for _, part in sorted(parts, key=lambda part: part[0]))])
+
+
+def plain_digest(data: bytes) -> str:
+    return hashlib.blake2b(plain_page(data), digest_size=16).hexdigest()
 
 
 def _plain_end(data: bytes, opening: re.Match[bytes]) -> int:
@@ -82,7 +102,9 @@ _PIECES = [
     b"< data-pagefind-ignore>", b"<<a data-pagefind-ignore>", b'<b x="a>b" data-pagefind-ignore>',
     b'<h1 data-pagefind-meta="title">', b"</h1>", b'<span data-pagefind-filter="tag">x</span>',
     b"<i data-pagefind-sort=\"a\">", b"<x data-pagefind-metadata>", b'<html lang="en">', b"<HTML>",
-    b"<p>", b"</p>", b"<", b">", b" ", b"\n", b"text", b"=",
+    b"<p>", b"</p>", b"<", b">", b" ", b"\n", b"text", b"=", b"<h1>", b"<H1 id=t>",
+    b'<img src="x">', b'<meta data-pagefind-meta="image[content]" content="y">',
+    b'<span data-pagefind-ignore data-pagefind-filter="k:v">',
 ]
 
 
@@ -90,4 +112,5 @@ _PIECES = [
 @given(st.lists(st.sampled_from(_PIECES), max_size=40))
 def test_any_mix_of_marked_pieces_digests_as_the_plain_reading_does(pieces):
     data = b"".join(pieces)
+    assert searched_page(data) == plain_page(data)
     assert searched_digest(data) == plain_digest(data)

@@ -85,7 +85,7 @@ class BodyRendering:
         with collector_paused(keep=True):  # the bodies live to the end of the build
             for key, note in self._notes.items():
                 cache_key = cache.key(note)
-                kept = cache.get(cache_key)
+                kept = cache.get(cache_key, html=self.shelf is None)  # (shelved: read later)
                 if kept is None:
                     missing.append((key, cache_key))
                 else:
@@ -118,10 +118,13 @@ class BodyRendering:
             self._found[key] = result
             return
         payload, digest = result
-        entry = load_entry(payload)
+        entry = load_entry(payload, html=self.shelf is None)
         assert entry is not None  # made by dump_entry a moment ago
         stored = self._cache.put(cache_key, payload, digest)
-        self._found[key] = self._kept(key, cache_key, entry.body, digest) if stored else entry.body
+        if stored:
+            self._found[key] = self._kept(key, cache_key, entry.body, digest)
+        else:  # not shelved after all: its HTML is wanted here
+            self._found[key] = (entry if self.shelf is None else load_entry(payload)).body
         self._looked_at.update(self._cache.looked_at(entry.needs))
         self.digests[key] = digest
         self.needs[key] = entry.needs

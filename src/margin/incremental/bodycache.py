@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 import stat
+import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,9 +30,11 @@ from margin.markdown.body import render_body
 from margin.markdown.context import BodyContext, FileProbe
 from margin.markdown.filefinder import FileNames
 from margin.markdown.notebib import still_cited
-from margin.model import Note, RenderedBody
+from margin.model import Note, RenderedBody, markup_of, read_html
 
 KIND = "bodies"
+
+_HEAD = struct.Struct("<I")  # a dumped entry's length but for its body's HTML
 
 Signature = tuple[int, int, int] | None  # (file type, size, mtime in ns); None: nothing there
 
@@ -116,12 +119,13 @@ class BodyCache:
         return digest(self.fixed, note.key, note.source, note.url, note.title, note.body_line,
                       text)
 
-    def get(self, key: str) -> Entry | None:
-        """The cached entry under KEY when every answer its body depended on still holds."""
+    def get(self, key: str, html: bool = True) -> Entry | None:
+        """The cached entry under KEY when every answer its body depended on still holds;
+        without HTML (the body's HTML left empty, for one read back later), it is read faster."""
         payload = self.packs.get(key)
         if payload is None:
             return None
-        entry = load_entry(payload)
+        entry = load_entry(payload, html)
         if entry is None or not self.holds(entry.needs) or (
                 entry.body.cited and not still_cited(entry.body.cited, self.context)):
             return None
@@ -211,21 +215,34 @@ class BodyCache:
 
 
 def dump_entry(entry: Entry, cache: BodyCache | None = None) -> bytes:
-    """An entry as bytes; `every_url`/`every_name` flags become the digests they were taken at."""
+    """An entry as bytes; `every_url`/`every_name` flags become the digests they were taken at.
+    The body's HTML, most of the bytes, follows the rest (pickled, its length first), so that
+    a build that only looks it up does not read it: load_entry(html=False)."""
     needs = entry.needs if cache is None else cache.settled(entry.needs)
-    return pickle.dumps(Entry(entry.body, needs), protocol=pickle.HIGHEST_PROTOCOL)
+    head = pickle.dumps(Entry(replace(entry.body, html=""), needs),
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    html = read_html(entry.body.html).encode("utf-8", "surrogatepass")
+    return _HEAD.pack(len(head)) + head + html
 
 
 def entry_digest(payload: bytes) -> str:
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
-def load_entry(payload: bytes) -> Entry | None:
+def load_entry(payload: bytes | memoryview, html: bool = True) -> Entry | None:
+    """The entry dumped as PAYLOAD; without HTML, its body's HTML is left empty."""
     try:
-        entry = pickle.loads(payload)
+        (length,) = _HEAD.unpack_from(payload)
+        end = _HEAD.size + length
+        entry = pickle.loads(payload[_HEAD.size:end])
+        if not isinstance(entry, Entry) or len(payload) < end:
+            return None
+        if html:
+            text = bytes(payload[end:]).decode("utf-8", "surrogatepass")
+            entry = Entry(replace(entry.body, html=markup_of(text)), entry.needs)
     except Exception:  # an entry from another margin, or damaged past its checksum
         return None
-    return entry if isinstance(entry, Entry) else None
+    return entry
 
 
 @dataclass

@@ -4,12 +4,15 @@ is added, its backlinks or neighbours move; none of that is in the index).
 
 A page marked with data-pagefind-body is read inside that element only, less the elements
 marked data-pagefind-ignore; its filters, metadata and sort keys may sit anywhere (inside
-ignored parts too). The digest takes all of those, and more rather than less when the markup
-is odd: an element that never closes runs to the end of the page.
+ignored parts too), and so may the first <h1> and <img> it takes a default title and image
+from. searched_page() cuts a page to all of those (Pagefind is given that, not the page) and
+the digest is of what it gives, which is more rather than less when the markup is odd: an
+element that never closes runs to the end of the page.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
@@ -20,8 +23,9 @@ SEARCH_MARK = b"data-pagefind-body"  # Pagefind indexes only the pages that carr
 _OPENING = rb"<([a-zA-Z][\w:-]*)\b[^>]*\s%s\b[^>]*>"
 _BODY = re.compile(_OPENING % rb"data-pagefind-body")
 _IGNORED = re.compile(_OPENING % rb"data-pagefind-ignore")
-_FIELDS = re.compile(rb"<[^>]*\sdata-pagefind-(?:filter|meta|sort|weight|index-attrs|default-meta)"
-                     rb"\b[^>]*>[^<]{0,200}")
+_FIELD = re.compile(_OPENING % rb"data-pagefind-(?:filter|meta|sort|weight|index-attrs|"
+                   rb"default-meta)")
+_TITLE_OR_IMAGE = re.compile(rb"<(h1|img)\b[^>]*>", re.IGNORECASE)
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
 # Where the tags above may be: their attributes after a space (looked behind for, so that
 # the attribute's text, which the regex engine finds fast, comes first), in one pass.
@@ -33,22 +37,61 @@ _VOID = {b"area", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"m
 
 def searched_digest(data: bytes) -> str:
     """A digest of everything Pagefind can take from the marked page DATA."""
-    hasher = hashlib.blake2b(digest_size=16)
+    return hashlib.blake2b(searched_page(data), digest_size=16).hexdigest()
+
+
+def searched_page(data: bytes) -> bytes:
+    """The marked page DATA cut to what Pagefind reads of it, a page it indexes as it does
+    DATA (in a fifth less time, most of a page being navigation and ignored parts): the
+    <html> tag, each element marked data-pagefind-body less its ignored elements (those
+    holding a field stay whole), and outside those every field element and every <h1> and
+    <img>, in page order (tests/test_search_slim.py checks the bundles are the same). DATA
+    itself when nothing is marked as the body, or a field element holds one."""
     fields: list[int] = []
     bodies: list[int] = []
     ignored: list[int] = []
     for found in _ATTRIBUTES.finditer(data):
         kind = found.lastindex  # the group that matched
         (fields if kind == 1 else bodies if kind == 2 else ignored).append(found.start())
-    for part in _HTML_TAG.findall(data[:4096]) + [
-            match.group() for match in _marked(_FIELDS, fields, data)]:
-        hasher.update(part)
-        hasher.update(b"\0")
+    spans: list[tuple[int, int]] = []  # the body elements, none inside another
     for body in _marked(_BODY, bodies, data):
-        end = _element_end(data, body, len(data))
-        hasher.update(_without_ignored(data, body.start(), end, ignored))
-        hasher.update(b"\0")
-    return hasher.hexdigest()
+        if not spans or body.start() >= spans[-1][1]:
+            spans.append((body.start(), _element_end(data, body, len(data))))
+    if not spans:
+        return data
+    parts = [(start, _without_ignored(data, start, end, ignored, fields))
+             for start, end in spans]
+    outside = _read_outside(data, fields, spans)
+    if outside is None:
+        return data
+    parts += outside
+    html = _HTML_TAG.search(data, 0, 4096)
+    return b"\n".join([html.group() if html else b"<html>",
+                        *(part for _, part in sorted(parts, key=lambda part: part[0]))])
+
+
+def _read_outside(data: bytes, fields: list[int], spans: list[tuple[int, int]]
+                  ) -> list[tuple[int, bytes]] | None:
+    """What Pagefind reads of DATA outside the body SPANS: the field elements (attributes at
+    FIELDS) and the <h1> and <img> elements (a page's default title and image are its first),
+    whole, each with where it starts; None when one holds a body."""
+    found: list[tuple[int, bytes]] = []
+    reach = 0  # the end of the last element taken: those inside it come with it
+    openings = sorted([*_marked(_FIELD, fields, data), *_TITLE_OR_IMAGE.finditer(data)],
+                      key=lambda opening: opening.start())
+    for opening in openings:
+        start = opening.start()
+        if start < reach:
+            continue
+        within = bisect.bisect_right(spans, (start, len(data) + 1)) - 1
+        if within >= 0 and start < spans[within][1]:
+            continue
+        reach = _element_end(data, opening, len(data))
+        following = bisect.bisect_left(spans, (start, 0))
+        if following < len(spans) and spans[following][0] < reach:
+            return None
+        found.append((start, data[start:reach]))
+    return found
 
 
 def _marked(opening: re.Pattern[bytes], attributes: list[int], data: bytes
@@ -75,10 +118,12 @@ def _marked(opening: re.Pattern[bytes], attributes: list[int], data: bytes
         tried = at - 1
 
 
-def _without_ignored(data: bytes, start: int, end: int, ignored: list[int]) -> bytes:
+def _without_ignored(data: bytes, start: int, end: int, ignored: list[int], fields: list[int]
+                     ) -> bytes:
     """DATA[START:END] less its elements marked data-pagefind-ignore, their attributes found
     at IGNORED (as _marked reads them; one inside another's is left out with it, so the
-    search goes on from where that ends)."""
+    search goes on from where that ends), but for those holding a field (attribute at FIELDS):
+    Pagefind reads those, unless ignored "all", which their opening tag says."""
     kept, position, tried = [], start, start
     find, rfind = data.find, data.rfind
     for at in ignored:
@@ -91,8 +136,11 @@ def _without_ignored(data: bytes, start: int, end: int, ignored: list[int]) -> b
         while tag != -1:
             opening = _IGNORED.match(data, tag, end)
             if opening is not None:
-                kept.append(data[position:tag])
-                position = _element_end(data, opening, end)
+                closed = _element_end(data, opening, end)
+                at_field = bisect.bisect_left(fields, tag)
+                if at_field == len(fields) or fields[at_field] >= closed:
+                    kept.append(data[position:tag])
+                    position = closed
                 break
             tag = find(b"<", tag + 1, at - 1)
     kept.append(data[position:end])

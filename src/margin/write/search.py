@@ -1,4 +1,5 @@
-"""The search index: Pagefind reads the written pages and writes its bundle under /pagefind/.
+"""The search index: Pagefind reads the written pages (cut to what it indexes of them,
+pages/searchable.py) and writes its bundle under /pagefind/.
 
 The index is made in shards of about SHARD_PAGES pages each, every page always in the same
 shard (by a hash of its path), each shard a whole Pagefind bundle in /pagefind/<n>/; the search
@@ -27,7 +28,7 @@ from margin import urls
 from margin.diagnostics import Diagnostic, warning
 from margin.fingerprint import digest
 from margin.orphans import dying_with
-from margin.pages.searchable import SEARCH_MARK, searched_digest
+from margin.pages.searchable import SEARCH_MARK, searched_digest, searched_page
 from margin.write.marker import mark, remove_own
 from margin.write.previous import stamp
 
@@ -215,7 +216,7 @@ class Indexing:
             except OSError as exc:
                 self._failed[shard.name] = f"could not read {exc.filename}: {exc.strerror}"
                 continue
-            self._made[shard.name] = self._pool.submit(_index_shard, site,
+            self._made[shard.name] = self._pool.submit(_index_shard, site, shard.pages,
                                                        self.work / f"out-{shard.name}",
                                                        self.binary, self._tick)
 
@@ -278,16 +279,36 @@ def _pages_in(output: Path) -> dict[str, str]:
     return marked or pages
 
 
-def _index_shard(site: Path, made: Path, binary: Path, tick: Callable[[int], None] | None
-                 ) -> str | None:
-    """Pagefind over SITE, a folder holding only this shard's pages (hard links to the
-    output's), so it reads nothing else and its result URLs are the pages' own."""
-    reason = run_pagefind(binary, site, made)
+def _index_shard(site: Path, pages: tuple[str, ...], made: Path, binary: Path,
+                 tick: Callable[[int], None] | None) -> str | None:
+    """Pagefind over SITE, a folder holding only this shard's PAGES (hard links to the
+    output's, each replaced by what Pagefind reads of it), so it reads nothing else and its
+    result URLs are the pages' own."""
+    try:
+        _slim(site, pages)
+    except OSError as exc:
+        reason: str | None = f"could not read {exc.filename}: {exc.strerror}"
+    else:
+        reason = run_pagefind(binary, site, made)
     if reason is None and not (made / "pagefind-entry.json").is_file():
         reason = "it wrote no index"
     if tick:
         tick(1)
     return reason
+
+
+def _slim(site: Path, pages: tuple[str, ...]) -> None:
+    """Each marked page of PAGES under SITE replaced (never written through: it is a link to
+    the output's) by the part Pagefind reads (pages/searchable.py), which it indexes the same
+    in a fifth less time."""
+    for path in pages:
+        page = site / path
+        data = page.read_bytes()
+        slim = searched_page(data) if SEARCH_MARK in data else data
+        if slim is not data:
+            written = page.with_name(page.name + ".slim")
+            written.write_bytes(slim)
+            os.replace(written, page)
 
 
 def _replace(made: Path, place: Path, work: Path) -> None:
