@@ -5,6 +5,7 @@ fingerprint; the output must equal a fresh build's."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import xml.etree.ElementTree as ET
 
@@ -14,6 +15,7 @@ import margin.pages.drawing
 from conftest import run_margin
 from margin.config import load_config
 from margin.incremental.build import BuildCache
+from margin.pages.searchable import DIGEST_KIND
 from margin.write import search
 from test_build_speed import files_of
 from test_feeds import SITEMAP
@@ -320,3 +322,21 @@ def test_the_sitemap_follows_tags_gained_and_new(site, tmp_path, monkeypatch):
     assert any(location.endswith("/tags/prisms/") for location in locations)
     build(site, tmp_path / "fresh", "--no-cache")
     assert files_of(tmp_path / "out") == files_of(tmp_path / "fresh")
+
+
+def test_a_search_digest_taken_by_an_older_margin_is_taken_again(site, tmp_path):
+    """A page drawn to the bytes its record has keeps its record's search digest only when
+    this margin took it the same way (the shards keyed on it are not indexed again later)."""
+    config, _ = load_config(site, {"output": str((tmp_path / "out").resolve())})
+    cache = BuildCache(config)
+    records = cache.last_output()
+    older = {path: record.indexed for path, record in records.pages.items() if record.indexed}
+    assert older and all(digest.startswith(DIGEST_KIND) for digest in older.values())
+    for path in older:  # as a margin that digested pages another way left them
+        records.pages[path] = dataclasses.replace(records.pages[path], indexed="0123abcd")
+    cache.save_output(records, cache.last_stamp())
+    (site / "templates").mkdir(exist_ok=True)  # every page decided again, drawn the same
+    (site / "templates/unused.html").write_text("{{ site.title }}", encoding="utf-8")
+    build(site, tmp_path / "out")
+    again = BuildCache(config).last_output()
+    assert {path: again.pages[path].indexed for path in older} == older

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import TESTS, run_margin
-from margin.pages.searchable import SEARCH_MARK, searched_digest, searched_page
+from margin.pages.searchable import DIGEST_KIND, SEARCH_MARK, searched_digest, searched_page
 
 # The plain reading: each pattern tried at every `<`, and each element's end found by scanning
 # for its tags (the reference the fast reading is held to).
@@ -60,7 +60,7 @@ def plain_page(data: bytes) -> bytes:
 
 
 def plain_digest(data: bytes) -> str:
-    return hashlib.blake2b(plain_page(data), digest_size=16).hexdigest()
+    return DIGEST_KIND + hashlib.blake2b(plain_page(data), digest_size=16).hexdigest()
 
 
 def _plain_end(data: bytes, opening: re.Match[bytes]) -> int:

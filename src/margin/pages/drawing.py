@@ -38,7 +38,7 @@ from margin.pages.dependencies import TemplateReader
 from margin.pages.feeds import FeedPlan, feed, feed_plans
 from margin.pages.keeping import PageEngine
 from margin.pages.plan import Page, Planner, draw
-from margin.pages.searchable import SEARCH_MARK, searched_digest
+from margin.pages.searchable import DIGEST_KIND, SEARCH_MARK, searched_digest
 from margin.pages.sitemap import ROBOTS, SITEMAP, sitemap
 from margin.pages.views import NoteView, SiteView, note_view, site_view
 from margin.parallel import Background, fork_imap
@@ -375,7 +375,8 @@ def _drawn(output: OutputFile, fingerprint: str | None, last: PageRecord | None 
     taken from LAST (the last build's record at its path) when they are the same bytes."""
     data = output.data
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    if last is not None and last.digest == digest:
+    if last is not None and last.digest == digest and (
+            last.indexed is None or last.indexed.startswith(DIGEST_KIND)):
         return Drawn(output.path, output.owner, fingerprint, digest, last.links, last.indexed,
                      data)
     html = output.path.endswith(".html")

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 SEARCH_MARK = b"data-pagefind-body"  # Pagefind indexes only the pages that carry it
+DIGEST_KIND = "cut:"  # searched_digest's: of the cut page (before, of its parts)
 
 _OPENING = rb"<([a-zA-Z][\w:-]*)\b[^>]*\s%s\b[^>]*>"
 _BODY = re.compile(_OPENING % rb"data-pagefind-body")
@@ -36,8 +37,9 @@ _VOID = {b"area", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"m
 
 
 def searched_digest(data: bytes) -> str:
-    """A digest of everything Pagefind can take from the marked page DATA."""
-    return hashlib.blake2b(searched_page(data), digest_size=16).hexdigest()
+    """A digest of everything Pagefind can take from the marked page DATA, named by how it
+    was taken (DIGEST_KIND): one taken otherwise, by an older margin, is taken again."""
+    return DIGEST_KIND + hashlib.blake2b(searched_page(data), digest_size=16).hexdigest()
 
 
 def searched_page(data: bytes) -> bytes:
