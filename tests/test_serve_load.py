@@ -6,6 +6,7 @@ Every request is answered, none takes over 2 s, and every page hears of every sa
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import signal
 import socket
@@ -25,6 +26,7 @@ PAGES = ("a", "b", "c", "d")  # the clients are spread over these notes' pages
 SLOWEST_ANSWER = 2.0  # seconds
 EDIT_SECONDS = 10.0  # a save that has not reached every page by then fails the test
 START_SECONDS = 60.0  # the first build of a four-note site, on a busy machine
+STOP_SECONDS = 30.0  # from Ctrl-C to the process gone (about 0.1 s here): a hang's guard
 ASSET = re.compile(rb'<link rel="(?:stylesheet|icon)" href="([^"]+)"')
 EPOCH = re.compile(rb'data-epoch="(\d+)"')
 
@@ -132,7 +134,8 @@ def _start_server(site: Path) -> tuple[subprocess.Popen, int, list[str]]:
     """`margin serve SITE` on a free port of 127.0.0.1; its port and what it says."""
     server = subprocess.Popen([sys.executable, "-m", "margin", "serve", str(site), "--port", "0",
                                "--host", "127.0.0.1"], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+                              stderr=subprocess.STDOUT, text=True,
+                              env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     said: list[str] = []
     serving = threading.Event()
 
@@ -181,10 +184,13 @@ def test_two_hundred_open_pages_through_fifty_saves(make_site):
         stop.set()
         server.send_signal(signal.SIGINT)
         try:
-            server.wait(10)
+            server.wait(STOP_SECONDS)
         except subprocess.TimeoutExpired:
+            server.send_signal(signal.SIGABRT)  # its threads' stacks, into what it said
+            time.sleep(2)
             server.kill()
-            raise
+            raise AssertionError(f"not stopped after {STOP_SECONDS} s (usually 0.1 s): "
+                                 f"{''.join(said)[-8000:]}") from None
     answers, reloads = [s * 1000 for s in tally.answers], [s * 1000 for s in tally.reloads]
     print(f"\nserving after {start_seconds:.1f} s; {len(answers)} requests in {seconds:.1f} s: "
           f"p50 {statistics.median(answers):.0f} ms, p99 {_percentile(answers, 0.99):.0f} ms, "
