@@ -135,7 +135,10 @@ def _start_server(site: Path) -> tuple[subprocess.Popen, int, list[str]]:
     server = subprocess.Popen([sys.executable, "-m", "margin", "serve", str(site), "--port", "0",
                                "--host", "127.0.0.1"], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True,
-                              env={**os.environ, "PYTHONFAULTHANDLER": "1"})
+                              env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+                              # (Ctrl-C as a terminal sends it, also when the tests run in the
+                              # background, where the shell has the children ignore it)
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     said: list[str] = []
     serving = threading.Event()
 
