@@ -23,7 +23,7 @@ from typing import Any
 
 from margin.incremental import listed
 from margin.incremental.carried import Carried
-from margin.incremental.differences import cannot_vouch, differing, moved, touched_notes
+from margin.incremental.differences import cannot_vouch, copied, differing, moved, touched_notes
 from margin.incremental.pageprint import PagePrinter
 from margin.model import SiteIndex
 from margin.pages.feeds import FeedPlan
@@ -59,10 +59,10 @@ class EngineState:
     # key -> (section, date, updated): where its page is among others, and its sitemap dates
     placed: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)
     feeds: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # URL -> plan
-    # The generated pages (incremental/listed.py): path -> template, what their templates
-    # show of the site, of each note, and the index's orderings they read.
-    generated: dict[str, str] = field(default_factory=dict)
-    generated_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # path -> keys
+    # The generated pages (incremental/listed.py): path -> template and the notes it shows,
+    # their templates, what those show of the site, of each note, and the index's orderings.
+    generated: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    listing: frozenset[str] = frozenset()
     generated_site_parts: dict[str, bytes | None] = field(default_factory=dict)
     list_parts: dict[str, bytes | None] = field(default_factory=dict)
     tag_looks: dict[tuple[str, str], bytes | None] = field(default_factory=dict)
@@ -93,6 +93,7 @@ class Decision:
     # the others are decided again, and no note came, went or moved (URL, place, dates).
     generated: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     lists_hold: bool = False
+    to_plan: frozenset[str] = frozenset()  # the notes whose pages are not kept
 
 
 class PageEngine:
@@ -130,7 +131,7 @@ class PageEngine:
         if any(now.site_part(t) != part or part is None for t, part in last.site_parts.items()):
             return None
         changed = self._changed = now.changed_notes(last.notes)
-        dirty = now.notes.keys() - last.pages.keys()
+        dirty, gone = now.came_and_went(last.pages)
         changed_tags = now.changed_tags(last.tag_parts)
         shown = changed | now.tagged(changed_tags)
         for key in shown:
@@ -147,20 +148,26 @@ class PageEngine:
         for section in differing({s: last.dated.get(s, ()) for s in now.dated}, now.dated):
             dirty |= moved(last.dated.get(section, ()), now.dated.get(section, ()))
         kept = dict(last.pages)  # (a copy, less the pages to decide again: in C)
-        for key in dirty | (kept.keys() - now.notes.keys()):
+        for key in dirty | gone:
             kept.pop(key, None)
+        unkept = dirty & now.notes.keys()  # (every note not kept, when the counts agree)
+        if len(now.notes) - len(kept) != len(unkept) or self.verify:
+            everything = now.notes.keys() - kept.keys()
+            if len(now.notes) - len(kept) == len(unkept) and unkept != everything:
+                raise AssertionError("the notes to plan differ from those not kept")
+            unkept = everything
         kept_feeds = {url for url, title, keys in feeds
                       if last.feeds.get(url) == (title, keys) and changed.isdisjoint(keys)}
-        self._restyled = listed.restyled(last, changed, index)
+        self._restyled = listed.restyled(last, changed, index, now.members)
         to_plan = listed.generated_to_plan(last, changed, self._restyled, index, site,
                                            graph.view, printer, now.placed or {}, now.notes,
-                                           self._parts_made, self._looks)
-        generated = {} if to_plan is None else {
-            path: (template, last.generated_reads[path])
-            for path, template in last.generated.items() if path not in to_plan}
+                                           self._parts_made, self._looks, now.members)
+        generated = {} if to_plan is None else dict(last.generated)  # (copied in C)
+        for path in to_plan or ():
+            generated.pop(path, None)
         self._lists_hold = to_plan is not None
         return Decision(kept, kept_feeds, len(now.notes) - len(kept), generated,
-                        self._lists_hold)
+                        self._lists_hold, frozenset(unkept))
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
               generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> EngineState:
@@ -174,8 +181,7 @@ class PageEngine:
         pages = dict(last.pages) if last else {}
         reads = dict(last.reads) if last else {}
         readers = _Readers(last.readers if last else {})
-        gone = pages.keys() - now.notes.keys() if now.touched is None else {
-            key for key in now.touched if key in pages and key not in now.notes}
+        gone = now.came_and_went(pages)[1]
         for key in [*gone, *(k for k in planned if k in pages)]:
             pages.pop(key)
             readers.drop(key, reads.pop(key, ()))
@@ -190,18 +196,17 @@ class PageEngine:
         return EngineState(
             now.printer.base, {t: now.site_part(t) for t in templates},
             {(slug, t): now.tag_part(slug, t) for slug in now.tags for t in templates},
-            now.notes, pages, reads, readers.map, dict(now.index.related),
-            dict(now.index.note_papers), now.papers, dict(now.index.series),
+            now.notes, pages, reads, readers.map, copied(now.index.related),
+            copied(now.index.note_papers), now.papers, copied(now.index.series),
             {**(last.dated if last and now.placed is not None and not now.whole else {}),
              **now.dated},
             now.placed or {}, {url: (title, keys) for url, title, keys in feeds},
-            {path: template for path, (template, _) in generated.items()},
-            {path: reads for path, (_, reads) in generated.items()},
+            dict(generated), frozenset(listing),
             listed.site_parts(now.printer, now.site, listing), self._list_parts(last, listing),
             listed.looks_after(last, self._looks if self._lists_hold else None, now.printer,
                                now.site, listing),
-            listed.orderings(now.index), listed.tag_members(now.index), now.unvouched,
-            (now.index.notes, dict(self.bodies)), self._carried)
+            listed.orderings(now.index), now.members, now.unvouched,
+            (now.index.notes, copied(self.bodies)), self._carried)
 
     def _list_parts(self, last: EngineState | None, templates: set[str]
                     ) -> dict[str, bytes | None]:
@@ -210,7 +215,7 @@ class PageEngine:
         now = self._now
         assert now is not None
         same = (last is not None and self._changed is not None and last.list_parts
-                and set(last.generated.values()) == templates)
+                and last.listing == templates)
         return listed.list_parts(last.list_parts if same else None,  # type: ignore[union-attr]
                                  self._restyled or self._changed or (), now.index,
                                  now.graph.view, now.printer, templates, self._parts_made)
@@ -223,6 +228,7 @@ class _Inputs:
                  bodies: Mapping[str, str], last: EngineState | None = None,
                  verify: bool = False, hint: Set[str] = frozenset()):
         self.index, self.site, self.printer, self.graph = index, site, printer, graph
+        self.verify = verify
         self.tags = {tag.slug: tag for tag in site.tags}
         # Every note's part (source, URL, file and body digest): the last round's, made again
         # only for the notes whose objects are not the ones it was made from; with no such
@@ -260,6 +266,7 @@ class _Inputs:
         self._site_parts: dict[str, bytes | None] = {}
         self._tag_parts: dict[tuple[str, str], str | None] = {}
         self._series_of: dict[str, str] | None = None
+        self.members = listed.tag_members(index)
 
     def changed_notes(self, last: Mapping[str, NotePart]) -> set[str]:
         """The notes added, removed or changed since LAST, and those that cannot be vouched
@@ -270,6 +277,21 @@ class _Inputs:
             changed = {key for key, _ in self.notes.items() - last.items()}
             changed |= last.keys() - self.notes.keys()
         return changed | self.unvouched
+
+    def came_and_went(self, pages: Mapping[str, object]) -> tuple[set[str], set[str]]:
+        """The notes with no page among PAGES (by note key), and the PAGES of no note: among
+        the notes touched, when the counts show those are all (else found in C)."""
+        notes = self.notes
+        if self.touched is not None:
+            came = {key for key in self.touched if key in notes and key not in pages}
+            went = {key for key in self.touched if key in pages and key not in notes}
+            if len(notes) - len(came) == len(pages) - len(went) and not self.verify:
+                return came, went
+        found = set(notes.keys() - pages.keys()), set(pages.keys() - notes.keys())
+        if self.touched is not None and self.verify and len(notes) - len(came) == len(
+                pages) - len(went) and (came, went) != found:
+            raise AssertionError("the notes that came and went differ from the touched ones")
+        return found
 
     def place(self, changed: set[str] | None, last: EngineState | None) -> None:
         """Each note's section and date (what its neighbours follow from), and the dated notes
