@@ -37,6 +37,8 @@ _FIRST, _TEMPLATE = itemgetter(0), itemgetter(1)
 VIEW_KEYS = frozenset({"note", "page", "backlinks", "related", "papers", "previous", "next",
                        "series"})
 
+_INDEX_MAPS = ("related", "note_papers", "series")  # kept as the index's views until saved
+
 NotePart = tuple[str, str, str, str | None]  # a note's source, URL, file digest, body digest
 
 
@@ -51,10 +53,11 @@ class EngineState:
     pages: dict[str, tuple[str, str]]  # note key -> (its page's output path, its template)
     reads: dict[str, tuple[str, ...]]  # note key -> the notes its page shows (itself first)
     readers: dict[str, set[str]]  # note key -> the notes whose pages show it
-    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    note_papers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (the index's own read-only maps while the state lives; dictionaries when saved)
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    note_papers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     papers: dict[str, str] = field(default_factory=dict)  # paper id -> what note pages show
-    series: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    series: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     dated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section -> newest first
     # key -> (section, date, updated): where its page is among others, and its sitemap dates
     placed: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)
@@ -78,7 +81,8 @@ class EngineState:
     carried: Carried | None = field(default=None, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "seen": None, "carried": None}
+        return {**self.__dict__, "seen": None, "carried": None,
+                **{name: dict(self.__dict__[name]) for name in _INDEX_MAPS}}
 
 
 @dataclass(frozen=True)
@@ -178,26 +182,33 @@ class PageEngine:
         assert now is not None, "decide() comes first"
         last = self.last if self.last is not None and self.last.base == now.printer.base \
             else None
-        pages = dict(last.pages) if last else {}
-        reads = dict(last.reads) if last else {}
+        # (the last state's maps, shared until one changes: a save changes none, most often)
+        pages, reads = (last.pages, last.reads) if last else ({}, {})
         readers = _Readers(last.readers if last else {})
         gone = now.came_and_went(pages)[1]
-        for key in [*gone, *(k for k in planned if k in pages)]:
+        shown = {key: now.reads(key) for key in planned}
+        moved = [key for key, place in planned.items()
+                 if pages.get(key) != place or reads.get(key) != shown[key]]
+        if gone or moved:
+            pages, reads = dict(pages), dict(reads)
+        for key in gone:
             pages.pop(key)
             readers.drop(key, reads.pop(key, ()))
-        for key, place in planned.items():
-            pages[key] = place
-            reads[key] = now.reads(key)
-            readers.add(key, reads[key])
-        templates = set(map(_TEMPLATE, pages.values()))
+        for key in moved:
+            before = reads.get(key, ())
+            pages[key], reads[key] = planned[key], shown[key]
+            readers.drop(key, set(before) - set(shown[key]))
+            readers.add(key, set(shown[key]) - set(before))
+        templates = set(map(_TEMPLATE, pages.values())) if gone or moved or not last \
+            else set(last.site_parts)
         listing = set(map(_FIRST, generated.values()))  # the generated pages' templates
         if last is None or self._now.placed is None:
             now.place(None, None)
         return EngineState(
             now.printer.base, {t: now.site_part(t) for t in templates},
             {(slug, t): now.tag_part(slug, t) for slug in now.tags for t in templates},
-            now.notes, pages, reads, readers.map, copied(now.index.related),
-            copied(now.index.note_papers), now.papers, copied(now.index.series),
+            now.notes, pages, reads, readers.map, now.index.related,
+            now.index.note_papers, now.papers, now.index.series,
             {**(last.dated if last and now.placed is not None and not now.whole else {}),
              **now.dated},
             now.placed or {}, {url: (title, keys) for url, title, keys in feeds},
@@ -233,20 +244,22 @@ class _Inputs:
         # Every note's part (source, URL, file and body digest): the last round's, made again
         # only for the notes whose objects are not the ones it was made from; with no such
         # round in this process, all of them (by map and zip, without a Python loop).
-        keys, notes = tuple(index.notes), tuple(index.notes.values())
         self.touched: set[str] | None = None
         if last is not None and last.seen is not None:
             self.touched = touched_notes(index.notes, bodies, *last.seen, hint)
-            self.notes: dict[str, NotePart] = dict(last.notes)
-            for key in self.touched:
-                note = index.notes.get(key)
-                if note is None:
-                    self.notes.pop(key, None)
+            parts = {key: (note.source, note.url, note.digest, bodies.get(key))
+                     for key in self.touched if (note := index.notes.get(key)) is not None}
+            other = [key for key in self.touched if last.notes.get(key) != parts.get(key)]
+            self.notes: dict[str, NotePart] = dict(last.notes) if other else last.notes
+            for key in other:  # (the last map, unless a part changed: copied, in C)
+                if key in parts:
+                    self.notes[key] = parts[key]
                 else:
-                    self.notes[key] = (note.source, note.url, note.digest, bodies.get(key))
+                    self.notes.pop(key, None)
             bad = {key for key in self.touched if cannot_vouch(self.notes.get(key))}
             self.unvouched = frozenset((last.unvouched - self.touched) | bad)
         if self.touched is None or verify:
+            keys, notes = tuple(index.notes), tuple(index.notes.values())
             parts = dict(zip(keys, zip(
                 map(_SOURCE, notes), map(_URL, notes), map(_DIGEST, notes),
                 map(bodies.get, keys), strict=True), strict=True))
@@ -302,16 +315,17 @@ class _Inputs:
             self.placed = {key: (note.section, note.date, note.updated)
                            for key, note in notes.items()}
             self.whole, touched = True, set(sections)
-        else:
-            self.placed = dict(last.placed)
+        else:  # (the last map, unless a changed note came, went or moved)
+            now = {key: (note.section, note.date, note.updated)
+                   for key in changed if (note := notes.get(key)) is not None}
+            moved = {key for key in changed if last.placed.get(key) != now.get(key)}
+            self.placed = dict(last.placed) if moved else last.placed
             touched = set()
-            for key in changed:
+            for key in moved:
                 before = self.placed.pop(key, None)
-                note = notes.get(key)
-                if note is not None:
-                    self.placed[key] = (note.section, note.date, note.updated)
-                if before != self.placed.get(key):
-                    touched.update(place[0] for place in (before, self.placed.get(key)) if place)
+                if key in now:
+                    self.placed[key] = now[key]
+                touched.update(place[0] for place in (before, now.get(key)) if place)
         self.dated = {section: self.index.dated(section) for section in touched}
 
     def changed_tags(self, last: Mapping[tuple[str, str], str | None]) -> set[str]:
@@ -367,10 +381,12 @@ class _Readers:
     last build's: a set is copied the first time it changes."""
 
     def __init__(self, last: dict[str, set[str]]):
-        self.map = dict(last)
-        self._copied: set[str] = set()
+        self.map = last  # (copied when a set first changes)
+        self._copied: set[str] | None = None
 
     def _own(self, key: str) -> set[str]:
+        if self._copied is None:
+            self.map, self._copied = dict(self.map), set()
         if key not in self._copied:
             self.map[key] = set(self.map.get(key, ()))
             self._copied.add(key)

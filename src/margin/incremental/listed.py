@@ -62,13 +62,15 @@ def list_parts(last: Mapping[str, ListPart] | None, changed: Iterable[str], inde
     names = sorted(templates)
     if last is None:
         return {key: list_part(key, index, view, printer, names) for key in index.notes}
+    now = {key: made[key] if made is not None and key in made
+           else list_part(key, index, view, printer, names)
+           for key in changed if key in index.notes}
+    if all(key in last and last[key] == part for key, part in now.items()) and (
+            len(last) == len(index.notes) and last.keys() <= index.notes.keys()):
+        return last  # (shared with the last state: nothing in it changed)
     parts = dict(last) if last.keys() <= index.notes.keys() else {
         key: part for key, part in last.items() if key in index.notes}
-    for key in changed:
-        if made is not None and key in made:
-            parts[key] = made[key]
-        elif key in index.notes:
-            parts[key] = list_part(key, index, view, printer, names)
+    parts.update(now)
     return parts
 
 
