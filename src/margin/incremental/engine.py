@@ -25,6 +25,7 @@ from margin.incremental import listed
 from margin.incremental.carried import Carried
 from margin.incremental.differences import cannot_vouch, copied, differing, moved, touched_notes
 from margin.incremental.pageprint import PagePrinter
+from margin.incremental.readers import Readers
 from margin.model import SiteIndex
 from margin.pages.feeds import FeedPlan
 from margin.pages.graph import Graph
@@ -184,7 +185,7 @@ class PageEngine:
             else None
         # (the last state's maps, shared until one changes: a save changes none, most often)
         pages, reads = (last.pages, last.reads) if last else ({}, {})
-        readers = _Readers(last.readers if last else {})
+        readers = Readers(last.readers if last else {})
         gone = now.came_and_went(pages)[1]
         shown = {key: now.reads(key) for key in planned}
         moved = [key for key, place in planned.items()
@@ -374,28 +375,3 @@ class _Inputs:
                                *index.related.get(key, ()), *(k for k in neighbours if k),
                                *(index.series[series] if series else ())))
         return tuple(shown)
-
-
-class _Readers:
-    """The reverse map (note -> the notes whose pages show it), changed without changing the
-    last build's: a set is copied the first time it changes."""
-
-    def __init__(self, last: dict[str, set[str]]):
-        self.map = last  # (copied when a set first changes)
-        self._copied: set[str] | None = None
-
-    def _own(self, key: str) -> set[str]:
-        if self._copied is None:
-            self.map, self._copied = dict(self.map), set()
-        if key not in self._copied:
-            self.map[key] = set(self.map.get(key, ()))
-            self._copied.add(key)
-        return self.map[key]
-
-    def drop(self, reader: str, shown: Iterable[str]) -> None:
-        for key in shown:
-            self._own(key).discard(reader)
-
-    def add(self, reader: str, shown: Iterable[str]) -> None:
-        for key in shown:
-            self._own(key).add(reader)
