@@ -11,6 +11,8 @@ as a full index (tests/test_serve_incremental.py compares them).
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import compress
+from operator import is_not, ne
 from typing import Any
 
 from margin.collector import collector_paused
@@ -149,19 +151,27 @@ class IndexMemo(IndexSteps):
 
     def related(self, notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]
                 ) -> dict[str, tuple[str, ...]]:
-        inputs = {key: _related_inputs(note, note_papers.get(key, ()))
-                  for key, note in notes.items()}
         last = self._related
-        if last is None or last.inputs.keys() != inputs.keys():
+        if last is None or last.inputs.keys() != notes.keys():
+            inputs = {key: _related_inputs(note, note_papers.get(key, ()))
+                      for key, note in notes.items()}
             result = related_notes(notes, note_papers)  # every weight changes with the count
-        else:
-            changed = [k for k, value in inputs.items() if last.inputs[k] != value]
+        else:  # (the notes that are other objects, or cite other papers, found in C)
+            keys = tuple(notes)
+            other = {*compress(keys, map(is_not, map(last.notes.get, keys), notes.values())),
+                     *compress(keys, map(ne, map(last.papers.get, keys),
+                                         map(note_papers.get, keys)))}
+            inputs = dict(last.inputs) if other else last.inputs
+            for key in other:
+                inputs[key] = _related_inputs(notes[key], note_papers.get(key, ()))
+            changed = [k for k in other if last.inputs[k] != inputs[k]]
             if not changed:
+                last.notes, last.papers = notes, note_papers
                 return last.result
             scorer = RelatedScorer(notes, note_papers)
             reached = _reached(changed, last, inputs, scorer)
             result = {k: scorer.related(k) if k in reached else last.result[k] for k in notes}
-        self._related = _RelatedRun(inputs, result)
+        self._related = _RelatedRun(inputs, result, notes, note_papers)
         self._forget(notes)
         return result
 
@@ -247,8 +257,10 @@ class _PathsAsking:
 
 
 class _RelatedRun:
-    def __init__(self, inputs: dict[str, tuple], result: dict[str, tuple[str, ...]]):
+    def __init__(self, inputs: dict[str, tuple], result: dict[str, tuple[str, ...]],
+                 notes: dict[str, Note], papers: dict[str, tuple[str, ...]]):
         self.inputs, self.result = inputs, result
+        self.notes, self.papers = notes, papers  # what INPUTS were made from
         self.by_tag: dict[str, set[str]] = {}
         self.by_paper: dict[str, set[str]] = {}
         for key, (tags, papers, _) in inputs.items():
