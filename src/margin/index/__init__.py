@@ -15,7 +15,7 @@ from margin.index.claims import claim
 from margin.index.links import LinkTargets
 from margin.index.memo import DIRECT, IndexSteps
 from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
-from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry, by_title, newest_first
+from margin.model import Citation, Note, Paper, SiteIndex, TagEntry, by_title, newest_first
 
 # What each grouping of the notes reads of a note (besides its place in the order).
 _SECTION, _TAGS, _DATE, _EXTRA = (attrgetter(name) for name in ("section", "tags", "date",
@@ -78,12 +78,9 @@ def _index(claimed: Claimed, steps: IndexSteps, bibliography: SiteBibliography |
 
     # The knowledge graph: links between notes, papers cited, related notes, series.
     steps.begin(targets)
-    outbound: dict[str, tuple[Link, ...]] = {}
-    for key in ordered:
-        found, problems = steps.links(by_key[key], targets)
-        outbound[key] = tuple(found)
-        diagnostics += problems
-    cited = {key: steps.citations(by_key[key]) for key in ordered}
+    outbound, problems = steps.all_links(ordered, by_key, targets)
+    diagnostics += problems
+    cited = dict(steps.all_citations(ordered, by_key))  # (a copy: bibliographies add to it)
     by_bib, entries, problems = bib_citations([by_key[key] for key in ordered], bibliography)
     diagnostics += problems
     for key, found in by_bib.items():

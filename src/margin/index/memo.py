@@ -11,7 +11,7 @@ as a full index (tests/test_serve_incremental.py compares them).
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import compress
+from itertools import chain, compress
 from operator import is_not, ne
 from typing import Any
 
@@ -37,6 +37,22 @@ class IndexSteps:
 
     def citations(self, note: Note) -> list[Citation]:
         return citations(note)
+
+    def all_links(self, ordered: tuple[str, ...], notes: dict[str, Note], targets: LinkTargets
+                  ) -> tuple[dict[str, tuple[Link, ...]], list[Diagnostic]]:
+        """Every note's links (by key, in ORDERED order) and the problems found in them."""
+        outbound: dict[str, tuple[Link, ...]] = {}
+        diagnostics: list[Diagnostic] = []
+        for key in ordered:
+            found, problems = self.links(notes[key], targets)
+            outbound[key] = tuple(found)
+            diagnostics += problems
+        return outbound, diagnostics
+
+    def all_citations(self, ordered: tuple[str, ...], notes: dict[str, Note]
+                      ) -> dict[str, list[Citation]]:
+        """Every note's citations, by key in ORDERED order."""
+        return {key: self.citations(notes[key]) for key in ordered}
 
     def backlinks(self, outbound: dict[str, tuple[Link, ...]]) -> dict[str, tuple[Link, ...]]:
         # by source key: already in the order backlinks() sorts to, which makes its sort quick
@@ -70,6 +86,9 @@ class IndexMemo(IndexSteps):
         self._targets: LinkTargets | None = None
         self._backlinks: tuple[dict, dict] | None = None
         self._grouped: dict[Callable[..., Any], tuple[tuple[Any, ...], Any]] = {}
+        # (order, notes, links by key, problems by key), (order, notes, citations by key)
+        self._all_links: tuple[Any, ...] | None = None
+        self._all_citations: tuple[Any, ...] | None = None
 
     def targets(self, notes: list[Note]) -> LinkTargets:
         """The last link-name table again while no note's names changed."""
@@ -88,14 +107,59 @@ class IndexMemo(IndexSteps):
         self._targets = LinkTargets(notes, {k: names for k, (_, names) in self._names.items()})
         return self._targets
 
+    def all_links(self, ordered: tuple[str, ...], notes: dict[str, Note], targets: LinkTargets
+                  ) -> tuple[dict[str, tuple[Link, ...]], list[Diagnostic]]:
+        """The last run's links, made again only for the notes that are other objects (found
+        in C), while the order and the link-name table are the last run's."""
+        last = self._all_links
+        if last is None or not self._targets_unchanged or last[0] != ordered:
+            outbound, problems = {}, {}
+            for key in ordered:
+                found, problems[key] = self.links(notes[key], targets)
+                outbound[key] = tuple(found)
+        else:
+            outbound, problems = last[2], last[3]
+            other = list(compress(ordered, map(is_not, map(last[1].get, ordered),
+                                               map(notes.__getitem__, ordered))))
+            if other:
+                outbound, problems = dict(outbound), dict(problems)
+            for key in other:
+                found, problems[key] = self.links(notes[key], targets)
+                outbound[key] = tuple(found)
+        self._all_links = (ordered, notes, outbound, problems)
+        return outbound, list(chain.from_iterable(map(problems.__getitem__, ordered)))
+
+    def all_citations(self, ordered: tuple[str, ...], notes: dict[str, Note]
+                      ) -> dict[str, list[Citation]]:
+        """The last run's citations, made again only for the notes that are other objects."""
+        last = self._all_citations
+        if last is None or last[0] != ordered:
+            cited = {key: self.citations(notes[key]) for key in ordered}
+        else:
+            cited = last[2]
+            other = list(compress(ordered, map(is_not, map(last[1].get, ordered),
+                                               map(notes.__getitem__, ordered))))
+            if other:
+                cited = dict(cited)
+            for key in other:
+                cited[key] = self.citations(notes[key])
+        self._all_citations = (ordered, notes, cited)
+        return cited
+
     def backlinks(self, outbound: dict[str, tuple[Link, ...]]) -> dict[str, tuple[Link, ...]]:
-        """The last backlinks, with only the targets of the notes whose links changed redone."""
+        """The last backlinks, with only the targets of the notes whose links changed redone
+        (a note's links unchanged are the very same tuple: found in C)."""
         if self._backlinks is None:
             found = super().backlinks(outbound)
         else:
             last_outbound, last = self._backlinks
-            changed = {k for k in outbound.keys() | last_outbound.keys()
-                       if outbound.get(k) != last_outbound.get(k)}
+            if outbound is last_outbound:
+                return last
+            keys = tuple(outbound)
+            changed = {*compress(keys, map(is_not, map(last_outbound.get, keys),
+                                           outbound.values())),
+                       *(last_outbound.keys() - outbound.keys())}
+            changed = {k for k in changed if outbound.get(k) != last_outbound.get(k)}
             if not changed:
                 return last
             targets = {link.target for k in changed
@@ -188,6 +252,8 @@ class IndexMemo(IndexSteps):
         state["_links"] = {key: (note, _flat(found), problems, asked)
                            for key, (note, found, problems, asked) in self._links.items()}
         state["_backlinks"] = None
+        state["_all_links"] = state["_all_citations"] = None  # (a live server's: by object)
+        state["_grouped"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
