@@ -15,7 +15,8 @@ from margin.collector import collector_paused
 from margin.fingerprint import code_fingerprint, digest
 from margin.incremental.store import FOLDER, Store
 from margin.incremental.unchanged import BuildStamp
-from margin.index.memo import DIRECT, IndexMemo, IndexSteps
+from margin.index.memo import IndexMemo
+from margin.index.steps import DIRECT, IndexSteps
 from margin.load.memo import NoteMemo
 from margin.model import SiteConfig
 from margin.parallel import Background

@@ -11,10 +11,9 @@ from margin.collector import collector_paused
 from margin.diagnostics import Diagnostic
 from margin.index.bibcites import SiteBibliography, bib_citations
 from margin.index.bibliography import BibEntry
-from margin.index.claims import claim
 from margin.index.links import LinkTargets
-from margin.index.memo import DIRECT, IndexSteps
 from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
+from margin.index.steps import DIRECT, IndexSteps
 from margin.model import Citation, Note, Paper, SiteIndex, TagEntry, by_title, newest_first
 
 # What each grouping of the notes reads of a note (besides its place in the order).
@@ -59,10 +58,9 @@ def index_claimed(claimed: Claimed, steps: IndexSteps = DIRECT,
 
 
 def _claim(notes: list[Note], steps: IndexSteps) -> Claimed:
-    found = claim(notes)
-    by_key = dict(sorted(found.by_key.items()))
-    return Claimed(by_key, found.by_url, steps.targets(list(by_key.values())), found.problems,
-                   found.by_tool_url, found.redirecting)
+    found = steps.claims(notes)
+    return Claimed(found.by_key, found.by_url, steps.targets(list(found.by_key.values())),
+                   found.problems, found.by_tool_url, found.redirecting)
 
 
 def _index(claimed: Claimed, steps: IndexSteps, bibliography: SiteBibliography | None

@@ -11,66 +11,19 @@ as a full index (tests/test_serve_incremental.py compares them).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import chain, compress
 from operator import is_not, ne
 from typing import Any
 
 from margin.collector import collector_paused
 from margin.diagnostics import Diagnostic
-from margin.index.links import LinkTargets, Resolution, backlinks, link_names, note_links
+from margin.index.claims import Claims
+from margin.index.links import LinkTargets, Resolution, link_names, note_links
 from margin.index.papers import citations
 from margin.index.related import RelatedScorer, related_notes
+from margin.index.steps import IndexSteps
 from margin.model import Citation, Link, Note
-
-
-class IndexSteps:
-    """The per-note steps of index_notes(), each done from scratch."""
-
-    def targets(self, notes: list[Note]) -> LinkTargets:
-        return LinkTargets(notes)
-
-    def begin(self, targets: LinkTargets) -> None:
-        """A new index run starts, with this link-name table."""
-
-    def links(self, note: Note, targets: LinkTargets) -> tuple[list[Link], list[Diagnostic]]:
-        return note_links(note, targets)
-
-    def citations(self, note: Note) -> list[Citation]:
-        return citations(note)
-
-    def all_links(self, ordered: tuple[str, ...], notes: dict[str, Note], targets: LinkTargets
-                  ) -> tuple[dict[str, tuple[Link, ...]], list[Diagnostic]]:
-        """Every note's links (by key, in ORDERED order) and the problems found in them."""
-        outbound: dict[str, tuple[Link, ...]] = {}
-        diagnostics: list[Diagnostic] = []
-        for key in ordered:
-            found, problems = self.links(notes[key], targets)
-            outbound[key] = tuple(found)
-            diagnostics += problems
-        return outbound, diagnostics
-
-    def all_citations(self, ordered: tuple[str, ...], notes: dict[str, Note]
-                      ) -> dict[str, list[Citation]]:
-        """Every note's citations, by key in ORDERED order."""
-        return {key: self.citations(notes[key]) for key in ordered}
-
-    def backlinks(self, outbound: dict[str, tuple[Link, ...]]) -> dict[str, tuple[Link, ...]]:
-        # by source key: already in the order backlinks() sorts to, which makes its sort quick
-        return backlinks([link for key in sorted(outbound) for link in outbound[key]])
-
-    def related(self, notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]
-                ) -> dict[str, tuple[str, ...]]:
-        return related_notes(notes, note_papers)
-
-    def grouped(self, group: Callable[[tuple[str, ...], dict[str, Note]], Any],
-                keys: tuple[str, ...], notes: dict[str, Note], read: Callable[[Note], Any]
-                ) -> Any:
-        """GROUP(KEYS, NOTES): the notes grouped (by tag, month, section, series), reading
-        READ(note) of each note of KEYS, in that order."""
-        return group(keys, notes)
-
-
-DIRECT = IndexSteps()
 
 
 class IndexMemo(IndexSteps):
@@ -89,10 +42,37 @@ class IndexMemo(IndexSteps):
         # (order, notes, links by key, problems by key), (order, notes, citations by key)
         self._all_links: tuple[Any, ...] | None = None
         self._all_citations: tuple[Any, ...] | None = None
+        self._claims: tuple[list[Note], Claims] | None = None  # the notes, what they claimed
+        self._target_notes: list[Note] | None = None
+
+    def claims(self, notes: list[Note]) -> Claims:
+        """The last run's claims again, with the notes that are other objects in place, while
+        those claim as their last objects did (same key, URL, choice of it, old URLs) and
+        these had their URLs as asked; else claimed afresh."""
+        last = self._claims
+        if last is not None and len(last[0]) == len(notes):
+            before, found = last
+            other = list(compress(range(len(notes)), map(is_not, before, notes)))
+            if all(_claims_alike(before[at], notes[at])
+                   and found.by_key.get(notes[at].key) is before[at] for at in other):
+                if other:
+                    by_key = dict(found.by_key)
+                    by_key.update((notes[at].key, notes[at]) for at in other)
+                    found = replace(found, by_key=by_key)
+                self._claims = (notes, found)
+                return found
+        found = super().claims(notes)
+        self._claims = (notes, found)
+        return found
 
     def targets(self, notes: list[Note]) -> LinkTargets:
-        """The last link-name table again while no note's names changed."""
+        """The last link-name table again while no note's names changed (only the notes that
+        are other objects than the last run's, found in C, are looked at)."""
         same = self._targets is not None and len(notes) == len(self._names)
+        last = self._target_notes
+        self._target_notes = notes
+        if last is not None and len(last) == len(notes):
+            notes = list(compress(notes, map(is_not, last, notes)))
         for note in notes:
             kept = self._names.get(note.key)
             if kept is not None and _same(kept[0], note):
@@ -102,6 +82,7 @@ class IndexMemo(IndexSteps):
             self._names[note.key] = (note, names)
         if same and self._targets is not None:
             return self._targets
+        notes = self._target_notes
         keys = {note.key for note in notes}
         self._names = {k: v for k, v in self._names.items() if k in keys}
         self._targets = LinkTargets(notes, {k: names for k, (_, names) in self._names.items()})
@@ -253,6 +234,7 @@ class IndexMemo(IndexSteps):
                            for key, (note, found, problems, asked) in self._links.items()}
         state["_backlinks"] = None
         state["_all_links"] = state["_all_citations"] = None  # (a live server's: by object)
+        state["_claims"] = state["_target_notes"] = None
         state["_grouped"] = {}
         return state
 
@@ -362,6 +344,12 @@ def _reached(changed: list[str], last: _RelatedRun, inputs: dict[str, tuple],
             reached |= last.by_paper.get(paper, set())
             reached.update(scorer.by_paper.get(paper, ()))
     return reached
+
+
+def _claims_alike(before: Note, note: Note) -> bool:
+    """Whether NOTE claims a URL as BEFORE did (claims.py reads no more of a note)."""
+    return (before.key, before.url, before.url_chosen, before.tool_url, bool(before.aliases)) \
+        == (note.key, note.url, note.url_chosen, note.tool_url, bool(note.aliases))
 
 
 def _same(kept: Note, note: Note) -> bool:
