@@ -4,6 +4,8 @@
   snapshot     the notes made from files and the index's per-note answers, as one pickle
   output-*     the records of the output folder last written (write/previous.py)
   stamp-*      what the last build into that folder read and wrote (incremental/unchanged.py)
+  templates    the templates' compiled code and what they read (pages/templates.py,
+               pages/dependencies.py), each checked against its template's source when used
 
 Each piece is keyed by what it was made from, so a changed configuration or a new margin
 simply misses; `--no-cache` (enabled=False) reads and writes nothing.
@@ -18,10 +20,13 @@ from margin.incremental.unchanged import BuildStamp
 from margin.index.memo import DIRECT, IndexMemo, IndexSteps
 from margin.load.memo import NoteMemo
 from margin.model import SiteConfig
+from margin.pages.dependencies import add_parsed_templates, parsed_templates
+from margin.pages.templates import add_compiled_code, compiled_code
 from margin.parallel import Background
 from margin.write.previous import OutputRecords
 
 SNAPSHOT = "snapshot"
+TEMPLATES = "templates"
 
 
 class BuildCache:
@@ -36,6 +41,7 @@ class BuildCache:
         self._memos: tuple[NoteMemo | None, IndexSteps] | None = None
         self._from_snapshot = False
         self._saving: Background | None = None
+        self._templates: tuple[object, object] | None = None  # as read: saved again if not
 
     @property
     def notes(self) -> NoteMemo | None:
@@ -79,6 +85,23 @@ class BuildCache:
     def _write_snapshot(self) -> None:
         notes, index = self._snapshot()
         self.store.put_pickled(SNAPSHOT, (self.key, notes, index))
+
+    def read_templates(self) -> None:
+        """The templates the last build compiled and read, for this one to use as it finds
+        their sources unchanged (Jinja's code is for one Jinja and Python: margin's code
+        fingerprint covers the first, Jinja checks the second)."""
+        found = self.store.get_pickled(TEMPLATES)
+        if (isinstance(found, tuple) and len(found) == 3 and found[0] == self.key
+                and isinstance(found[1], dict) and isinstance(found[2], dict)):
+            add_compiled_code(found[1])
+            add_parsed_templates(found[2])
+            self._templates = (found[1], found[2])
+
+    def save_templates(self) -> None:
+        """Keep the templates this build used, unless they are those it read."""
+        used = (compiled_code(), parsed_templates())
+        if self.enabled and used[0] and used != self._templates:
+            self.store.put_pickled(TEMPLATES, (self.key, *used))
 
     def last_output(self) -> OutputRecords:
         """The records of the last build into this output folder (empty: nothing to reuse)."""
