@@ -183,3 +183,22 @@ def test_image_embeds_resolve_like_images(make_site, build_site):
         ("/notes/a/diagram.svg", "120", "40"), ("/notes/a/diagram.svg", "60", "20"),
     ]
     assert (result.output / "notes/a/diagram.svg").is_file()
+
+
+def test_a_backlink_shows_its_sentence_whether_the_body_or_the_index_kept_it(make_site,
+                                                                             build_site):
+    """A link in Markdown: the rendered body holds its sentence. A link in raw HTML: the
+    body does not, and the passage the index kept is read (only then) instead."""
+    site = make_site({
+        "content/notes/heron.md": "# Heron\n\nA wading bird.\n",
+        "content/notes/marsh.md": "# Marsh\n\nHerons wade where [[heron|the heron]] feeds.\n",
+        "content/notes/fen.md": "# Fen\n\n<p>Reeds hide [[heron]] at dawn.</p>\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    section = result.html("/notes/heron/").select_one("section.backlinks")
+    said = sorted(" ".join(item.get_text(" ", strip=True).split())
+                  for item in section.select("li"))
+    assert len(said) == 2
+    assert "Reeds hide heron at dawn." in said[0]
+    assert "Herons wade where the heron feeds." in said[1]
