@@ -202,3 +202,20 @@ def test_a_backlink_shows_its_sentence_whether_the_body_or_the_index_kept_it(mak
     assert len(said) == 2
     assert "Reeds hide heron at dawn." in said[0]
     assert "Herons wade where the heron feeds." in said[1]
+
+
+def test_a_passage_edited_since_the_last_build_shows_as_edited(make_site, build_site, tmp_path):
+    site = make_site({
+        "content/notes/heron.md": "# Heron\n\nA wading bird.\n",
+        "content/notes/fen.md": "# Fen\n\n<p>Reeds hide [[heron]] at dawn.</p>\n\nMore.\n",
+    })
+    assert build_site(site).exit_code == 0
+    fen = site / "content/notes/fen.md"
+    fen.write_text(fen.read_text().replace("at dawn", "at dusk"))
+    cached = build_site(site)
+    fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
+    assert cached.exit_code == fresh.exit_code == 0
+    section = cached.html("/notes/heron/").select_one("section.backlinks")
+    assert "Reeds hide heron at dusk." in section.get_text(" ", strip=True)
+    assert (cached.output / "notes/heron/index.html").read_bytes() == \
+        (fresh.output / "notes/heron/index.html").read_bytes()

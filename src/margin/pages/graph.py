@@ -39,7 +39,7 @@ def mention(note: NoteView, target: str, said: Link | Citation) -> Mention:
     for spot, html, text in note._contexts:
         if spot == target:
             return Mention(note, Markup(html), text)
-    passage = said.context
+    passage = str(said.context)
     snippet = context_snippet(passage) if passage else None
     return Mention(note, Markup(snippet.html if snippet else ""), snippet.text if snippet else "")
 
