@@ -85,7 +85,6 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     report.diagnostics += problems
     made = _prepare(config, sources, report, cache, options, taken)
     last = cache.last_output().trusted()
-    cache.read_templates()
     update = OutputUpdate(config, last)  # a staging folder beside the output, which is untouched
     drawing = _drawing(config, made, last, options, keep=update.stage)
     try:
@@ -115,7 +114,6 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
                 cache.save_output(records, stamp_of(inputs, made.looked_at, records,
                                                     report.notes, report.diagnostics[found:],
                                                     made.known))
-                cache.save_templates()
     except (OutputError, OSError) as exc:  # a full or read-only disk: staging is thrown away
         report.diagnostics.append(diag.error("", None, str(exc)) if isinstance(exc, OutputError)
                                   else diag.os_error(exc))
@@ -191,6 +189,7 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
              cache: BuildCache, options: Options, taken: int = 0) -> _Made:
     """Notes, index and every note's body (TAKEN: when the note files were looked at)."""
     timer = Timer(report.timings)
+    cache.read_templates()  # (for the pages, drawn later)
     with timer.stage("notes"):
         notes, problems = notes_from(sources, config, cache.notes)
         known = known_files(sources, taken)

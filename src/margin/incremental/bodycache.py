@@ -36,9 +36,8 @@ from margin.model import Note, RenderedBody, markup_of, read_html
 KIND = "bodies"
 
 _HEAD = struct.Struct("<I")  # a dumped entry's length but for its body's HTML
-# The first byte of an entry written as plain values (marshal), read back several times faster
-# than a pickle of the same; entries holding objects marshal cannot write (a diagnostic, an
-# asset, a Markup string) are pickled, and a pickle never starts with this byte.
+# The first byte of a head kept as plain values (marshal: read back faster than a pickle); one
+# holding what marshal cannot write (a diagnostic, a Markup) is a pickle, never starting so.
 _PLAIN = b"M"
 
 Signature = tuple[int, int, int] | None  # (file type, size, mtime in ns); None: nothing there
@@ -118,8 +117,7 @@ class BodyCache:
 
     def key(self, note: Note) -> str:
         """NOTE's text stands in the key by its file's digest (a note made from a file has
-        one), so 4,000 bodies need not be hashed again on every build. (One repr of a tuple,
-        hashed once: this runs for every note of every build.)"""
+        one), so 4,000 bodies need not be hashed again on every build."""
         text = note.digest or hashlib.blake2b(note.body.encode("utf-8", "surrogatepass"),
                                               digest_size=16).hexdigest()
         parts = (self.fixed, note.key, note.source, note.url, note.title, note.body_line, text)
@@ -249,8 +247,7 @@ def entry_digest(payload: bytes) -> str:
 
 
 def load_entry(payload: bytes | memoryview, html: bool = True, standin: Any = "") -> Entry | None:
-    """The entry dumped as PAYLOAD, or None when it is not one; without HTML, its body's HTML
-    is STANDIN."""
+    """The entry dumped as PAYLOAD (None: it is not one); without HTML, that is STANDIN."""
     try:
         (length,) = _HEAD.unpack_from(payload)
         end = _HEAD.size + length
@@ -270,8 +267,7 @@ def load_entry(payload: bytes | memoryview, html: bool = True, standin: Any = ""
 
 
 def entry_html(payload: bytes | memoryview, end: int | None = None) -> str:
-    """The HTML of the entry dumped as PAYLOAD (where its head ENDS, if known), not reading
-    the rest: for a page showing a body looked up earlier. Raises on a damaged entry."""
+    """The HTML of the entry PAYLOAD (its head ENDing there, if known), the rest unread."""
     if end is None:
         end = _HEAD.size + _HEAD.unpack_from(payload)[0]
     if len(payload) < end:
@@ -279,9 +275,8 @@ def entry_html(payload: bytes | memoryview, end: int | None = None) -> str:
     return bytes(payload[end:]).decode("utf-8", "surrogatepass")
 
 
-_BODY_FIELDS = tuple(each.name for each in fields(RenderedBody))[1:]  # all but the HTML
-_NEEDS_FIELDS = tuple(each.name for each in fields(Dependencies))
-assert fields(RenderedBody)[0].name == "html"
+_BODY_FIELDS = tuple(each.name for each in fields(RenderedBody))[1:]  # all but the HTML,
+_NEEDS_FIELDS = tuple(each.name for each in fields(Dependencies))  # (which comes first)
 
 
 @dataclass

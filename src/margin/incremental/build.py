@@ -114,6 +114,7 @@ class BuildCache:
         if self.enabled:
             self.store.put_pickled(self._name("output"), records)
             self.store.put_pickled(self._name("stamp"), stamp)
+            self.save_templates()
 
     def last_stamp(self) -> BuildStamp | None:
         found = self.store.get_pickled(self._name("stamp"))
