@@ -112,6 +112,27 @@ def test_previous_and_next_within_the_section(graph):
     assert page.select_one(".neighbours a[rel=prev]") is None
 
 
+def test_previous_and_next_follow_the_section_order_when_days_repeat(make_site, build_site):
+    """Neighbours are found by halving the section's order (newest first, then by file
+    name, an undated note last): notes sharing a day, and an undated one, are not mixed up."""
+    days = ["2024-03-01", "2024-03-01", "2024-02-10", "2024-03-01", "2024-01-05",
+            "2024-02-10", "2023-12-31"]
+    files = {f"content/log/entry-{n}.md": f"---\ntitle: Entry {n}\ndate: {day}\n"
+             f"permalink: /log/e{n}/\n---\nText.\n" for n, day in enumerate(days)}
+    files["content/log/undated.md"] = "---\ntitle: Undated\n---\nText.\n"
+    result = build_site(make_site(files), "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    order = sorted(range(len(days)), key=lambda n: (days[n], f"log/entry-{n}.md"), reverse=True)
+    urls = {n: f"/log/e{n}/" for n in order}
+    for place, n in enumerate(order):
+        page = result.html(urls[n])
+        newer = page.select_one(".neighbours a[rel=next]")
+        older = page.select_one(".neighbours a[rel=prev]")
+        assert (newer and newer["href"]) == (urls[order[place - 1]] if place else None)
+        assert (older and older["href"]) == (
+            urls[order[place + 1]] if place + 1 < len(order) else None)
+
+
 def test_url_aliases_become_redirect_pages_and_names_do_not(graph):
     redirect = graph.html("/old/attention/")
     assert redirect.find("meta", attrs={"http-equiv": "refresh"})["content"] == (

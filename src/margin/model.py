@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -214,14 +214,18 @@ class SiteIndex:
     # collection notes by the URL their own tool gave them, mounted under the collection
     # ('/R/2020/01/02/x.html' -> key): links written for the old site (index/claims.py)
     by_tool_url: MappingProxyType[str, str] = field(default_factory=lambda: EMPTY)
+    # the notes that may have old URLs to redirect from (aliases, a tool's URL), by key
+    redirecting: tuple[str, ...] = ()
 
-    def ordered(self, keys: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        """All (or the given) keys: dated newest first, then undated by title."""
-        everything = self.chronological + self.undated
+    def ordered(self, keys: Iterable[str] | None = None) -> tuple[str, ...]:
+        """All (or the given) keys: dated newest first, then undated by title (the given
+        ones sorted as these orderings were: a few of many, without a pass over all)."""
         if keys is None:
-            return everything
-        wanted = set(keys)
-        return tuple(k for k in everything if k in wanted)
+            return self.chronological + self.undated
+        notes = [self.notes[key] for key in keys]
+        dated = sorted((n for n in notes if n.date), key=newest_first, reverse=True)
+        return tuple(n.key for n in (*dated, *sorted((n for n in notes if not n.date),
+                                                      key=by_title)))
 
     def dated(self, section: str) -> tuple[str, ...]:
         """A section's dated notes, newest first: its notes come in the order above, so
@@ -231,6 +235,16 @@ class SiteIndex:
         while end and not self.notes[keys[end - 1]].date:
             end -= 1
         return keys[:end]
+
+
+def newest_first(note: Note) -> tuple[Any, str]:
+    """The chronological order's sort key (reversed: newest first, then by key)."""
+    return (note.date, note.key)
+
+
+def by_title(note: Note) -> tuple[str, str]:
+    """The undated notes' sort key."""
+    return (note.title.casefold(), note.key)
 
 
 @dataclass(frozen=True)

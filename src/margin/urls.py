@@ -94,6 +94,12 @@ def paged(url: str, page: int) -> str:
     return url if page <= 1 else f"{url}page/{page}/"
 
 
+@lru_cache(maxsize=1 << 14)  # (each save asks for every list's: the same ones)
+def paged_paths(url: str, pages: int) -> tuple[str, ...]:
+    """The output paths of the PAGES pages of the list at URL."""
+    return tuple(output_path(paged(url, number)) for number in range(1, pages + 1))
+
+
 def tag(slug: str) -> str:
     return f"{TAGS}{slug}/"
 

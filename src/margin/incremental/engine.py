@@ -23,8 +23,9 @@ from typing import Any
 
 from margin.incremental import listed
 from margin.incremental.carried import Carried
-from margin.incremental.differences import cannot_vouch, differing, moved, touched_notes
+from margin.incremental.differences import cannot_vouch, copied, differing, moved, touched_notes
 from margin.incremental.pageprint import PagePrinter
+from margin.incremental.readers import Readers
 from margin.model import SiteIndex
 from margin.pages.feeds import FeedPlan
 from margin.pages.graph import Graph
@@ -36,6 +37,8 @@ _FIRST, _TEMPLATE = itemgetter(0), itemgetter(1)
 # The keys of a note page's context whose values hold note views (and so tags).
 VIEW_KEYS = frozenset({"note", "page", "backlinks", "related", "papers", "previous", "next",
                        "series"})
+
+_INDEX_MAPS = ("related", "note_papers", "series")  # kept as the index's views until saved
 
 NotePart = tuple[str, str, str, str | None]  # a note's source, URL, file digest, body digest
 
@@ -51,18 +54,19 @@ class EngineState:
     pages: dict[str, tuple[str, str]]  # note key -> (its page's output path, its template)
     reads: dict[str, tuple[str, ...]]  # note key -> the notes its page shows (itself first)
     readers: dict[str, set[str]]  # note key -> the notes whose pages show it
-    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    note_papers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (the index's own read-only maps while the state lives; dictionaries when saved)
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    note_papers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     papers: dict[str, str] = field(default_factory=dict)  # paper id -> what note pages show
-    series: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    series: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     dated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section -> newest first
     # key -> (section, date, updated): where its page is among others, and its sitemap dates
     placed: dict[str, tuple[Any, Any, Any]] = field(default_factory=dict)
     feeds: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # URL -> plan
-    # The generated pages (incremental/listed.py): path -> template, what their templates
-    # show of the site, of each note, and the index's orderings they read.
-    generated: dict[str, str] = field(default_factory=dict)
-    generated_reads: dict[str, tuple[str, ...]] = field(default_factory=dict)  # path -> keys
+    # The generated pages (incremental/listed.py): path -> template and the notes it shows,
+    # their templates, what those show of the site, of each note, and the index's orderings.
+    generated: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    listing: frozenset[str] = frozenset()
     generated_site_parts: dict[str, bytes | None] = field(default_factory=dict)
     list_parts: dict[str, bytes | None] = field(default_factory=dict)
     tag_looks: dict[tuple[str, str], bytes | None] = field(default_factory=dict)
@@ -78,7 +82,8 @@ class EngineState:
     carried: Carried | None = field(default=None, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "seen": None, "carried": None}
+        return {**self.__dict__, "seen": None, "carried": None,
+                **{name: dict(self.__dict__[name]) for name in _INDEX_MAPS}}
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ class Decision:
     # the others are decided again, and no note came, went or moved (URL, place, dates).
     generated: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     lists_hold: bool = False
+    to_plan: frozenset[str] = frozenset()  # the notes whose pages are not kept
 
 
 class PageEngine:
@@ -130,7 +136,7 @@ class PageEngine:
         if any(now.site_part(t) != part or part is None for t, part in last.site_parts.items()):
             return None
         changed = self._changed = now.changed_notes(last.notes)
-        dirty = now.notes.keys() - last.pages.keys()
+        dirty, gone = now.came_and_went(last.pages)
         changed_tags = now.changed_tags(last.tag_parts)
         shown = changed | now.tagged(changed_tags)
         for key in shown:
@@ -147,20 +153,26 @@ class PageEngine:
         for section in differing({s: last.dated.get(s, ()) for s in now.dated}, now.dated):
             dirty |= moved(last.dated.get(section, ()), now.dated.get(section, ()))
         kept = dict(last.pages)  # (a copy, less the pages to decide again: in C)
-        for key in dirty | (kept.keys() - now.notes.keys()):
+        for key in dirty | gone:
             kept.pop(key, None)
+        unkept = dirty & now.notes.keys()  # (every note not kept, when the counts agree)
+        if len(now.notes) - len(kept) != len(unkept) or self.verify:
+            everything = now.notes.keys() - kept.keys()
+            if len(now.notes) - len(kept) == len(unkept) and unkept != everything:
+                raise AssertionError("the notes to plan differ from those not kept")
+            unkept = everything
         kept_feeds = {url for url, title, keys in feeds
                       if last.feeds.get(url) == (title, keys) and changed.isdisjoint(keys)}
-        self._restyled = listed.restyled(last, changed, index)
+        self._restyled = listed.restyled(last, changed, index, now.members)
         to_plan = listed.generated_to_plan(last, changed, self._restyled, index, site,
                                            graph.view, printer, now.placed or {}, now.notes,
-                                           self._parts_made, self._looks)
-        generated = {} if to_plan is None else {
-            path: (template, last.generated_reads[path])
-            for path, template in last.generated.items() if path not in to_plan}
+                                           self._parts_made, self._looks, now.members)
+        generated = {} if to_plan is None else dict(last.generated)  # (copied in C)
+        for path in to_plan or ():
+            generated.pop(path, None)
         self._lists_hold = to_plan is not None
         return Decision(kept, kept_feeds, len(now.notes) - len(kept), generated,
-                        self._lists_hold)
+                        self._lists_hold, frozenset(unkept))
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
               generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> EngineState:
@@ -171,37 +183,42 @@ class PageEngine:
         assert now is not None, "decide() comes first"
         last = self.last if self.last is not None and self.last.base == now.printer.base \
             else None
-        pages = dict(last.pages) if last else {}
-        reads = dict(last.reads) if last else {}
-        readers = _Readers(last.readers if last else {})
-        gone = pages.keys() - now.notes.keys() if now.touched is None else {
-            key for key in now.touched if key in pages and key not in now.notes}
-        for key in [*gone, *(k for k in planned if k in pages)]:
+        # (the last state's maps, shared until one changes: a save changes none, most often)
+        pages, reads = (last.pages, last.reads) if last else ({}, {})
+        readers = Readers(last.readers if last else {})
+        gone = now.came_and_went(pages)[1]
+        shown = {key: now.reads(key) for key in planned}
+        moved = [key for key, place in planned.items()
+                 if pages.get(key) != place or reads.get(key) != shown[key]]
+        if gone or moved:
+            pages, reads = dict(pages), dict(reads)
+        for key in gone:
             pages.pop(key)
             readers.drop(key, reads.pop(key, ()))
-        for key, place in planned.items():
-            pages[key] = place
-            reads[key] = now.reads(key)
-            readers.add(key, reads[key])
-        templates = set(map(_TEMPLATE, pages.values()))
+        for key in moved:
+            before = reads.get(key, ())
+            pages[key], reads[key] = planned[key], shown[key]
+            readers.drop(key, set(before) - set(shown[key]))
+            readers.add(key, set(shown[key]) - set(before))
+        templates = set(map(_TEMPLATE, pages.values())) if gone or moved or not last \
+            else set(last.site_parts)
         listing = set(map(_FIRST, generated.values()))  # the generated pages' templates
         if last is None or self._now.placed is None:
             now.place(None, None)
         return EngineState(
             now.printer.base, {t: now.site_part(t) for t in templates},
             {(slug, t): now.tag_part(slug, t) for slug in now.tags for t in templates},
-            now.notes, pages, reads, readers.map, dict(now.index.related),
-            dict(now.index.note_papers), now.papers, dict(now.index.series),
+            now.notes, pages, reads, readers.map, now.index.related,
+            now.index.note_papers, now.papers, now.index.series,
             {**(last.dated if last and now.placed is not None and not now.whole else {}),
              **now.dated},
             now.placed or {}, {url: (title, keys) for url, title, keys in feeds},
-            {path: template for path, (template, _) in generated.items()},
-            {path: reads for path, (_, reads) in generated.items()},
+            dict(generated), frozenset(listing),
             listed.site_parts(now.printer, now.site, listing), self._list_parts(last, listing),
             listed.looks_after(last, self._looks if self._lists_hold else None, now.printer,
                                now.site, listing),
-            listed.orderings(now.index), listed.tag_members(now.index), now.unvouched,
-            (now.index.notes, dict(self.bodies)), self._carried)
+            listed.orderings(now.index), now.members, now.unvouched,
+            (now.index.notes, copied(self.bodies)), self._carried)
 
     def _list_parts(self, last: EngineState | None, templates: set[str]
                     ) -> dict[str, bytes | None]:
@@ -210,7 +227,7 @@ class PageEngine:
         now = self._now
         assert now is not None
         same = (last is not None and self._changed is not None and last.list_parts
-                and set(last.generated.values()) == templates)
+                and last.listing == templates)
         return listed.list_parts(last.list_parts if same else None,  # type: ignore[union-attr]
                                  self._restyled or self._changed or (), now.index,
                                  now.graph.view, now.printer, templates, self._parts_made)
@@ -223,24 +240,27 @@ class _Inputs:
                  bodies: Mapping[str, str], last: EngineState | None = None,
                  verify: bool = False, hint: Set[str] = frozenset()):
         self.index, self.site, self.printer, self.graph = index, site, printer, graph
+        self.verify = verify
         self.tags = {tag.slug: tag for tag in site.tags}
         # Every note's part (source, URL, file and body digest): the last round's, made again
         # only for the notes whose objects are not the ones it was made from; with no such
         # round in this process, all of them (by map and zip, without a Python loop).
-        keys, notes = tuple(index.notes), tuple(index.notes.values())
         self.touched: set[str] | None = None
         if last is not None and last.seen is not None:
             self.touched = touched_notes(index.notes, bodies, *last.seen, hint)
-            self.notes: dict[str, NotePart] = dict(last.notes)
-            for key in self.touched:
-                note = index.notes.get(key)
-                if note is None:
-                    self.notes.pop(key, None)
+            parts = {key: (note.source, note.url, note.digest, bodies.get(key))
+                     for key in self.touched if (note := index.notes.get(key)) is not None}
+            other = [key for key in self.touched if last.notes.get(key) != parts.get(key)]
+            self.notes: dict[str, NotePart] = dict(last.notes) if other else last.notes
+            for key in other:  # (the last map, unless a part changed: copied, in C)
+                if key in parts:
+                    self.notes[key] = parts[key]
                 else:
-                    self.notes[key] = (note.source, note.url, note.digest, bodies.get(key))
+                    self.notes.pop(key, None)
             bad = {key for key in self.touched if cannot_vouch(self.notes.get(key))}
             self.unvouched = frozenset((last.unvouched - self.touched) | bad)
         if self.touched is None or verify:
+            keys, notes = tuple(index.notes), tuple(index.notes.values())
             parts = dict(zip(keys, zip(
                 map(_SOURCE, notes), map(_URL, notes), map(_DIGEST, notes),
                 map(bodies.get, keys), strict=True), strict=True))
@@ -260,6 +280,7 @@ class _Inputs:
         self._site_parts: dict[str, bytes | None] = {}
         self._tag_parts: dict[tuple[str, str], str | None] = {}
         self._series_of: dict[str, str] | None = None
+        self.members = listed.tag_members(index)
 
     def changed_notes(self, last: Mapping[str, NotePart]) -> set[str]:
         """The notes added, removed or changed since LAST, and those that cannot be vouched
@@ -271,6 +292,21 @@ class _Inputs:
             changed |= last.keys() - self.notes.keys()
         return changed | self.unvouched
 
+    def came_and_went(self, pages: Mapping[str, object]) -> tuple[set[str], set[str]]:
+        """The notes with no page among PAGES (by note key), and the PAGES of no note: among
+        the notes touched, when the counts show those are all (else found in C)."""
+        notes = self.notes
+        if self.touched is not None:
+            came = {key for key in self.touched if key in notes and key not in pages}
+            went = {key for key in self.touched if key in pages and key not in notes}
+            if len(notes) - len(came) == len(pages) - len(went) and not self.verify:
+                return came, went
+        found = set(notes.keys() - pages.keys()), set(pages.keys() - notes.keys())
+        if self.touched is not None and self.verify and len(notes) - len(came) == len(
+                pages) - len(went) and (came, went) != found:
+            raise AssertionError("the notes that came and went differ from the touched ones")
+        return found
+
     def place(self, changed: set[str] | None, last: EngineState | None) -> None:
         """Each note's section and date (what its neighbours follow from), and the dated notes
         of the sections where one of the CHANGED notes came, went or moved since LAST; with
@@ -280,16 +316,17 @@ class _Inputs:
             self.placed = {key: (note.section, note.date, note.updated)
                            for key, note in notes.items()}
             self.whole, touched = True, set(sections)
-        else:
-            self.placed = dict(last.placed)
+        else:  # (the last map, unless a changed note came, went or moved)
+            now = {key: (note.section, note.date, note.updated)
+                   for key in changed if (note := notes.get(key)) is not None}
+            moved = {key for key in changed if last.placed.get(key) != now.get(key)}
+            self.placed = dict(last.placed) if moved else last.placed
             touched = set()
-            for key in changed:
+            for key in moved:
                 before = self.placed.pop(key, None)
-                note = notes.get(key)
-                if note is not None:
-                    self.placed[key] = (note.section, note.date, note.updated)
-                if before != self.placed.get(key):
-                    touched.update(place[0] for place in (before, self.placed.get(key)) if place)
+                if key in now:
+                    self.placed[key] = now[key]
+                touched.update(place[0] for place in (before, now.get(key)) if place)
         self.dated = {section: self.index.dated(section) for section in touched}
 
     def changed_tags(self, last: Mapping[tuple[str, str], str | None]) -> set[str]:
@@ -338,26 +375,3 @@ class _Inputs:
                                *index.related.get(key, ()), *(k for k in neighbours if k),
                                *(index.series[series] if series else ())))
         return tuple(shown)
-
-
-class _Readers:
-    """The reverse map (note -> the notes whose pages show it), changed without changing the
-    last build's: a set is copied the first time it changes."""
-
-    def __init__(self, last: dict[str, set[str]]):
-        self.map = dict(last)
-        self._copied: set[str] = set()
-
-    def _own(self, key: str) -> set[str]:
-        if key not in self._copied:
-            self.map[key] = set(self.map.get(key, ()))
-            self._copied.add(key)
-        return self.map[key]
-
-    def drop(self, reader: str, shown: Iterable[str]) -> None:
-        for key in shown:
-            self._own(key).discard(reader)
-
-    def add(self, reader: str, shown: Iterable[str]) -> None:
-        for key in shown:
-            self._own(key).add(reader)

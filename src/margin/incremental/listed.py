@@ -62,13 +62,15 @@ def list_parts(last: Mapping[str, ListPart] | None, changed: Iterable[str], inde
     names = sorted(templates)
     if last is None:
         return {key: list_part(key, index, view, printer, names) for key in index.notes}
+    now = {key: made[key] if made is not None and key in made
+           else list_part(key, index, view, printer, names)
+           for key in changed if key in index.notes}
+    if all(key in last and last[key] == part for key, part in now.items()) and (
+            len(last) == len(index.notes) and last.keys() <= index.notes.keys()):
+        return last  # (shared with the last state: nothing in it changed)
     parts = dict(last) if last.keys() <= index.notes.keys() else {
         key: part for key, part in last.items() if key in index.notes}
-    for key in changed:
-        if made is not None and key in made:
-            parts[key] = made[key]
-        elif key in index.notes:
-            parts[key] = list_part(key, index, view, printer, names)
+    parts.update(now)
     return parts
 
 
@@ -77,11 +79,14 @@ def site_parts(printer: PagePrinter, site: SiteView, templates: Iterable[str]
     return {template: printer.site_part(template, site) for template in templates}
 
 
-def restyled(last: Any, changed: set[str], index: SiteIndex) -> set[str]:
+Members = dict[str, tuple[str, str, tuple[str, ...]]]  # tag_members()
+
+
+def restyled(last: Any, changed: set[str], index: SiteIndex, members: Members) -> set[str]:
     """The notes that may look different on lists since LAST (an EngineState): the CHANGED
-    ones, and those on a tag that gained or lost a note (the count their tag chips carry)."""
+    ones, and those on a tag that gained or lost a note (the count their tag chips carry;
+    MEMBERS: the index's tag_members())."""
     found = set(changed)
-    members = tag_members(index)
     for slug in _moved_tags(last, members):
         for tag in (members.get(slug), last.tag_members.get(slug)):
             found.update(tag[2] if tag else ())
@@ -97,16 +102,15 @@ def _moved_tags(last: Any, members: Mapping[str, tuple[str, str, tuple[str, ...]
 def generated_to_plan(last: Any, changed: set[str], restyled: set[str], index: SiteIndex,
                       site: SiteView, view: Callable[[str], NoteView], printer: PagePrinter,
                       placed: Mapping[str, Any], notes_now: Mapping[str, tuple[str, ...]],
-                      made: dict[str, ListPart], looks: dict[tuple[str, str], bytes | None]
-                      ) -> set[str] | None:
+                      made: dict[str, ListPart], looks: dict[tuple[str, str], bytes | None],
+                      members: Members) -> set[str] | None:
     """The generated pages of LAST (an EngineState) to decide again, by path (every other
     one reads nothing that changed), given the CHANGED notes and those RESTYLED (see
     restyled()); None: every page, as the pages themselves may have changed. The list parts
     made of the restyled notes are left in MADE, the looks of the tags that gained or lost a
     note in LOOKS."""
-    templates = set(last.generated.values())
-    if (not last.generated or not last.list_parts or last.generated.keys() -
-            last.generated_reads.keys() or changed - last.list_parts.keys()
+    templates = last.listing
+    if (not last.generated or not last.list_parts or changed - last.list_parts.keys()
             or changed - index.notes.keys()):
         return None  # (a note came or went: every list it is on changes)
     if any(index.note_papers.get(key) for key in changed):
@@ -119,7 +123,6 @@ def generated_to_plan(last: Any, changed: set[str], restyled: set[str], index: S
     parts = site_parts(printer, site, templates)
     if None in parts.values() or None in last.generated_site_parts.values():
         return None
-    members = tag_members(index)
     moved = _moved_tags(last, members)
     names = sorted(templates)
     for key in restyled:
@@ -131,13 +134,13 @@ def generated_to_plan(last: Any, changed: set[str], restyled: set[str], index: S
     redrawn = {template for template in templates
                if parts[template] != last.generated_site_parts.get(template)}
     looks.update(tag_looks(printer, site, templates, moved))
+    if not (shown or moved or redrawn):  # (a body edit not seen on lists: no page to look at)
+        return set()
     shown_by = {template: _shown_on(template, shown, changed, moved, looks, last, members)
                 for template in templates}
-    to_plan = {path for path, reads in last.generated_reads.items()
-               if last.generated[path] in redrawn or path.startswith(tag_pages)
-               or ((shown or moved) and "*" in reads)
-               or not shown_by[last.generated[path]].isdisjoint(reads)}
-    return to_plan
+    return {path for path, (template, reads) in last.generated.items()
+            if template in redrawn or path.startswith(tag_pages)
+            or ((shown or moved) and "*" in reads) or not shown_by[template].isdisjoint(reads)}
 
 
 def tag_looks(printer: PagePrinter, site: SiteView, templates: Iterable[str],
@@ -158,7 +161,7 @@ def looks_after(last: Any, made: Mapping[tuple[str, str], bytes | None] | None,
     with those MADE of the tags that gained or lost a note, while the lists held (no note
     came, went or moved: a tag looks different only then) and the generated TEMPLATES are
     LAST's; else all made again."""
-    if last is None or made is None or set(last.generated.values()) != templates:
+    if last is None or made is None or last.listing != templates:
         return tag_looks(printer, site, templates)
     tags = {tag.slug for tag in site.tags}
     return {key: look for key, look in {**last.tag_looks, **made}.items() if key[0] in tags}

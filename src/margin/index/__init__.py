@@ -14,7 +14,7 @@ from margin.index.claims import claim
 from margin.index.links import LinkTargets
 from margin.index.memo import DIRECT, IndexSteps
 from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
-from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry
+from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry, by_title, newest_first
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Claimed:
     targets: LinkTargets
     diagnostics: list[Diagnostic]
     by_tool_url: dict[str, str]  # collection notes by their old URL, mounted (claims.py)
+    redirecting: list[str]  # the notes that may have old URLs (claims.py)
 
 
 def index_notes(notes: list[Note], steps: IndexSteps = DIRECT,
@@ -56,7 +57,7 @@ def _claim(notes: list[Note], steps: IndexSteps) -> Claimed:
     found = claim(notes)
     by_key = dict(sorted(found.by_key.items()))
     return Claimed(by_key, found.by_url, steps.targets(list(by_key.values())), found.problems,
-                   found.by_tool_url)
+                   found.by_tool_url, found.redirecting)
 
 
 def _index(claimed: Claimed, steps: IndexSteps, bibliography: SiteBibliography | None
@@ -64,12 +65,9 @@ def _index(claimed: Claimed, steps: IndexSteps, bibliography: SiteBibliography |
     by_key, by_url, targets = claimed.by_key, claimed.by_url, claimed.targets
     diagnostics = list(claimed.diagnostics)
     dated = [n for n in by_key.values() if n.date]
-    chronological = tuple(n.key for n in sorted(dated, key=lambda n: (n.date, n.key), reverse=True))
-    undated = tuple(
-        n.key for n in sorted(
-            (n for n in by_key.values() if not n.date), key=lambda n: (n.title.casefold(), n.key)
-        )
-    )
+    chronological = tuple(n.key for n in sorted(dated, key=newest_first, reverse=True))
+    undated = tuple(n.key for n in sorted((n for n in by_key.values() if not n.date),
+                                          key=by_title))
     ordered = chronological + undated
     sections = _sections(ordered, by_key)
 
@@ -104,6 +102,7 @@ def _index(claimed: Claimed, steps: IndexSteps, bibliography: SiteBibliography |
         series=MappingProxyType(_series(ordered, by_key)),
         link_targets=targets,
         by_tool_url=MappingProxyType(claimed.by_tool_url),
+        redirecting=tuple(sorted(claimed.redirecting)),
     )
     return index, diagnostics
 

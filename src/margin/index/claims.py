@@ -40,6 +40,7 @@ class Claims:
     # gave way is found here at the URL it derived.
     by_tool_url: dict[str, str]
     problems: list[Diagnostic]
+    redirecting: list[str]  # the notes that may have old URLs (aliases, a tool's URL)
 
     def take(self, note: Note, derived: str) -> None:
         """NOTE has its URL (DERIVED: the one it asked for, before any suffix)."""
@@ -47,11 +48,13 @@ class Claims:
         self.by_url[note.url] = note.key
         if note.tool_url:
             self.by_tool_url.setdefault(derived, note.key)
+        if note.aliases or note.tool_url:
+            self.redirecting.append(note.key)
 
 
 def claim(notes: list[Note]) -> Claims:
     """Every note that may have a URL, at the URL it keeps or is given."""
-    found = Claims({}, {}, {}, [])
+    found = Claims({}, {}, {}, [], [])
     asking: dict[str, list[Note]] = {}
     for note in notes:
         asking.setdefault(note.url, []).append(note)

@@ -21,7 +21,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain, filterfalse
+from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -153,21 +153,23 @@ class Drawing:
         # (made on another core, while the pages are planned; with one, after them)
         generated = Background(lambda: self._feeds(to_make)) \
             if to_make and self.jobs > 1 else None
-        kept, owners = self._kept(decision.pages if decision else {}, planner, printer, site)
+        kept, lost = self._kept(decision.pages if decision else {}, planner, printer, site)
         listed = self._generated_kept(decision.generated if decision else {}, planner,
                                       printer, site)
         kept.update(listed)
-        planned = self._claimed(self._planned(planner, owners, listed), kept, planner)
+        notes = index.ordered(decision.to_plan | lost) if decision else index.ordered()
+        planned = self._claimed(self._planned(planner, notes, listed), kept, planner)
         self.kept = kept
         self.notes_planned = sum(1 for page in planned if page.note is not None)
         if self.engine:
             shown = decision.generated if decision else {}
+            lists = dict(shown) if len(listed) == len(shown) else {  # (all kept: in C)
+                path: shown[path] for path in listed}
+            lists.update((urls.output_path(page.url), (page.template, page.sources))
+                         for page in planned if page.note is None)
             self.state = self.engine.after(
                 {page.note.key: (urls.output_path(page.url), page.template)
-                 for page in planned if page.note is not None}, plans,
-                {**{path: shown[path] for path in listed},
-                 **{urls.output_path(page.url): (page.template, page.sources)
-                    for page in planned if page.note is None}})
+                 for page in planned if page.note is not None}, plans, lists)
         self.deciding = time.perf_counter() - started
         _prepare(printer, planned, planner.view)
         yield from self._draw(planned, env, site, printer)
@@ -237,35 +239,34 @@ class Drawing:
     def _kept(self, unchanged: Mapping[str, tuple[str, str]], planner: Planner,
               printer: PagePrinter, site: SiteView) -> tuple[dict[str, PageRecord], set[str]]:
         """The note pages the engine found nothing changed in (note key -> path, template),
-        as the last build recorded them, by path, and their notes' keys; those whose files
-        are not intact (or recorded for another note) are left to be planned."""
+        as the last build recorded them, by path, and the notes of those left to be planned:
+        their files are not intact (or were recorded for another note)."""
         recorded = self.recorded
         if recorded is None:
-            return {}, set()
+            return {}, set(unchanged)
         # (in C: every page recorded, for its own note, the usual case; else one by one)
         keys, paths = tuple(unchanged), tuple(map(_FIRST, unchanged.values()))
         records = tuple(map(recorded, paths))
         if all(records) and tuple(map(_OWNER, records)) == keys:
-            kept, owners = dict(zip(paths, records, strict=True)), set(keys)
+            kept, lost = dict(zip(paths, records, strict=True)), set()
         else:
             kept = {path: record for key, path, record in zip(keys, paths, records, strict=True)
                     if record is not None and record.owner == key}
-            owners = {key for key, path in zip(keys, paths, strict=True) if path in kept}
-        for key in owners if self.verify else ():
+            lost = {key for key, path in zip(keys, paths, strict=True) if path not in kept}
+        for key in unchanged.keys() - lost if self.verify else ():
             page = planner.note_page(self.index.notes[key])
             path = unchanged[key][0]
             fingerprint = printer.page(page.url, page.template, page.context, site)
             if fingerprint != kept[path].fingerprint or urls.output_path(page.url) != path:
                 raise AssertionError(f"{path}: kept by its inputs, but it changed")
-        return kept, owners
+        return kept, lost
 
-    def _planned(self, planner: Planner, owners: set[str], listed: Mapping[str, PageRecord]
-                 ) -> Iterator[Page]:
-        """The pages to decide again: the note pages not kept (OWNERS: the notes whose pages
-        are; in the site's order), then the generated pages not kept (LISTED: those that are,
-        by path; their values are never made)."""
+    def _planned(self, planner: Planner, keys: tuple[str, ...],
+                 listed: Mapping[str, PageRecord]) -> Iterator[Page]:
+        """The pages to decide again: the note pages not kept (of the notes KEYS, in the
+        site's order), then the generated pages not kept (LISTED: those that are, by path;
+        their values are never made)."""
         notes = self.index.notes
-        keys = list(filterfalse(owners.__contains__, self.index.ordered()))
         for key in keys:
             yield planner.note_page(notes[key])
         for page in planner.generated_pages(listed):

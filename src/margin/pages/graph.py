@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import compress
-from operator import attrgetter
 from typing import Any
 
 from markupsafe import Markup
 
 from margin import urls
 from margin.markdown.contexts import context_snippet
-from margin.model import Citation, Link, Note, Paper, SiteIndex
+from margin.model import Citation, Link, Note, Paper, SiteIndex, newest_first
 from margin.pages.page import Page
 from margin.pages.views import NoteView
 from margin.slugs import slugify
-
-_ALIASES, _TOOL_URL = attrgetter("aliases"), attrgetter("tool_url")
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,7 @@ class Graph:
         self.index, self.view = index, view
         self.papers = {p.id: p for p in index.papers}
         self.series_of = {key: name for name, keys in index.series.items() for key in keys}
-        self._sections: dict[str, tuple[list[str], dict[str, int]]] = {}
+        self._sections: dict[str, tuple[str, ...]] = {}  # section -> its dated notes
 
     def note_extras(self, note: Note) -> dict[str, Any]:
         """What a note page shows beyond its body: backlinks, related notes, papers,
@@ -100,20 +96,26 @@ class Graph:
         """The older and newer dated notes of the same section."""
         if not note.date or not note.section:
             return None, None
-        dated, places = self._dated_in(note.section)
-        place = places[note.key]
+        dated, place = self._place_in(note.section, note.key)
         older = dated[place + 1] if place + 1 < len(dated) else None
         newer = dated[place - 1] if place > 0 else None
         return older, newer
 
-    def _dated_in(self, section: str) -> tuple[tuple[str, ...], dict[str, int]]:
-        """A section's dated notes, newest first, and each one's place (worked out once)."""
-        found = self._sections.get(section)
-        if found is None:
-            dated = self.index.dated(section)
-            places = dict(zip(dated, range(len(dated)), strict=True))
-            found = self._sections[section] = (dated, places)
-        return found
+    def _place_in(self, section: str, key: str) -> tuple[tuple[str, ...], int]:
+        """A section's dated notes, newest first, and the place of KEY among them (found by
+        halving: a save draws a few note pages, and a section may hold thousands)."""
+        dated = self._sections.get(section)
+        if dated is None:
+            dated = self._sections[section] = self.index.dated(section)
+        notes, wanted = self.index.notes, newest_first(self.index.notes[key])
+        low, high = 0, len(dated)
+        while low < high:  # (the first place whose note is not newer than KEY's)
+            middle = (low + high) // 2
+            if newest_first(notes[dated[middle]]) > wanted:
+                low = middle + 1
+            else:
+                high = middle
+        return dated, low if low < len(dated) and dated[low] == key else dated.index(key)
 
     def paper_view(self, paper: Paper, with_citations: bool = True) -> PaperView:
         mentions = tuple(mention(self.view(c.key), paper.id, c)
@@ -143,10 +145,7 @@ class Graph:
             yield Page(urls.series(slugify(name)), "series.html",
                             {"series": self.series_view(name)}, keys)
         redirected: set[str] = set()
-        notes = tuple(self.index.notes.values())
-        # (the notes with an old URL, few, found in C)
-        old_ones = map(any, zip(map(_ALIASES, notes), map(_TOOL_URL, notes), strict=True))
-        for note in compress(notes, old_ones):
+        for note in map(self.index.notes.__getitem__, self.index.redirecting):
             for old in old_urls(note):
                 if old != note.url and old not in self.index.by_url and old not in redirected:
                     redirected.add(old)  # the first note (by key) keeps a URL two name

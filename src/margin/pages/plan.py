@@ -152,8 +152,11 @@ class Planner:
             return {"title": title, "kind": kind, "tag": tag, "notes": self.views(chunk),
                     "count": len(keys), "pagination": pagination, "chart": charts[0]}
 
+        paths = urls.paged_paths(url, total)
+        if kept and all(map(kept.__contains__, paths)):  # (a save keeps nearly every list)
+            return
         for number in range(1, total + 1):
-            if kept and urls.output_path(urls.paged(url, number)) in kept:
+            if kept and paths[number - 1] in kept:
                 continue
             chunk = keys[(number - 1) * size : number * size]
             pagination = Pagination(

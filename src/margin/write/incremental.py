@@ -16,6 +16,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from itertools import filterfalse
 from pathlib import Path
 
 from margin.model import AssetFile, SiteConfig
@@ -104,7 +105,7 @@ class LiveOutput:
             fresh[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
                                           page.indexed, page.owner)
         records = {**drawing.kept, **fresh}
-        failed = [path for path in drawing.planned if path not in records]
+        failed = list(filterfalse(records.__contains__, drawing.planned))  # (in C)
         for path in failed:
             if path in last.pages:
                 records[path] = last.pages[path]
