@@ -135,7 +135,7 @@ def test_a_body_edit_keeps_every_other_note_page_by_its_inputs(site, tmp_path, m
     # An engine that does not record which pages show a note misses Alpha's new title on the
     # pages that show it (Beta's backlink, a neighbour's link); one that sees no note changed,
     # Beta's new summary in the feeds.
-    ("_Readers", "add", lambda self, reader, shown: None, "title of a linked note",
+    ("Readers", "add", lambda self, reader, shown: None, "title of a linked note",
      "index.html"),
     ("_Inputs", "changed_notes", lambda self, last: set(), "summary", "feed.xml"),
 ])

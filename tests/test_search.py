@@ -341,3 +341,26 @@ def test_the_index_is_made_alongside_the_write_and_dropped_when_the_build_fails(
     assert build_site(site).exit_code == 0  # not strict: the same pages, now indexed
     assert "Grafting" in (site / "_site/notes/evergreen/index.html").read_text()
     assert len(started) == 2 and {p for p in bundle.rglob("*") if p.is_file()} != set(before)
+
+
+def test_pagefind_is_found_where_the_environment_names_it_else_as_installed(tmp_path,
+                                                                           monkeypatch):
+    installed = search.pagefind_binary()
+    named = tmp_path / "my-pagefind"
+    named.write_bytes(b"")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(named))
+    assert search.pagefind_binary() == named
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "missing"))
+    assert search.pagefind_binary() == installed  # (a name that is no file: as if unset)
+
+
+def test_finding_pagefind_loads_no_part_of_its_python_service():
+    """A build that indexes nothing (nothing changed) asks where Pagefind is: that must not
+    import the package's service, which brings asyncio (~0.1 s of a no-change build)."""
+    import subprocess
+    import sys
+    code = ("import sys; from margin.write.search import pagefind_binary; pagefind_binary(); "
+            "print(sorted(m for m in sys.modules if m.startswith(('pagefind.', 'asyncio'))))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True)
+    assert found.stdout.strip() == "[]"

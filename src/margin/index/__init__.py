@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from types import MappingProxyType
 
 from margin.collector import collector_paused
@@ -15,6 +16,10 @@ from margin.index.links import LinkTargets
 from margin.index.memo import DIRECT, IndexSteps
 from margin.index.papers import declared_titles, paper_link, paper_slug, paper_title
 from margin.model import Citation, Link, Note, Paper, SiteIndex, TagEntry, by_title, newest_first
+
+# What each grouping of the notes reads of a note (besides its place in the order).
+_SECTION, _TAGS, _DATE, _EXTRA = (attrgetter(name) for name in ("section", "tags", "date",
+                                                               "extra"))
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def _index(claimed: Claimed, steps: IndexSteps, bibliography: SiteBibliography |
     undated = tuple(n.key for n in sorted((n for n in by_key.values() if not n.date),
                                           key=by_title))
     ordered = chronological + undated
-    sections = _sections(ordered, by_key)
+    sections = steps.grouped(_sections, ordered, by_key, _SECTION)
 
     # The knowledge graph: links between notes, papers cited, related notes, series.
     steps.begin(targets)
@@ -91,15 +96,15 @@ def _index(claimed: Claimed, steps: IndexSteps, bibliography: SiteBibliography |
         by_url=MappingProxyType(by_url),
         chronological=chronological,
         undated=undated,
-        tags=_tags(ordered, by_key),
-        archive=_archive(chronological, by_key),
+        tags=steps.grouped(_tags, ordered, by_key, _TAGS),
+        archive=steps.grouped(_archive, chronological, by_key, _DATE),
         sections=MappingProxyType(sections),
         links=MappingProxyType(outbound),
         backlinks=MappingProxyType(steps.backlinks(outbound)),
         papers=papers,
         note_papers=MappingProxyType(note_papers),
         related=MappingProxyType(steps.related(by_key, note_papers)),
-        series=MappingProxyType(_series(ordered, by_key)),
+        series=MappingProxyType(steps.grouped(_series, ordered, by_key, _EXTRA)),
         link_targets=targets,
         by_tool_url=MappingProxyType(claimed.by_tool_url),
         redirecting=tuple(sorted(claimed.redirecting)),

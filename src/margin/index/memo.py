@@ -10,6 +10,7 @@ as a full index (tests/test_serve_incremental.py compares them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from margin.collector import collector_paused
@@ -43,6 +44,13 @@ class IndexSteps:
                 ) -> dict[str, tuple[str, ...]]:
         return related_notes(notes, note_papers)
 
+    def grouped(self, group: Callable[[tuple[str, ...], dict[str, Note]], Any],
+                keys: tuple[str, ...], notes: dict[str, Note], read: Callable[[Note], Any]
+                ) -> Any:
+        """GROUP(KEYS, NOTES): the notes grouped (by tag, month, section, series), reading
+        READ(note) of each note of KEYS, in that order."""
+        return group(keys, notes)
+
 
 DIRECT = IndexSteps()
 
@@ -59,6 +67,7 @@ class IndexMemo(IndexSteps):
         self._names: dict[str, tuple[Note, frozenset[str]]] = {}
         self._targets: LinkTargets | None = None
         self._backlinks: tuple[dict, dict] | None = None
+        self._grouped: dict[Callable[..., Any], tuple[tuple[Any, ...], Any]] = {}
 
     def targets(self, notes: list[Note]) -> LinkTargets:
         """The last link-name table again while no note's names changed."""
@@ -100,6 +109,19 @@ class IndexMemo(IndexSteps):
                 else:
                     found.pop(target, None)
         self._backlinks = (outbound, found)
+        return found
+
+    def grouped(self, group: Callable[[tuple[str, ...], dict[str, Note]], Any],
+                keys: tuple[str, ...], notes: dict[str, Note], read: Callable[[Note], Any]
+                ) -> Any:
+        """The last grouping again while the keys and what it reads of each note are equal
+        (compared in C, the same objects most of them: a save changes one note)."""
+        read_now = (keys, tuple(map(read, map(notes.__getitem__, keys))))
+        kept = self._grouped.get(group)
+        if kept is not None and kept[0] == read_now:
+            return kept[1]
+        found = group(keys, notes)
+        self._grouped[group] = (read_now, found)
         return found
 
     def begin(self, targets: LinkTargets) -> None:

@@ -244,10 +244,14 @@ class Drawing:
         recorded = self.recorded
         if recorded is None:
             return {}, set(unchanged)
-        # (in C: every page recorded, for its own note, the usual case; else one by one)
+        # (in C: every page recorded, the usual case; else one by one. A kept page's record
+        # is its own note's: the engine keeps no page whose note or URL changed, and its state
+        # is saved with these records; verify mode checks it)
         keys, paths = tuple(unchanged), tuple(map(_FIRST, unchanged.values()))
         records = tuple(map(recorded, paths))
-        if all(records) and tuple(map(_OWNER, records)) == keys:
+        if all(records):
+            if self.verify and tuple(map(_OWNER, records)) != keys:
+                raise AssertionError("a page kept by the engine was recorded for another note")
             kept, lost = dict(zip(paths, records, strict=True)), set()
         else:
             kept = {path: record for key, path, record in zip(keys, paths, records, strict=True)

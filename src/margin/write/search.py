@@ -13,6 +13,7 @@ without it the build still succeeds, says so once, and the search page says it h
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -51,21 +52,19 @@ class Shard:
 
 
 def pagefind_binary() -> Path | None:
-    """The Pagefind executable: the one the `pagefind` package finds (its bundled binary, or
-    PAGEFIND_BINARY_PATH), else one on PATH."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        get_executable = None
-    if get_executable is not None:
+    """The Pagefind executable, looked for as the `pagefind` package looks (PAGEFIND_BINARY_PATH,
+    then its binary packages), else on PATH: without importing the package's service (and
+    asyncio with it), which margin does not use."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    found = [Path(named)] if named else []
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
         try:
-            found = get_executable()
-        except Exception:  # a broken install is the same as none: the build goes on
-            found = None
-        if found is not None and Path(found).is_file():
-            return Path(found)
-    on_path = shutil.which("pagefind_extended") or shutil.which("pagefind")
-    return Path(on_path) if on_path else None
+            found.append(Path(importlib.import_module(package).get_executable()))
+        except Exception:  # not installed, or broken: the same as none, the build goes on
+            continue
+    found += [Path(path) for path in map(shutil.which, ("pagefind_extended", "pagefind"))
+              if path]
+    return next((path for path in found if path.is_file()), None)
 
 
 def shards_of(pages: Mapping[str, str], binary: Path | None,
