@@ -204,3 +204,39 @@ def test_image_embeds_resolve_like_images(make_site, build_site):
         ("/notes/a/diagram.svg", "120", "40"), ("/notes/a/diagram.svg", "60", "20"),
     ]
     assert (result.output / "notes/a/diagram.svg").is_file()
+
+
+def test_a_backlink_shows_its_sentence_whether_the_body_or_the_index_kept_it(make_site,
+                                                                             build_site):
+    """A link in Markdown: the rendered body holds its sentence. A link in raw HTML: the
+    body does not, and the passage the index kept is read (only then) instead."""
+    site = make_site({
+        "content/notes/heron.md": "# Heron\n\nA wading bird.\n",
+        "content/notes/marsh.md": "# Marsh\n\nHerons wade where [[heron|the heron]] feeds.\n",
+        "content/notes/fen.md": "# Fen\n\n<p>Reeds hide [[heron]] at dawn.</p>\n",
+    })
+    result = build_site(site)
+    assert result.exit_code == 0, result.stderr
+    section = result.html("/notes/heron/").select_one("section.backlinks")
+    said = sorted(" ".join(item.get_text(" ", strip=True).split())
+                  for item in section.select("li"))
+    assert len(said) == 2
+    assert "Reeds hide heron at dawn." in said[0]
+    assert "Herons wade where the heron feeds." in said[1]
+
+
+def test_a_passage_edited_since_the_last_build_shows_as_edited(make_site, build_site, tmp_path):
+    site = make_site({
+        "content/notes/heron.md": "# Heron\n\nA wading bird.\n",
+        "content/notes/fen.md": "# Fen\n\n<p>Reeds hide [[heron]] at dawn.</p>\n\nMore.\n",
+    })
+    assert build_site(site).exit_code == 0
+    fen = site / "content/notes/fen.md"
+    fen.write_text(fen.read_text().replace("at dawn", "at dusk"))
+    cached = build_site(site)
+    fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
+    assert cached.exit_code == fresh.exit_code == 0
+    section = cached.html("/notes/heron/").select_one("section.backlinks")
+    assert "Reeds hide heron at dusk." in section.get_text(" ", strip=True)
+    assert (cached.output / "notes/heron/index.html").read_bytes() == \
+        (fresh.output / "notes/heron/index.html").read_bytes()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from margin.config import load_config
 from margin.index import index_notes
 from margin.index.memo import IndexMemo
-from margin.index.text import MARK, PASSAGE_LIMIT, code_free_lines, passage_around
+from margin.index.text import MARK, PASSAGE_LIMIT, Passage, code_free_lines, passage_around
 from margin.load import load
 
 
@@ -78,6 +78,27 @@ def test_passage_around_is_the_paragraph_as_written_with_the_spot_marked(paragra
                                                                          passage):
     source = paragraph.split("\n")
     assert passage_around(source, code_free_lines(paragraph), line, column) == passage
+
+
+def test_a_links_passage_is_the_passage_around_it_worked_out_when_read(make_site):
+    site = make_site({
+        "content/notes/reed.md": "# Reed\n\nTall grass.\n",
+        "content/notes/bank.md": ("# Bank\n\n```\n[[reed]] in code\n```\n\n"
+                                  "- Otters slide past [[reed]] beds. Then swim\n- away\n"),
+    })
+    config, _ = load_config(site)
+    notes, _ = load(config)
+    index, _ = index_notes(notes)
+    (link,) = index.backlinks["notes/reed.md"]
+    assert isinstance(link.context, Passage)
+    body, line, column = link.context.body, link.context.line, link.context.column
+    assert body is index.notes["notes/bank.md"].body  # held, not copied
+    expected = passage_around(body.split("\n"), code_free_lines(body), line, column)
+    assert str(link.context) == expected == f"Otters slide past {MARK}[[reed]] beds. Then swim"
+    assert link.context == expected and link.context == Passage(body + "\n", line, column)
+    assert link.context != Passage(body.replace("Otters", "Voles"), line, column)
+    again = pickle.loads(pickle.dumps(link))
+    assert again == link and str(again.context) == expected and hash(again) == hash(link)
 
 
 def test_a_long_paragraph_is_cut_at_words_around_the_spot():

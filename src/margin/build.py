@@ -189,6 +189,7 @@ def _prepare(config: SiteConfig, sources: list[SourceFile], report: BuildReport,
              cache: BuildCache, options: Options, taken: int = 0) -> _Made:
     """Notes, index and every note's body (TAKEN: when the note files were looked at)."""
     timer = Timer(report.timings)
+    cache.read_templates()  # (for the pages, drawn later)
     with timer.stage("notes"):
         notes, problems = notes_from(sources, config, cache.notes)
         known = known_files(sources, taken)

@@ -166,7 +166,7 @@ class Link:
     source: str  # key of the linking note
     target: str  # key of the linked note
     line: int  # file line in the source note
-    context: str
+    context: Any  # str(context): the passage around it (index/text.py Passage: read lazily)
 
 
 @dataclass(frozen=True)

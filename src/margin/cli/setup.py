@@ -8,14 +8,13 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from margin import deploy, init
 from margin import diagnostics as diag
 from margin.build import build
 from margin.cli.common import add_site_dir, command, plural, usage, warn_without_base_url
 from margin.config import load_config
-from margin.importers import papers as paper_stream
-from margin.importers import write_notes
-from margin.origin import Origin, installed_origin
+
+# (init, deploy, the importers and the install's origin load when their command runs: every
+# `margin build` parses its arguments with this file, and needs none of them)
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -43,6 +42,9 @@ def _add_init_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from margin import init
+    from margin.origin import Origin, installed_origin
+
     origin = Origin(args.requirement) if args.requirement else installed_origin()
     try:
         result = init.init_site(Path(args.site), today=date.today(), origin=origin)
@@ -92,6 +94,8 @@ def _add_deploy_command(commands: argparse._SubParsersAction) -> None:
 
 
 def _deploy(args: argparse.Namespace) -> int:
+    from margin import deploy
+
     site = Path(args.site)
     if not site.is_dir():
         print(f"margin: no such site folder: {args.site}", file=sys.stderr)
@@ -149,16 +153,19 @@ def _add_import_command(commands: argparse._SubParsersAction) -> None:
 
 
 _IMPORT_COUNTS = {
-    write_notes.Outcome.WRITTEN: "written",
-    write_notes.Outcome.REWRITTEN: "rewritten",
-    write_notes.Outcome.UNCHANGED: "unchanged",
-    write_notes.Outcome.SKIPPED: "skipped (already there)",
-    write_notes.Outcome.WOULD_WRITE: "would be written",
-    write_notes.Outcome.WOULD_SKIP: "would be skipped (already there)",
-}
+    "WRITTEN": "written",
+    "REWRITTEN": "rewritten",
+    "UNCHANGED": "unchanged",
+    "SKIPPED": "skipped (already there)",
+    "WOULD_WRITE": "would be written",
+    "WOULD_SKIP": "would be skipped (already there)",
+}  # by write_notes.Outcome's names
 
 
 def _import_papers(args: argparse.Namespace) -> int:
+    from margin.importers import papers as paper_stream
+    from margin.importers import write_notes
+
     stream = Path(args.file)
     try:
         text = stream.read_text(encoding="utf-8-sig")
@@ -175,7 +182,7 @@ def _import_papers(args: argparse.Namespace) -> int:
     reviews, repeats = write_notes.drop_repeats(reviews, stream.name)
     problems += repeats
     diag.print_all(problems)
-    counts = dict.fromkeys(_IMPORT_COUNTS, 0)
+    counts = {write_notes.Outcome[name]: 0 for name in _IMPORT_COUNTS}
     try:
         plans = write_notes.plan_notes(reviews, section=args.section, tags=tags,
                                        source=stream.name)
@@ -188,7 +195,7 @@ def _import_papers(args: argparse.Namespace) -> int:
     except write_notes.ImportFailed as exc:
         print(f"margin: {exc}", file=sys.stderr)
         return 1
-    done = ", ".join(f"{n} {_IMPORT_COUNTS[o]}" for o, n in counts.items() if n) or "no notes"
+    done = ", ".join(f"{n} {_IMPORT_COUNTS[o.name]}" for o, n in counts.items() if n) or "no notes"
     dry = "; dry run, nothing written" if args.dry_run else ""
     print(f"margin: {plural(len(reviews), 'review')} in {stream.name}: {done}, "
           f"{plural(len(problems), 'warning')}{dry}")

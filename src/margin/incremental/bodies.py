@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from margin.collector import collector_paused
@@ -79,19 +80,20 @@ class BodyRendering:
 
     def _looked_up(self) -> list[tuple[str, str]]:
         """The bodies the cache holds (kept) and those it lacks: (note key, cache key)."""
-        cache = self._cache
+        cache, shelf = self._cache, self.shelf
         assert cache is not None
         missing: list[tuple[str, str]] = []
         with collector_paused(keep=True):  # the bodies live to the end of the build
             for key, note in self._notes.items():
                 cache_key = cache.key(note)
-                kept = cache.get(cache_key, html=self.shelf is None)  # (shelved: read later)
+                kept = (cache.get(cache_key) if shelf is None else  # (shelved: read later)
+                        cache.get(cache_key, False, partial(StoredHtml, shelf, key, cache_key)))
                 if kept is None:
                     missing.append((key, cache_key))
                 else:
-                    digest = self.digests[key] = cache.digest(cache_key)
+                    self.digests[key] = cache.digest(cache_key)
                     self.needs[key] = kept.needs
-                    self._found[key] = self._kept(key, cache_key, kept.body, digest)
+                    self._found[key] = kept.body
                     self._looked_at.update(cache.looked_at(kept.needs))
         return missing
 

@@ -14,12 +14,13 @@ link to it by a name whose answer changed.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import pickle
 import stat
 import struct
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ from margin.model import Note, RenderedBody, markup_of, read_html
 KIND = "bodies"
 
 _HEAD = struct.Struct("<I")  # a dumped entry's length but for its body's HTML
+# The first byte of a head kept as plain values (marshal: read back faster than a pickle); one
+# holding what marshal cannot write (a diagnostic, a Markup) is a pickle, never starting so.
+_PLAIN = b"M"
 
 Signature = tuple[int, int, int] | None  # (file type, size, mtime in ns); None: nothing there
 
@@ -116,16 +120,19 @@ class BodyCache:
         one), so 4,000 bodies need not be hashed again on every build."""
         text = note.digest or hashlib.blake2b(note.body.encode("utf-8", "surrogatepass"),
                                               digest_size=16).hexdigest()
-        return digest(self.fixed, note.key, note.source, note.url, note.title, note.body_line,
-                      text)
+        parts = (self.fixed, note.key, note.source, note.url, note.title, note.body_line, text)
+        return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"),
+                               digest_size=16).hexdigest()
 
-    def get(self, key: str, html: bool = True) -> Entry | None:
+    def get(self, key: str, html: bool = True,
+            standin: Callable[[str], Any] | None = None) -> Entry | None:
         """The cached entry under KEY when every answer its body depended on still holds;
-        without HTML (the body's HTML left empty, for one read back later), it is read faster."""
+        without HTML (for one read back later), it is read faster: the body's HTML is then
+        STANDIN(the entry's digest), or empty."""
         payload = self.packs.get(key)
         if payload is None:
             return None
-        entry = load_entry(payload, html)
+        entry = load_entry(payload, html, standin(self.digest(key)) if standin else "")
         if entry is None or not self.holds(entry.needs) or (
                 entry.body.cited and not still_cited(entry.body.cited, self.context)):
             return None
@@ -219,30 +226,57 @@ def dump_entry(entry: Entry, cache: BodyCache | None = None) -> bytes:
     The body's HTML, most of the bytes, follows the rest (pickled, its length first), so that
     a build that only looks it up does not read it: load_entry(html=False)."""
     needs = entry.needs if cache is None else cache.settled(entry.needs)
-    head = pickle.dumps(Entry(replace(entry.body, html=""), needs),
-                        protocol=pickle.HIGHEST_PROTOCOL)
+    head = _dumped_head(entry.body, needs)
     html = read_html(entry.body.html).encode("utf-8", "surrogatepass")
     return _HEAD.pack(len(head)) + head + html
+
+
+def _dumped_head(body: RenderedBody, needs: Dependencies) -> bytes:
+    """All of an entry but its HTML: as plain values when marshal can write them all."""
+    try:
+        return _PLAIN + marshal.dumps(
+            (tuple(getattr(body, name) for name in _BODY_FIELDS),
+             tuple(getattr(needs, name) for name in _NEEDS_FIELDS)))
+    except ValueError:  # an object marshal cannot write (or a str or tuple subclass)
+        return pickle.dumps(Entry(replace(body, html=""), needs),
+                            protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def entry_digest(payload: bytes) -> str:
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
-def load_entry(payload: bytes | memoryview, html: bool = True) -> Entry | None:
-    """The entry dumped as PAYLOAD; without HTML, its body's HTML is left empty."""
+def load_entry(payload: bytes | memoryview, html: bool = True, standin: Any = "") -> Entry | None:
+    """The entry dumped as PAYLOAD (None: it is not one); without HTML, that is STANDIN."""
     try:
         (length,) = _HEAD.unpack_from(payload)
         end = _HEAD.size + length
-        entry = pickle.loads(payload[_HEAD.size:end])
-        if not isinstance(entry, Entry) or len(payload) < end:
+        if len(payload) < end:
             return None
-        if html:
-            text = bytes(payload[end:]).decode("utf-8", "surrogatepass")
-            entry = Entry(replace(entry.body, html=markup_of(text)), entry.needs)
+        text = markup_of(entry_html(payload, end)) if html else standin
+        head = payload[_HEAD.size:end]
+        if head[:1] == _PLAIN:
+            body, needs = marshal.loads(head[1:])
+            return Entry(RenderedBody(text, *body), Dependencies(*needs))
+        entry = pickle.loads(head)
+        if not isinstance(entry, Entry):
+            return None
+        return Entry(replace(entry.body, html=text), entry.needs)
     except Exception:  # an entry from another margin, or damaged past its checksum
         return None
-    return entry
+
+
+def entry_html(payload: bytes | memoryview, end: int | None = None) -> str:
+    """The HTML of the entry PAYLOAD (its head ENDing there, if known), the rest unread."""
+    if end is None:
+        end = _HEAD.size + _HEAD.unpack_from(payload)[0]
+    if len(payload) < end:
+        raise ValueError("an entry shorter than its head")
+    return bytes(payload[end:]).decode("utf-8", "surrogatepass")
+
+
+_BODY_FIELDS = tuple(each.name for each in fields(RenderedBody))[1:]  # all but the HTML,
+_NEEDS_FIELDS = tuple(each.name for each in fields(Dependencies))  # (which comes first)
 
 
 @dataclass

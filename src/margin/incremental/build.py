@@ -4,6 +4,8 @@
   snapshot     the notes made from files and the index's per-note answers, as one pickle
   output-*     the records of the output folder last written (write/previous.py)
   stamp-*      what the last build into that folder read and wrote (incremental/unchanged.py)
+  templates    the templates' compiled code and what they read (pages/templates.py,
+               pages/dependencies.py), each checked against its template's source when used
 
 Each piece is keyed by what it was made from, so a changed configuration or a new margin
 simply misses; `--no-cache` (enabled=False) reads and writes nothing.
@@ -19,10 +21,13 @@ from margin.index.memo import IndexMemo
 from margin.index.steps import DIRECT, IndexSteps
 from margin.load.memo import NoteMemo
 from margin.model import SiteConfig
+from margin.pages.dependencies import add_parsed_templates, parsed_templates
+from margin.pages.templates import add_compiled_code, compiled_code
 from margin.parallel import Background
 from margin.write.previous import OutputRecords
 
 SNAPSHOT = "snapshot"
+TEMPLATES = "templates"
 
 
 class BuildCache:
@@ -37,6 +42,7 @@ class BuildCache:
         self._memos: tuple[NoteMemo | None, IndexSteps] | None = None
         self._from_snapshot = False
         self._saving: Background | None = None
+        self._templates: tuple[object, object] | None = None  # as read: saved again if not
 
     @property
     def notes(self) -> NoteMemo | None:
@@ -81,6 +87,23 @@ class BuildCache:
         notes, index = self._snapshot()
         self.store.put_pickled(SNAPSHOT, (self.key, notes, index))
 
+    def read_templates(self) -> None:
+        """The templates the last build compiled and read, for this one to use as it finds
+        their sources unchanged (Jinja's code is for one Jinja and Python: margin's code
+        fingerprint covers the first, Jinja checks the second)."""
+        found = self.store.get_pickled(TEMPLATES)
+        if (isinstance(found, tuple) and len(found) == 3 and found[0] == self.key
+                and isinstance(found[1], dict) and isinstance(found[2], dict)):
+            add_compiled_code(found[1])
+            add_parsed_templates(found[2])
+            self._templates = (found[1], found[2])
+
+    def save_templates(self) -> None:
+        """Keep the templates this build used, unless they are those it read."""
+        used = (compiled_code(), parsed_templates())
+        if self.enabled and used[0] and used != self._templates:
+            self.store.put_pickled(TEMPLATES, (self.key, *used))
+
     def last_output(self) -> OutputRecords:
         """The records of the last build into this output folder (empty: nothing to reuse)."""
         found = self.store.get_pickled(self._name("output"))
@@ -92,6 +115,7 @@ class BuildCache:
         if self.enabled:
             self.store.put_pickled(self._name("output"), records)
             self.store.put_pickled(self._name("stamp"), stamp)
+            self.save_templates()
 
     def last_stamp(self) -> BuildStamp | None:
         found = self.store.get_pickled(self._name("stamp"))

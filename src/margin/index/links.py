@@ -15,7 +15,7 @@ from operator import attrgetter
 from urllib.parse import unquote
 
 from margin.diagnostics import Diagnostic, warning
-from margin.index.text import code_free_lines, hint_positions, line_numbers, passage_around
+from margin.index.text import Passage, code_free_lines, hint_positions, line_numbers
 from margin.load.dates import split_file_date
 from margin.load.notebooks import NOTEBOOK_SUFFIX
 from margin.model import Link, Note
@@ -166,7 +166,6 @@ def note_links(
     folder = posixpath.dirname(note.key)
     beside = _beside(folder)
     lines = code_free_lines(note.body)
-    source = note.body.split("\n")
     for number in line_numbers(note.body, hints):  # code-free, a line may have none left
         line = lines[number]
         file_line = note.body_line + number
@@ -181,13 +180,13 @@ def note_links(
                 if resolution.key is None:
                     problems.append(_broken_wikilink(note, file_line, target, resolution))
                 elif resolution.key not in links and resolution.key != note.key:
-                    context = passage_around(source, lines, number, match.start())
+                    context = Passage(note.body, number, match.start())
                     links[resolution.key] = Link(note.key, resolution.key, file_line, context)
         if ".md" in line or ".markdown" in line or ".ipynb" in line:
             for match in _MD_LINK.finditer(line):
                 key = _relative_note(folder, beside, match.group(1), targets)
                 if key and key not in links and key != note.key:
-                    context = passage_around(source, lines, number, match.start())
+                    context = Passage(note.body, number, match.start())
                     links[key] = Link(note.key, key, file_line, context)
     return list(links.values()), problems
 

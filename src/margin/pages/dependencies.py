@@ -70,6 +70,20 @@ _MISSING = _Parsed("missing", False, (), _NOTHING, {})
 # (name, source digest) -> what the template reads: the same source reads the same, so a
 # process (the live server, a reader on each save) parses each version of a template once.
 _PARSED: dict[tuple[str, str], _Parsed] = {}
+_USED: set[tuple[str, str]] = set()  # those this process read
+
+
+def parsed_templates() -> dict[tuple[str, str], _Parsed]:
+    """What the templates this process read read, by (name, source digest): what `margin
+    build` keeps for the next one (incremental/build.py)."""
+    return {key: _PARSED[key] for key in _USED if key in _PARSED}
+
+
+def add_parsed_templates(found: dict[tuple[str, str], _Parsed]) -> None:
+    """What parsed_templates() gave in another process, for sources not parsed here yet."""
+    for key, parsed in found.items():
+        if isinstance(parsed, _Parsed):
+            _PARSED.setdefault(key, parsed)
 
 
 class TemplateReader:
@@ -146,6 +160,7 @@ class TemplateReader:
                     self._round[name] = f"template syntax error in {name}: {exc.message}"
                     return self._round[name]
                 self._parsed[(name, digest)] = cached
+            _USED.add((name, digest))
             result = cached
         self._round[name] = result
         return result

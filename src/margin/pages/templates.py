@@ -58,17 +58,36 @@ class _CompiledHere(jinja2.BytecodeCache):
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
+        self.used: set[str] = set()  # the keys loaded or compiled in this process
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
         if code is not None:
             bucket.bytecode_from_string(code)  # (dropped by Jinja if the source changed)
+            self.used.add(bucket.key)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+        self.used.add(bucket.key)
 
 
 _COMPILED: dict[str, _CompiledHere] = {}  # base_url -> its templates' code
+
+
+def compiled_code() -> dict[str, dict[str, bytes]]:
+    """The code of the templates this process used (base URL -> Jinja's key -> code): what
+    `margin build` keeps for the next one (incremental/build.py), which would otherwise compile
+    them all again (a tenth of a second). Jinja checks each against its template's source."""
+    return {base: {key: kept._code[key] for key in kept.used}
+            for base, kept in _COMPILED.items() if kept.used}
+
+
+def add_compiled_code(found: dict[str, dict[str, bytes]]) -> None:
+    """Code compiled_code() gave in another process, for templates not compiled here yet."""
+    for base, code in found.items():
+        kept = _COMPILED.setdefault(base, _CompiledHere())
+        for key, value in code.items():
+            kept._code.setdefault(key, value)
 
 
 class _PlainEscaped(jinja2.Template):
