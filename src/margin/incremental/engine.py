@@ -98,7 +98,7 @@ class Decision:
     # the others are decided again, and no note came, went or moved (URL, place, dates).
     generated: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     lists_hold: bool = False
-    to_plan: frozenset[str] = frozenset()  # the notes whose pages are not kept
+    notes_to_plan: frozenset[str] = frozenset()  # the notes whose pages are not kept
 
 
 class PageEngine:
@@ -188,19 +188,19 @@ class PageEngine:
         readers = Readers(last.readers if last else {})
         gone = now.came_and_went(pages)[1]
         shown = {key: now.reads(key) for key in planned}
-        moved = [key for key, place in planned.items()
+        replanned = [key for key, place in planned.items()
                  if pages.get(key) != place or reads.get(key) != shown[key]]
-        if gone or moved:
+        if gone or replanned:
             pages, reads = dict(pages), dict(reads)
         for key in gone:
             pages.pop(key)
             readers.drop(key, reads.pop(key, ()))
-        for key in moved:
+        for key in replanned:
             before = reads.get(key, ())
             pages[key], reads[key] = planned[key], shown[key]
             readers.drop(key, set(before) - set(shown[key]))
             readers.add(key, set(shown[key]) - set(before))
-        templates = set(map(_TEMPLATE, pages.values())) if gone or moved or not last \
+        templates = set(map(_TEMPLATE, pages.values())) if gone or replanned or not last \
             else set(last.site_parts)
         listing = set(map(_FIRST, generated.values()))  # the generated pages' templates
         if last is None or self._now.placed is None:

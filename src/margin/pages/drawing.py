@@ -157,7 +157,7 @@ class Drawing:
         listed = self._generated_kept(decision.generated if decision else {}, planner,
                                       printer, site)
         kept.update(listed)
-        notes = index.ordered(decision.to_plan | lost) if decision else index.ordered()
+        notes = index.ordered(decision.notes_to_plan | lost) if decision else index.ordered()
         planned = self._claimed(self._planned(planner, notes, listed), kept, planner)
         self.kept = kept
         self.notes_planned = sum(1 for page in planned if page.note is not None)

@@ -21,7 +21,7 @@ class Decision(Protocol):
     # The generated pages nothing they read changed in: path -> (template, notes shown).
     generated: dict[str, tuple[str, tuple[str, ...]]]
     lists_hold: bool  # no note came, went or moved (its URL, place among others, dates)
-    to_plan: frozenset[str]  # the notes whose pages are not kept
+    notes_to_plan: frozenset[str]  # the notes whose pages are not kept
 
 
 class Carried(Protocol):
