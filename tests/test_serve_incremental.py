@@ -333,3 +333,23 @@ def test_verify_mode_catches_a_body_kept_that_a_change_should_have_rendered_agai
     monkeypatch.setattr(Session, "_forget_bodies", lambda self, notes, changes: None)
     with pytest.raises(AssertionError, match=r"posts/2025-01-01-alpha\.md: its body was kept"):
         live.edit("content/posts/2025-01-08-beta.md", "title: Beta notes", "title: Beta renamed")
+
+
+def test_a_note_the_index_moves_unsaved_is_drawn_at_its_new_url(live):
+    """A new note choosing the URL another derived moves that one, unsaved: only its body is
+    rendered again (its note is not the body's), which puts it among the notes the engine
+    looks at (checked in verify mode); deleting the new note gives the URL back."""
+    live.save("content/notes/quiet.md", "---\ntitle: Quiet\n---\nNothing to say here.\n")
+    outcome = live.save("content/notes/taker.md", """\
+        ---
+        title: Taker
+        permalink: /notes/quiet/
+        ---
+        This one chose its URL.
+        """)
+    assert not outcome.errors, outcome.errors
+    assert outcome.notes.keys() == {"notes/taker.md"}
+    assert "notes/quiet-2/index.html" in outcome.written
+    live.assert_same_as_full_build()
+    live.save("content/notes/taker.md", None)
+    live.assert_same_as_full_build()

@@ -242,12 +242,12 @@ def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Opti
 def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
                body_digests: Mapping[str, str], last: OutputRecords, options: Options,
                keep: Callable[[Drawn], Drawn] | None = None, freeze: bool = True,
-               recorded: Recorded | None = None, touched: Set[str] = frozenset()) -> Drawing:
+               recorded: Recorded | None = None, touched: Set[str] | None = None) -> Drawing:
     """The pages of INDEX and BODIES, to be drawn unless the LAST output has them already:
     how `margin build` and each round of `margin serve` draw. The engine keeps, unplanned,
     the note pages and feeds that read nothing changed since LAST. RECORDED: a page's
     record if its file is intact (by default LAST's, which looks at the file). TOUCHED: the
-    notes the live server saw change since its last round (a hint the engine checks)."""
+    notes the live server loaded or rendered since its last round (see PageEngine)."""
     engine = PageEngine(last.engine if last.pages else None, body_digests, options.verify,
                         touched) if body_digests else None
     return Drawing(index, config, bodies, last.reusable if last.pages else None,

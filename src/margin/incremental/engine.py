@@ -23,7 +23,7 @@ from typing import Any
 
 from margin.incremental import listed
 from margin.incremental.carried import Carried
-from margin.incremental.differences import cannot_vouch, copied, differing, moved, touched_notes
+from margin.incremental.differences import cannot_vouch, differing, moved
 from margin.incremental.pageprint import PagePrinter
 from margin.incremental.readers import Readers
 from margin.model import SiteIndex
@@ -73,16 +73,15 @@ class EngineState:
     orderings: tuple[Any, ...] = ()
     tag_members: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
     unvouched: frozenset[str] = frozenset()  # notes whose part cannot vouch for their page
-    # The notes (index.notes) and body digests these parts were made from, as objects, while
-    # they live (a live server's next round): a note object still there has the same part,
-    # so only the others are looked at. Never saved.
-    seen: tuple[Mapping[str, Any], dict[str, str]] | None = field(default=None, compare=False)
+    # Made by this process's last round (a live server's): the notes it touched since are
+    # then all whose parts may differ (the hint PageEngine takes). Never saved.
+    live: bool = field(default=False, compare=False)
 
     # What the live server's last round made, for the next (incremental/carried.py). Never saved.
     carried: Carried | None = field(default=None, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "seen": None, "carried": None,
+        return {**self.__dict__, "live": False, "carried": None,
                 **{name: dict(self.__dict__[name]) for name in _INDEX_MAPS}}
 
 
@@ -105,11 +104,15 @@ class PageEngine:
     """One build's use of the last build's state: `decide`, then `after` for the next one."""
 
     def __init__(self, last: Any, body_digests: Mapping[str, str], verify: bool = False,
-                 touched: Set[str] = frozenset()):
+                 touched: Set[str] | None = None):
         self.last = last if isinstance(last, EngineState) else None
         self.bodies = body_digests
         self.verify = verify  # check the shortcuts against the whole computation
-        self.touched = touched  # the notes a live server saw change: a hint, checked
+        # The notes a live server loaded or rendered again since its last round (None: not
+        # known): with a LAST it made, every note whose part (source, URL, file and body
+        # digest) may differ, since a part changes only by a load or a render (a note the
+        # index moves to another URL is rendered again: its note is not the body's).
+        self.touched = touched
         self._now: _Inputs | None = None
         self._changed: set[str] | None = None  # the notes changed since the last state
         self._restyled: set[str] | None = None  # the notes that may look different on lists
@@ -218,7 +221,7 @@ class PageEngine:
             listed.looks_after(last, self._looks if self._lists_hold else None, now.printer,
                                now.site, listing),
             listed.orderings(now.index), now.members, now.unvouched,
-            (now.index.notes, copied(self.bodies)), self._carried)
+            self.touched is not None, self._carried)
 
     def _list_parts(self, last: EngineState | None, templates: set[str]
                     ) -> dict[str, bytes | None]:
@@ -228,9 +231,15 @@ class PageEngine:
         assert now is not None
         same = (last is not None and self._changed is not None and last.list_parts
                 and last.listing == templates)
+        held = same and not any(  # (no changed note came or went: the same notes)
+            (key in last.notes) != (key in now.notes)  # type: ignore[union-attr]
+            for key in self._changed or ())
+        if held and self.verify and last.list_parts.keys() != now.notes.keys():  # type: ignore
+            raise AssertionError("notes came or went that no changed note says")
         return listed.list_parts(last.list_parts if same else None,  # type: ignore[union-attr]
                                  self._restyled or self._changed or (), now.index,
-                                 now.graph.view, now.printer, templates, self._parts_made)
+                                 now.graph.view, now.printer, templates, self._parts_made,
+                                 same_notes=bool(held))
 
 
 class _Inputs:
@@ -238,16 +247,16 @@ class _Inputs:
 
     def __init__(self, index: SiteIndex, site: SiteView, printer: PagePrinter, graph: Graph,
                  bodies: Mapping[str, str], last: EngineState | None = None,
-                 verify: bool = False, hint: Set[str] = frozenset()):
+                 verify: bool = False, hint: Set[str] | None = None):
         self.index, self.site, self.printer, self.graph = index, site, printer, graph
         self.verify = verify
         self.tags = {tag.slug: tag for tag in site.tags}
         # Every note's part (source, URL, file and body digest): the last round's, made again
-        # only for the notes whose objects are not the ones it was made from; with no such
-        # round in this process, all of them (by map and zip, without a Python loop).
+        # for the notes a live server touched since; with no such round in this process, all
+        # of them (by map and zip, without a Python loop). Verify mode makes both, compared.
         self.touched: set[str] | None = None
-        if last is not None and last.seen is not None:
-            self.touched = touched_notes(index.notes, bodies, *last.seen, hint)
+        if last is not None and last.live and hint is not None:
+            self.touched = set(hint)
             parts = {key: (note.source, note.url, note.digest, bodies.get(key))
                      for key in self.touched if (note := index.notes.get(key)) is not None}
             other = [key for key in self.touched if last.notes.get(key) != parts.get(key)]
@@ -268,8 +277,8 @@ class _Inputs:
             unvouched = frozenset() if all(map(_DIGEST, notes)) and None not in map(
                 bodies.get, keys) else frozenset(k for k, p in parts.items() if cannot_vouch(p))
             if self.touched is not None and (parts, unvouched) != (self.notes, self.unvouched):
-                raise AssertionError("the notes' parts made from the changed notes alone "
-                                     "differ from those made from every note")
+                raise AssertionError("a note's part changed that the live server did not "
+                                     "touch")
             self.notes, self.unvouched = parts, unvouched
         self.papers = {p.id: repr((p.id, p.slug, p.title, p.link, p.entry))
                        for p in index.papers}

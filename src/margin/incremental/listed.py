@@ -56,19 +56,22 @@ def list_part(key: str, index: SiteIndex, view: Callable[[str], NoteView],
 
 def list_parts(last: Mapping[str, ListPart] | None, changed: Iterable[str], index: SiteIndex,
                view: Callable[[str], NoteView], printer: PagePrinter, templates: Iterable[str],
-               made: Mapping[str, ListPart] | None = None) -> dict[str, ListPart]:
+               made: Mapping[str, ListPart] | None = None, same_notes: bool = False
+               ) -> dict[str, ListPart]:
     """Every note's list part: LAST's, made again for the CHANGED notes (all without LAST;
-    those in MADE are taken from there, made for the same templates)."""
+    those in MADE are taken from there, made for the same templates). SAME_NOTES: the index
+    has the notes LAST was made for (else they are compared, in C)."""
     names = sorted(templates)
     if last is None:
         return {key: list_part(key, index, view, printer, names) for key in index.notes}
     now = {key: made[key] if made is not None and key in made
            else list_part(key, index, view, printer, names)
            for key in changed if key in index.notes}
-    if all(key in last and last[key] == part for key, part in now.items()) and (
-            len(last) == len(index.notes) and last.keys() <= index.notes.keys()):
+    same_notes = same_notes or (len(last) == len(index.notes)
+                                and last.keys() <= index.notes.keys())
+    if same_notes and all(key in last and last[key] == part for key, part in now.items()):
         return last  # (shared with the last state: nothing in it changed)
-    parts = dict(last) if last.keys() <= index.notes.keys() else {
+    parts = dict(last) if same_notes or last.keys() <= index.notes.keys() else {
         key: part for key, part in last.items() if key in index.notes}
     parts.update(now)
     return parts
@@ -110,8 +113,8 @@ def generated_to_plan(last: Any, changed: set[str], restyled: set[str], index: S
     made of the restyled notes are left in MADE, the looks of the tags that gained or lost a
     note in LOOKS."""
     templates = last.listing
-    if (not last.generated or not last.list_parts or changed - last.list_parts.keys()
-            or changed - index.notes.keys()):
+    if (not last.generated or not last.list_parts or not changed <= last.list_parts.keys()
+            or not changed <= index.notes.keys()):  # (set <= keys: looks up CHANGED alone)
         return None  # (a note came or went: every list it is on changes)
     if any(index.note_papers.get(key) for key in changed):
         return None

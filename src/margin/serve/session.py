@@ -69,7 +69,7 @@ class Session:
         self.index: SiteIndex | None = None
         self.bodies: dict[str, RenderedBody] = {}
         self.body_digests: dict[str, str] = {}  # key -> its body's digest (see render_some)
-        self.touched: set[str] = set()  # notes or bodies changed since the last round: a hint
+        self.touched: set[str] = set()  # loaded or rendered since the last round (PageEngine)
         self._shelf: BodyShelf | None = None  # where the bodies' HTML is (serve/bodies.py)
         self.drawn: tuple[str, ...] = ()  # the pages the last round drew from templates
         self._body_notes: dict[str, Note] = {}  # key -> the note its body was rendered from
