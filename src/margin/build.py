@@ -30,10 +30,11 @@ from margin.load import notes_from, read_sources
 from margin.load.known import KnownFiles, known_files
 from margin.markdown.context import body_context
 from margin.model import BuildReport, RenderedBody, SiteConfig, SiteIndex, SourceFile
-from margin.pages.drawing import Drawing, Drawn, PageRecord, Recorded
+from margin.pages.drawing import Drawing, Drawn, PageRecord
 from margin.parallel import default_jobs
 from margin.progress import Counter, ProgressBar
 from margin.write import check_output_dir
+from margin.write.incremental import LiveOutput
 from margin.write.output import OutputError
 from margin.write.previous import OutputRecords
 from margin.write.update import OutputUpdate
@@ -242,18 +243,19 @@ def _drawing(config: SiteConfig, made: _Made, last: OutputRecords, options: Opti
 def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, RenderedBody],
                body_digests: Mapping[str, str], last: OutputRecords, options: Options,
                keep: Callable[[Drawn], Drawn] | None = None, freeze: bool = True,
-               recorded: Recorded | None = None, touched: Set[str] | None = None) -> Drawing:
+               live: LiveOutput | None = None, touched: Set[str] | None = None) -> Drawing:
     """The pages of INDEX and BODIES, to be drawn unless the LAST output has them already:
     how `margin build` and each round of `margin serve` draw. The engine keeps, unplanned,
-    the note pages and feeds that read nothing changed since LAST. RECORDED: a page's
-    record if its file is intact (by default LAST's, which looks at the file). TOUCHED: the
-    notes the live server loaded or rendered since its last round (see PageEngine)."""
+    the note pages and feeds that read nothing changed since LAST. LIVE: a live server's
+    output folder (LAST its records), which knows which files are as it left them. TOUCHED:
+    the notes the live server loaded or rendered since its last round (see PageEngine)."""
     engine = PageEngine(last.engine if last.pages else None, body_digests, options.verify,
                         touched) if body_digests else None
     return Drawing(index, config, bodies, last.reusable if last.pages else None,
                    options.jobs, options.counter("pages"), keep=keep, engine=engine,
-                   recorded=(recorded or last.recorded) if last.pages else None,
-                   records=last.pages, verify=options.verify, freeze=freeze)
+                   recorded=(live.recorded if live else last.recorded) if last.pages else None,
+                   records=last.pages, trusted=bool(live and live.trusted),
+                   verify=options.verify, freeze=freeze)
 
 
 def _read_anew(sources: list[SourceFile], stamp: BuildStamp | None) -> set[str]:

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any
 
+from margin import urls
 from margin.incremental import listed
 from margin.incremental.carried import Carried
+from margin.incremental.decision import Decision
 from margin.incremental.differences import cannot_vouch, differing, moved
 from margin.incremental.pageprint import PagePrinter
 from margin.incremental.readers import Readers
@@ -67,6 +69,7 @@ class EngineState:
     # their templates, what those show of the site, of each note, and the index's orderings.
     generated: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     listing: frozenset[str] = frozenset()
+    list_readers: dict[str, set[str]] = field(default_factory=dict)  # note -> those paths
     generated_site_parts: dict[str, bytes | None] = field(default_factory=dict)
     list_parts: dict[str, bytes | None] = field(default_factory=dict)
     tag_looks: dict[tuple[str, str], bytes | None] = field(default_factory=dict)
@@ -83,21 +86,6 @@ class EngineState:
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "live": False, "carried": None,
                 **{name: dict(self.__dict__[name]) for name in _INDEX_MAPS}}
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The note pages (note key -> output path and template) and feeds (URLs) nothing they
-    read changed in."""
-
-    pages: dict[str, tuple[str, str]]
-    feeds: set[str]
-    dirty: int  # note pages to decide again (for the report and the tests)
-    # The generated pages kept: path -> (template, the notes it shows); with lists_hold,
-    # the others are decided again, and no note came, went or moved (URL, place, dates).
-    generated: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    lists_hold: bool = False
-    notes_to_plan: frozenset[str] = frozenset()  # the notes whose pages are not kept
 
 
 class PageEngine:
@@ -119,6 +107,7 @@ class PageEngine:
         self._parts_made: dict[str, listed.ListPart] = {}  # their list parts, made once
         self._looks: dict[tuple[str, str], bytes | None] = {}  # of the tags that moved
         self._lists_hold = False
+        self._to_plan: set[str] | None = None  # the generated pages decided again
         self._carried: Carried | None = None
 
     def carried(self) -> Carried:
@@ -155,13 +144,12 @@ class PageEngine:
         now.place(changed, last)
         for section in differing({s: last.dated.get(s, ()) for s in now.dated}, now.dated):
             dirty |= moved(last.dated.get(section, ()), now.dated.get(section, ()))
-        kept = dict(last.pages)  # (a copy, less the pages to decide again: in C)
-        for key in dirty | gone:
-            kept.pop(key, None)
-        unkept = dirty & now.notes.keys()  # (every note not kept, when the counts agree)
-        if len(now.notes) - len(kept) != len(unkept) or self.verify:
-            everything = now.notes.keys() - kept.keys()
-            if len(now.notes) - len(kept) == len(unkept) and unkept != everything:
+        dropped = frozenset(key for key in dirty | gone if key in last.pages)
+        kept_count = len(last.pages) - len(dropped)
+        unkept = {key for key in dirty if key in now.notes}  # (all not kept, if counts agree)
+        if len(now.notes) - kept_count != len(unkept) or self.verify:
+            everything = now.notes.keys() - (last.pages.keys() - dropped)
+            if len(now.notes) - kept_count == len(unkept) and unkept != everything:
                 raise AssertionError("the notes to plan differ from those not kept")
             unkept = everything
         kept_feeds = {url for url, title, keys in feeds
@@ -173,9 +161,12 @@ class PageEngine:
         generated = {} if to_plan is None else dict(last.generated)  # (copied in C)
         for path in to_plan or ():
             generated.pop(path, None)
-        self._lists_hold = to_plan is not None
-        return Decision(kept, kept_feeds, len(now.notes) - len(kept), generated,
-                        self._lists_hold, frozenset(unkept))
+        self._lists_hold, self._to_plan = to_plan is not None, to_plan
+        return Decision(last.pages, dropped, kept_feeds, len(now.notes) - kept_count,
+                        generated, self._lists_hold, frozenset(unkept), (
+                            *(last.pages[key][0] for key in dropped),
+                            *(last.generated if to_plan is None else to_plan),
+                            *map(urls.output_path, last.feeds)))
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
               generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> EngineState:
@@ -216,12 +207,26 @@ class PageEngine:
             {**(last.dated if last and now.placed is not None and not now.whole else {}),
              **now.dated},
             now.placed or {}, {url: (title, keys) for url, title, keys in feeds},
-            dict(generated), frozenset(listing),
+            dict(generated), frozenset(listing), self._list_readers(last, generated),
             listed.site_parts(now.printer, now.site, listing), self._list_parts(last, listing),
             listed.looks_after(last, self._looks if self._lists_hold else None, now.printer,
                                now.site, listing),
             listed.orderings(now.index), now.members, now.unvouched,
             self.touched is not None, self._carried)
+
+    def _list_readers(self, last: EngineState | None, generated: listed.Generated
+                      ) -> dict[str, set[str]]:
+        """Each note -> the generated pages showing it: the last state's, changed for the
+        pages decided again when those are all that can differ (the same paths)."""
+        to_plan, before = self._to_plan, last.generated if last else {}
+        same = to_plan is not None and len(generated) == len(before) and all(
+            path in generated for path in to_plan)
+        found = listed.list_readers(last.list_readers if last and before else None, before,
+                                    generated, to_plan if same else None)
+        if self.verify and {key: pages for key, pages in found.items() if pages} != \
+                listed.list_readers(None, {}, generated, None):
+            raise AssertionError("the generated pages' reverse map differs from one made whole")
+        return found
 
     def _list_parts(self, last: EngineState | None, templates: set[str]
                     ) -> dict[str, bytes | None]:

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
+from itertools import repeat
 from typing import Any
 
 from margin import urls
 from margin.incremental.pageprint import PagePrinter
+from margin.incremental.readers import Readers
 from margin.model import SiteIndex
 from margin.pages.graph import old_urls
 from margin.pages.views import NoteView, SiteView
@@ -141,9 +143,35 @@ def generated_to_plan(last: Any, changed: set[str], restyled: set[str], index: S
         return set()
     shown_by = {template: _shown_on(template, shown, changed, moved, looks, last, members)
                 for template in templates}
+    if not (moved or redrawn) and last.list_readers:  # (the pages showing those notes)
+        readers = last.list_readers
+        near = set(readers.get("*", ())).union(*map(readers.get, set().union(
+            *shown_by.values()), repeat(())))
+        return {path for path in near if "*" in (found := last.generated[path])[1]
+                or not shown_by[found[0]].isdisjoint(found[1])}
     return {path for path, (template, reads) in last.generated.items()
             if template in redrawn or path.startswith(tag_pages)
             or ((shown or moved) and "*" in reads) or not shown_by[template].isdisjoint(reads)}
+
+
+Generated = Mapping[str, tuple[str, tuple[str, ...]]]  # path -> template, notes shown
+
+
+def list_readers(last: dict[str, set[str]] | None, before: Generated, now: Generated,
+                 paths: Iterable[str] | None) -> dict[str, set[str]]:
+    """Each note -> the generated pages (paths) showing it ('*': those showing every note):
+    LAST's (the reverse map of BEFORE) changed for the PATHS whose entries differ in NOW
+    (None: any path may); without LAST, made whole."""
+    if last is None:
+        before, paths = {}, None
+    readers = Readers(last or {})
+    for path in (before.keys() | now.keys()) if paths is None else paths:
+        old, new = before.get(path), now.get(path)
+        if old != new:
+            shown, showing = set(old[1] if old else ()), set(new[1] if new else ())
+            readers.drop(path, shown - showing)
+            readers.add(path, showing - shown)
+    return readers.map
 
 
 def tag_looks(printer: PagePrinter, site: SiteView, templates: Iterable[str],

@@ -19,10 +19,10 @@ import contextlib
 import gc
 import hashlib
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any
 
 import jinja2
@@ -37,6 +37,7 @@ from margin.pages.assets import asset_files
 from margin.pages.dependencies import TemplateReader
 from margin.pages.feeds import FeedPlan, feed, feed_plans
 from margin.pages.keeping import PageEngine
+from margin.pages.kept import Keeping
 from margin.pages.plan import Page, Planner, draw
 from margin.pages.searchable import DIGEST_KIND, SEARCH_MARK, searched_digest
 from margin.pages.sitemap import ROBOTS, SITEMAP, sitemap
@@ -45,7 +46,7 @@ from margin.parallel import Background, fork_imap
 
 PARALLEL_FROM = 64  # fewer pages than this are drawn here: forking would cost more
 SITEMAP_PATHS = (urls.output_path(SITEMAP), urls.output_path(ROBOTS))
-_FIRST, _OWNER, _DIAGNOSTICS = itemgetter(0), attrgetter("owner"), attrgetter("diagnostics")
+_DIAGNOSTICS = attrgetter("diagnostics")
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class Drawing:
     # The last build's records by path, files unchecked: a page drawn to the same bytes takes
     # its links and search digest from there rather than parsing them again.
     records: Mapping[str, PageRecord] = field(default_factory=dict)
+    trusted: bool = False  # RECORDS are a live server's last round's, as it left the files
     state: object = None  # the engine's state after this build, for the next one
     decided: int = 0  # note pages the engine did not vouch for
     notes_planned: int = 0  # note pages planned (the rest were kept unplanned)
@@ -153,10 +155,10 @@ class Drawing:
         # (made on another core, while the pages are planned; with one, after them)
         generated = Background(lambda: self._feeds(to_make)) \
             if to_make and self.jobs > 1 else None
-        kept, lost = self._kept(decision.pages if decision else {}, planner, printer, site)
-        listed = self._generated_kept(decision.generated if decision else {}, planner,
-                                      printer, site)
-        kept.update(listed)
+        kept, lost, listed = Keeping(
+            index, self.records, self.recorded, self.trusted, self.verify, planner,
+            lambda page: printer.page(page.url, page.template, page.context, site),
+        ).pages(decision, SITEMAP_PATHS)
         notes = index.ordered(decision.notes_to_plan | lost) if decision else index.ordered()
         planned = self._claimed(self._planned(planner, notes, listed), kept, planner)
         self.kept = kept
@@ -236,37 +238,8 @@ class Drawing:
                                   record.indexed, reused=record)
         return kept
 
-    def _kept(self, unchanged: Mapping[str, tuple[str, str]], planner: Planner,
-              printer: PagePrinter, site: SiteView) -> tuple[dict[str, PageRecord], set[str]]:
-        """The note pages the engine found nothing changed in (note key -> path, template),
-        as the last build recorded them, by path, and the notes of those left to be planned:
-        their files are not intact (or were recorded for another note)."""
-        recorded = self.recorded
-        if recorded is None:
-            return {}, set(unchanged)
-        # (in C: every page recorded, the usual case; else one by one. A kept page's record
-        # is its own note's: the engine keeps no page whose note or URL changed, and its state
-        # is saved with these records; verify mode checks it)
-        keys, paths = tuple(unchanged), tuple(map(_FIRST, unchanged.values()))
-        records = tuple(map(recorded, paths))
-        if all(records):
-            if self.verify and tuple(map(_OWNER, records)) != keys:
-                raise AssertionError("a page kept by the engine was recorded for another note")
-            kept, lost = dict(zip(paths, records, strict=True)), set()
-        else:
-            kept = {path: record for key, path, record in zip(keys, paths, records, strict=True)
-                    if record is not None and record.owner == key}
-            lost = {key for key, path in zip(keys, paths, strict=True) if path not in kept}
-        for key in unchanged.keys() - lost if self.verify else ():
-            page = planner.note_page(self.index.notes[key])
-            path = unchanged[key][0]
-            fingerprint = printer.page(page.url, page.template, page.context, site)
-            if fingerprint != kept[path].fingerprint or urls.output_path(page.url) != path:
-                raise AssertionError(f"{path}: kept by its inputs, but it changed")
-        return kept, lost
-
-    def _planned(self, planner: Planner, keys: tuple[str, ...],
-                 listed: Mapping[str, PageRecord]) -> Iterator[Page]:
+    def _planned(self, planner: Planner, keys: tuple[str, ...], listed: Collection[str]
+                 ) -> Iterator[Page]:
         """The pages to decide again: the note pages not kept (of the notes KEYS, in the
         site's order), then the generated pages not kept (LISTED: those that are, by path;
         their values are never made)."""
@@ -276,25 +249,6 @@ class Drawing:
         for page in planner.generated_pages(listed):
             if not listed or urls.output_path(page.url) not in listed:
                 yield page
-
-    def _generated_kept(self, unchanged: Mapping[str, object], planner: Planner,
-                        printer: PagePrinter, site: SiteView) -> dict[str, PageRecord]:
-        """The generated pages the engine found nothing changed in (UNCHANGED, by path), as
-        the last build recorded them, those whose files are intact and were fingerprinted."""
-        kept: dict[str, PageRecord] = {}
-        for path in unchanged:
-            record = self.recorded(path) if self.recorded else None
-            if record is not None and record.fingerprint is not None:
-                kept[path] = record
-        if self.verify and kept:
-            pages = {urls.output_path(page.url): page for page in planner.generated_pages()}
-            for path, record in kept.items():
-                page = pages.get(path)
-                fingerprint = page and printer.page(page.url, page.template, page.context,
-                                                    site)
-                if fingerprint != record.fingerprint:
-                    raise AssertionError(f"{path}: kept by the engine, but it changed")
-        return kept
 
     def _claimed(self, pages: Iterator[Page], kept: Mapping[str, PageRecord], planner: Planner
                  ) -> list[Page]:

@@ -14,14 +14,20 @@ from margin.pages.views import NoteView, SiteView, TagView
 
 
 class Decision(Protocol):
-    # note key -> (output path, template): the note pages nothing they read changed in
-    pages: dict[str, tuple[str, str]]
-    feeds: set[str]  # the URLs of the feeds likewise
+    feeds: set[str]  # the URLs of the feeds nothing they read changed in
     dirty: int  # note pages not vouched for
     # The generated pages nothing they read changed in: path -> (template, notes shown).
     generated: dict[str, tuple[str, tuple[str, ...]]]
     lists_hold: bool  # no note came, went or moved (its URL, place among others, dates)
     notes_to_plan: frozenset[str]  # the notes whose pages are not kept
+    dropped: tuple[str, ...]  # the last output's pages not kept (note, generated, feeds)
+
+    def kept_pages(self) -> dict[str, tuple[str, str]]:
+        """note key -> (output path, template): the note pages nothing they read changed in."""
+        ...
+
+    @property
+    def kept_count(self) -> int: ...
 
 
 class Carried(Protocol):

@@ -248,7 +248,7 @@ class Session:
         self.output.ready()
         options = Options(jobs=jobs or default_jobs(), verify=self.verify)
         drawing = drawing_of(self.config, self.index, self.bodies, self.body_digests,
-                             self.output.records, options, recorded=self.output.recorded,
+                             self.output.records, options, live=self.output,
                              freeze=False, touched=self.touched)  # (preview.py freezes)
         with Timer(outcome.timings).stage("templates"):
             result = self.output.update(drawing)

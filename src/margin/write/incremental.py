@@ -72,6 +72,11 @@ class LiveOutput:
         process left it (a kept page's file is not looked at: thousands of them each save)."""
         return self.records.pages.get if self._known else self.records.recorded
 
+    @property
+    def trusted(self) -> bool:
+        """Whether the records are the last round's exactly, every file as it left it."""
+        return self._known
+
     def keep(self, page: Drawn) -> Drawn:
         """Write PAGE in place unless its file holds these bytes already; its bytes are let
         go either way (called where the page was drawn)."""
