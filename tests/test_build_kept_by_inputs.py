@@ -9,6 +9,7 @@ import pytest
 
 import margin.incremental.engine
 import margin.pages.drawing
+import margin.pages.kept
 from conftest import run_margin
 from margin.write import search
 
@@ -68,14 +69,14 @@ def site(make_site):
 def counting_kept(monkeypatch) -> list[str]:
     """The paths of the note pages each build keeps unplanned."""
     kept: list[str] = []
-    real = margin.pages.drawing.Drawing._kept
+    real = margin.pages.kept.Keeping._notes
 
     def kept_unplanned(self, *args):
         found = real(self, *args)
         kept.extend(found[0])  # (the pages by path, and their notes)
         return found
 
-    monkeypatch.setattr(margin.pages.drawing.Drawing, "_kept", kept_unplanned)
+    monkeypatch.setattr(margin.pages.kept.Keeping, "_notes", kept_unplanned)
     return kept
 
 

@@ -307,9 +307,9 @@ def test_the_sitemap_follows_tags_gained_and_new(site, tmp_path, monkeypatch):
     kept_sitemaps: list[bool] = []
     real = margin.pages.drawing.Drawing._sitemap
 
-    def sitemap(self, written, unchanged):
+    def sitemap(self, kept, paths, unchanged):
         kept_sitemaps.append(unchanged)
-        return real(self, written, unchanged)
+        return real(self, kept, paths, unchanged)
 
     monkeypatch.setattr(margin.pages.drawing.Drawing, "_sitemap", sitemap)
     edit(site, "content/notes/epsilon.md", "title: Epsilon", "title: Epsilon\ntags: [glass]")

@@ -156,7 +156,8 @@ def check(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     with Timer(report.timings).stage("templates"):
         drawn = {page.path: PageRecord(page.fingerprint, page.digest, (0, 0, 0), page.links,
                                        page.indexed, page.owner) for page in drawing.pages()}
-        pages = {**drawing.kept, **drawn}  # (kept: known once the pages are drawn)
+        pages = drawing.kept.copy()  # (kept: known once the pages are drawn)
+        pages.update(drawn)
     _snapshot_later(cache, made)
     _check_links(config, made.index, drawing, pages, report)
     report.written = len(pages)

@@ -14,8 +14,8 @@ def cannot_vouch(part: tuple[Any, ...] | None) -> bool:
 
 def differing(last: Mapping[str, Any], now: Mapping[str, Any]) -> set[str]:
     """The keys whose values differ between two mappings (compared whole first: most often
-    they are equal, and that comparison runs in C)."""
-    if last == now:
+    they are equal, and that comparison runs in C; the very same mapping is not looked at)."""
+    if last is now or last == now:
         return set()
     return {key for key in last.keys() | now.keys() if last.get(key) != now.get(key)}
 

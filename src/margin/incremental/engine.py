@@ -35,6 +35,8 @@ from margin.pages.views import SiteView
 
 _SOURCE, _URL, _DIGEST = (attrgetter(name) for name in ("source", "url", "digest"))
 _FIRST, _TEMPLATE = itemgetter(0), itemgetter(1)
+# What note pages show of a paper (a bibliography entry compares by the digest of all of it)
+_ID, _PAPER_PART = attrgetter("id"), attrgetter("id", "slug", "title", "link", "entry")
 
 # The keys of a note page's context whose values hold note views (and so tags).
 VIEW_KEYS = frozenset({"note", "page", "backlinks", "related", "papers", "previous", "next",
@@ -59,7 +61,7 @@ class EngineState:
     # (the index's own read-only maps while the state lives; dictionaries when saved)
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     note_papers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    papers: dict[str, str] = field(default_factory=dict)  # paper id -> what note pages show
+    papers: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # id -> what pages show
     series: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     dated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section -> newest first
     # key -> (section, date, updated): where its page is among others, and its sitemap dates
@@ -285,8 +287,8 @@ class _Inputs:
                 raise AssertionError("a note's part changed that the live server did not "
                                      "touch")
             self.notes, self.unvouched = parts, unvouched
-        self.papers = {p.id: repr((p.id, p.slug, p.title, p.link, p.entry))
-                       for p in index.papers}
+        self.papers = dict(zip(map(_ID, index.papers), map(_PAPER_PART, index.papers),
+                               strict=True))
         # the dated notes of the sections where a note came, went or moved (all: `whole`)
         self.dated: dict[str, tuple[str, ...]] = {}
         self.placed: dict[str, tuple[Any, Any, Any]] | None = None

@@ -98,7 +98,7 @@ def _index(claimed: Claimed, steps: IndexSteps, bibliography: SiteBibliography |
         backlinks=MappingProxyType(steps.backlinks(outbound)),
         papers=papers,
         note_papers=MappingProxyType(note_papers),
-        related=MappingProxyType(steps.related(by_key, note_papers)),
+        related=steps.related(by_key, note_papers),  # (read-only already)
         series=MappingProxyType(steps.grouped(_series, ordered, by_key, _EXTRA)),
         link_targets=targets,
         by_tool_url=MappingProxyType(claimed.by_tool_url),

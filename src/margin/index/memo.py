@@ -10,10 +10,11 @@ as a full index (tests/test_serve_incremental.py compares them).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from itertools import chain, compress
 from operator import is_not, ne
+from types import MappingProxyType
 from typing import Any
 
 from margin.collector import collector_paused
@@ -195,7 +196,8 @@ class IndexMemo(IndexSteps):
         return found
 
     def related(self, notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]
-                ) -> dict[str, tuple[str, ...]]:
+                ) -> Mapping[str, tuple[str, ...]]:
+        """(the same read-only view while nothing changed: the engine compares by identity)"""
         last = self._related
         if last is None or last.inputs.keys() != notes.keys():
             inputs = {key: _related_inputs(note, note_papers.get(key, ()))
@@ -212,13 +214,13 @@ class IndexMemo(IndexSteps):
             changed = [k for k in other if last.inputs[k] != inputs[k]]
             if not changed:
                 last.notes, last.papers = notes, note_papers
-                return last.result
+                return last.view()
             scorer = RelatedScorer(notes, note_papers)
             reached = _reached(changed, last, inputs, scorer)
             result = {k: scorer.related(k) if k in reached else last.result[k] for k in notes}
         self._related = _RelatedRun(inputs, result, notes, note_papers)
         self._forget(notes)
-        return result
+        return self._related.view()
 
     def _forget(self, notes: dict[str, Note]) -> None:
         for kept in (self._links, self._citations):
@@ -316,6 +318,16 @@ class _RelatedRun:
                 self.by_tag.setdefault(tag, set()).add(key)
             for paper in papers:
                 self.by_paper.setdefault(paper, set()).add(key)
+        self._view: Mapping[str, tuple[str, ...]] | None = None
+
+    def view(self) -> Mapping[str, tuple[str, ...]]:
+        """RESULT, read-only: one view, made once (not pickled)."""
+        if self._view is None:
+            self._view = MappingProxyType(self.result)
+        return self._view
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_view": None}
 
 
 def _related_inputs(note: Note, papers: tuple[str, ...]) -> tuple:

@@ -3,8 +3,9 @@ the live server's memo (memo.py) does less of."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
 from margin.diagnostics import Diagnostic
@@ -56,8 +57,8 @@ class IndexSteps:
         return backlinks([link for key in sorted(outbound) for link in outbound[key]])
 
     def related(self, notes: dict[str, Note], note_papers: dict[str, tuple[str, ...]]
-                ) -> dict[str, tuple[str, ...]]:
-        return related_notes(notes, note_papers)
+                ) -> Mapping[str, tuple[str, ...]]:
+        return MappingProxyType(related_notes(notes, note_papers))
 
     def grouped(self, group: Callable[[tuple[str, ...], dict[str, Note]], Any],
                 keys: tuple[str, ...], notes: dict[str, Note], read: Callable[[Note], Any]

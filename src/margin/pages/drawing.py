@@ -37,7 +37,7 @@ from margin.pages.assets import asset_files
 from margin.pages.dependencies import TemplateReader
 from margin.pages.feeds import FeedPlan, feed, feed_plans
 from margin.pages.keeping import PageEngine
-from margin.pages.kept import Keeping
+from margin.pages.kept import Keeping, KeptRecords
 from margin.pages.plan import Page, Planner, draw
 from margin.pages.searchable import DIGEST_KIND, SEARCH_MARK, searched_digest
 from margin.pages.sitemap import ROBOTS, SITEMAP, sitemap
@@ -116,7 +116,7 @@ class Drawing:
     planned: list[str] = field(default_factory=list)  # every page's path, failed ones too
     # The pages kept unplanned (the engine found nothing they read changed), by path: not
     # yielded by pages(), the writer takes their records as they are, all at once.
-    kept: dict[str, PageRecord] = field(default_factory=dict)
+    kept: KeptRecords = field(default_factory=dict)
     # Tests: draw every feed, and fingerprint every note page, kept by the engine too, and
     # fail if it changed (build's Options.verify, on for every build the tests run).
     verify: bool = False
@@ -175,45 +175,52 @@ class Drawing:
         self.deciding = time.perf_counter() - started
         _prepare(printer, planned, planner.view)
         yield from self._draw(planned, env, site, printer)
-        written = [*kept, *(urls.output_path(page.url) for page in planned)]
+        paths = [urls.output_path(page.url) for page in planned]
         made = {page.path: page
                 for page in (generated.result() if generated else self._feeds(to_make))}
         feed_pages = [kept_feeds.get(url) or made[urls.output_path(url)] for url, _, _ in plans]
         yield from feed_pages
-        written += [page.path for page in feed_pages]
-        yield from self._sitemap(written, unchanged=bool(decision and decision.lists_hold)
-                                 and self.records.keys() == {*written, *SITEMAP_PATHS})
-        self.planned = written
+        paths += [page.path for page in feed_pages]
+        yield from self._sitemap(kept, paths, unchanged=bool(decision and decision.lists_hold)
+                                 and self._same_pages(kept, paths))
+        self.planned = paths
         assets, problems = asset_files(config)
-        taken = set(written)
+        taken = set(paths)
         problems += [error("", None, f"/{asset.path} is both a page and an asset file")
-                     for asset in assets if asset.path in taken]
+                     for asset in assets if asset.path in taken or asset.path in kept]
         self.diagnostics += problems
         self.assets = with_body_assets(assets, bodies)
         if carried:
             carried.prints = printer.made()
             carried.forget_others(index.notes)
 
-    def _sitemap(self, written: list[str], unchanged: bool) -> Iterator[Drawn]:
-        """sitemap.xml and robots.txt over the pages WRITTEN (added to it); as the last build
-        left them when UNCHANGED: the site has the pages it had, and no note's URL or dates
-        changed (incremental/listed.py)."""
-        paths = list(SITEMAP_PATHS)
+    def _same_pages(self, kept: KeptRecords, paths: list[str]) -> bool:
+        """Whether the pages KEPT (a part of the records) and those of PATHS are the pages
+        the last output recorded, besides the sitemap's (counted: each is one page)."""
+        return len(self.records) == len(kept) + len(paths) + len(SITEMAP_PATHS) and all(
+            map(self.records.__contains__, (*paths, *SITEMAP_PATHS)))
+
+    def _sitemap(self, kept: KeptRecords, paths: list[str], unchanged: bool) -> Iterator[Drawn]:
+        """sitemap.xml and robots.txt over the pages KEPT and PATHS (added to PATHS); as the
+        last build left them when UNCHANGED: the site has the pages it had, and no note's URL
+        or dates changed (incremental/listed.py)."""
+        sitemap_paths = list(SITEMAP_PATHS)
         records = [self.recorded(path) if self.recorded and unchanged else None
-                   for path in paths]
+                   for path in sitemap_paths]
         if all(records) and not self.verify:
-            for path, record in zip(paths, records, strict=True):
+            for path, record in zip(sitemap_paths, records, strict=True):
                 assert record is not None
                 yield Drawn(path, "", None, record.digest, record.links, record.indexed,
                             reused=record)
         else:
-            for output, record in zip(sitemap([OutputFile(path, b"") for path in written],
-                                              self.index, self.config), records, strict=True):
+            written = [OutputFile(path, b"") for path in (*kept, *paths)]
+            for output, record in zip(sitemap(written, self.index, self.config), records,
+                                      strict=True):
                 drawn = _drawn(output, None)
                 if record is not None and record.digest != drawn.digest:
                     raise AssertionError(f"{output.path}: kept by the engine, but it changed")
                 yield self.keep(drawn) if self.keep else drawn
-        written += paths
+        paths += sitemap_paths
 
     def _feeds(self, plans: list[FeedPlan]) -> list[Drawn]:
         """The Atom feeds PLANS say, kept (written out) where they are made."""

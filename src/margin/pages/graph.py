@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,17 +130,20 @@ class Graph:
         return SeriesView(name, urls.series(slugify(name)), tuple(self.view(k) for k in keys),
                           position)
 
-    def pages(self) -> Iterator[Page]:
-        papers = [(p, self.paper_view(p)) for p in self.index.papers]
-        if papers:
-            views = tuple(view for _, view in papers)
+    def pages(self, kept: Container[str] = ()) -> Iterator[Page]:
+        """The graph's pages but those whose output paths are KEPT (their views unmade)."""
+        papers = self.index.papers
+        if papers and urls.output_path(urls.PAPERS) not in kept:
+            views = tuple(map(self.paper_view, papers))
             # The paper index stands in for a section called 'papers': it lists its notes too.
             reviews = tuple(self.view(k) for k in self.index.sections.get("papers", ()))
             yield Page(urls.PAPERS, "papers.html", {"papers": views, "notes": reviews},
                             ("*",))
-        for paper, view in papers:
-            keys = tuple(c.key for c in paper.citations)
-            yield Page(view.url, "paper.html", {"paper": view}, keys)
+        for paper in papers:
+            if urls.output_path(urls.paper(paper.slug)) not in kept:
+                keys = tuple(c.key for c in paper.citations)
+                yield Page(urls.paper(paper.slug), "paper.html",
+                           {"paper": self.paper_view(paper)}, keys)
         for name, keys in self.index.series.items():
             yield Page(urls.series(slugify(name)), "series.html",
                             {"series": self.series_view(name)}, keys)

@@ -110,7 +110,7 @@ class Planner:
             yield from self.list_pages(urls.section(name), section_title(name), keys,
                                        kind="section", tag=None, kept=kept)
         yield self.archive_page()
-        yield from self.graph.pages()
+        yield from self.graph.pages(kept)
         yield Page(urls.SEARCH, "search.html", {}, ())
         yield Page(urls.NOT_FOUND, "404.html", {}, ())
 

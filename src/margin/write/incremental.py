@@ -109,7 +109,8 @@ class LiveOutput:
                 seen = page.reused.stamp
             fresh[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
                                           page.indexed, page.owner)
-        records = {**drawing.kept, **fresh}
+        records = drawing.kept.copy()  # (in C, a live server's kept records: pages/kept.py)
+        records.update(fresh)
         failed = list(filterfalse(records.__contains__, drawing.planned))  # (in C)
         for path in failed:
             if path in last.pages:

@@ -72,7 +72,9 @@ class OutputUpdate:
                 seen = page.reused.stamp
             self.pages[page.path] = PageRecord(page.fingerprint, page.digest, seen, page.links,
                                                page.indexed, page.owner)
-        self.pages = {**drawing.kept, **self.pages}
+        pages = drawing.kept.copy()
+        pages.update(self.pages)
+        self.pages = pages
         return self.pages
 
     def add_assets(self, assets: list[AssetFile]) -> None:
