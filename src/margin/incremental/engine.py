@@ -4,14 +4,12 @@ The last build left, with its output records, what each note page and feed was m
 parts of every note (file, URL, body: `NotePart`), the index's facts a note page shows (related
 notes, papers, series, the dated notes of each section for neighbours), the tags as each
 template reads them, each template's part of the site view, the base fingerprint (code,
-configuration, template files), and the reverse map from each note to the note pages that
-show it. A build compares the inputs (each comparison cheap, most of them whole dictionaries
-at once), and only the pages that read a changed input are planned and fingerprinted again;
-every other note page is kept as the last build left it, never planned. The fingerprint of a
-page decided again stops the propagation when it comes out the same (early cutoff).
-
-Missing or damaged state, a new base or a template whose site part changed: every page is
-decided the old way (fingerprinted), and the state is made afresh for the next build.
+configuration, template files), and the reverse maps from each note to the pages that show
+it. Only the pages that read a changed input are planned and fingerprinted again; the rest are
+kept as the last build left them, never planned. A page decided again stops the propagation
+when its fingerprint comes out the same (early cutoff). Missing or damaged state, a new base
+or a template whose site part changed: every page is decided (fingerprinted), the state made
+afresh.
 """
 
 from __future__ import annotations
@@ -84,6 +82,7 @@ class EngineState:
 
     # What the live server's last round made, for the next (incremental/carried.py). Never saved.
     carried: Carried | None = field(default=None, compare=False)
+    unprinted: frozenset[str] = frozenset()  # generated pages drawn with no fingerprint
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "live": False, "carried": None,
@@ -110,6 +109,7 @@ class PageEngine:
         self._looks: dict[tuple[str, str], bytes | None] = {}  # of the tags that moved
         self._lists_hold = False
         self._to_plan: set[str] | None = None  # the generated pages decided again
+        self._made: EngineState | None = None  # by after()
         self._carried: Carried | None = None
 
     def carried(self) -> Carried:
@@ -160,6 +160,8 @@ class PageEngine:
         to_plan = listed.generated_to_plan(last, changed, self._restyled, index, site,
                                            graph.view, printer, now.placed or {}, now.notes,
                                            self._parts_made, self._looks, now.members)
+        if to_plan is not None:  # (a page with no fingerprint is decided again each time)
+            to_plan |= {path for path in last.unprinted if path in last.generated}
         generated = {} if to_plan is None else dict(last.generated)  # (copied in C)
         for path in to_plan or ():
             generated.pop(path, None)
@@ -201,7 +203,7 @@ class PageEngine:
         listing = set(map(_FIRST, generated.values()))  # the generated pages' templates
         if last is None or self._now.placed is None:
             now.place(None, None)
-        return EngineState(
+        self._made = EngineState(
             now.printer.base, {t: now.site_part(t) for t in templates},
             {(slug, t): now.tag_part(slug, t) for slug in now.tags for t in templates},
             now.notes, pages, reads, readers.map, now.index.related,
@@ -209,26 +211,19 @@ class PageEngine:
             {**(last.dated if last and now.placed is not None and not now.whole else {}),
              **now.dated},
             now.placed or {}, {url: (title, keys) for url, title, keys in feeds},
-            dict(generated), frozenset(listing), self._list_readers(last, generated),
+            dict(generated), frozenset(listing),
+            listed.readers_after(last, self._to_plan, generated, self.verify),
             listed.site_parts(now.printer, now.site, listing), self._list_parts(last, listing),
             listed.looks_after(last, self._looks if self._lists_hold else None, now.printer,
                                now.site, listing),
             listed.orderings(now.index), now.members, now.unvouched,
             self.touched is not None, self._carried)
+        return self._made
 
-    def _list_readers(self, last: EngineState | None, generated: listed.Generated
-                      ) -> dict[str, set[str]]:
-        """Each note -> the generated pages showing it: the last state's, changed for the
-        pages decided again when those are all that can differ (the same paths)."""
-        to_plan, before = self._to_plan, last.generated if last else {}
-        same = to_plan is not None and len(generated) == len(before) and all(
-            path in generated for path in to_plan)
-        found = listed.list_readers(last.list_readers if last and before else None, before,
-                                    generated, to_plan if same else None)
-        if self.verify and {key: pages for key, pages in found.items() if pages} != \
-                listed.list_readers(None, {}, generated, None):
-            raise AssertionError("the generated pages' reverse map differs from one made whole")
-        return found
+    def unprinted(self, paths: Iterable[str]) -> None:
+        """The generated pages drawn with no fingerprint: the next build decides them again."""
+        if self._made is not None:
+            self._made.unprinted = frozenset(paths)
 
     def _list_parts(self, last: EngineState | None, templates: set[str]
                     ) -> dict[str, bytes | None]:

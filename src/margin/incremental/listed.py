@@ -210,3 +210,19 @@ def _shown_on(template: str, shown: set[str], changed: set[str], moved: set[str]
               for found in (members.get(slug), last.tag_members.get(slug)) if found
               for key in found[2]}
     return (shown & changed) | ((shown - changed) & tagged)
+
+
+def readers_after(last: Any, to_plan: set[str] | None, generated: Generated, verify: bool
+                  ) -> dict[str, set[str]]:
+    """The reverse map of GENERATED (list_readers) for the next build: LAST's (an EngineState)
+    changed for the pages decided again (TO_PLAN) when those are all that can differ (the
+    same paths); VERIFY: compared with one made whole."""
+    before = last.generated if last else {}
+    same = to_plan is not None and len(generated) == len(before) and all(
+        path in generated for path in to_plan)
+    found = list_readers(last.list_readers if last and before else None, before, generated,
+                         to_plan if same else None)
+    if verify and {key: pages for key, pages in found.items() if pages} != list_readers(
+            None, {}, generated, None):
+        raise AssertionError("the generated pages' reverse map differs from one made whole")
+    return found

@@ -302,6 +302,7 @@ class Drawing:
         enough = PARALLEL_FROM * (4 if reusable else 1)  # keeping a page costs little
         jobs = self.jobs if len(planned) >= enough else 1
         problems: dict[int, Diagnostic] = {}
+        unprinted: list[str] = []
         for number, answer in fork_imap(look, planned, jobs, tick, share=True):
             page = planned[number]
             if isinstance(answer, str):
@@ -318,8 +319,12 @@ class Drawing:
                 problems[number] = problem
             if drawn:
                 self.drawn += 1
+                if drawn.fingerprint is None and not drawn.owner:
+                    unprinted.append(drawn.path)  # (a generated page: decided again next time)
                 yield drawn
         self.diagnostics += [problems[number] for number in sorted(problems)]
+        if self.engine:
+            self.engine.unprinted(unprinted)
 
 
 def _prepare(printer: PagePrinter, planned: list[Page], view: Callable[[str], NoteView]

@@ -4,7 +4,7 @@ server, the views the last round made. Drawing works without one: every page is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from margin.model import Note, RenderedBody, SiteIndex
@@ -56,6 +56,10 @@ class PageEngine(Protocol):
 
     def carried(self) -> Carried:
         """The views and digests the last round in this process made (a live server's)."""
+        ...
+
+    def unprinted(self, paths: Iterable[str]) -> None:
+        """The generated pages drawn after after() with no fingerprint (decided again)."""
         ...
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],

@@ -24,7 +24,7 @@ from margin.pages.plan import Planner
 if TYPE_CHECKING:
     from margin.pages.drawing import PageRecord
 
-_FIRST, _OWNER, _FINGERPRINT = itemgetter(0), attrgetter("owner"), attrgetter("fingerprint")
+_FIRST, _OWNER = itemgetter(0), attrgetter("owner")
 
 
 class Less(Mapping[str, "PageRecord"]):
@@ -92,12 +92,10 @@ class Keeping:
 
     def _copied(self, decision: Decision, others: tuple[str, ...]) -> Less | None:
         """The last round's records less those of the pages not kept; None when the count
-        shows they are not the pages kept (or a kept generated page was not fingerprinted)."""
+        shows they are not the pages kept. (A generated page drawn with no fingerprint is
+        never kept: the engine decides it again, engine.py `unprinted`.)"""
         kept = Less(self.records, frozenset((*decision.dropped, *others)))
-        if len(kept) != decision.kept_count + len(decision.generated) or None in map(
-                _FINGERPRINT, map(self.records.get, decision.generated)):
-            return None
-        return kept
+        return kept if len(kept) == decision.kept_count + len(decision.generated) else None
 
     def _notes(self, unchanged: Mapping[str, tuple[str, str]]
                ) -> tuple[dict[str, PageRecord], set[str]]:
