@@ -20,7 +20,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from margin import urls
-from margin.incremental import listed
+from margin.incremental import layered, listed
 from margin.incremental.carried import Carried
 from margin.incremental.decision import Decision
 from margin.incremental.differences import cannot_vouch, differing, moved
@@ -52,7 +52,7 @@ class EngineState:
     base: str
     site_parts: dict[str, bytes | None]  # template -> what its pages show of the site
     tag_parts: dict[tuple[str, str], str | None]  # (tag slug, template) -> its part
-    notes: dict[str, NotePart]
+    notes: Mapping[str, NotePart]
     pages: dict[str, tuple[str, str]]  # note key -> (its page's output path, its template)
     reads: dict[str, tuple[str, ...]]  # note key -> the notes its page shows (itself first)
     readers: dict[str, set[str]]  # note key -> the notes whose pages show it
@@ -71,7 +71,7 @@ class EngineState:
     listing: frozenset[str] = frozenset()
     list_readers: dict[str, set[str]] = field(default_factory=dict)  # note -> those paths
     generated_site_parts: dict[str, bytes | None] = field(default_factory=dict)
-    list_parts: dict[str, bytes | None] = field(default_factory=dict)
+    list_parts: Mapping[str, bytes | None] = field(default_factory=dict)
     tag_looks: dict[tuple[str, str], bytes | None] = field(default_factory=dict)
     orderings: tuple[Any, ...] = ()
     tag_members: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)
@@ -150,7 +150,7 @@ class PageEngine:
         kept_count = len(last.pages) - len(dropped)
         unkept = {key for key in dirty if key in now.notes}  # (all not kept, if counts agree)
         if len(now.notes) - kept_count != len(unkept) or self.verify:
-            everything = now.notes.keys() - (last.pages.keys() - dropped)
+            everything = layered.plain(now.notes).keys() - (last.pages.keys() - dropped)
             if len(now.notes) - kept_count == len(unkept) and unkept != everything:
                 raise AssertionError("the notes to plan differ from those not kept")
             unkept = everything
@@ -226,7 +226,7 @@ class PageEngine:
             self._made.unprinted = frozenset(paths)
 
     def _list_parts(self, last: EngineState | None, templates: set[str]
-                    ) -> dict[str, bytes | None]:
+                    ) -> Mapping[str, bytes | None]:
         """Each note as the generated pages (drawn with TEMPLATES) show it: made again only
         for the notes changed, while the generated templates are the last build's."""
         now = self._now
@@ -261,13 +261,8 @@ class _Inputs:
             self.touched = set(hint)
             parts = {key: (note.source, note.url, note.digest, bodies.get(key))
                      for key in self.touched if (note := index.notes.get(key)) is not None}
-            other = [key for key in self.touched if last.notes.get(key) != parts.get(key)]
-            self.notes: dict[str, NotePart] = dict(last.notes) if other else last.notes
-            for key in other:  # (the last map, unless a part changed: copied, in C)
-                if key in parts:
-                    self.notes[key] = parts[key]
-                else:
-                    self.notes.pop(key, None)
+            self.notes: Mapping[str, NotePart] = layered.changed(  # (the last map, changed)
+                last.notes, parts, [key for key in self.touched if key not in parts])
             bad = {key for key in self.touched if cannot_vouch(self.notes.get(key))}
             self.unvouched = frozenset((last.unvouched - self.touched) | bad)
         if self.touched is None or verify:
@@ -299,8 +294,9 @@ class _Inputs:
         if self.touched is not None:  # (only those notes can differ)
             changed = {key for key in self.touched if last.get(key) != self.notes.get(key)}
         else:  # (the parts compared as sets, in C)
-            changed = {key for key, _ in self.notes.items() - last.items()}
-            changed |= last.keys() - self.notes.keys()
+            notes, last = layered.plain(self.notes), layered.plain(last)
+            changed = {key for key, _ in notes.items() - last.items()}
+            changed |= last.keys() - notes.keys()
         return changed | self.unvouched
 
     def came_and_went(self, pages: Mapping[str, object]) -> tuple[set[str], set[str]]:
@@ -312,6 +308,7 @@ class _Inputs:
             went = {key for key in self.touched if key in pages and key not in notes}
             if len(notes) - len(came) == len(pages) - len(went) and not self.verify:
                 return came, went
+        notes = layered.plain(notes)
         found = set(notes.keys() - pages.keys()), set(pages.keys() - notes.keys())
         if self.touched is not None and self.verify and len(notes) - len(came) == len(
                 pages) - len(went) and (came, went) != found:

@@ -19,6 +19,7 @@ from itertools import repeat
 from typing import Any
 
 from margin import urls
+from margin.incremental import layered
 from margin.incremental.pageprint import PagePrinter
 from margin.incremental.readers import Readers
 from margin.model import SiteIndex
@@ -59,7 +60,7 @@ def list_part(key: str, index: SiteIndex, view: Callable[[str], NoteView],
 def list_parts(last: Mapping[str, ListPart] | None, changed: Iterable[str], index: SiteIndex,
                view: Callable[[str], NoteView], printer: PagePrinter, templates: Iterable[str],
                made: Mapping[str, ListPart] | None = None, same_notes: bool = False
-               ) -> dict[str, ListPart]:
+               ) -> Mapping[str, ListPart]:
     """Every note's list part: LAST's, made again for the CHANGED notes (all without LAST;
     those in MADE are taken from there, made for the same templates). SAME_NOTES: the index
     has the notes LAST was made for (else they are compared, in C)."""
@@ -69,11 +70,10 @@ def list_parts(last: Mapping[str, ListPart] | None, changed: Iterable[str], inde
     now = {key: made[key] if made is not None and key in made
            else list_part(key, index, view, printer, names)
            for key in changed if key in index.notes}
-    same_notes = same_notes or (len(last) == len(index.notes)
-                                and last.keys() <= index.notes.keys())
-    if same_notes and all(key in last and last[key] == part for key, part in now.items()):
-        return last  # (shared with the last state: nothing in it changed)
-    parts = dict(last) if same_notes or last.keys() <= index.notes.keys() else {
+    if same_notes:  # (the last map, changed: itself when nothing in it did)
+        return layered.changed(last, now)
+    last = layered.plain(last)
+    parts = dict(last) if last.keys() <= index.notes.keys() else {
         key: part for key, part in last.items() if key in index.notes}
     parts.update(now)
     return parts
