@@ -100,6 +100,12 @@ def paged_paths(url: str, pages: int) -> tuple[str, ...]:
     return tuple(output_path(paged(url, number)) for number in range(1, pages + 1))
 
 
+@lru_cache(maxsize=1 << 14)
+def paged_path_set(url: str, pages: int) -> frozenset[str]:
+    """paged_paths() as a set: the few pages asked for are looked up in it, not it walked."""
+    return frozenset(paged_paths(url, pages))
+
+
 def tag(slug: str) -> str:
     return f"{TAGS}{slug}/"
 

@@ -22,6 +22,8 @@ class Decision:
     notes_to_plan: frozenset[str] = frozenset()  # the notes whose pages are not kept
     # The last output's pages not kept, by path: note pages, generated pages, feeds.
     dropped: tuple[str, ...] = ()
+    replan: frozenset[str] | None = None  # with lists_hold: the generated pages not kept
+    regrouped: frozenset[str] = frozenset()  # the URLs of lists that may have new pages
 
     def kept_pages(self) -> dict[str, tuple[str, str]]:
         """The note pages kept: note key -> output path and template (copied in C)."""

@@ -170,7 +170,9 @@ class PageEngine:
                         generated, self._lists_hold, frozenset(unkept), (
                             *(last.pages[key][0] for key in dropped),
                             *(last.generated if to_plan is None else to_plan),
-                            *map(urls.output_path, last.feeds)))
+                            *map(urls.output_path, last.feeds)),
+                        None if to_plan is None else frozenset(to_plan),
+                        frozenset(map(urls.tag, listed.moved_tags(last, now.members))))
 
     def after(self, planned: Mapping[str, tuple[str, str]], feeds: list[FeedPlan],
               generated: Mapping[str, tuple[str, tuple[str, ...]]]) -> EngineState:

@@ -92,13 +92,13 @@ def restyled(last: Any, changed: set[str], index: SiteIndex, members: Members) -
     ones, and those on a tag that gained or lost a note (the count their tag chips carry;
     MEMBERS: the index's tag_members())."""
     found = set(changed)
-    for slug in _moved_tags(last, members):
+    for slug in moved_tags(last, members):
         for tag in (members.get(slug), last.tag_members.get(slug)):
             found.update(tag[2] if tag else ())
     return found & index.notes.keys()
 
 
-def _moved_tags(last: Any, members: Mapping[str, tuple[str, str, tuple[str, ...]]]
+def moved_tags(last: Any, members: Mapping[str, tuple[str, str, tuple[str, ...]]]
                 ) -> set[str]:
     return {slug for slug in members.keys() | last.tag_members.keys()
             if members.get(slug) != last.tag_members.get(slug)}
@@ -128,7 +128,7 @@ def generated_to_plan(last: Any, changed: set[str], restyled: set[str], index: S
     parts = site_parts(printer, site, templates)
     if None in parts.values() or None in last.generated_site_parts.values():
         return None
-    moved = _moved_tags(last, members)
+    moved = moved_tags(last, members)
     names = sorted(templates)
     for key in restyled:
         made[key] = list_part(key, index, view, printer, names)

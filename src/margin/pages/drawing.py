@@ -36,7 +36,7 @@ from margin.pages import collision_error, templates, unfit_error, with_body_asse
 from margin.pages.assets import asset_files
 from margin.pages.dependencies import TemplateReader
 from margin.pages.feeds import FeedPlan, feed, feed_plans
-from margin.pages.keeping import PageEngine
+from margin.pages.keeping import Decision, PageEngine
 from margin.pages.kept import Keeping, KeptRecords
 from margin.pages.plan import Page, Planner, draw
 from margin.pages.searchable import DIGEST_KIND, SEARCH_MARK, searched_digest
@@ -160,7 +160,7 @@ class Drawing:
             lambda page: printer.page(page.url, page.template, page.context, site),
         ).pages(decision, SITEMAP_PATHS)
         notes = index.ordered(decision.notes_to_plan | lost) if decision else index.ordered()
-        planned = self._claimed(self._planned(planner, notes, listed), kept, planner)
+        planned = self._claimed(self._planned(planner, notes, listed, decision), kept, planner)
         self.kept = kept
         self.notes_planned = sum(1 for page in planned if page.note is not None)
         if self.engine:
@@ -245,17 +245,26 @@ class Drawing:
                                   record.indexed, reused=record)
         return kept
 
-    def _planned(self, planner: Planner, keys: tuple[str, ...], listed: Collection[str]
-                 ) -> Iterator[Page]:
+    def _planned(self, planner: Planner, keys: tuple[str, ...], listed: Collection[str],
+                 decision: Decision | None) -> Iterator[Page]:
         """The pages to decide again: the note pages not kept (of the notes KEYS, in the
         site's order), then the generated pages not kept (LISTED: those that are, by path;
-        their values are never made)."""
+        their values are never made). When every generated page the engine kept is LISTED,
+        the lists' pages to plan are those it names, but for the lists that may have new
+        pages (walked whole)."""
+        wanted = decision.replan if decision and len(listed) == len(decision.generated) \
+            else None
+        whole = decision.regrouped if decision else ()
         notes = self.index.notes
         for key in keys:
             yield planner.note_page(notes[key])
-        for page in planner.generated_pages(listed):
-            if not listed or urls.output_path(page.url) not in listed:
-                yield page
+        pages = [page for page in planner.generated_pages(listed, wanted, whole)
+                 if not listed or urls.output_path(page.url) not in listed]
+        if self.verify and wanted is not None and [page.url for page in pages] != [
+                page.url for page in planner.generated_pages(listed)
+                if urls.output_path(page.url) not in listed]:
+            raise AssertionError("the generated pages wanted differ from those not kept")
+        yield from pages
 
     def _claimed(self, pages: Iterator[Page], kept: Mapping[str, PageRecord], planner: Planner
                  ) -> list[Page]:

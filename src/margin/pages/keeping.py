@@ -21,6 +21,8 @@ class Decision(Protocol):
     lists_hold: bool  # no note came, went or moved (its URL, place among others, dates)
     notes_to_plan: frozenset[str]  # the notes whose pages are not kept
     dropped: tuple[str, ...]  # the last output's pages not kept (note, generated, feeds)
+    replan: frozenset[str] | None  # with lists_hold: the generated pages not kept
+    regrouped: frozenset[str]  # the URLs of the lists that may have new pages (tags)
 
     def kept_pages(self) -> dict[str, tuple[str, str]]:
         """note key -> (output path, template): the note pages nothing they read changed in."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Set
 from functools import partial
 from typing import Any
 
@@ -92,23 +92,28 @@ class Planner:
             yield self.note_page(self.index.notes[key])
         yield from self.generated_pages()
 
-    def generated_pages(self, kept: Container[str] = ()) -> Iterator[Page]:
+    def generated_pages(self, kept: Container[str] = (), wanted: Set[str] | None = None,
+                        whole: Container[str] = ()) -> Iterator[Page]:
         """Every page not a note's (of the list pages, those not KEPT, by output path: a
-        tag's pages are thousands at a large site, and a save keeps nearly all)."""
+        tag's pages are thousands at a large site, and a save keeps nearly all; with WANTED,
+        only those of its paths, each list looked up in it rather than walked, but for the
+        lists at the URLs WHOLE)."""
         yield self.home_page()
         yield Page(urls.TAGS, "tags.html", {"tags": self.site.tags}, ("*",))
         for entry in self.index.tags:
             tag = self.tags[entry.tag.slug]
             title = f"Tagged “{tag.name}”"
-            yield from self.list_pages(urls.tag(tag.slug), title, entry.keys, kind="tag", tag=tag,
-                                       kept=kept)
+            url = urls.tag(tag.slug)
+            yield from self.list_pages(url, title, entry.keys, kind="tag", tag=tag, kept=kept,
+                                       wanted=None if url in whole else wanted)
         for name, keys in self.index.sections.items():
             if urls.section(name) == urls.PAPERS and self.index.papers:
                 continue  # the paper index speaks for a section called 'papers'
             if urls.section(name) in self.index.by_url:
                 continue  # the folder's own page (its index.md) stands in for the list
             yield from self.list_pages(urls.section(name), section_title(name), keys,
-                                       kind="section", tag=None, kept=kept)
+                                       kind="section", tag=None, kept=kept,
+                                       wanted=None if urls.section(name) in whole else wanted)
         yield self.archive_page()
         yield from self.graph.pages(kept)
         yield Page(urls.SEARCH, "search.html", {}, ())
@@ -140,8 +145,9 @@ class Planner:
         return Page(urls.HOME, "home.html", LazyContext(context), ("*",))
 
     def list_pages(self, url: str, title: str, keys: tuple[str, ...], *, kind: str,
-                   tag: TagView | None, kept: Container[str] = ()) -> Iterator[Page]:
-        """The pages listing KEYS (but those whose output paths are KEPT)."""
+                   tag: TagView | None, kept: Container[str] = (),
+                   wanted: Set[str] | None = None) -> Iterator[Page]:
+        """The pages listing KEYS (but those whose output paths are KEPT; only those WANTED)."""
         size = self.config.paginate
         total = max(1, -(-len(keys) // size))
         charts: list[Any] = []  # the tag's chart, made once, for the first page drawn
@@ -153,9 +159,13 @@ class Planner:
                     "count": len(keys), "pagination": pagination, "chart": charts[0]}
 
         paths = urls.paged_paths(url, total)
-        if kept and all(map(kept.__contains__, paths)):  # (a save keeps nearly every list)
+        numbers: Iterable[int] = range(1, total + 1)
+        if wanted is not None:  # (a save plans a page or two of a few lists)
+            numbers = sorted(paths.index(path) + 1
+                             for path in wanted & urls.paged_path_set(url, total))
+        elif kept and all(map(kept.__contains__, paths)):  # (a save keeps nearly every list)
             return
-        for number in range(1, total + 1):
+        for number in numbers:
             if kept and paths[number - 1] in kept:
                 continue
             chunk = keys[(number - 1) * size : number * size]
