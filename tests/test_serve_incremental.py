@@ -353,3 +353,29 @@ def test_a_note_the_index_moves_unsaved_is_drawn_at_its_new_url(live):
     live.assert_same_as_full_build()
     live.save("content/notes/taker.md", None)
     live.assert_same_as_full_build()
+
+
+def test_a_generated_page_with_no_fingerprint_is_decided_at_every_save(make_site, build_site,
+                                                                       tmp_path, monkeypatch):
+    """A page the printer cannot vouch for is never kept by its inputs: it is planned (and
+    drawn) again at each save, even one no list shows (the engine names it in its state; the
+    server's kept records are not looked at one by one)."""
+    from margin.incremental.pageprint import PagePrinter
+    real, asked = PagePrinter.page, []
+
+    def page(self, url, template, context, site):
+        if url == "/tags/systems/":
+            asked.append(url)
+            return None
+        return real(self, url, template, context, site)
+
+    monkeypatch.setattr(PagePrinter, "page", page)
+    live = Live(make_site(NOTES), build_site, tmp_path / "full")
+    live.session = Session(live.session.config)  # (the shortcuts as the server takes them)
+    live.session.build_all()
+    for old, new in (("evergreen.", "evergreen.\n\nA later paragraph."),
+                     ("A later paragraph.", "A later paragraph, longer.")):
+        asked.clear()
+        live.edit("content/notes/delta.md", old, new)  # (below its summary: no list shows it)
+        assert asked == ["/tags/systems/"]
+    live.assert_same_as_full_build()
