@@ -146,11 +146,11 @@ class PageEngine:
         now.place(changed, last)
         for section in differing({s: last.dated.get(s, ()) for s in now.dated}, now.dated):
             dirty |= moved(last.dated.get(section, ()), now.dated.get(section, ()))
-        dropped = frozenset(key for key in dirty | gone if key in last.pages)
-        kept_count = len(last.pages) - len(dropped)
+        unkept_pages = frozenset(key for key in dirty | gone if key in last.pages)
+        kept_count = len(last.pages) - len(unkept_pages)
         unkept = {key for key in dirty if key in now.notes}  # (all not kept, if counts agree)
         if len(now.notes) - kept_count != len(unkept) or self.verify:
-            everything = layered.plain(now.notes).keys() - (last.pages.keys() - dropped)
+            everything = layered.plain(now.notes).keys() - (last.pages.keys() - unkept_pages)
             if len(now.notes) - kept_count == len(unkept) and unkept != everything:
                 raise AssertionError("the notes to plan differ from those not kept")
             unkept = everything
@@ -166,9 +166,9 @@ class PageEngine:
         for path in to_plan or ():
             generated.pop(path, None)
         self._lists_hold, self._to_plan = to_plan is not None, to_plan
-        return Decision(last.pages, dropped, kept_feeds, len(now.notes) - kept_count,
+        return Decision(last.pages, unkept_pages, kept_feeds, len(now.notes) - kept_count,
                         generated, self._lists_hold, frozenset(unkept), (
-                            *(last.pages[key][0] for key in dropped),
+                            *(last.pages[key][0] for key in unkept_pages),
                             *(last.generated if to_plan is None else to_plan),
                             *map(urls.output_path, last.feeds)),
                         None if to_plan is None else frozenset(to_plan),

@@ -113,7 +113,8 @@ class Drawing:
     assets: list[AssetFile] = field(default_factory=list)
     drawn: int = 0  # pages drawn (the rest were reused)
     deciding: float = 0.0  # seconds spent finding the pages to draw (the engine, planning)
-    planned: list[str] = field(default_factory=list)  # every page's path, failed ones too
+    # The paths of the pages planned (failed ones too), feeds and sitemap: all but the kept.
+    planned: list[str] = field(default_factory=list)
     # The pages kept unplanned (the engine found nothing they read changed), by path: not
     # yielded by pages(), the writer takes their records as they are, all at once.
     kept: KeptRecords = field(default_factory=dict)
