@@ -351,7 +351,9 @@ def test_pagefind_is_found_where_the_environment_names_it_else_as_installed(tmp_
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(named))
     assert search.pagefind_binary() == named
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "missing"))
-    assert search.pagefind_binary() == installed  # (a name that is no file: as if unset)
+    assert search.pagefind_binary() is None  # named, so that one or none (search off)
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    assert search.pagefind_binary() == installed
 
 
 def test_finding_pagefind_loads_no_part_of_its_python_service():

@@ -52,11 +52,14 @@ class Shard:
 
 
 def pagefind_binary() -> Path | None:
-    """The Pagefind executable, looked for as the `pagefind` package looks (PAGEFIND_BINARY_PATH,
-    then its binary packages), else on PATH: without importing the package's service (and
-    asyncio with it), which margin does not use."""
+    """The Pagefind executable, looked for as the `pagefind` package looks (PAGEFIND_BINARY_PATH
+    alone when set, so that naming a missing file turns search off; else its binary packages,
+    then PATH): without importing the package's service (and asyncio with it), which margin
+    does not use."""
     named = os.environ.get("PAGEFIND_BINARY_PATH")
-    found = [Path(named)] if named else []
+    if named is not None:
+        return Path(named) if Path(named).is_file() else None
+    found: list[Path] = []
     for package in ("pagefind_bin_extended", "pagefind_bin"):
         try:
             found.append(Path(importlib.import_module(package).get_executable()))
