@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import functools
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
+TYPING_PAUSE = 0.2  # search.js waits this long after a key before it searches
 DONE = "document.getElementById('search-status').textContent.includes('match')"
 
 
@@ -60,8 +62,10 @@ def _measure(browser, base: str, word: str, output: Path) -> None:
     page.locator("#search-input").wait_for(timeout=30000)
     page.wait_for_load_state("networkidle")
     before = len(loaded)
+    start = time.perf_counter()
     page.locator("#search-input").fill(word)
-    page.wait_for_function(DONE, timeout=60000)
+    page.wait_for_function(DONE, timeout=60000, polling=10)
+    answered = time.perf_counter() - start - TYPING_PAUSE
     page.wait_for_load_state("networkidle")
     status = page.evaluate("document.getElementById('search-status').textContent")
     for label, urls in (("page load", loaded[:before]), (f"query {word!r}", loaded[before:])):
@@ -69,7 +73,9 @@ def _measure(browser, base: str, word: str, output: Path) -> None:
         size = sum((output / f.lstrip("/")).stat().st_size for f in files
                    if (output / f.lstrip("/")).is_file())
         print(f"  {label}: {len(files)} files, {size / 1024:.0f} KiB under /pagefind/"
-              + (f" ({status.strip()})" if label != "page load" else ""))
+              + (f" ({status.strip()}, drawn {answered * 1000:.0f} ms after the page's "
+                 f"{TYPING_PAUSE * 1000:.0f} ms pause for typing)"
+                 if label != "page load" else ""))
         kinds: dict[str, list[int]] = {}
         for f in files:
             kind = Path(f).suffix or Path(f).name

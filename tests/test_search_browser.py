@@ -198,3 +198,37 @@ def test_pages_load_without_a_missing_file_or_a_script_error(browser, served):
         page.wait_for_timeout(300)  # the favicon is asked for after the load event
         assert troubles == [], url
     context.close()
+
+
+def test_pagefind_itself_loads_once_however_many_shards(browser, served):
+    """Every shard is searched, but by one copy of Pagefind's script, worker and WebAssembly
+    (the other shards merged into it): a shard costs the browser its entry and metadata only.
+    The filter that tells shards apart is never drawn, and the counts drawn are the results'."""
+    shards = json.loads((served.output / "pagefind/shards.json").read_text())["bundles"]
+    notes = corpus_notes(served.output)
+    shared = sorted(frozenset.intersection(*(note.words for note in notes)), key=len)
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    warnings: list[str] = []
+    page.on("console", lambda message: message.type in ("warning", "error")
+            and warnings.append(message.text))
+    found = search_for(page, served.base, shared[-1])
+    assert len(found) == len(notes)
+
+    def loaded(pattern: str) -> list[str]:
+        return [url for url in requests if re.search(rf"/pagefind/\d+/{pattern}$", url)]
+    assert len(loaded(r"pagefind\.js")) == 1
+    assert len(loaded(r"pagefind-worker\.js")) == 1
+    assert len(loaded(r"wasm\.[\w-]+\.pagefind")) == 1
+    assert len({url.split("?")[0] for url in requests if "pagefind-entry.json" in url}) \
+        == len(shards)
+    page.locator("summary", has_text="Section").click()
+    groups = page.locator(".search-filter summary").all_inner_texts()
+    assert groups and not [name for name in groups if "shard" in name.lower()], groups
+    counts = [int(text) for text in page.locator(
+        ".search-filter[data-name=section] .search-filter__count").all_inner_texts()]
+    assert sum(counts) == len(notes)  # each note in one section, counted once
+    assert warnings == []
+    context.close()

@@ -1,10 +1,13 @@
-// The search page: Pagefind's index, written in shards (/pagefind/shards.json lists them), each
-// searched with Pagefind's own JavaScript API, the results merged by score.
+// The search page: Pagefind's index, written in shards (/pagefind/shards.json lists them), all
+// searched by one copy of Pagefind (the first shard's script, worker and WebAssembly; every
+// other shard merged into it with Pagefind's mergeIndex, which loads only its entry and
+// metadata), the results ranked together by score.
 //
 // One thing a merged search must do that Pagefind's UI does not: a shard that lacks a word
 // answers with its nearest prefix instead (its fallback for typos), so a rare word would bring
-// up unrelated notes from every other shard. A word found exactly somewhere therefore rules out
-// the shards that lack it, and the site searches as one index would.
+// up unrelated notes from every other shard. Each shard is therefore tagged with a filter of
+// its own (SHARD, hidden), a word found exactly somewhere rules out the shards that lack it,
+// and the site searches as one index would.
 (function () {
   "use strict";
   var box = document.getElementById("search");
@@ -15,7 +18,9 @@
   var more = document.getElementById("search-more");
   var filterBox = document.getElementById("search-filters");
   var PAGE = 10;
-  var shards = [];
+  var SHARD = "margin-shard"; // the filter naming each result's shard (never drawn)
+  var pagefind = null;
+  var names = []; // the shards, by folder name
   var chosen = {}; // filter name -> set of values
   var found = [];
   var shown = 0;
@@ -27,21 +32,29 @@
     box.hidden = true;
   }
 
+  function tagged(name) {
+    var filter = {};
+    filter[SHARD] = name;
+    return { baseUrl: box.dataset.base, mergeFilter: filter };
+  }
+
   function load() {
     return fetch(root + "shards.json").then(function (response) {
       if (!response.ok) throw new Error("no search index");
       return response.json();
     }).then(function (manifest) {
       if (!manifest.bundles.length) throw new Error("no search index");
-      // Each shard's own copy of Pagefind (its own worker and memory): instances sharing
-      // one copy fail when searched at the same time.
-      return Promise.all(manifest.bundles.map(function (name) {
-        return import(root + name + "pagefind.js").then(function (pagefind) {
-          return pagefind.options({ basePath: root + name, baseUrl: box.dataset.base })
-            .then(function () { return pagefind.filters(); }) // loads them: answers count them
-            .then(function () { return pagefind; });
-        });
-      })).then(function (loaded) { shards = loaded; });
+      names = manifest.bundles.map(function (bundle) { return bundle.replace(/\/$/, ""); });
+      return import(root + manifest.bundles[0] + "pagefind.js");
+    }).then(function (module) {
+      var first = tagged(names[0]);
+      first.basePath = root + names[0] + "/";
+      return module.options(first).then(function () {
+        return Promise.all(names.slice(1).map(function (name) {
+          return module.mergeIndex(root + name + "/", tagged(name));
+        }));
+      }).then(function () { return module.filters(); }) // loads them: answers count them
+        .then(function () { pagefind = module; });
     });
   }
 
@@ -57,35 +70,23 @@
     return term.replace(/"/g, " ").split(/\s+/).filter(Boolean);
   }
 
-  // The shards that hold every word of TERM that the site holds at all.
+  // The shards that hold every word of TERM that the site holds at all (null: every shard).
   function eligible(term) {
-    if (shards.length < 2 || term.indexOf('"') !== -1) return Promise.resolve(shards);
+    if (names.length < 2 || term.indexOf('"') !== -1) return Promise.resolve(null);
     return Promise.all(words(term).map(function (word) {
-      return Promise.all(shards.map(function (shard) {
-        return shard.search('"' + word + '"').then(function (answer) {
-          return answer.results.length > 0;
-        });
-      }));
+      return pagefind.search('"' + word + '"').then(function (answer) {
+        return (answer.filters && answer.filters[SHARD]) || {};
+      });
     })).then(function (holds) {
-      return shards.filter(function (_, index) {
+      var kept = names.filter(function (name) {
         return holds.every(function (byShard) {
-          return byShard[index] || !byShard.some(Boolean);
+          return byShard[name] > 0 || !Object.keys(byShard).some(function (other) {
+            return byShard[other] > 0;
+          });
         });
       });
+      return kept.length === names.length ? null : kept;
     });
-  }
-
-  function merged(answers, key) {
-    var counts = {};
-    answers.forEach(function (answer) {
-      Object.keys(answer[key] || {}).forEach(function (name) {
-        counts[name] = counts[name] || {};
-        Object.keys(answer[key][name]).forEach(function (value) {
-          counts[name][value] = (counts[name][value] || 0) + answer[key][name][value];
-        });
-      });
-    });
-    return counts;
   }
 
   function search(term) {
@@ -102,16 +103,15 @@
     }
     status.textContent = "Searching\u2026";
     return eligible(term).then(function (holding) {
-      return Promise.all(holding.map(function (shard) {
-        return shard.search(term, filterOptions());
-      }));
-    }).then(function (answers) {
+      var options = filterOptions();
+      if (holding) options.filters[SHARD] = { any: holding };
+      return pagefind.search(term, options);
+    }).then(function (answer) {
       if (mine !== latest) return;
-      found = [].concat.apply([], answers.map(function (a) { return a.results; }));
-      found.sort(function (a, b) { return b.score - a.score; });
+      found = answer.results; // best first, across the shards
       list.textContent = "";
       shown = 0;
-      drawFilters(merged(answers, "filters"));
+      drawFilters(answer.filters || {});
       return showMore(mine).then(function () { // said once the first results are drawn
         if (mine !== latest) return;
         status.textContent = found.length === 0 ? "No notes match \u201c" + term + "\u201d."
@@ -195,6 +195,7 @@
     });
     filterBox.textContent = "";
     Object.keys(counts).sort().forEach(function (name) {
+      if (name === SHARD) return;
       var values = Object.keys(counts[name]).filter(function (value) {
         return counts[name][value] > 0 || (chosen[name] && chosen[name].has(value));
       }).sort(function (a, b) { return counts[name][b] - counts[name][a] || a.localeCompare(b); });
