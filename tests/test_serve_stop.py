@@ -297,3 +297,29 @@ def test_a_site_broken_when_the_server_started_and_fixed_since_needs_no_build_at
     session.rebuild([edit(site, "content/notes/clay.md", "title: [Clay", "title: Clay")])
     stop_and_compare(site, session, build_site, tmp_path)
     assert builds == []
+
+
+@pagefind
+def test_the_refresher_takes_what_pagefind_reads_from_the_servers_records(
+        sharded, make_site, build_site, tmp_path, monkeypatch):
+    """Which shards changed comes from the digests the server's rounds recorded, not from
+    reading and cutting every page of the output again (seconds at thousands of notes), at
+    the start as after each save; the index is still the one a fresh build makes."""
+    original, reads = search._pages_in, []
+    monkeypatch.setattr(search, "_pages_in", lambda output: reads.append(output)
+                        or original(output))
+    site = make_site(SITE)
+    config, problems = load_config(site)
+    preview = Preview(config, port=0, out=io.StringIO(), config_problems=problems)
+    preview.start()
+    preview.ready.wait()
+    runs_before = preview.search.runs
+    edit(site, "content/notes/clay.md", "Stoneware", "Porcelain")
+    deadline = time.monotonic() + 60
+    while preview.search.runs == runs_before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert preview.search.runs > runs_before
+    preview.stop()
+    assert reads == []
+    fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
+    assert index_of(config.output_dir) == index_of(fresh.output)

@@ -102,7 +102,7 @@ class Preview:
             outcome = self.session.take_over(self.hub.writing)
             if outcome is None:
                 if self.session.built_index:  # saves wait: the pages are the build's still
-                    self.search.seed()
+                    self.search.seed(self.session.output.records.pages)
                 return
         except Exception as exc:  # a bug in margin: say it; the site as built stays up
             self._internal_error(exc)
@@ -173,7 +173,7 @@ class Preview:
             not u.endswith(_NOT_SHOWN) and not u.endswith("/") for u in changed)
         self.hub.publish(changed, [str(e) for e in outcome.errors], everything)
         if any(u.endswith("/") or u.endswith(".html") for u in changed):
-            self.search.changed()
+            self.search.changed(self.session.output.records.pages)
         _settle()  # after the browsers were told: it costs them nothing
 
     def _report(self, outcome: Outcome, first: bool = False) -> None:

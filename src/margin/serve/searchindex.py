@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from margin.diagnostics import Diagnostic, warning
+from margin.pages.drawing import PageRecord
 from margin.write.search import index_folder, shard_keys
+from margin.write.update import read_by_pagefind
 
 PAUSE_SECONDS = 2.0  # no save for this long: index again
 MAX_RETRY_SECONDS = 60.0  # the longest wait before trying a failed index again
@@ -31,6 +33,10 @@ class SearchRefresher:
         self._retry = pause
         self.index = index or self._index_changed_shards
         self._shards: dict[str, str] = {}  # the search shards in place -> their keys
+        # The output's pages as the server's last round recorded them (a round's records are
+        # never changed once made): what Pagefind reads of each is digested there already, so
+        # a run need not read every page again (seconds at thousands of notes). None: unknown.
+        self._pages: Mapping[str, PageRecord] | None = None
         self._known = False  # whether _shards says what is in place (seeded, or indexed)
         self._due: float | None = None
         self._stopped = False
@@ -43,14 +49,18 @@ class SearchRefresher:
         self._due = time.monotonic() if now else None
         self._thread.start()
 
-    def seed(self) -> None:
-        """The output's search index was made from its pages as they are (by `margin build`):
-        the next run re-indexes only the shards whose pages change from now on."""
-        self._shards, self._known = shard_keys(self.output), True
+    def seed(self, pages: Mapping[str, PageRecord] | None = None) -> None:
+        """The output's search index was made from its pages as they are (by `margin build`,
+        whose records of them are PAGES): the next run re-indexes only the shards whose pages
+        change from now on."""
+        self._pages = pages
+        self._shards, self._known = shard_keys(self.output, self._searched()), True
 
-    def changed(self) -> None:
-        """The site changed: index again once the saves pause."""
+    def changed(self, pages: Mapping[str, PageRecord] | None = None) -> None:
+        """The site changed (its pages now those PAGES record): index again once the saves
+        pause."""
         with self._wake:
+            self._pages = pages
             self._due = time.monotonic() + self.pause
             self._wake.notify_all()
 
@@ -69,9 +79,13 @@ class SearchRefresher:
 
     def _index_changed_shards(self, output: Path) -> list[Diagnostic]:
         self._known = False  # (while the output's bundle is being replaced)
-        self._shards, problems = index_folder(output, self._shards)
+        self._shards, problems = index_folder(output, self._shards, pages=self._searched())
         self._known = True
         return problems
+
+    def _searched(self) -> dict[str, str] | None:
+        pages = self._pages
+        return None if pages is None else read_by_pagefind(pages)
 
     def _run(self) -> None:
         while True:

@@ -230,23 +230,26 @@ def index_site(output: Path, shards: list[Shard], kept: Collection[str] = (), jo
     return Indexing(output, shards, kept, jobs, binary, progress).result()
 
 
-def index_folder(output: Path, present: Mapping[str, str], jobs: int = 1
+def index_folder(output: Path, present: Mapping[str, str], jobs: int = 1,
+                 pages: Mapping[str, str] | None = None
                  ) -> tuple[dict[str, str], list[Diagnostic]]:
-    """index_site for an output folder known only by its files (the live server's, which
-    writes a file only when its bytes change): PRESENT is what the last call returned."""
+    """index_site for the live server's output folder, which writes a file only when its
+    bytes change: PRESENT is what the last call returned, PAGES what Pagefind reads of the
+    output's pages, digested, as the server's records say (None: read from the files)."""
     binary = pagefind_binary()
-    shards = shards_of(_pages_in(output), binary, present)
+    shards = shards_of(_pages_in(output) if pages is None else pages, binary, present)
     kept = {shard.name for shard in shards
             if present.get(shard.name) == shard.key and (output / BUNDLE / shard.name).is_dir()}
     return index_site(output, shards, kept, jobs, binary)
 
 
-def shard_keys(output: Path) -> dict[str, str]:
-    """What index_folder() would return for OUTPUT as it is, taking its bundle as made from
-    these very pages (the live server's start, right after `margin build` made both)."""
+def shard_keys(output: Path, pages: Mapping[str, str] | None = None) -> dict[str, str]:
+    """What index_folder() would return for OUTPUT as it is (PAGES: as for index_folder),
+    taking its bundle as made from these very pages (the live server's start, right after
+    `margin build` made both)."""
     bundle = output / BUNDLE
     there = [p.name for p in bundle.iterdir() if p.is_dir()] if bundle.is_dir() else []
-    shards = shards_of(_pages_in(output), pagefind_binary(), there)
+    shards = shards_of(_pages_in(output) if pages is None else pages, pagefind_binary(), there)
     return {shard.name: shard.key for shard in shards if shard.name in there}
 
 

@@ -18,7 +18,7 @@ holding a changed page are made again, and they go in with the pages, never afte
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -213,7 +213,7 @@ class OutputUpdate:
                               f"({exc.strerror}); run the build again") from None
 
 
-def read_by_pagefind(pages: dict[str, PageRecord]) -> dict[str, str]:
+def read_by_pagefind(pages: Mapping[str, PageRecord]) -> dict[str, str]:
     """The pages Pagefind reads (those marked for it, else all HTML pages) -> digests of what
     it reads of them."""
     marked = {path: r.indexed for path, r in pages.items() if r.indexed}
