@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import recorded_calls
 from margin.write import search
 
 pytestmark = pytest.mark.skipif(search.pagefind_binary() is None,
@@ -84,3 +85,31 @@ def test_a_shard_indexed_again_by_a_cached_build_is_as_a_cold_build_makes_it(
     again = build_site(site)  # the cache knows the pages; n05's shard is indexed once more
     assert again.exit_code == 0
     assert index_of(again.output) == index_of(cold.output)
+
+
+def test_a_cached_build_cuts_again_only_what_it_drew_and_makes_the_same_index(
+        sharded, make_site, build_site, monkeypatch):
+    """What Pagefind reads of each page is kept in the cache by its digest as the page is
+    drawn (write/searched.py): a shard indexed again reads and cuts none of its other pages,
+    a kept cut found damaged is cut again from the page, the cache keeps the cuts of the
+    site's pages only, and the index is the one a cold build makes."""
+    site = make_site(notes())
+    cold = build_site(site, "--no-cache", output=site / "cold")
+    assert build_site(site).exit_code == 0
+    store = site / ".margin-cache/searched"
+    assert len(list(store.iterdir())) == 24  # one cut a note page
+    cut_again = recorded_calls(monkeypatch, search, "searched_page", lambda data: data)
+    note = site / "content/notes/n05.md"
+    text = note.read_text()
+    note.write_text(text.replace("overnight", "over the weekend"))
+    assert build_site(site).exit_code == 0
+    assert cut_again == []  # the edited page was cut where it was drawn, the others kept
+    assert len(list(store.iterdir())) == 24  # the old cut of n05's page is gone
+    for kept in store.iterdir():
+        kept.write_bytes(kept.read_bytes()[:40])  # damaged: each is cut again from its page
+    note.write_text(text)
+    assert build_site(site).exit_code == 0
+    # The other pages of n05's shard (about 6 of the 24), n05's cut where it was drawn:
+    assert 0 < len(cut_again) < 12
+    assert not [page for page in cut_again if b"<title>Bench log 5 " in page]
+    assert index_of(site / "_site") == index_of(cold.output)

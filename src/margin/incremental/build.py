@@ -6,6 +6,7 @@
   stamp-*      what the last build into that folder read and wrote (incremental/unchanged.py)
   templates    the templates' compiled code and what they read (pages/templates.py,
                pages/dependencies.py), each checked against its template's source when used
+  searched/    what Pagefind reads of each page, by its digest (write/searched.py)
 
 Each piece is keyed by what it was made from, so a changed configuration or a new margin
 simply misses; `--no-cache` (enabled=False) reads and writes nothing.
@@ -25,6 +26,8 @@ from margin.pages.dependencies import add_parsed_templates, parsed_templates
 from margin.pages.templates import add_compiled_code, compiled_code
 from margin.parallel import Background
 from margin.write.previous import OutputRecords
+from margin.write.searched import FOLDER as SEARCHED
+from margin.write.searched import SearchedStore
 
 SNAPSHOT = "snapshot"
 TEMPLATES = "templates"
@@ -110,6 +113,12 @@ class BuildCache:
         if isinstance(found, OutputRecords) and found.output == self.output:
             return found
         return OutputRecords(self.output)
+
+    def searched(self) -> SearchedStore | None:
+        """The pages cut for Pagefind, kept by digest (write/searched.py); None: no cache."""
+        if not self.enabled:
+            return None
+        return SearchedStore(self.store.ready(self.store.root / SEARCHED))
 
     def save_output(self, records: OutputRecords, stamp: BuildStamp) -> None:
         if self.enabled:

@@ -20,7 +20,7 @@ import gc
 import hashlib
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from operator import attrgetter
 from typing import Any
@@ -39,7 +39,7 @@ from margin.pages.feeds import FeedPlan, feed, feed_plans
 from margin.pages.keeping import Decision, PageEngine
 from margin.pages.kept import Keeping, KeptRecords
 from margin.pages.plan import Page, Planner, draw
-from margin.pages.searchable import DIGEST_KIND, SEARCH_MARK, searched_digest
+from margin.pages.searchable import DIGEST_KIND, SEARCH_MARK, cut_digest, searched_page
 from margin.pages.sitemap import ROBOTS, SITEMAP, sitemap
 from margin.pages.views import NoteView, SiteView, note_view, site_view
 from margin.parallel import Background, fork_imap
@@ -74,6 +74,7 @@ class Drawn:
     data: bytes | None = None
     reused: PageRecord | None = None  # the last build's file is this page
     staged: tuple[int, int, int] | None = None  # written out already; the file's stamp
+    cut: bytes | None = None  # what Pagefind reads of DATA (let go with it, by `keep`)
 
 
 # (path, fingerprint) -> the last build's record, if its file is intact
@@ -95,7 +96,8 @@ class Drawing:
     jobs: int = 1
     progress: Callable[[int], Callable[[int], None]] | None = None
     # Called with each drawn page where it was drawn (a worker): the write stage writes it
-    # out there and lets its bytes go, rather than sending them back.
+    # out there and lets its bytes go, rather than sending them back. (Default: its cut for
+    # the search index let go.)
     keep: Callable[[Drawn], Drawn] | None = None
     # Which note pages and feeds read nothing changed since the last build, to be kept
     # without being planned (incremental/engine.py), and the last build's records by path.
@@ -125,6 +127,10 @@ class Drawing:
     # state itself after each round, and must not thaw it (a full collection then walks
     # the whole site: ~100 ms at 4,000 notes, in the way of the reload).
     freeze: bool = True
+
+    @property
+    def _keep(self) -> Callable[[Drawn], Drawn]:
+        return self.keep or _uncut
 
     def pages(self) -> Iterator[Drawn]:
         """Every page of the site, drawn or kept. Everything the stages before made (notes,
@@ -220,7 +226,7 @@ class Drawing:
                 drawn = _drawn(output, None)
                 if record is not None and record.digest != drawn.digest:
                     raise AssertionError(f"{output.path}: kept by the engine, but it changed")
-                yield self.keep(drawn) if self.keep else drawn
+                yield self._keep(drawn)
         paths += sitemap_paths
 
     def _feeds(self, plans: list[FeedPlan]) -> list[Drawn]:
@@ -228,7 +234,7 @@ class Drawing:
         memo: dict[str, Any] = {}
         drawn = [_drawn(feed(plan, self.index, self.config, self.bodies, memo), None)
                  for plan in plans]
-        return [self.keep(page) for page in drawn] if self.keep else drawn
+        return [self._keep(page) for page in drawn]
 
     def _feeds_kept(self, plans: list[FeedPlan], unchanged: set[str]) -> dict[str, Drawn]:
         """The feeds the engine found made from the same notes and bodies as the last
@@ -290,7 +296,7 @@ class Drawing:
         """Every planned page, in one pass over every core: each is fingerprinted where its
         template values are made (a note page's are made only there), then drawn unless the
         last build's file still serves. Only a fingerprint comes back for a page kept."""
-        config, keep, reusable = self.config, self.keep, self.reusable
+        config, keep, reusable = self.config, self._keep, self.reusable
         for name in {page.template for page in planned}:  # compiled once, not once a worker
             with contextlib.suppress(Exception):  # draw() reports it, page by page
                 env.get_template(name)
@@ -300,7 +306,7 @@ class Drawing:
             if output is None:
                 return None, problem
             drawn = _drawn(output, fingerprint, self.records.get(output.path))
-            return (keep(drawn) if keep else drawn), problem
+            return keep(drawn), problem
 
         def look(page: Page) -> Kept | Done:
             fingerprint = printer.page(page.url, page.template, page.context, site)
@@ -350,6 +356,10 @@ def _prepare(printer: PagePrinter, planned: list[Page], view: Callable[[str], No
         printer.prepare(name, shown.get(name, ()))
 
 
+def _uncut(page: Drawn) -> Drawn:
+    return replace(page, cut=None) if page.cut is not None else page
+
+
 def _drawn(output: OutputFile, fingerprint: str | None, last: PageRecord | None = None
            ) -> Drawn:
     """OUTPUT as a page of this build; what its bytes hold for the link check and search
@@ -361,6 +371,7 @@ def _drawn(output: OutputFile, fingerprint: str | None, last: PageRecord | None 
         return Drawn(output.path, output.owner, fingerprint, digest, last.links, last.indexed,
                      data)
     html = output.path.endswith(".html")
+    cut = searched_page(data) if html and SEARCH_MARK in data else None
     return Drawn(output.path, output.owner, fingerprint, digest,
                  page_links(data) if html else None,
-                 searched_digest(data) if html and SEARCH_MARK in data else None, data)
+                 cut_digest(cut) if cut is not None else None, data, cut=cut)

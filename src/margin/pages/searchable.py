@@ -39,7 +39,12 @@ _VOID = {b"area", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"m
 def searched_digest(data: bytes) -> str:
     """A digest of everything Pagefind can take from the marked page DATA, named by how it
     was taken (DIGEST_KIND): one taken otherwise, by an older margin, is taken again."""
-    return DIGEST_KIND + hashlib.blake2b(searched_page(data), digest_size=16).hexdigest()
+    return cut_digest(searched_page(data))
+
+
+def cut_digest(cut: bytes) -> str:
+    """searched_digest() of a page whose searched_page() is CUT."""
+    return DIGEST_KIND + hashlib.blake2b(cut, digest_size=16).hexdigest()
 
 
 def searched_page(data: bytes) -> bytes:

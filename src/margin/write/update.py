@@ -29,13 +29,16 @@ from margin.write import search, spare
 from margin.write.output import OutputError, Staging
 from margin.write.previous import AssetRecord, OutputRecords, Stamp, present_files, stamp
 from margin.write.search import BUNDLE
+from margin.write.searched import SearchedStore
 
 _CARRIED: Stamp = (-1, -1, -1)  # the source stamp recorded for an asset that carries its bytes
 
 
 class OutputUpdate:
-    def __init__(self, config: SiteConfig, last: OutputRecords):
+    def __init__(self, config: SiteConfig, last: OutputRecords,
+                 searched: SearchedStore | None = None):
         self.last = last.trusted()
+        self.searched = searched  # the pages cut for Pagefind, kept between builds
         self.staging = Staging(config, flat=bool(self.last.pages))
         self.pages: dict[str, PageRecord] = {}
         self.assets: dict[str, AssetRecord] = {}
@@ -53,11 +56,13 @@ class OutputUpdate:
         are let go either way. (Called where the page was drawn, in a worker process too.)"""
         if page.data is None:
             return page
+        if page.cut is not None and page.indexed is not None and self.searched is not None:
+            self.searched.put(page.indexed, page.cut)
         kept = page.reused or self.last.same_bytes(page.path, page.digest)
         if kept is not None:
-            return replace(page, data=None, reused=kept)
+            return replace(page, data=None, cut=None, reused=kept)
         self.staging.write(page.path, page.data)
-        return replace(page, data=None, staged=stamp(self.staging.path(page.path)))
+        return replace(page, data=None, cut=None, staged=stamp(self.staging.path(page.path)))
 
     def add_pages(self, drawing: Drawing) -> dict[str, PageRecord]:
         """Stage the pages of DRAWING that differ from the last output; returns every page's
@@ -96,14 +101,20 @@ class OutputUpdate:
         """Start indexing the search shards whose pages changed (the others stay as they are),
         from the staged pages, while the build goes on; `index()` waits for it."""
         intact = self.last.intact_shards()
-        self.shards = search.shards_of(read_by_pagefind(self.pages), search.pagefind_binary(),
-                                       self.last.search)
+        searched = read_by_pagefind(self.pages)
+        self.shards = search.shards_of(searched, search.pagefind_binary(), self.last.search)
         self.kept = {shard.name for shard in self.shards if intact.get(shard.name) == shard.key}
         changed = set(self.changed)
         output, staging = self.last.output, self.staging
         self.indexing = search.Indexing(
             output, self.shards, self.kept, jobs, progress=progress,
-            source=lambda path: staging.path(path) if path in changed else output / path)
+            source=lambda path: staging.path(path) if path in changed else output / path,
+            cuts=search.Cuts(self.searched, searched) if self.searched else None)
+
+    def forget_cuts(self) -> None:
+        """Once the build is in place: the kept cut pages are only those of its pages."""
+        if self.searched is not None:
+            self.searched.keep_only(read_by_pagefind(self.pages).values())
 
     def prepare(self) -> None:
         """Make the new site whole beside the output (the spare tree brought up to date, or the

@@ -1,0 +1,70 @@
+"""What Pagefind reads of each page (pages/searchable.py cuts it), kept in the build cache
+between builds, each under the digest of its bytes. A search shard indexed again is then made
+of cut pages already there: only the pages drawn since are cut, where they are drawn (which
+cuts them anyway, for their digest), not every page of the shard read back from the output and
+cut again (a fifth of a second of a one-note build at 4,000 notes, seconds of a cold one).
+
+A file is named by the digest of its bytes (searched_digest's), which is checked when it is
+used: a damaged file is a miss, and the page is cut from the output again. Files are written
+under a temporary name and renamed, and never changed after: Pagefind reads hard links to them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Collection
+from pathlib import Path
+
+from margin.pages.searchable import DIGEST_KIND, cut_digest
+
+FOLDER = "searched"  # in the build cache
+_SUFFIX = ".html"
+
+
+class SearchedStore:
+    """The cut pages under ROOT, by the search digest of each (pages/searchable.py)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def put(self, indexed: str, cut: bytes) -> None:
+        """Keep CUT, the bytes whose search digest is INDEXED, unless kept already. Never
+        fails: a page not kept is cut again when it is indexed."""
+        target = self._path(indexed)
+        if target is None or target.exists():
+            return
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            self.root.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(cut)
+            os.replace(temporary, target)
+
+    def take(self, indexed: str) -> Path | None:
+        """The file of the page whose search digest is INDEXED, if kept and whole."""
+        path = self._path(indexed)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return path if _named(data) == path.name else None
+
+    def keep_only(self, indexed: Collection[str]) -> None:
+        """Delete every file but those of the search digests INDEXED (a build's pages)."""
+        wanted = {path.name for path in map(self._path, indexed) if path is not None}
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.root):
+                if entry.name not in wanted and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+    def _path(self, indexed: str) -> Path | None:
+        if not indexed.startswith(DIGEST_KIND):
+            return None  # a digest of something else than a cut page (an unmarked site's)
+        return self.root / (indexed[len(DIGEST_KIND):] + _SUFFIX)
+
+
+def _named(cut: bytes) -> str:
+    return cut_digest(cut)[len(DIGEST_KIND):] + _SUFFIX
