@@ -1,5 +1,6 @@
 """The search index: Pagefind reads the written pages (cut to what it indexes of them,
-pages/searchable.py) and writes its bundle under /pagefind/.
+pages/searchable.py; the cuts kept between builds, write/searched.py) and writes its bundle
+under /pagefind/.
 
 The index is made in shards of about SHARD_PAGES pages each, every page always in the same
 shard (by a hash of its path), each shard a whole Pagefind bundle in /pagefind/<n>/; the search
