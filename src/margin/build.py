@@ -86,8 +86,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     report.diagnostics += problems
     made = _prepare(config, sources, report, cache, options, taken)
     last = cache.last_output().trusted()
-    # A staging folder beside the output, which is untouched:
-    update = OutputUpdate(config, last, cache.searched())
+    update = OutputUpdate(config, last, cache.searched())  # staging beside the output
     drawing = _drawing(config, made, last, options, keep=update.stage)
     try:
         with timer.stage("templates"):
@@ -116,7 +115,6 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
                 cache.save_output(records, stamp_of(inputs, made.looked_at, records,
                                                     report.notes, report.diagnostics[found:],
                                                     made.known))
-                update.forget_cuts()
     except (OutputError, OSError) as exc:  # a full or read-only disk: staging is thrown away
         report.diagnostics.append(diag.error("", None, str(exc)) if isinstance(exc, OutputError)
                                   else diag.os_error(exc))

@@ -111,7 +111,7 @@ class OutputUpdate:
             source=lambda path: staging.path(path) if path in changed else output / path,
             cuts=search.Cuts(self.searched, searched) if self.searched else None)
 
-    def forget_cuts(self) -> None:
+    def _forget_cuts(self) -> None:
         """Once the build is in place: the kept cut pages are only those of its pages."""
         if self.searched is not None:
             self.searched.keep_only(read_by_pagefind(self.pages).values())
@@ -155,6 +155,7 @@ class OutputUpdate:
             self.staging.commit()
         self.indexing.abandon()
         self.bundle = bundle_files(self.last.output)
+        self._forget_cuts()
 
     def _search_into_staging(self) -> None:
         """The new bundles and the manifest, into the staging tree (kept ones are linked)."""
