@@ -18,6 +18,7 @@ import margin.serve.session
 from conftest import recorded_calls, run_margin
 from margin.build import Options
 from margin.config import load_config
+from margin.model import SiteConfig
 from margin.serve import Preview
 from margin.serve.session import Session
 from margin.write import MARKER, search
@@ -261,22 +262,28 @@ def test_the_shards_the_refresher_indexed_are_kept_at_the_stop(sharded, served, 
     assert index_of(output) == index_of(fresh.output)
 
 
-@pagefind
-def test_a_server_stopped_after_its_refresher_ran_indexes_nothing_more(sharded, make_site,
-                                                                       build_site, tmp_path,
-                                                                       monkeypatch):
-    site = make_site(SITE)
+def served_past_a_refresh(site: Path) -> tuple[Preview, SiteConfig]:
+    """SITE served, one note saved, and the search refresher run once since."""
     config, problems = load_config(site)
     preview = Preview(config, port=0, out=io.StringIO(), config_problems=problems)
     preview.start()
     preview.ready.wait()
     runs_before = preview.search.runs
-    page = config.output_dir / "notes/clay/index.html"
     edit(site, "content/notes/clay.md", "Stoneware", "Porcelain")
     deadline = time.monotonic() + 60
     while preview.search.runs == runs_before and time.monotonic() < deadline:
         time.sleep(0.1)  # the refresher indexes the save's shard once the saves pause
+    page = config.output_dir / "notes/clay/index.html"
     assert "Porcelain" in page.read_text() and preview.search.runs > runs_before
+    return preview, config
+
+
+@pagefind
+def test_a_server_stopped_after_its_refresher_ran_indexes_nothing_more(sharded, make_site,
+                                                                       build_site, tmp_path,
+                                                                       monkeypatch):
+    site = make_site(SITE)
+    preview, config = served_past_a_refresh(site)
     runs = recorded_calls(monkeypatch, search, "run_pagefind", lambda *_: "run")
     preview.stop()
     assert runs == []
@@ -309,16 +316,7 @@ def test_the_refresher_takes_what_pagefind_reads_from_the_servers_records(
     monkeypatch.setattr(search, "_pages_in", lambda output: reads.append(output)
                         or original(output))
     site = make_site(SITE)
-    config, problems = load_config(site)
-    preview = Preview(config, port=0, out=io.StringIO(), config_problems=problems)
-    preview.start()
-    preview.ready.wait()
-    runs_before = preview.search.runs
-    edit(site, "content/notes/clay.md", "Stoneware", "Porcelain")
-    deadline = time.monotonic() + 60
-    while preview.search.runs == runs_before and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert preview.search.runs > runs_before
+    preview, config = served_past_a_refresh(site)
     preview.stop()
     assert reads == []
     fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
