@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Collection
 from pathlib import Path
 
@@ -34,11 +35,16 @@ class SearchedStore:
         target = self._path(indexed)
         if target is None or target.exists():
             return
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         with contextlib.suppress(OSError):
             self.root.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(cut)
-            os.replace(temporary, target)
+            handle, temporary = tempfile.mkstemp(dir=self.root, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(cut)
+                os.replace(temporary, target)
+            except OSError:
+                Path(temporary).unlink(missing_ok=True)
+                raise
 
     def take(self, indexed: str) -> Path | None:
         """The file of the page whose search digest is INDEXED, if kept and whole."""
