@@ -311,13 +311,16 @@ def test_the_refresher_takes_what_pagefind_reads_from_the_servers_records(
         sharded, make_site, build_site, tmp_path, monkeypatch):
     """Which shards changed comes from the digests the server's rounds recorded, not from
     reading and cutting every page of the output again (seconds at thousands of notes), at
-    the start as after each save; the index is still the one a fresh build makes."""
+    the start as after each save, and the shard indexed again is made of the cuts kept as
+    the pages were drawn (none is cut again); the index is still the one a fresh build
+    makes."""
     original, reads = search._pages_in, []
     monkeypatch.setattr(search, "_pages_in", lambda output: reads.append(output)
                         or original(output))
+    cut_again = recorded_calls(monkeypatch, search, "searched_page", lambda data: data)
     site = make_site(SITE)
     preview, config = served_past_a_refresh(site)
     preview.stop()
-    assert reads == []
+    assert reads == [] and cut_again == []
     fresh = build_site(site, "--no-cache", output=tmp_path / "fresh")
     assert index_of(config.output_dir) == index_of(fresh.output)

@@ -21,7 +21,7 @@ from margin.incremental.bodies import BodyRendering
 from margin.incremental.bodycache import Signature, signature
 from margin.incremental.bodytext import BodyShelf
 from margin.incremental.brokenlinks import Broken, check_again
-from margin.incremental.build import BuildCache
+from margin.incremental.build import BuildCache, searched_store
 from margin.incremental.engine import PageEngine
 from margin.incremental.unchanged import BuildStamp, inputs_digest, stamp_of
 from margin.index import claim_urls, index_claimed
@@ -37,6 +37,7 @@ from margin.write import check_output_dir
 from margin.write.incremental import LiveOutput
 from margin.write.output import OutputError
 from margin.write.previous import OutputRecords
+from margin.write.searched import keeping_cuts
 from margin.write.update import OutputUpdate
 
 
@@ -253,7 +254,9 @@ def drawing_of(config: SiteConfig, index: SiteIndex, bodies: Mapping[str, Render
     engine = PageEngine(last.engine if last.pages else None, body_digests, options.verify,
                         touched) if body_digests else None
     return Drawing(index, config, bodies, last.reusable if last.pages else None,
-                   options.jobs, options.counter("pages"), keep=keep, engine=engine,
+                   options.jobs, options.counter("pages"),
+                   keep=keep or (keeping_cuts(searched_store(config.site_dir)) if live
+                                 else None), engine=engine,
                    recorded=(live.recorded if live else last.recorded) if last.pages else None,
                    records=last.pages, trusted=bool(live and live.trusted),
                    verify=options.verify, freeze=freeze)

@@ -14,6 +14,8 @@ simply misses; `--no-cache` (enabled=False) reads and writes nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from margin.collector import collector_paused
 from margin.fingerprint import code_fingerprint, digest
 from margin.incremental.store import FOLDER, Store
@@ -31,6 +33,11 @@ from margin.write.searched import SearchedStore
 
 SNAPSHOT = "snapshot"
 TEMPLATES = "templates"
+
+
+def searched_store(site_dir: Path) -> SearchedStore:
+    """The pages cut for Pagefind kept in the cache of the site in SITE_DIR."""
+    return SearchedStore(site_dir / FOLDER / SEARCHED)
 
 
 class BuildCache:
@@ -118,7 +125,8 @@ class BuildCache:
         """The pages cut for Pagefind, kept by digest (write/searched.py); None: no cache."""
         if not self.enabled:
             return None
-        return SearchedStore(self.store.ready(self.store.root / SEARCHED))
+        self.store.ready(self.store.root / SEARCHED)
+        return searched_store(self.store.root.parent)
 
     def save_output(self, records: OutputRecords, stamp: BuildStamp) -> None:
         if self.enabled:

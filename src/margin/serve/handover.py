@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from margin import diagnostics as diag
 from margin import urls
@@ -27,7 +28,7 @@ from margin.build import Timer
 from margin.diagnostics import Diagnostic
 from margin.incremental.bodycache import BodyCache, Dependencies, Signature
 from margin.incremental.brokenlinks import check_again
-from margin.incremental.build import BuildCache
+from margin.incremental.build import BuildCache, searched_store
 from margin.incremental.unchanged import inputs_digest, site_digest, stamp_of
 from margin.index.bibliography import Library
 from margin.load import notes_from, read_sources
@@ -83,7 +84,7 @@ def hand_over(served: Served, search_shards: Mapping[str, str] | None, jobs: int
     if site != served.site_inputs or not _same_notes(served, sources, problems):
         return None
     with timer.stage("search"):  # (Pagefind runs alongside the link check)
-        indexing = _start_search(served.records, search_shards, jobs)
+        indexing = _start_search(served.records, search_shards, jobs, served.config.site_dir)
     with timer.stage("links"):
         report.diagnostics += _links(served)
     with timer.stage("search", add=True):
@@ -164,16 +165,19 @@ def _same_notes(served: Served, sources: list[SourceFile], problems: list[Diagno
     return not by_source and all(p in served.problems.get(p.path, ()) for p in problems)
 
 
-def _start_search(records: OutputRecords, present: Mapping[str, str] | None, jobs: int
-                  ) -> search.Indexing:
+def _start_search(records: OutputRecords, present: Mapping[str, str] | None, jobs: int,
+                  site_dir: Path) -> search.Indexing:
     """The search shards whose pages changed since they were indexed (PRESENT: the shards in
-    place, name -> key; None: those the RECORDS name), being indexed again as a build would."""
+    place, name -> key; None: those the RECORDS name), being indexed again as a build would
+    (from the cuts kept in SITE_DIR's cache)."""
     output, binary = records.output, search.pagefind_binary()
     known = records.intact_shards() if present is None else present
-    shards = search.shards_of(read_by_pagefind(records.pages), binary, known)
+    searched = read_by_pagefind(records.pages)
+    shards = search.shards_of(searched, binary, known)
     kept = {shard.name for shard in shards if known.get(shard.name) == shard.key
             and (output / search.BUNDLE / shard.name).is_dir()}
-    return search.Indexing(output, shards, kept, jobs, binary)
+    return search.Indexing(output, shards, kept, jobs, binary,
+                           cuts=search.Cuts(searched_store(site_dir), searched))
 
 
 def _finish_search(records: OutputRecords, indexing: search.Indexing) -> list[Diagnostic]:

@@ -24,6 +24,7 @@ from margin import diagnostics as diag
 from margin import urls
 from margin.build import Options
 from margin.diagnostics import Diagnostic
+from margin.incremental.build import searched_store
 from margin.load.discover import note_paths
 from margin.model import SiteConfig
 from margin.progress import ProgressBar
@@ -53,7 +54,8 @@ class Preview:
         self.hub = ReloadHub()
         self.session = Session(config, overrides, config_problems)
         self.watcher = Watcher(self._on_batch)
-        self.search = SearchRefresher(config.output_dir, self._search_problems)
+        self.search = SearchRefresher(config.output_dir, self._search_problems,
+                                      cuts=searched_store(config.site_dir))
         self._search_said: set[Diagnostic] = set()
         self.server: PreviewServer | None = None
         self._thread: threading.Thread | None = None

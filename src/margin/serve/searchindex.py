@@ -17,6 +17,7 @@ from pathlib import Path
 from margin.diagnostics import Diagnostic, warning
 from margin.pages.drawing import PageRecord
 from margin.write.search import index_folder, shard_keys
+from margin.write.searched import SearchedStore
 from margin.write.update import read_by_pagefind
 
 PAUSE_SECONDS = 2.0  # no save for this long: index again
@@ -28,11 +29,12 @@ class SearchRefresher:
 
     def __init__(self, output: Path, report: Callable[[list[Diagnostic]], None],
                  index: Callable[[Path], list[Diagnostic]] | None = None,
-                 pause: float = PAUSE_SECONDS):
+                 pause: float = PAUSE_SECONDS, cuts: SearchedStore | None = None):
         self.output, self.report, self.pause = output, report, pause
         self._retry = pause
         self.index = index or self._index_changed_shards
         self._shards: dict[str, str] = {}  # the search shards in place -> their keys
+        self.cuts = cuts  # what Pagefind reads of pages, kept by the server's rounds
         # The output's pages as the server's last round recorded them (a round's records are
         # never changed once made): what Pagefind reads of each is digested there already, so
         # a run need not read every page again (seconds at thousands of notes). None: unknown.
@@ -79,7 +81,8 @@ class SearchRefresher:
 
     def _index_changed_shards(self, output: Path) -> list[Diagnostic]:
         self._known = False  # (while the output's bundle is being replaced)
-        self._shards, problems = index_folder(output, self._shards, pages=self._searched())
+        self._shards, problems = index_folder(output, self._shards, pages=self._searched(),
+                                              store=self.cuts)
         self._known = True
         return problems
 

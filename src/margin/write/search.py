@@ -244,23 +244,25 @@ class Indexing:
 
 
 def index_site(output: Path, shards: list[Shard], kept: Collection[str] = (), jobs: int = 1,
-               binary: Path | None = None, progress: Progress | None = None
-               ) -> tuple[dict[str, str], list[Diagnostic]]:
+               binary: Path | None = None, progress: Progress | None = None,
+               cuts: Cuts | None = None) -> tuple[dict[str, str], list[Diagnostic]]:
     """Bring OUTPUT/pagefind/ to SHARDS, all at once (see Indexing)."""
-    return Indexing(output, shards, kept, jobs, binary, progress).result()
+    return Indexing(output, shards, kept, jobs, binary, progress, cuts=cuts).result()
 
 
 def index_folder(output: Path, present: Mapping[str, str], jobs: int = 1,
-                 pages: Mapping[str, str] | None = None
+                 pages: Mapping[str, str] | None = None, store: SearchedStore | None = None
                  ) -> tuple[dict[str, str], list[Diagnostic]]:
     """index_site for the live server's output folder, which writes a file only when its
     bytes change: PRESENT is what the last call returned, PAGES what Pagefind reads of the
-    output's pages, digested, as the server's records say (None: read from the files)."""
+    output's pages, digested, as the server's records say (None: read from the files), their
+    cuts kept in STORE."""
     binary = pagefind_binary()
     shards = shards_of(_pages_in(output) if pages is None else pages, binary, present)
     kept = {shard.name for shard in shards
             if present.get(shard.name) == shard.key and (output / BUNDLE / shard.name).is_dir()}
-    return index_site(output, shards, kept, jobs, binary)
+    cuts = Cuts(store, pages) if store is not None and pages is not None else None
+    return index_site(output, shards, kept, jobs, binary, cuts=cuts)
 
 
 def shard_keys(output: Path, pages: Mapping[str, str] | None = None) -> dict[str, str]:

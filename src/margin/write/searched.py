@@ -14,9 +14,11 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import replace
 from pathlib import Path
 
+from margin.pages.drawing import Drawn
 from margin.pages.searchable import DIGEST_KIND, cut_digest
 
 FOLDER = "searched"  # in the build cache
@@ -74,3 +76,15 @@ class SearchedStore:
 
 def _named(cut: bytes) -> str:
     return cut_digest(cut)[len(DIGEST_KIND):] + _SUFFIX
+
+
+def keeping_cuts(store: SearchedStore) -> Callable[[Drawn], Drawn]:
+    """What a drawing does with each page where it is drawn (Drawing.keep) when the page
+    itself is written later (the live server's rounds): its cut kept in STORE, then let go."""
+    def keep(page: Drawn) -> Drawn:
+        if page.cut is None:
+            return page
+        if page.indexed is not None:
+            store.put(page.indexed, page.cut)
+        return replace(page, cut=None)
+    return keep
