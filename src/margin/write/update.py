@@ -29,7 +29,7 @@ from margin.write import search, spare
 from margin.write.output import OutputError, Staging
 from margin.write.previous import AssetRecord, OutputRecords, Stamp, present_files, stamp
 from margin.write.search import BUNDLE
-from margin.write.searched import SearchedStore
+from margin.write.searched import SearchedStore, keeping_cuts
 
 _CARRIED: Stamp = (-1, -1, -1)  # the source stamp recorded for an asset that carries its bytes
 
@@ -39,6 +39,7 @@ class OutputUpdate:
                  searched: SearchedStore | None = None):
         self.last = last.trusted()
         self.searched = searched  # the pages cut for Pagefind, kept between builds
+        self._keep_cut = keeping_cuts(searched) if searched is not None else _uncut
         self.staging = Staging(config, flat=bool(self.last.pages))
         self.pages: dict[str, PageRecord] = {}
         self.assets: dict[str, AssetRecord] = {}
@@ -56,13 +57,12 @@ class OutputUpdate:
         are let go either way. (Called where the page was drawn, in a worker process too.)"""
         if page.data is None:
             return page
-        if page.cut is not None and page.indexed is not None and self.searched is not None:
-            self.searched.put(page.indexed, page.cut)
+        page = self._keep_cut(page)
         kept = page.reused or self.last.same_bytes(page.path, page.digest)
         if kept is not None:
-            return replace(page, data=None, cut=None, reused=kept)
+            return replace(page, data=None, reused=kept)
         self.staging.write(page.path, page.data)
-        return replace(page, data=None, cut=None, staged=stamp(self.staging.path(page.path)))
+        return replace(page, data=None, staged=stamp(self.staging.path(page.path)))
 
     def add_pages(self, drawing: Drawing) -> dict[str, PageRecord]:
         """Stage the pages of DRAWING that differ from the last output; returns every page's
@@ -223,6 +223,10 @@ class OutputUpdate:
         except OSError as exc:
             raise OutputError(f"{self.last.output / relative} changed during the build "
                               f"({exc.strerror}); run the build again") from None
+
+
+def _uncut(page: Drawn) -> Drawn:
+    return replace(page, cut=None)
 
 
 def read_by_pagefind(pages: Mapping[str, PageRecord]) -> dict[str, str]:
