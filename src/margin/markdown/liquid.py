@@ -9,6 +9,7 @@ with a warning. Every replacement keeps the line count, so later file:line repor
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -89,13 +90,14 @@ def translate(body: str, note: Note, context: BodyContext,
     if not has_templates(body):
         return body, []
     problems: list[Diagnostic] = []
+    starts = [0] + [m.end() for m in re.finditer("\n", body)] + [len(body) + 1]
 
-    def warn(position: int, message: str) -> None:
-        problems.append(warning(note.source, note.body_line + body.count("\n", 0, position),
+    def warn(position: int, message: str) -> None:  # (the line by halving: a note may warn
+        line = bisect.bisect_right(starts, position) - 1  # at every character)
+        problems.append(warning(note.source, note.body_line + line,
                                 " ".join(message.splitlines())))  # a tag may span lines
 
     edits = _Edits(body)
-    starts = [0] + [m.end() for m in re.finditer("\n", body)] + [len(body) + 1]
     for first, end in indented_code:
         edits.protect(starts[min(first, len(starts) - 1)], starts[min(end, len(starts) - 1)] - 1)
     _raw_regions(edits, warn)
