@@ -19,7 +19,7 @@ import margin.incremental.bodycache
 import margin.load
 from conftest import recorded_calls, run_margin
 from margin.incremental.packs import Packs, read_pack
-from margin.incremental.store import FOLDER, Store
+from margin.incremental.store import FOLDER, Pickled, Store
 from margin.write import search
 
 
@@ -73,6 +73,15 @@ def test_a_build_with_nothing_changed_touches_nothing(make_site, tmp_path):
     _, said = build(site, output)
     assert "nothing changed since the last build" in said
     assert {p: p.stat().st_mtime_ns for p in output.rglob("*")} == before
+
+
+def test_a_value_pickled_ahead_reads_back_as_itself_inside_a_cache_entry(tmp_path):
+    """The output's records are pickled in part while Pagefind indexes (BuildCache.output_ahead)
+    and saved whole later: they read back as the value, not as the bytes."""
+    store = Store(tmp_path / FOLDER)
+    pages = {"a/index.html": ("fingerprint", (1, 2, 3)), "b.html": ("other", None)}
+    store.put_pickled("output", {"pages": Pickled(pages), "search": {"0": "key"}})
+    assert store.get_pickled("output") == {"pages": pages, "search": {"0": "key"}}
 
 
 def test_only_the_bodies_whose_inputs_changed_are_rendered_again(make_site, tmp_path,

@@ -10,6 +10,7 @@ multiset of bytes), the two files that name them by their shape; every other fil
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from pathlib import Path
 
@@ -113,3 +114,41 @@ def test_a_cached_build_cuts_again_only_what_it_drew_and_makes_the_same_index(
     assert 0 < len(cut_again) < 12
     assert not [page for page in cut_again if b"<title>Bench log 5 " in page]
     assert index_of(site / "_site") == index_of(cold.output)
+
+
+def test_a_shard_pagefind_failed_on_or_search_gone_leaves_nothing_behind(
+        sharded, make_site, build_site, monkeypatch):
+    """From its third build on, a site is built into the spare tree (write/spare.py): the kept
+    shards are linked in before Pagefind is done, the new ones moved in after. A shard
+    Pagefind failed on, or every shard once Pagefind is gone, leaves no file behind, and the
+    index made whole again is the one a cold build makes."""
+    site = make_site(notes())
+    cold = build_site(site, "--no-cache", output=site / "cold")
+    first, second = site / "content/notes/n05.md", site / "content/notes/n06.md"
+    texts = first.read_text(), second.read_text()
+    for number in range(3):
+        first.write_text(f"{texts[0]}\nRun {number}.\n")
+        assert build_site(site).exit_code == 0
+    assert (site / "._site.margin-spare").is_dir()
+    real_run, real_binary = search.run_pagefind, search.pagefind_binary
+
+    monkeypatch.setattr(search, "run_pagefind", lambda *args: "it broke")
+    first.write_text(texts[0])
+    failed = build_site(site)
+    assert failed.exit_code == 0
+    assert "1 of 4 parts of the search index are missing" in failed.stderr
+    listed = json.loads((failed.output / "pagefind/shards.json").read_text())["bundles"]
+    folders = sorted(f"{p.name}/" for p in (failed.output / "pagefind").iterdir() if p.is_dir())
+    assert len(listed) == 3 and folders == sorted(listed)
+
+    monkeypatch.setattr(search, "run_pagefind", real_run)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: None)
+    second.write_text(f"{texts[1]}\nEdited.\n")
+    gone = build_site(site)
+    assert gone.exit_code == 0 and not (gone.output / "pagefind").exists()
+
+    monkeypatch.setattr(search, "pagefind_binary", real_binary)
+    second.write_text(texts[1])
+    whole = build_site(site)
+    assert whole.exit_code == 0, whole.stderr
+    assert index_of(whole.output) == index_of(cold.output)

@@ -105,17 +105,17 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
             with timer.stage("write"):
                 update.add_assets(drawing.assets)
                 update.prepare()
+            with timer.stage("cache"):  # (while Pagefind may still be indexing)
+                ahead = cache.output_ahead(update.records(drawing.state, broken))
             with timer.stage("search"):  # (what is left of it)
                 report.diagnostics += update.index()
             with timer.stage("write", add=True):
                 update.finish()  # pages and search index in one step
             report.written, report.copied = len(pages), len(drawing.assets)
-            with timer.stage("cache"):
-                records = update.records()
-                records.engine, records.broken = drawing.state, broken
-                cache.save_output(records, stamp_of(inputs, made.looked_at, records,
-                                                    report.notes, report.diagnostics[found:],
-                                                    made.known))
+            with timer.stage("cache", add=True):
+                records = update.records(drawing.state, broken)
+                cache.save_output(records, stamp_of(inputs, made.looked_at, records, report.notes,
+                                                    report.diagnostics[found:], made.known), ahead)
     except (OutputError, OSError) as exc:  # a full or read-only disk: staging is thrown away
         report.diagnostics.append(diag.error("", None, str(exc)) if isinstance(exc, OutputError)
                                   else diag.os_error(exc))

@@ -14,11 +14,12 @@ simply misses; `--no-cache` (enabled=False) reads and writes nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from margin.collector import collector_paused
 from margin.fingerprint import code_fingerprint, digest
-from margin.incremental.store import FOLDER, Store
+from margin.incremental.store import FOLDER, Pickled, Store
 from margin.incremental.unchanged import BuildStamp
 from margin.index.memo import IndexMemo
 from margin.index.steps import DIRECT, IndexSteps
@@ -128,8 +129,20 @@ class BuildCache:
         self.store.ready(self.store.root / SEARCHED)
         return searched_store(self.store.root.parent)
 
-    def save_output(self, records: OutputRecords, stamp: BuildStamp) -> None:
+    def output_ahead(self, records: OutputRecords) -> OutputRecords:
+        """RECORDS with their bulk (each page's, what the pages read) pickled now, while the
+        build waits for Pagefind: saved later with the search index's few records added."""
+        if not self.enabled:
+            return records
+        return replace(records, pages=Pickled(records.pages), engine=Pickled(records.engine),
+                       broken=Pickled(records.broken))
+
+    def save_output(self, records: OutputRecords, stamp: BuildStamp,
+                    ahead: OutputRecords | None = None) -> None:
+        """Keep RECORDS (their bulk as pickled AHEAD, when it was) and the build's STAMP."""
         if self.enabled:
+            if ahead is not None:
+                records = replace(ahead, search=records.search, bundle=records.bundle)
             self.store.put_pickled(self._name("output"), records)
             self.store.put_pickled(self._name("stamp"), stamp)
             self.save_templates()

@@ -95,6 +95,20 @@ class Store:
             raise
 
 
+class Pickled:
+    """VALUE pickled at once and kept as its bytes: whatever holds it pickles them as they are,
+    and unpickles as VALUE. For the bulk of an entry ready before the rest of it (the output's
+    page records, pickled while Pagefind indexes rather than after)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, value: object):
+        self.data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+    def __reduce__(self) -> tuple[object, tuple[bytes]]:
+        return pickle.loads, (self.data,)
+
+
 class _Checksummed:
     """A stream's writes, with the CRC-32 of what went through."""
 

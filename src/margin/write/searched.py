@@ -61,7 +61,7 @@ class SearchedStore:
 
     def keep_only(self, indexed: Collection[str]) -> None:
         """Delete every file but those of the search digests INDEXED (a build's pages)."""
-        wanted = {path.name for path in map(self._path, indexed) if path is not None}
+        wanted = {name for name in map(_name_of, indexed) if name is not None}
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.root):
                 if entry.name not in wanted and entry.is_file(follow_symlinks=False):
@@ -69,9 +69,15 @@ class SearchedStore:
                         os.unlink(entry.path)
 
     def _path(self, indexed: str) -> Path | None:
-        if not indexed.startswith(DIGEST_KIND):
-            return None  # a digest of something else than a cut page (an unmarked site's)
-        return self.root / (indexed[len(DIGEST_KIND):] + _SUFFIX)
+        name = _name_of(indexed)
+        return None if name is None else self.root / name
+
+
+def _name_of(indexed: str) -> str | None:
+    """The file name of the cut whose search digest is INDEXED."""
+    if not indexed.startswith(DIGEST_KIND):
+        return None  # a digest of something else than a cut page (an unmarked site's)
+    return indexed[len(DIGEST_KIND):] + _SUFFIX
 
 
 def _named(cut: bytes) -> str:

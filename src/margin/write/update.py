@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from margin.diagnostics import Diagnostic
 from margin.model import AssetFile, SiteConfig
@@ -112,22 +113,30 @@ class OutputUpdate:
             cuts=search.Cuts(self.searched, searched) if self.searched else None)
 
     def _forget_cuts(self) -> None:
-        """Once the build is in place: the kept cut pages are only those of its pages."""
+        """The kept cut pages made only those of this build's pages (were it to fail now, the
+        few of the last output's pages forgotten would be cut again when indexed)."""
         if self.searched is not None:
             self.searched.keep_only(read_by_pagefind(self.pages).values())
 
     def prepare(self) -> None:
         """Make the new site whole beside the output (the spare tree brought up to date, or the
-        staging tree completed with the unchanged files), while Pagefind may still be indexing;
-        its search bundle follows in finish()."""
+        staging tree completed with the unchanged files), the search shards kept included,
+        while Pagefind may still be indexing; the shards it makes follow in finish()."""
         files = set(self.pages) | set(self.assets)
         unchanged = files - set(self.changed)
         self.into_spare = self.staging.flat is not None and self.staging.spare_ready()
+        self._forget_cuts()
         if self.into_spare:
             kept = {path: self._inode(path) for path in unchanged}
             placed = {path: self.staging.path(path) for path in self.changed}
             self._checked(lambda: spare.sync(self.staging.spare, self.last.output, placed, kept,
                                              skip={BUNDLE}))
+            kept_shards = {path: seen[2] for path, seen in self.last.bundle.items()
+                           if path.split("/")[1] in self.kept}
+            redone = {f"{BUNDLE}/{shard.name}" for shard in self.shards
+                      if shard.name not in self.kept}
+            self._checked(lambda: spare.sync(self.staging.spare, self.last.output, {},
+                                             kept_shards, under=BUNDLE, skip=redone))
             return
         self.staging.into_tree(self.changed)
         for path in unchanged:
@@ -155,7 +164,6 @@ class OutputUpdate:
             self.staging.commit()
         self.indexing.abandon()
         self.bundle = bundle_files(self.last.output)
-        self._forget_cuts()
 
     def _search_into_staging(self) -> None:
         """The new bundles and the manifest, into the staging tree (kept ones are linked)."""
@@ -170,9 +178,10 @@ class OutputUpdate:
         (self.staging.root / search.MANIFEST).write_bytes(manifest)
 
     def _search_into_spare(self) -> None:
-        """The spare's search bundle made this build's: each new bundle moved in whole (its
-        old folder moved aside into the indexing's work folder, deleted with it), the kept
-        ones' files hard links to the live output's, the manifest staged and moved in."""
+        """The spare's search bundle made this build's (the kept shards are there since
+        prepare()): each new bundle moved in whole (its old folder moved aside into the
+        indexing's work folder, deleted with it), the manifest staged and moved in, and
+        anything else there, a shard that failed or was dropped, deleted."""
         assert self.made is not None and self.indexing is not None
         folder = self.staging.spare / BUNDLE
         for name, bundle in self.made.bundles.items():
@@ -181,19 +190,21 @@ class OutputUpdate:
                 os.replace(target, bundle.with_name(f"old-{name}"))
             target.parent.mkdir(exist_ok=True)
             os.replace(bundle, target)
-        kept = {path: seen[2] for path, seen in self.last.bundle.items()
-                if path.split("/")[1] in self.kept}
         placed: dict[str, Path] = {}
         manifest = self.made.manifest()
         if manifest is not None:
             self.staging.write(search.MANIFEST, manifest)
             placed[search.MANIFEST] = self.staging.path(search.MANIFEST)
         self._checked(lambda: spare.sync(
-            self.staging.spare, self.last.output, placed, kept, under=BUNDLE,
-            skip={f"{BUNDLE}/{name}" for name in self.made.bundles}))
+            self.staging.spare, self.last.output, placed, {}, under=BUNDLE,
+            skip={f"{BUNDLE}/{name}" for name in self.made.present}))
 
-    def records(self) -> OutputRecords:
-        return OutputRecords(self.last.output, self.pages, self.assets, self.search, self.bundle)
+    def records(self, engine: object = None, broken: dict[str, Any] | None = None
+                ) -> OutputRecords:
+        """The records of the output this update makes (the search index's once finished),
+        with what its pages read (ENGINE) and their BROKEN links."""
+        return OutputRecords(self.last.output, self.pages, self.assets, self.search, self.bundle,
+                             engine, broken)
 
     def discard(self) -> None:
         """Drop what a failed build made (the spare it may have half-synced is put right by
