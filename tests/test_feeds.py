@@ -79,3 +79,14 @@ def test_a_build_without_a_base_url_warns_once_that_feeds_need_it(make_site, bui
         "that readers and search engines cannot follow; set it in site.toml or pass --base-url"]
     given = build_site(site, "--base-url", "https://me.example.org/")
     assert given.exit_code == 0 and given.stderr == ""
+
+
+@pytest.mark.parametrize("text", ["", "plain", "a & b < c > d", "say \"hi\"", "it's",
+                                  "both \" and '", "lines\nand\rtabs\t", "&amp; already"])
+def test_feed_text_is_escaped_as_the_standard_library_escapes_it(text):
+    from xml.sax import saxutils
+
+    from margin.pages import xmltext
+
+    assert xmltext.escape(text) == saxutils.escape(text)
+    assert xmltext.quoteattr(text) == saxutils.quoteattr(text)

@@ -77,3 +77,19 @@ def test_an_installed_package_builds_the_demo_from_another_folder(dist, tmp_path
     assert (elsewhere / "new-site/.github/margin" / package).is_file()
     workflow = (elsewhere / "new-site/.github/workflows/pages.yml").read_text(encoding="utf-8")
     assert f'MARGIN_REQUIREMENT: "./.github/margin/{package}"' in workflow
+
+
+def test_the_code_fingerprint_reads_the_versions_importlib_metadata_reads():
+    from importlib import metadata
+
+    from margin.fingerprint import _LIBRARIES, installed_versions
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    found = installed_versions((*_LIBRARIES, "no-such-distribution"))
+    assert found == {name: version(name) for name in (*_LIBRARIES, "no-such-distribution")}
+    assert found["Jinja2"] != "?" and found["no-such-distribution"] == "?"

@@ -9,8 +9,10 @@ in pages.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import sys
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from margin import __version__
@@ -42,9 +44,29 @@ def code_fingerprint() -> str:
             hasher.update(path.read_bytes())
         except OSError:
             hasher.update(b"?")
-    for name in _LIBRARIES:
-        try:
-            hasher.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            hasher.update(f"{name}=?".encode())
+    for name, version in installed_versions(_LIBRARIES).items():
+        hasher.update(f"{name}={version}".encode())
     return hasher.hexdigest()
+
+
+def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The version of each distribution of NAMES ('?': none found), read off the folder its
+    installer recorded it in on sys.path (NAME-VERSION.dist-info), the first found winning, as
+    for an import: importlib.metadata reads the same after importing email, zipfile and more,
+    a fortieth of a second of every build."""
+    wanted = {_normal(name): name for name in names}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith((".dist-info", ".egg-info")):
+                project, _, version = entry.rpartition(".")[0].partition("-")
+                found.setdefault(_normal(project), version)
+    return {name: found.get(key, "?") for key, name in wanted.items()}
+
+
+def _normal(project: str) -> str:
+    return re.sub(r"[-_.]+", "-", project).lower()

@@ -11,13 +11,13 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from margin import __version__, urls
 from margin.filenames import unfit
 from margin.markdown.equations import SEARCH_TEXT_CLASS
 from margin.markdown.sidenotes import without_sidenotes
 from margin.model import Note, OutputFile, RenderedBody, SiteConfig, SiteIndex, read_html
+from margin.pages.xmltext import escape, quoteattr
 from margin.slugs import slugify
 
 SITE_FEED = "/feed.xml"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from margin import urls
 from margin.model import OutputFile, SiteConfig, SiteIndex
 from margin.pages.graph import old_urls
+from margin.pages.xmltext import escape
 
 SITEMAP = "/sitemap.xml"
 ROBOTS = "/robots.txt"
