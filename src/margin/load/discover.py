@@ -25,7 +25,8 @@ def is_hidden(name: str) -> bool:
 
 
 def note_paths(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
-    """Every note file under content/, in a stable order; symlinks out of the site are skipped."""
+    """Every note file under content/, in a stable order (a folder's files, then its folders,
+    each by name); symlinks out of the site are skipped."""
     root, site = config.content_dir, config.site_dir.resolve()
     paths: list[Path] = []
     skipped: list[Diagnostic] = []
@@ -34,24 +35,45 @@ def note_paths(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
 
     root_inside = root.resolve().is_relative_to(site)
 
-    def leaves_site(path: Path) -> bool:
+    def leaves_site(path: Path, is_link: bool) -> bool:
         # Only a symlink can lead out of a folder that is itself inside the site (resolving
         # every path would cost more than reading the notes).
-        if root_inside and not os.path.islink(path):
-            return False
-        if path.resolve().is_relative_to(site):
+        if (root_inside and not is_link) or path.resolve().is_relative_to(site):
             return False
         relative = path.relative_to(config.site_dir).as_posix()
         skipped.append(warning(relative, None, "symlink leaves the site folder; skipped"))
         return True
 
-    for folder, dirs, files in os.walk(root, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not is_hidden(d) and not leaves_site(Path(folder, d)))
-        for name in sorted(files):
-            path = Path(folder, name)
-            if name.endswith(NOTE_SUFFIXES) and not is_hidden(name) and not leaves_site(path):
-                paths.append(path)
+    def walk(folder: Path) -> None:
+        # (os.scandir: whether an entry is a folder or a link comes with its name, where
+        # os.walk and a Path for each file cost a system call more and a parse each)
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:  # unreadable, or a loop of symlinks grown too long: as os.walk does
+            return
+        folders = []
+        for entry in entries:
+            if _is_folder(entry):
+                folders.append(entry)
+            elif entry.name.endswith(NOTE_SUFFIXES) and not is_hidden(entry.name):
+                path = folder / entry.name
+                if not leaves_site(path, entry.is_symlink()):
+                    paths.append(path)
+        for entry in folders:
+            path = folder / entry.name
+            if not is_hidden(entry.name) and not leaves_site(path, entry.is_symlink()):
+                walk(path)
+
+    walk(root)
     return paths, skipped
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # (through a symlink, as os.walk(followlinks=True) goes)
+    except OSError:
+        return False
 
 
 def is_note_file(path: Path, config: SiteConfig) -> bool:
