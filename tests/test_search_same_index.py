@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 
@@ -152,3 +153,45 @@ def test_a_shard_pagefind_failed_on_or_search_gone_leaves_nothing_behind(
     whole = build_site(site)
     assert whole.exit_code == 0, whole.stderr
     assert index_of(whole.output) == index_of(cold.output)
+
+
+def test_each_shard_keeps_its_folder_of_pages_and_a_damaged_one_is_put_right(
+        sharded, make_site, build_site, monkeypatch):
+    """The folder of each shard's pages that Pagefind reads is kept in the cache
+    (write/shardtrees.py): a shard indexed again makes no folder for its pages, a file that is
+    not the shard's page or not its cut is put right, and the index is a cold build's."""
+    site = make_site(notes())
+    cold = build_site(site, "--no-cache", output=site / "cold")
+    assert build_site(site).exit_code == 0
+    trees, store = site / ".margin-cache/search-shards", site / ".margin-cache/searched"
+    cuts = {path.stat().st_ino for path in store.iterdir()}
+
+    def held() -> dict[str, set[str]]:
+        found = {tree.name: {p.relative_to(tree).as_posix() for p in tree.rglob("*.html")}
+                 for tree in trees.iterdir()}
+        for tree in trees.iterdir():
+            assert {p.stat().st_ino for p in tree.rglob("*.html")} <= cuts  # links to cuts
+        return found
+
+    shards = held()
+    assert len(shards) == 4 and sum(map(len, shards.values())) == 24
+    page = "notes/n05/index.html"
+    tree = trees / next(name for name, pages in shards.items() if page in pages)
+    other = next(p for p in sorted(shards[tree.name]) if p != page)
+    (tree / other).unlink()
+    (tree / other).write_text("<html><body data-pagefind-body>not the page</body></html>")
+    (tree / "notes/stray").mkdir()
+    (tree / "notes/stray/index.html").write_text("<p data-pagefind-body>stray</p>")
+
+    made = recorded_calls(monkeypatch, os, "mkdir", lambda path, *args: str(path))
+    note = site / "content/notes/n05.md"
+    text = note.read_text()
+    note.write_text(text.replace("overnight", "over the weekend"))
+    assert build_site(site).exit_code == 0
+    assert not [path for path in made  # (a folder claimed, yes; none for its pages)
+                if "/notes" in path and ("search-shards" in path or "/src-" in path)]
+    note.write_text(text)
+    assert build_site(site).exit_code == 0
+    cuts = {path.stat().st_ino for path in store.iterdir()}
+    assert held() == shards
+    assert index_of(site / "_site") == index_of(cold.output)

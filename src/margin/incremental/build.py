@@ -7,6 +7,7 @@
   templates    the templates' compiled code and what they read (pages/templates.py,
                pages/dependencies.py), each checked against its template's source when used
   searched/    what Pagefind reads of each page, by its digest (write/searched.py)
+  search-shards/  each search shard's folder of those, as Pagefind reads it (write/shardtrees.py)
 
 Each piece is keyed by what it was made from, so a changed configuration or a new margin
 simply misses; `--no-cache` (enabled=False) reads and writes nothing.

@@ -34,6 +34,7 @@ from margin.pages.searchable import SEARCH_MARK, cut_digest, searched_digest, se
 from margin.write.marker import mark, remove_own
 from margin.write.previous import stamp
 from margin.write.searched import SearchedStore
+from margin.write.shardtrees import ShardTrees, fill
 
 TIMEOUT_SECONDS = 300
 SHARD_PAGES = 250  # Pagefind takes ~0.5 s and ~70 MB for this many notes
@@ -156,6 +157,9 @@ class Indexing:
         self._made: dict[str, Future[str | None]] = {}
         self._failed: dict[str, str] = {}
         self._pool: ThreadPoolExecutor | None = None
+        self._trees = (ShardTrees(cuts.store.trees, [shard.name for shard in shards])
+                       if cuts is not None else None)
+        self._claimed: dict[str, Path] = {}  # shard -> its folder, while claimed
         self.work: Path | None = None
         if self.binary is None or not self.redo:
             return
@@ -178,6 +182,8 @@ class Indexing:
         for shard in self.redo:
             assert self.work is not None
             reason = self._failed.get(shard.name) or self._made[shard.name].result()
+            if shard.name in self._claimed and self._trees is not None:
+                self._trees.give_back(shard.name, self._claimed.pop(shard.name))
             if reason:
                 failures.append(reason)
             else:
@@ -216,31 +222,46 @@ class Indexing:
         if self.work is not None:
             remove_own(self.work)
             self.work = None
+        for tree in self._claimed.values():  # (Pagefind may have left it half read)
+            remove_own(tree)
+        self._claimed.clear()
 
     def _link_all(self) -> None:
         """Each shard's pages linked into a folder of its own, then indexed (on the pool):
-        the cut kept for a page where there is one (CUTS), else the page, cut there."""
+        the cut kept for a page where there is one (CUTS), else the page, cut there. With
+        CUTS, the folder is the shard's, kept in the cache (shardtrees.py)."""
         assert self._pool is not None and self.work is not None
         for shard in self.redo:
-            site = self.work / f"src-{shard.name}"
+            sources: dict[str, Path] = {}
             to_cut: list[str] = []
+            for path in shard.pages:
+                cut = self.cuts.kept(path) if self.cuts else None
+                if cut is None:
+                    to_cut.append(path)
+                sources[path] = cut or self._source(path)
             try:
-                for path in shard.pages:
-                    target = site / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    cut = self.cuts.kept(path) if self.cuts else None
-                    if cut is None:
-                        to_cut.append(path)
-                    try:
-                        os.link(cut or self._source(path), target)
-                    except OSError:
-                        shutil.copyfile(cut or self._source(path), target)
+                site = self._tree(shard.name, sources)
             except OSError as exc:
                 self._failed[shard.name] = f"could not read {exc.filename}: {exc.strerror}"
                 continue
             self._made[shard.name] = self._pool.submit(
                 _index_shard, site, tuple(to_cut), self.work / f"out-{shard.name}",
                 self.binary, self._tick, self.cuts.store if self.cuts else None)
+
+    def _tree(self, name: str, sources: dict[str, Path]) -> Path:
+        """The folder of shard NAME's pages for Pagefind to read: SOURCES linked into it."""
+        assert self.work is not None
+        if self._trees is None:
+            fill(self.work / f"src-{name}", sources)
+            return self.work / f"src-{name}"
+        tree = self._claimed[name] = self._trees.claim(name)
+        try:
+            fill(tree, sources)
+        except OSError:  # a folder in a state no build leaves: made again
+            remove_own(tree)
+            tree = self._claimed[name] = self._trees.claim(name)
+            fill(tree, sources)
+        return tree
 
 
 def index_site(output: Path, shards: list[Shard], kept: Collection[str] = (), jobs: int = 1,

@@ -22,6 +22,7 @@ from margin.pages.drawing import Drawn
 from margin.pages.searchable import DIGEST_KIND, cut_digest
 
 FOLDER = "searched"  # in the build cache
+TREES = "search-shards"  # beside it: each search shard's folder of links (shardtrees.py)
 _SUFFIX = ".html"
 
 
@@ -30,6 +31,7 @@ class SearchedStore:
 
     def __init__(self, root: Path):
         self.root = root
+        self.trees = root.with_name(TREES)
 
     def put(self, indexed: str, cut: bytes) -> None:
         """Keep CUT, the bytes whose search digest is INDEXED, unless kept already. Never
