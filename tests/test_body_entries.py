@@ -12,10 +12,17 @@ from markupsafe import Markup
 
 from conftest import run_margin
 from margin.diagnostics import warning
-from margin.incremental.bodycache import Dependencies, Entry, dump_entry, entry_html, load_entry
+from margin.incremental.bodycache import (
+    Dependencies,
+    Entry,
+    PackedBody,
+    dump_entry,
+    entry_html,
+    load_entry,
+)
 from margin.incremental.packs import Packs, read_pack
 from margin.incremental.store import FOLDER, Store
-from margin.model import AssetFile, RenderedBody
+from margin.model import AssetFile, KeptBodies, RenderedBody
 from margin.write import search
 
 LENGTH = struct.Struct("<I")  # an entry's head length, first (bodycache._HEAD)
@@ -45,6 +52,21 @@ def test_an_entry_reads_back_as_it_was_written(body):
     assert entry == Entry(body, NEEDS)
     assert type(entry.body.html) is Markup
     assert type(entry.body.summary_html) is type(body.summary_html)  # Markup stays Markup
+
+
+def test_a_body_left_packed_is_made_as_written_and_only_plain_ones_are_left_so():
+    """A lookup may leave a body packed until a page asks for it (model.KeptBodies); one with
+    a diagnostic or an asset never is, so the build sees those without making any other."""
+    plain = load_entry(dump_entry(Entry(PLAIN_BODY, NEEDS)), packed=True)
+    assert isinstance(plain.body, PackedBody) and plain.needs == NEEDS
+    assert plain.body.cited == PLAIN_BODY.cited  # (a lookup checks these)
+    assert plain.body.body() == PLAIN_BODY
+    warned = RenderedBody(Markup("<p>Fen</p>"), diagnostics=(warning("notes/fen.md", 3, "w"),))
+    assert load_entry(dump_entry(Entry(warned, NEEDS)), packed=True).body == warned
+    bodies = KeptBodies({"a.md": plain.body, "b.md": warned})
+    assert list(bodies.made()) == [warned] and list(bodies) == ["a.md", "b.md"]
+    assert "a.md" in bodies and bodies["a.md"] == PLAIN_BODY and bodies.get("c.md") is None
+    assert list(bodies.made()) == [PLAIN_BODY, warned]  # made once asked for, and kept
 
 
 def test_an_entry_read_without_its_html_holds_the_stand_in():

@@ -121,6 +121,27 @@ def png(width: int, height: int) -> bytes:
             + struct.pack(">I", zlib.crc32(chunk)))
 
 
+def test_a_one_note_build_makes_only_the_bodies_its_pages_show(make_site, tmp_path,
+                                                              monkeypatch):
+    """Bodies found in the cache are left packed until a page asks for one (model.KeptBodies):
+    an edit to one of 40 notes makes a handful, and the site is as a cold build makes it."""
+    notes = {f"content/notes/n{i:02}.md": f"---\ntitle: Note {i}\n---\n"
+                                           f"Text {i}, see [[n{(i + 1) % 40:02}]].\n\nMore {i}.\n"
+             for i in range(40)}
+    site = make_site(notes)
+    output, cold = tmp_path / "out", tmp_path / "cold"
+    build(site, output, "--jobs", "1")
+    monkeypatch.delenv("MARGIN_VERIFY", raising=False)  # (which draws every page again)
+    made = recorded_calls(monkeypatch, margin.incremental.bodycache.PackedBody, "body",
+                          lambda packed: packed)
+    note = site / "content/notes/n07.md"
+    note.write_text(note.read_text().replace("More 7", "More seven"))
+    build(site, output, "--jobs", "1")
+    assert 0 < len(made) <= 4  # its own, the note it links to (its backlink), their graph
+    build(site, cold, "--jobs", "1", "--no-cache")
+    assert files_of(output) == files_of(cold)
+
+
 def test_a_changed_image_renders_its_note_again(make_site, tmp_path):
     site = make_site({"content/notes/a.md": "![plot](plot.png)",
                       "content/notes/plot.png": png(40, 30)})

@@ -25,7 +25,7 @@ from margin.incremental.bodytext import BodyShelf, StoredHtml
 from margin.incremental.store import Store
 from margin.markdown.body import render_body
 from margin.markdown.context import BodyContext
-from margin.model import Note, RenderedBody, markup_of
+from margin.model import KeptBodies, Note, RenderedBody, markup_of
 from margin.parallel import fork_imap
 
 Progress = Callable[[int], None]
@@ -62,7 +62,9 @@ class BodyRendering:
         self._thread = threading.Thread(target=self._gather, args=(results,), daemon=True)
         self._thread.start()
 
-    def result(self, looked_at: dict[str, Signature] | None = None) -> dict[str, RenderedBody]:
+    def result(self, looked_at: dict[str, Signature] | None = None) -> KeptBodies:
+        """Every note's body (those found in the cache made when first asked for); LOOKED_AT
+        gets the files they looked at."""
         self._thread.join()
         if self._failure is not None:
             raise self._failure
@@ -72,7 +74,7 @@ class BodyRendering:
             self.shelf.open()
         if looked_at is not None:
             looked_at.update(self._looked_at)
-        return {key: self._found[key] for key in self._notes}
+        return KeptBodies({key: self._found[key] for key in self._notes})
 
     def busy(self) -> bool:
         """Whether bodies are still being rendered."""
@@ -86,8 +88,9 @@ class BodyRendering:
         with collector_paused(keep=True):  # the bodies live to the end of the build
             for key, note in self._notes.items():
                 cache_key = cache.key(note)
-                kept = (cache.get(cache_key) if shelf is None else  # (shelved: read later)
-                        cache.get(cache_key, False, partial(StoredHtml, shelf, key, cache_key)))
+                kept = (cache.get(cache_key, packed=True) if shelf is None else  # (shelved:
+                        cache.get(cache_key, False, partial(StoredHtml, shelf, key, cache_key),
+                                  packed=True))  # read later)
                 if kept is None:
                     missing.append((key, cache_key))
                 else:

@@ -125,14 +125,15 @@ class BodyCache:
                                digest_size=16).hexdigest()
 
     def get(self, key: str, html: bool = True,
-            standin: Callable[[str], Any] | None = None) -> Entry | None:
+            standin: Callable[[str], Any] | None = None, packed: bool = False) -> Entry | None:
         """The cached entry under KEY when every answer its body depended on still holds;
         without HTML (for one read back later), it is read faster: the body's HTML is then
-        STANDIN(the entry's digest), or empty."""
+        STANDIN(the entry's digest), or empty. PACKED: the body is left a PackedBody where
+        it can be (see model.KeptBodies)."""
         payload = self.packs.get(key)
         if payload is None:
             return None
-        entry = load_entry(payload, html, standin(self.digest(key)) if standin else "")
+        entry = load_entry(payload, html, standin(self.digest(key)) if standin else "", packed)
         if entry is None or not self.holds(entry.needs) or (
                 entry.body.cited and not still_cited(entry.body.cited, self.context)):
             return None
@@ -232,12 +233,14 @@ def dump_entry(entry: Entry, cache: BodyCache | None = None) -> bytes:
 
 
 def _dumped_head(body: RenderedBody, needs: Dependencies) -> bytes:
-    """All of an entry but its HTML: as plain values when marshal can write them all."""
+    """All of an entry but its HTML: as plain values when marshal can write them all (what a
+    lookup checks, then the body's fields, packed apart: PackedBody); else pickled."""
     try:
         return _PLAIN + marshal.dumps(
-            (tuple(getattr(body, name) for name in _BODY_FIELDS),
-             tuple(getattr(needs, name) for name in _NEEDS_FIELDS)))
-    except ValueError:  # an object marshal cannot write (or a str or tuple subclass)
+            (tuple(getattr(needs, name) for name in _NEEDS_FIELDS), body.cited,
+             marshal.dumps(tuple(getattr(body, name) for name in _BODY_FIELDS))))
+    except ValueError:  # an object marshal cannot write (or a str or tuple subclass), as a
+        # diagnostic or an asset: so a body with either is never packed
         return pickle.dumps(Entry(replace(body, html=""), needs),
                             protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -246,8 +249,23 @@ def entry_digest(payload: bytes) -> str:
     return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
-def load_entry(payload: bytes | memoryview, html: bool = True, standin: Any = "") -> Entry | None:
-    """The entry dumped as PAYLOAD (None: it is not one); without HTML, that is STANDIN."""
+@dataclass(frozen=True)
+class PackedBody:
+    """A cached body not made yet (model.KeptBodies makes it when first asked for): its
+    HTML (or stand-in), the bibliography entries it cited, and its other fields, marshalled."""
+
+    html: Any
+    cited: tuple[tuple[tuple[str, ...], str, str | None], ...]
+    fields: bytes
+
+    def body(self) -> RenderedBody:
+        return RenderedBody(self.html, *marshal.loads(self.fields))
+
+
+def load_entry(payload: bytes | memoryview, html: bool = True, standin: Any = "",
+               packed: bool = False) -> Entry | None:
+    """The entry dumped as PAYLOAD (None: it is not one); without HTML, that is STANDIN.
+    PACKED: its body a PackedBody, when its head is plain values (Entry.body is then one)."""
     try:
         (length,) = _HEAD.unpack_from(payload)
         end = _HEAD.size + length
@@ -256,8 +274,10 @@ def load_entry(payload: bytes | memoryview, html: bool = True, standin: Any = ""
         text = markup_of(entry_html(payload, end)) if html else standin
         head = payload[_HEAD.size:end]
         if head[:1] == _PLAIN:
-            body, needs = marshal.loads(head[1:])
-            return Entry(RenderedBody(text, *body), Dependencies(*needs))
+            needs, cited, fields = marshal.loads(head[1:])
+            body = PackedBody(text, cited, fields)
+            return Entry(body if packed else body.body(),  # type: ignore[arg-type]
+                         Dependencies(*needs))
         entry = pickle.loads(head)
         if not isinstance(entry, Entry):
             return None

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from margin import urls
 from margin.diagnostics import Diagnostic, error
 from margin.filenames import shortened, unfit
-from margin.model import AssetFile, RenderedBody, SiteIndex
+from margin.model import AssetFile, RenderedBody, SiteIndex, unpacked_bodies
 from margin.pages.page import Page
 
 
@@ -17,7 +17,7 @@ def with_body_assets(assets: list[AssetFile], bodies: Mapping[str, RenderedBody]
     """The asset stage's files plus the images and files beside notes that bodies use."""
     taken = {asset.path for asset in assets}
     extra = {}
-    for body in bodies.values():
+    for body in unpacked_bodies(bodies):
         for asset in body.assets:
             if asset.path not in taken:
                 extra.setdefault(asset.path, asset)

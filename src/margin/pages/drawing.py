@@ -31,7 +31,14 @@ from margin import __version__, urls
 from margin.diagnostics import Diagnostic, error
 from margin.incremental.pageprint import PagePrinter, base_fingerprint
 from margin.linkcheck import PageLinks, page_links
-from margin.model import AssetFile, OutputFile, RenderedBody, SiteConfig, SiteIndex
+from margin.model import (
+    AssetFile,
+    OutputFile,
+    RenderedBody,
+    SiteConfig,
+    SiteIndex,
+    unpacked_bodies,
+)
 from margin.pages import collision_error, templates, unfit_error, with_body_assets
 from margin.pages.assets import asset_files
 from margin.pages.dependencies import TemplateReader
@@ -149,7 +156,7 @@ class Drawing:
         site = carried.site(site) if carried else site
         planner = Planner(config, index, bodies, site, templates.site_templates(config),
                           carried.note_view if carried else note_view)
-        self.diagnostics = list(chain.from_iterable(map(_DIAGNOSTICS, bodies.values())))
+        self.diagnostics = list(chain.from_iterable(map(_DIAGNOSTICS, unpacked_bodies(bodies))))
         printer = PagePrinter(base_fingerprint(config), TemplateReader(env),
                               carried.prints if carried else None)
         plans = feed_plans(index, config)

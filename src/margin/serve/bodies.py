@@ -68,7 +68,7 @@ def render_some(config: SiteConfig, index: SiteIndex, keys: Iterable[str], *,
         context = body_context(config, index.notes, index.link_targets)
         rendering = BodyRendering(index.notes, context, store,
                                   default_jobs() if jobs is None else jobs, shelve=True)
-        bodies = rendering.result()
+        bodies = dict(rendering.result())  # (every body made: the server changes them)
         return Rendered(bodies, rendering.digests, rendering.needs, shelf=rendering.shelf)
     context = body_context(config, index.notes, index.link_targets, library)
     cache = BodyCache(store, context)  # (for its keys and digests: nothing is read or kept)
