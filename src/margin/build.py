@@ -78,7 +78,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
         return report
     cache = BuildCache(config, options.cache)
     with timer.stage("load"):
-        last_stamp, taken = cache.last_stamp(), time.time_ns()
+        last_stamp, taken = cache.last_stamp(keep=True), time.time_ns()
         sources, problems = read_sources(config, last_stamp.files if last_stamp else None)
         inputs = inputs_digest(config, sources, problems) if cache.enabled else ""
     if last_stamp and last_stamp.holds(inputs, cache.output):
@@ -86,7 +86,7 @@ def build(config: SiteConfig, config_problems: list[diag.Diagnostic] | None = No
     found, anew = len(report.diagnostics), _read_anew(sources, last_stamp)  # (sources go next)
     report.diagnostics += problems
     made = _prepare(config, sources, report, cache, options, taken)
-    last = cache.last_output().trusted()
+    last = cache.last_output(keep=True).trusted()
     update = OutputUpdate(config, last, cache.searched())  # staging beside the output
     drawing = _drawing(config, made, last, options, keep=update.stage)
     try:
@@ -176,7 +176,7 @@ class _Made:
     """What the stages before the pages made: every page is drawn from it."""
 
     index: SiteIndex
-    bodies: dict[str, RenderedBody]
+    bodies: Mapping[str, RenderedBody]  # (model.KeptBodies)
     looked_at: dict[str, Signature]  # the files the bodies looked at, as they saw them
     body_digests: dict[str, str]  # each body's cache entry's digest (with a cache)
     known: KnownFiles  # the note files as read (the next build need not read them again)

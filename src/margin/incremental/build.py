@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from margin.collector import collector_paused
 from margin.fingerprint import code_fingerprint, digest
 from margin.incremental.store import FOLDER, Pickled, Store
 from margin.incremental.unchanged import BuildStamp
@@ -68,8 +67,7 @@ class BuildCache:
         """The memos, read from the snapshot the first time they are wanted."""
         if self._memos is None:
             self._memos = (NoteMemo(), IndexMemo()) if self.enabled else (None, DIRECT)
-            with collector_paused(keep=True):  # the notes live to the end of the build
-                found = self.store.get_pickled(SNAPSHOT)
+            found = self.store.get_pickled(SNAPSHOT, keep=True)  # (lives to the end)
             if (isinstance(found, tuple) and len(found) == 3 and found[0] == self.key
                     and isinstance(found[1], NoteMemo) and isinstance(found[2], IndexMemo)):
                 self._memos = (found[1], found[2])
@@ -116,9 +114,10 @@ class BuildCache:
         if self.enabled and used[0] and used != self._templates:
             self.store.put_pickled(TEMPLATES, (self.key, *used))
 
-    def last_output(self) -> OutputRecords:
-        """The records of the last build into this output folder (empty: nothing to reuse)."""
-        found = self.store.get_pickled(self._name("output"))
+    def last_output(self, keep: bool = False) -> OutputRecords:
+        """The records of the last build into this output folder (empty: nothing to reuse).
+        KEEP: they live to the end of the build (see collector_paused)."""
+        found = self.store.get_pickled(self._name("output"), keep)
         if isinstance(found, OutputRecords) and found.output == self.output:
             return found
         return OutputRecords(self.output)
@@ -148,8 +147,8 @@ class BuildCache:
             self.store.put_pickled(self._name("stamp"), stamp)
             self.save_templates()
 
-    def last_stamp(self) -> BuildStamp | None:
-        found = self.store.get_pickled(self._name("stamp"))
+    def last_stamp(self, keep: bool = False) -> BuildStamp | None:
+        found = self.store.get_pickled(self._name("stamp"), keep)
         return found if isinstance(found, BuildStamp) else None
 
     def _name(self, kind: str) -> str:

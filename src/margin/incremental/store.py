@@ -37,8 +37,9 @@ class Store:
         self.enabled = enabled
         self._ready: set[Path] = set()
 
-    def get_pickled(self, name: str) -> object:
-        """The value pickled under NAME, or None: absent, damaged, or from another margin."""
+    def get_pickled(self, name: str, keep: bool = False) -> object:
+        """The value pickled under NAME, or None: absent, damaged, or from another margin.
+        KEEP: it lives to the end of the build (see collector_paused)."""
         if not self.enabled:
             return None
         try:
@@ -48,7 +49,7 @@ class Store:
         if payload is None:
             return None
         try:
-            with collector_paused():
+            with collector_paused(keep):
                 return pickle.loads(payload)
         except Exception:  # written by another margin, or damaged beyond its checksum
             return None
