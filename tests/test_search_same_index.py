@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import recorded_calls
+from margin.config import load_config
+from margin.incremental.build import BuildCache
 from margin.write import search
+from margin.write.update import bundle_files
 
 pytestmark = pytest.mark.skipif(search.pagefind_binary() is None,
                                 reason="Pagefind is not installed")
@@ -195,3 +198,20 @@ def test_each_shard_keeps_its_folder_of_pages_and_a_damaged_one_is_put_right(
     cuts = {path.stat().st_ino for path in store.iterdir()}
     assert held() == shards
     assert index_of(site / "_site") == index_of(cold.output)
+
+
+def test_the_records_of_the_search_index_are_its_files_as_they_are(sharded, make_site,
+                                                                     build_site):
+    """The last output's records hold each file of the search index with its stamp, by
+    which the next build knows the shards still intact: those of the shards kept are taken
+    from the build before (write/update.py), so they are checked here against the files."""
+    site = make_site(notes())
+    note = site / "content/notes/n05.md"
+    text = note.read_text()
+    config, _ = load_config(site)
+    for number in range(4):  # (through the spare tree from the third build)
+        note.write_text(f"{text}\nRun {number}.\n")
+        assert build_site(site).exit_code == 0
+        records = BuildCache(config).last_output()
+        assert len(records.search) == 4
+        assert records.bundle == bundle_files(config.output_dir)

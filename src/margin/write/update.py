@@ -163,7 +163,26 @@ class OutputUpdate:
             self._search_into_staging()
             self.staging.commit()
         self.indexing.abandon()
-        self.bundle = bundle_files(self.last.output)
+        self.bundle = self._bundle_in_place()
+
+    def _bundle_in_place(self) -> dict[str, Stamp]:
+        """The search bundle's files now in the output, with their stamps: those of the shards
+        kept as the last build recorded them, when they are those very files (linked, as
+        start_index() found them intact: one is checked, as where links cannot be made they
+        were copied), the others read (the new shards and the manifest)."""
+        assert self.made is not None
+        output = self.last.output
+        kept = {path: seen for path, seen in self.last.bundle.items()
+                if path.split("/")[1] in self.kept and path.split("/")[1] in self.made.present}
+        some = next(iter(kept), None)
+        if not self.into_spare or some is None or stamp(f"{output}/{some}") != kept[some]:
+            return bundle_files(output)
+        for name in self.made.bundles:
+            kept.update(bundle_files(output, f"{BUNDLE}/{name}"))
+        seen = stamp(output / search.MANIFEST)
+        if seen is not None:
+            kept[search.MANIFEST] = seen
+        return kept
 
     def _search_into_staging(self) -> None:
         """The new bundles and the manifest, into the staging tree (kept ones are linked)."""
@@ -247,12 +266,13 @@ def read_by_pagefind(pages: Mapping[str, PageRecord]) -> dict[str, str]:
     return marked or {path: r.digest for path, r in pages.items() if path.endswith(".html")}
 
 
-def bundle_files(root: Path) -> dict[str, Stamp]:
-    """The search bundle's files in ROOT, by path, with their stamps (paths joined as text:
-    a Path for each of its thousands of files cost most of the time)."""
+def bundle_files(root: Path, under: str = BUNDLE) -> dict[str, Stamp]:
+    """The search bundle's files in ROOT (those UNDER that folder of it), by path, with their
+    stamps (paths joined as text: a Path for each of its thousands of files cost most of the
+    time)."""
     found: dict[str, Stamp] = {}
-    for relative in present_files(root / BUNDLE):
-        path = f"{BUNDLE}/{relative}"
+    for relative in present_files(root / under):
+        path = f"{under}/{relative}"
         seen = stamp(f"{root}/{path}")
         if seen is not None:
             found[path] = seen
