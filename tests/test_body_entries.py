@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from conftest import run_margin
 from margin.diagnostics import warning
-from margin.incremental.bodycache import (
+from margin.incremental.entries import (
     Dependencies,
     Entry,
     PackedBody,

@@ -10,8 +10,8 @@ from markupsafe import Markup
 import margin.incremental.bodytext
 import margin.incremental.packs
 from conftest import recorded_calls
-from margin.incremental.bodycache import Dependencies, Entry, dump_entry, entry_digest
 from margin.incremental.bodytext import BodyShelf, StoredHtml
+from margin.incremental.entries import Dependencies, Entry, dump_entry, entry_digest
 from margin.incremental.packs import Packs
 from margin.incremental.pageprint import ValuePrinter
 from margin.incremental.store import FOLDER
@@ -118,7 +118,7 @@ def test_bodies_that_cannot_be_stored_stay_in_memory(corpus_site, tmp_path, monk
 def test_a_cached_build_looks_bodies_up_without_reading_their_html(make_site, tmp_path,
                                                                    monkeypatch):
     """Only the bodies of the pages drawn again are read whole: the others' HTML, most of an
-    entry's bytes, stays in the pack (bodycache.dump_entry puts it after the rest)."""
+    entry's bytes, stays in the pack (entries.dump_entry puts it after the rest)."""
     site = make_site({f"content/notes/n{i:02}.md":
                       f"---\ntitle: Reed bed {i}\n---\nA first paragraph on reeds {i}.\n\n"
                       f"Heronsong{i} marks the second paragraph.\n" for i in range(20)})
@@ -126,7 +126,7 @@ def test_a_cached_build_looks_bodies_up_without_reading_their_html(make_site, tm
     (site / "content/notes/n05.md").write_text(
         "---\ntitle: Reed bed 5\n---\nA first paragraph, edited.\n\nHeronsong5 again.\n")
     entries = []
-    load_entry = margin.incremental.bodycache.load_entry
+    load_entry = margin.incremental.bodycache.load_entry  # (as the cache calls it)
 
     def kept(*args, **kwargs):
         entry = load_entry(*args, **kwargs)

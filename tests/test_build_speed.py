@@ -16,6 +16,7 @@ import pytest
 import margin
 import margin.incremental.bodies
 import margin.incremental.bodycache
+import margin.incremental.entries
 import margin.load
 from conftest import recorded_calls, run_margin
 from margin.incremental.packs import Packs, read_pack
@@ -132,7 +133,7 @@ def test_a_one_note_build_makes_only_the_bodies_its_pages_show(make_site, tmp_pa
     output, cold = tmp_path / "out", tmp_path / "cold"
     build(site, output, "--jobs", "1")
     monkeypatch.delenv("MARGIN_VERIFY", raising=False)  # (which draws every page again)
-    made = recorded_calls(monkeypatch, margin.incremental.bodycache.PackedBody, "body",
+    made = recorded_calls(monkeypatch, margin.incremental.entries.PackedBody, "body",
                           lambda packed: packed)
     note = site / "content/notes/n07.md"
     note.write_text(note.read_text().replace("More 7", "More seven"))

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from margin import diagnostics as diag
 from margin import urls
 from margin.incremental.bodies import BodyRendering
-from margin.incremental.bodycache import Signature, signature
+from margin.incremental.bodycache import signature
 from margin.incremental.bodytext import BodyShelf
 from margin.incremental.brokenlinks import Broken, check_again
 from margin.incremental.build import BuildCache, searched_store
 from margin.incremental.engine import PageEngine
+from margin.incremental.entries import Signature
 from margin.incremental.unchanged import BuildStamp, inputs_digest, stamp_of
 from margin.index import claim_urls, index_claimed
 from margin.index.bibcites import site_bibliography

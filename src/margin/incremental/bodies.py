@@ -11,17 +11,16 @@ from functools import partial
 from typing import Any
 
 from margin.collector import collector_paused
-from margin.incremental.bodycache import (
-    BodyCache,
+from margin.incremental.bodycache import BodyCache, render_watched
+from margin.incremental.bodytext import BodyShelf, StoredHtml
+from margin.incremental.entries import (
     Dependencies,
     Entry,
     Signature,
     dump_entry,
     entry_digest,
     load_entry,
-    render_watched,
 )
-from margin.incremental.bodytext import BodyShelf, StoredHtml
 from margin.incremental.store import Store
 from margin.markdown.body import render_body
 from margin.markdown.context import BodyContext

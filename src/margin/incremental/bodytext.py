@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
-from margin.incremental.bodycache import entry_html
+from margin.incremental.entries import entry_html
 from margin.incremental.packs import Packs
 from margin.markdown.body import render_body
 from margin.markdown.context import BodyContext

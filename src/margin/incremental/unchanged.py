@@ -16,7 +16,8 @@ from pathlib import Path
 
 from margin.diagnostics import Diagnostic
 from margin.fingerprint import digest
-from margin.incremental.bodycache import Signature, signature
+from margin.incremental.bodycache import signature
+from margin.incremental.entries import Signature
 from margin.incremental.pageprint import base_fingerprint
 from margin.load.known import KnownFiles
 from margin.model import SiteConfig, SourceFile

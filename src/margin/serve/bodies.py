@@ -13,15 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from margin.incremental.bodies import BodyRendering, as_markup
-from margin.incremental.bodycache import (
-    BodyCache,
-    Dependencies,
-    Entry,
-    dump_entry,
-    entry_digest,
-    render_watched,
-)
+from margin.incremental.bodycache import BodyCache, render_watched
 from margin.incremental.bodytext import BodyShelf
+from margin.incremental.entries import Dependencies, Entry, dump_entry, entry_digest
 from margin.incremental.store import FOLDER, Store
 from margin.index.bibliography import Library
 from margin.markdown.context import body_context

@@ -26,9 +26,10 @@ from margin import diagnostics as diag
 from margin import urls
 from margin.build import Timer
 from margin.diagnostics import Diagnostic
-from margin.incremental.bodycache import BodyCache, Dependencies, Signature
+from margin.incremental.bodycache import BodyCache
 from margin.incremental.brokenlinks import check_again
 from margin.incremental.build import BuildCache, searched_store
+from margin.incremental.entries import Dependencies, Signature
 from margin.incremental.unchanged import inputs_digest, site_digest, stamp_of
 from margin.index.bibliography import Library
 from margin.load import notes_from, read_sources
