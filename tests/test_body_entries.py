@@ -5,6 +5,7 @@ pack's checksum reads as a miss: the body is rendered again, never taken wrong."
 from __future__ import annotations
 
 import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from margin.incremental.store import FOLDER, Store
 from margin.model import AssetFile, KeptBodies, RenderedBody
 from margin.write import search
 
-LENGTH = struct.Struct("<I")  # an entry's head length, first (bodycache._HEAD)
+LENGTH = struct.Struct("<II")  # an entry's head length and its CRC-32 (entries._HEAD)
 
 PLAIN_BODY = RenderedBody(
     Markup("<p>Sedge and <em>rush</em> \udcff</p>"),
@@ -79,16 +80,22 @@ def test_an_entry_read_without_its_html_holds_the_stand_in():
 
 
 def damaged_heads(payload: bytes) -> list[bytes]:
-    """PAYLOAD with its head changed in ways a checksum would not see (it is made anew)."""
-    (length,) = LENGTH.unpack_from(payload)
+    """PAYLOAD with its head changed in ways a checksum would not see (its own is made anew,
+    as the pack's is when the entry is added again)."""
+    length, _ = LENGTH.unpack_from(payload)
     head, html = payload[LENGTH.size:LENGTH.size + length], payload[LENGTH.size + length:]
+
+    def made(declared: int, rest: bytes) -> bytes:
+        return LENGTH.pack(declared, zlib.crc32(rest[:declared])) + rest
+
     return [
-        LENGTH.pack(length) + head[:1] + head[:0:-1] + html,  # scrambled, marker kept
-        LENGTH.pack(length // 2) + head[: length // 2] + html,  # cut short
-        LENGTH.pack(length) + head[: length // 2],  # the entry cut inside its head
-        LENGTH.pack(len(payload)) + head + html,  # a head longer than the entry
+        made(length, head[:1] + head[:0:-1] + html),  # scrambled, marker kept
+        made(length // 2, head[: length // 2] + html),  # cut short
+        made(length, head[: length // 2]),  # the entry cut inside its head
+        made(len(payload), head + html),  # a head longer than the entry
         head[:2],  # not even a length
-        LENGTH.pack(length) + b"\x80" + head[1:] + html,  # taken for a pickle
+        made(length, b"\x80" + head[1:] + html),  # taken for a pickle
+        LENGTH.pack(length, 0) + head + html,  # the head's own checksum wrong
     ]
 
 

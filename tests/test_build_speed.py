@@ -19,6 +19,7 @@ import margin.incremental.bodycache
 import margin.incremental.entries
 import margin.load
 from conftest import recorded_calls, run_margin
+from margin.incremental.entries import head_size
 from margin.incremental.packs import Packs, read_pack
 from margin.incremental.store import FOLDER, Pickled, Store
 from margin.write import search
@@ -135,10 +136,14 @@ def test_a_one_note_build_makes_only_the_bodies_its_pages_show(make_site, tmp_pa
     monkeypatch.delenv("MARGIN_VERIFY", raising=False)  # (which draws every page again)
     made = recorded_calls(monkeypatch, margin.incremental.entries.PackedBody, "body",
                           lambda packed: packed)
+    heads = recorded_calls(monkeypatch, Packs, "get_start", lambda packs, key, size: key)
+    whole = recorded_calls(monkeypatch, Packs, "get", lambda packs, key: key)
     note = site / "content/notes/n07.md"
     note.write_text(note.read_text().replace("More 7", "More seven"))
     build(site, output, "--jobs", "1")
     assert 0 < len(made) <= 4  # its own, the note it links to (its backlink), their graph
+    assert len(set(heads)) == 40  # each lookup reads an entry's head, not its HTML,
+    assert len(set(whole)) <= 4  # which is read for the pages drawn
     build(site, cold, "--jobs", "1", "--no-cache")
     assert files_of(output) == files_of(cold)
 
@@ -216,7 +221,10 @@ def test_no_cache_neither_reads_nor_writes_the_cache(make_site, tmp_path):
     packs = Packs(store, "bodies")
     (old,) = (site / FOLDER / "bodies").glob("*.pack")
     for key in read_pack(old).table:
-        packs.add(key, packs.get(key).replace(b"The true text.", b"A false text!!"), "x")
+        payload = packs.get(key)
+        head = head_size(payload)  # (the HTML after it: the head has a checksum of its own)
+        packs.add(key, payload[:head] + payload[head:].replace(b"The true text.",
+                                                               b"A false text!!"), "x")
     packs.close(set())
     old.unlink()
     shutil.rmtree(tmp_path / "first")  # so the next build cannot find its work already done

@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from margin.fingerprint import code_fingerprint, digest
-from margin.incremental.entries import Dependencies, Entry, Signature, load_entry
+from margin.incremental.entries import (
+    HEAD_GUESS,
+    Dependencies,
+    Entry,
+    Signature,
+    head_size,
+    load_entry,
+)
 from margin.incremental.packs import Packs
 from margin.incremental.store import Store
 from margin.markdown.body import render_body
@@ -93,7 +100,7 @@ class BodyCache:
         without HTML (for one read back later), it is read faster: the body's HTML is then
         STANDIN(the entry's digest), or empty. PACKED: the body is left a PackedBody where
         it can be (see model.KeptBodies)."""
-        payload = self.packs.get(key)
+        payload = self.packs.get(key) if html else self._head(key)
         if payload is None:
             return None
         entry = load_entry(payload, html, standin(self.digest(key)) if standin else "", packed)
@@ -102,6 +109,13 @@ class BodyCache:
             return None
         self.used.add(key)
         return entry
+
+    def _head(self, key: str) -> bytes | None:
+        """The head of KEY's entry, not its HTML (load_entry checks it)."""
+        start = self.packs.get_start(key, HEAD_GUESS)
+        if start is None or len(start) >= head_size(start):
+            return start
+        return self.packs.get_start(key, head_size(start))
 
     def digest(self, key: str) -> str:
         """The digest of the entry get(KEY) gave: it stands for the body in page inputs."""

@@ -8,12 +8,16 @@ import hashlib
 import marshal
 import pickle
 import struct
+import zlib
 from dataclasses import dataclass, fields, replace
 from typing import Any, Protocol
 
 from margin.model import RenderedBody, markup_of, read_html
 
-_HEAD = struct.Struct("<I")  # a dumped entry's length but for its body's HTML
+# A dumped entry's length but for its body's HTML, and that part's CRC-32: a lookup reads and
+# checks it alone (the pack's checksum covers the whole entry, HTML included)
+_HEAD = struct.Struct("<II")
+HEAD_GUESS = 8192  # bytes read for a head at first: most are 3-10 KB
 # The first byte of a head kept as plain values (marshal: read back faster than a pickle); one
 # holding what marshal cannot write (a diagnostic, a Markup) is a pickle, never starting so.
 _PLAIN = b"M"
@@ -62,7 +66,7 @@ def dump_entry(entry: Entry, cache: Settles | None = None) -> bytes:
     needs = entry.needs if cache is None else cache.settled(entry.needs)
     head = _dumped_head(entry.body, needs)
     html = read_html(entry.body.html).encode("utf-8", "surrogatepass")
-    return _HEAD.pack(len(head)) + head + html
+    return _HEAD.pack(len(head), zlib.crc32(head)) + head + html
 
 
 def _dumped_head(body: RenderedBody, needs: Dependencies) -> bytes:
@@ -100,12 +104,12 @@ def load_entry(payload: bytes | memoryview, html: bool = True, standin: Any = ""
     """The entry dumped as PAYLOAD (None: it is not one); without HTML, that is STANDIN.
     PACKED: its body a PackedBody, when its head is plain values (Entry.body is then one)."""
     try:
-        (length,) = _HEAD.unpack_from(payload)
+        length, crc = _HEAD.unpack_from(payload)
         end = _HEAD.size + length
-        if len(payload) < end:
+        head = payload[_HEAD.size:end]
+        if len(payload) < end or zlib.crc32(head) != crc:
             return None
         text = markup_of(entry_html(payload, end)) if html else standin
-        head = payload[_HEAD.size:end]
         if head[:1] == _PLAIN:
             needs, cited, fields = marshal.loads(head[1:])
             body = PackedBody(text, cited, fields)
@@ -117,6 +121,11 @@ def load_entry(payload: bytes | memoryview, html: bool = True, standin: Any = ""
         return Entry(replace(entry.body, html=text), entry.needs)
     except Exception:  # an entry from another margin, or damaged past its checksum
         return None
+
+
+def head_size(start: bytes) -> int:
+    """How many bytes of an entry hold its head, from the START of it (0: not an entry)."""
+    return _HEAD.size + _HEAD.unpack_from(start)[0] if len(start) >= _HEAD.size else 0
 
 
 def entry_html(payload: bytes | memoryview, end: int | None = None) -> str:

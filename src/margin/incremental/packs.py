@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from margin.incremental.store import Store, pack, unpack
+from margin.incremental.store import HEADER, Store, pack, unpack
 
 SUFFIX = ".pack"
 MAGIC = b"margin-pack 2\n"
@@ -77,6 +77,21 @@ class Packs:
             if found.handle is None:
                 found.handle = os.open(found.path, os.O_RDONLY)
             return unpack(os.pread(found.handle, length, offset))
+        except OSError:  # merged away by another build since it was listed
+            return None
+
+    def get_start(self, key: str, size: int) -> bytes | None:
+        """The first SIZE bytes of KEY's payload (all of it, if shorter), its checksum NOT
+        checked: for a caller that checks what it reads (a body's head: entries.py)."""
+        self._found_packs()
+        found = self._where.get(key)
+        if found is None:
+            return None
+        offset, length, _ = found.table[key]
+        try:
+            if found.handle is None:
+                found.handle = os.open(found.path, os.O_RDONLY)
+            return os.pread(found.handle, max(0, min(size, length - HEADER)), offset + HEADER)
         except OSError:  # merged away by another build since it was listed
             return None
 

@@ -122,6 +122,9 @@ class _Checksummed:
         return self.stream.write(data)
 
 
+HEADER = len(_MAGIC) + _SUM  # what pack() puts before the payload
+
+
 def pack(payload: bytes) -> bytes:
     return _MAGIC + zlib.crc32(payload).to_bytes(_SUM, "little") + payload
 
@@ -129,7 +132,7 @@ def pack(payload: bytes) -> bytes:
 def unpack(data: bytes | memoryview) -> bytes | memoryview | None:
     """The payload of a packed entry (a view, when DATA is one: no copy), or None when the
     entry is not whole."""
-    start = len(_MAGIC) + _SUM
+    start = HEADER
     if len(data) < start or data[: len(_MAGIC)] != _MAGIC:
         return None
     payload = data[start:]
