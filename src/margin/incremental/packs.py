@@ -26,6 +26,7 @@ import secrets
 import struct
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,30 +69,26 @@ class Packs:
 
     def get(self, key: str) -> bytes | None:
         """The payload stored under KEY, or None: absent, unreadable or damaged."""
-        self._found_packs()
-        found = self._where.get(key)
-        if found is None:
-            return None
-        offset, length, _ = found.table[key]
-        try:
-            if found.handle is None:
-                found.handle = os.open(found.path, os.O_RDONLY)
-            return unpack(os.pread(found.handle, length, offset))
-        except OSError:  # merged away by another build since it was listed
-            return None
+        found = self._read(key, lambda length: (0, length))
+        return None if found is None else unpack(found)
 
     def get_start(self, key: str, size: int) -> bytes | None:
         """The first SIZE bytes of KEY's payload (all of it, if shorter), its checksum NOT
         checked: for a caller that checks what it reads (a body's head: entries.py)."""
+        return self._read(key, lambda length: (HEADER, max(0, min(size, length - HEADER))))
+
+    def _read(self, key: str, part: Callable[[int], tuple[int, int]]) -> bytes | None:
+        """The bytes of KEY's checked entry that PART(its length) names: (from, how many)."""
         self._found_packs()
         found = self._where.get(key)
         if found is None:
             return None
         offset, length, _ = found.table[key]
+        start, size = part(length)
         try:
             if found.handle is None:
                 found.handle = os.open(found.path, os.O_RDONLY)
-            return os.pread(found.handle, max(0, min(size, length - HEADER)), offset + HEADER)
+            return os.pread(found.handle, size, offset + start)
         except OSError:  # merged away by another build since it was listed
             return None
 

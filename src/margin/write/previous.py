@@ -33,7 +33,15 @@ def stamp(path: str | Path) -> Stamp | None:
 
 def present_files(root: Path) -> set[str]:
     """Every file (not folder) under ROOT, as relative paths: what the output holds now."""
-    found: set[str] = set()
+    with contextlib.suppress(OSError):
+        return set(files_under(root))
+    return set()
+
+
+def files_under(root: Path) -> dict[str, int]:
+    """Every file (not folder) under ROOT, as relative paths, with its inode as its folder's
+    entry says (no stat a file); raises OSError where a folder cannot be read."""
+    found: dict[str, int] = {}
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
@@ -41,10 +49,9 @@ def present_files(root: Path) -> set[str]:
                 if entry.is_dir(follow_symlinks=False):
                     walk(entry.path, f"{prefix}{entry.name}/")
                 else:
-                    found.add(prefix + entry.name)
+                    found[prefix + entry.name] = entry.inode()
 
-    with contextlib.suppress(OSError):
-        walk(str(root), "")
+    walk(str(root), "")
     return found
 
 

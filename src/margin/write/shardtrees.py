@@ -20,6 +20,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from margin.write.marker import MARKER, mark, remove_own
+from margin.write.previous import files_under
 
 CLAIMED = ".claimed-"
 STALE_AFTER = 600  # seconds: a folder claimed longer ago than this was left by a build cut short
@@ -93,22 +94,13 @@ def fill(tree: Path, sources: Mapping[str, Path]) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
-        except OSError:
+        except OSError:  # no hard links here: a copy (never written through a file there)
+            target.unlink(missing_ok=True)
             shutil.copyfile(source, target)
 
 
 def _held(tree: Path) -> dict[str, int]:
     """The files under TREE (relative path -> inode), its marker aside."""
-    found: dict[str, int] = {}
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                else:
-                    found[prefix + entry.name] = entry.inode()
-
-    walk(str(tree), "")
+    found = files_under(tree)
     found.pop(MARKER, None)
     return found
