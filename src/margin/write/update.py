@@ -18,7 +18,7 @@ holding a changed page are made again, and they go in with the pages, never afte
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -131,8 +131,7 @@ class OutputUpdate:
             placed = {path: self.staging.path(path) for path in self.changed}
             self._checked(lambda: spare.sync(self.staging.spare, self.last.output, placed, kept,
                                              skip={BUNDLE}))
-            kept_shards = {path: seen[2] for path, seen in self.last.bundle.items()
-                           if path.split("/")[1] in self.kept}
+            kept_shards = {path: seen[2] for path, seen in self._kept_bundle(self.kept).items()}
             redone = {f"{BUNDLE}/{shard.name}" for shard in self.shards
                       if shard.name not in self.kept}
             self._checked(lambda: spare.sync(self.staging.spare, self.last.output, {},
@@ -141,9 +140,8 @@ class OutputUpdate:
         self.staging.into_tree(self.changed)
         for path in unchanged:
             self._link(path)
-        for path in self.last.bundle:
-            if path.split("/")[1] in self.kept:
-                self._link(path)
+        for path in self._kept_bundle(self.kept):
+            self._link(path)
 
     def index(self) -> list[Diagnostic]:
         """Wait for the search shards whose pages changed (indexed since start_index())."""
@@ -172,8 +170,7 @@ class OutputUpdate:
         were copied), the others read (the new shards and the manifest)."""
         assert self.made is not None
         output = self.last.output
-        kept = {path: seen for path, seen in self.last.bundle.items()
-                if path.split("/")[1] in self.kept and path.split("/")[1] in self.made.present}
+        kept = self._kept_bundle(self.kept & self.made.present.keys())
         some = next(iter(kept), None)
         if not self.into_spare or some is None or stamp(f"{output}/{some}") != kept[some]:
             return bundle_files(output)
@@ -183,6 +180,11 @@ class OutputUpdate:
         if seen is not None:
             kept[search.MANIFEST] = seen
         return kept
+
+    def _kept_bundle(self, shards: Set[str]) -> dict[str, Stamp]:
+        """The last build's search bundle files of SHARDS, with their stamps."""
+        return {path: seen for path, seen in self.last.bundle.items()
+                if path.split("/")[1] in shards}
 
     def _search_into_staging(self) -> None:
         """The new bundles and the manifest, into the staging tree (kept ones are linked)."""
